@@ -1,0 +1,37 @@
+package dev.sirocco.cli;
+
+import dev.sirocco.chat.ChatMessage;
+import dev.sirocco.chat.ChatTemplate;
+import dev.sirocco.engine.runtime.Engine;
+import dev.sirocco.engine.tokenizer.Vocabulary;
+
+import java.util.List;
+
+/** Renders a single user turn with the model's own chat template (or its family's fallback). */
+final class ChatPrompt {
+    private ChatPrompt() {
+    }
+
+    static String userTurn(Engine engine, String prompt) {
+        return template(engine).render(List.of(ChatMessage.of("user", prompt)), true);
+    }
+
+    static boolean startsWithBos(Engine engine, String text) {
+        String bos = tokenText(engine, engine.tokenizer().vocabulary().bos());
+        return !bos.isEmpty() && text.startsWith(bos);
+    }
+
+    private static ChatTemplate template(Engine engine) {
+        Vocabulary v = engine.tokenizer().vocabulary();
+        String bos = tokenText(engine, v.bos());
+        String eos = tokenText(engine, v.eos());
+        String source = engine.file().metadata().getString("tokenizer.chat_template", null);
+        return source != null ? new ChatTemplate(source, bos, eos)
+                : ChatTemplate.fallbackFor(engine.config().architecture().ggufName(), bos, eos);
+    }
+
+    private static String tokenText(Engine engine, int id) {
+        String[] tokens = engine.tokenizer().vocabulary().tokens();
+        return id >= 0 && id < tokens.length ? tokens[id] : "";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sirocco.cli;
+
+import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.runtime.Engine;
+import dev.sirocco.engine.runtime.EngineOptions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The options shared by every command that loads a model: which file, how many threads, which KV cache. */
+public final class ModelOptions {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file.")
+    String model;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f16", description = "KV cache type: f32, f16 (default f16, as llama.cpp).")
+    String kvType;
+
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N", defaultValue = "0", description = "Context size in tokens (default: the model's, at most 4096).")
+    int contextSize;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Prompt tokens per forward pass.")
+    int batchSize;
+
+    @Option(names = "--scalar", description = "Use the scalar reference kernels instead of the Vector API ones.")
+    boolean scalar;
+
+    Path modelPath() {
+        Path p = Path.of(model);
+        if (!Files.isRegularFile(p)) {
+            throw new BadInputException("model file not found: " + model + " (give the path to a .gguf file)");
+        }
+        return p;
+    }
+
+    EngineOptions engineOptions() {
+        EngineOptions o = EngineOptions.defaults()
+                .withContextSize(contextSize)
+                .withBatchSize(batchSize)
+                .withKvType(kvCacheType())
+                .withKernels(scalar ? EngineOptions.KernelChoice.SCALAR : EngineOptions.KernelChoice.AUTO);
+        return threads != null ? o.withThreads(threads) : o;
+    }
+
+    KvCache.Type kvCacheType() {
+        return switch (kvType.toLowerCase(Locale.ROOT)) {
+            case "f32" -> KvCache.Type.F32;
+            case "f16" -> KvCache.Type.F16;
+            default -> throw new BadInputException("--kv-type " + kvType + " is not supported; use f32 or f16");
+        };
+    }
+
+    Engine load() throws IOException {
+        return Engine.load(modelPath(), engineOptions());
+    }
+}

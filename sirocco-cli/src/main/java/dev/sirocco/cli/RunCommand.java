@@ -1,0 +1,100 @@
+package dev.sirocco.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sirocco.engine.runtime.Engine;
+import dev.sirocco.engine.runtime.GenerationRequest;
+import dev.sirocco.engine.runtime.GenerationResult;
+import dev.sirocco.engine.runtime.Generator;
+import dev.sirocco.engine.runtime.Session;
+import dev.sirocco.engine.runtime.TokenListener;
+import dev.sirocco.engine.runtime.sampling.SamplingParams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sirocco run}: generate from a prompt, streaming to stdout. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Generate text from a prompt, streaming tokens to stdout.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
+    String prompt;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default 256).")
+    int maxTokens;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "Sampling temperature; 0 is greedy (default 0.8).")
+    float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95", description = "Nucleus sampling threshold (default 0.95).")
+    float topP;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "Keep the K most likely tokens; 0 is off (default 40).")
+    int topK;
+
+    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.05", description = "Drop tokens below P x the best one's probability (default 0.05).")
+    float minP;
+
+    @Option(names = "--repeat-penalty", paramLabel = "X", defaultValue = "1.0", description = "Penalty for recently seen tokens; 1 is off.")
+    float repeatPenalty;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "-1", description = "Sampling seed; -1 picks one at random.")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this string (repeatable).")
+    List<String> stop = List.of();
+
+    @Option(names = "--chat", description = "Wrap the prompt in the model's chat template as a user message.")
+    boolean chat;
+
+    @Option(names = "--ignore-eos", description = "Keep generating past end-of-generation tokens.")
+    boolean ignoreEos;
+
+    @Option(names = "--lora", paramLabel = "F[:SCALE]", description = "Apply a LoRA adapter GGUF (not available yet).")
+    String lora;
+
+    @Option(names = "--json", description = "Print a JSON summary at the end instead of streaming.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (lora != null) {
+            throw new BadInputException("--lora is not available yet: LoRA adapters arrive with the customization work (issue #4)");
+        }
+        SamplingParams sampling = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, 64, 0f, 0f,
+                seed < 0 ? SamplingParams.RANDOM_SEED : seed);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Engine engine = model.load()) {
+            String text = chat ? ChatPrompt.userTurn(engine, prompt) : prompt;
+            // A chat-rendered prompt already carries its BOS text; otherwise add BOS as the file says.
+            int[] tokens = engine.tokenizer().encode(text, !chat || !ChatPrompt.startsWithBos(engine, text), true);
+            Session session = engine.newSession();
+            TokenListener listener = json ? TokenListener.NONE : (id, piece) -> out.print(piece);
+            GenerationResult r = Generator.generate(session, engine.tokenizer(), tokens,
+                    new GenerationRequest(maxTokens, sampling, stop, ignoreEos), listener);
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode node = mapper.createObjectNode();
+                node.put("text", r.text());
+                node.set("tokens", mapper.valueToTree(r.tokens()));
+                node.put("prompt_tokens", r.promptTokens());
+                node.put("gen_tokens_per_s", r.generationTokensPerSecond());
+                node.put("finish_reason", r.finishReason().name().toLowerCase());
+                out.println(mapper.writeValueAsString(node));
+            } else {
+                out.println();
+                System.err.printf("sirocco: %d prompt tokens at %.1f tokens/s, %d generated at %.1f tokens/s (%s)%n",
+                        r.promptTokens(), r.promptTokensPerSecond(), r.tokens().length, r.generationTokensPerSecond(),
+                        r.finishReason().name().toLowerCase());
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}

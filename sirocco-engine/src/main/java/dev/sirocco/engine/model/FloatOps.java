@@ -1,0 +1,92 @@
+package dev.sirocco.engine.model;
+
+/**
+ * The element-wise and row-wise float operations of the forward pass, written to round like
+ * ggml's CPU backend (sums of squares and softmax denominators in double, products in float),
+ * so intermediate activations can be compared with llama.cpp's.
+ */
+public final class FloatOps {
+    private FloatOps() {
+    }
+
+    /** {@code out = (x * 1/sqrt(mean(x^2) + eps)) * weight} over {@code n} elements (ggml_rms_norm then ggml_mul). */
+    public static void rmsNorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n, float eps) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            sum += v * v;
+        }
+        float mean = (float) (sum / n);
+        float scale = (float) (1.0 / Math.sqrt(mean + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = (x[xOff + i] * scale) * weight[i];
+        }
+    }
+
+    /** In-place softmax of {@code x[off .. off+n)}. */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= inv;
+        }
+    }
+
+    /** {@code gate[i] = silu(gate[i]) * up[i]} (SwiGLU). */
+    public static void siluMul(float[] gate, float[] up, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    private static final float SQRT_2_OVER_PI = 0.79788456080286535587989211986876f;
+    private static final float GELU_COEF_A = 0.044715f;
+
+    /**
+     * {@code gate[i] = gelu(gate[i]) * up[i]} (GeGLU) with ggml's tanh approximation, looked up at F16
+     * precision as ggml's CPU backend does (GGML_GELU_FP16): gelu(f16(x)) rounded to f16.
+     */
+    public static void geluMul(float[] gate, float[] up, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float x = gate[i];
+            float g;
+            if (x <= -10f) {
+                g = 0f;
+            } else if (x >= 10f) {
+                g = x;
+            } else {
+                float h = Float.float16ToFloat(Float.floatToFloat16(x));
+                g = Float.float16ToFloat(Float.floatToFloat16(gelu(h)));
+            }
+            gate[i] = g * up[i];
+        }
+    }
+
+    static float gelu(float x) {
+        return 0.5f * x * (1.0f + (float) Math.tanh(SQRT_2_OVER_PI * x * (1.0f + GELU_COEF_A * x * x)));
+    }
+
+    /** {@code y[i] += x[i]}. */
+    public static void add(float[] y, int yOff, float[] x, int xOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    /** {@code x[i] = cap * tanh(x[i] / cap)} (logit soft-capping). */
+    public static void softcap(float[] x, int off, int n, float cap) {
+        for (int i = off; i < off + n; i++) {
+            x[i] = cap * (float) Math.tanh(x[i] / cap);
+        }
+    }
+}

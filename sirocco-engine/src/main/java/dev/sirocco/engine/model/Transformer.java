@@ -1,0 +1,339 @@
+package dev.sirocco.engine.model;
+
+import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The forward pass shared by every architecture: token embedding, then per layer
+ * RMSNorm → attention (GQA, RoPE, optional biases, QK-norm, sliding window) → optional post-norm → residual,
+ * RMSNorm → gated FFN (dense or mixture of experts) → optional post-norm → residual,
+ * then the final norm and the output projection.
+ *
+ * <p>{@link #forward} processes a batch of consecutive tokens of one sequence in one pass, so the
+ * weights are read once per batch, not once per token. Buffers are allocated once for
+ * {@code maxBatch} tokens; one forward pass at a time per instance.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final Kernels kernels;
+    private final Parallel parallel;
+    private final int maxBatch;
+    private final Rope[] ropes;        // per layer: rope base and factors differ between sliding and global layers
+    private final Tensor[][][] expertViews; // [layer][0=gate,1=up,2=down][expert]: 2-D slices of the expert tensors
+
+    // Activations, (maxBatch, width) row-major.
+    private final float[] x;       // residual stream (batch, dim)
+    private final float[] xb;      // normed input (batch, dim)
+    private final float[] q;       // (batch, heads * headDim)
+    private final float[] k;       // (batch, kvHeads * headDim)
+    private final float[] v;       // (batch, kvHeads * valueHeadDim)
+    private final float[] att;     // (batch, heads * valueHeadDim)
+    private final float[] proj;    // (batch, dim)
+    private final float[] hb;      // (batch, ffn)
+    private final float[] hb2;     // (batch, ffn)
+    private final float[] cos;
+    private final float[] sin;
+    private final float[][] scores; // per head: attention weights over the context
+    // MoE routing scratch
+    private final float[] routerLogits; // (batch, experts)
+    private final int[] chosen;         // (batch, expertsUsed)
+    private final float[] chosenWeight; // (batch, expertsUsed)
+    private final float[] expertIn;     // (batch, dim) gathered rows for one expert
+    private final float[] expertOut;    // (batch, dim)
+    private final int[] expertRows;
+
+    public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, int maxBatch, int maxContext) {
+        this.c = c;
+        this.w = w;
+        this.kernels = kernels;
+        this.parallel = parallel;
+        this.maxBatch = maxBatch;
+        this.ropes = new Rope[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            boolean swa = c.isSlidingWindowLayer(l);
+            ropes[l] = Rope.of(c.architecture().ropeStyle(), c.ropeDim(),
+                    swa ? c.ropeBaseSwa() : c.ropeBase(), swa ? 1f : c.ropeScale(), w.layers().get(l).ropeFreqs());
+        }
+        this.expertViews = new Tensor[c.layers()][][];
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            if (lw.hasExperts()) {
+                expertViews[l] = new Tensor[][]{split(lw.gateExperts()), split(lw.upExperts()), split(lw.downExperts())};
+            }
+        }
+        int ffn = Math.max(c.ffnDim(), 1);
+        x = new float[maxBatch * c.dim()];
+        xb = new float[maxBatch * c.dim()];
+        q = new float[maxBatch * c.qDim()];
+        k = new float[maxBatch * c.kvDim()];
+        v = new float[maxBatch * c.vDim()];
+        att = new float[maxBatch * c.heads() * c.valueHeadDim()];
+        proj = new float[maxBatch * c.dim()];
+        hb = new float[maxBatch * ffn];
+        hb2 = new float[maxBatch * ffn];
+        cos = new float[c.ropeDim() / 2];
+        sin = new float[c.ropeDim() / 2];
+        scores = new float[c.heads()][maxContext];
+        int experts = Math.max(c.experts(), 1);
+        int used = Math.max(c.expertsUsed(), 1);
+        routerLogits = new float[maxBatch * experts];
+        chosen = new int[maxBatch * used];
+        chosenWeight = new float[maxBatch * used];
+        expertIn = new float[maxBatch * c.dim()];
+        expertOut = new float[maxBatch * c.dim()];
+        expertRows = new int[maxBatch];
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public ModelWeights weights() {
+        return w;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    public int vocabSize() {
+        return w.vocabSize();
+    }
+
+    /**
+     * Runs {@code n} tokens at positions {@code startPos ..} through the model, storing their keys and
+     * values in {@code cache}. Writes the logits of the last token to {@code logits[0 .. vocab)}, or, when
+     * {@code allLogits}, of every token to {@code logits[t * vocab ..]}.
+     */
+    public void forward(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] logits, boolean allLogits) {
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " tokens, expected 1.." + maxBatch);
+        }
+        if (startPos < 0 || startPos + n > cache.capacity()) {
+            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + n - 1)
+                    + " do not fit the context of " + cache.capacity() + " tokens");
+        }
+        int dim = c.dim();
+        int vocab = w.vocabSize();
+        float embScale = c.architecture().scalesEmbeddings() ? (float) Math.sqrt(dim) : 1f;
+        for (int t = 0; t < n; t++) {
+            int token = tokens[tokenOff + t];
+            if (token < 0 || token >= vocab) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocab);
+            }
+            kernels.dequantizeRow(w.tokenEmbedding(), token, x, t * dim);
+            if (embScale != 1f) {
+                for (int i = t * dim; i < (t + 1) * dim; i++) {
+                    x[i] *= embScale;
+                }
+            }
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            attentionBlock(l, n, startPos, cache);
+            feedForwardBlock(l, n);
+        }
+        int first = allLogits ? 0 : n - 1;
+        int rows = n - first;
+        for (int t = first; t < n; t++) {
+            FloatOps.rmsNorm(xb, (t - first) * dim, x, t * dim, w.outputNorm(), dim, c.rmsEps());
+        }
+        kernels.matmul(w.output(), xb, logits, rows);
+        if (c.logitSoftcap() > 0f) {
+            FloatOps.softcap(logits, 0, rows * vocab, c.logitSoftcap());
+        }
+    }
+
+    private void attentionBlock(int l, int n, int startPos, KvCache cache) {
+        LayerWeights lw = w.layers().get(l);
+        int dim = c.dim();
+        int hd = c.headDim();
+        for (int t = 0; t < n; t++) {
+            FloatOps.rmsNorm(xb, t * dim, x, t * dim, lw.attnNorm(), dim, c.rmsEps());
+        }
+        linear(lw.q(), xb, q, n);
+        linear(lw.k(), xb, k, n);
+        linear(lw.v(), xb, v, n);
+        Rope rope = ropes[l];
+        for (int t = 0; t < n; t++) {
+            int qOff = t * c.qDim();
+            int kOff = t * c.kvDim();
+            if (lw.qNorm() != null) {
+                for (int h = 0; h < c.heads(); h++) {
+                    FloatOps.rmsNorm(q, qOff + h * hd, q, qOff + h * hd, lw.qNorm(), hd, c.rmsEps());
+                }
+            }
+            if (lw.kNorm() != null) {
+                for (int h = 0; h < c.kvHeads(); h++) {
+                    FloatOps.rmsNorm(k, kOff + h * hd, k, kOff + h * hd, lw.kNorm(), hd, c.rmsEps());
+                }
+            }
+            rope.angles(startPos + t, cos, sin);
+            rope.apply(q, qOff, c.heads(), hd, cos, sin);
+            rope.apply(k, kOff, c.kvHeads(), hd, cos, sin);
+            cache.put(l, startPos + t, k, kOff, v, t * c.vDim());
+        }
+        int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
+        parallel.forEach(c.heads(), h -> attendHead(l, h, n, startPos, window, cache));
+        linear(lw.o(), att, proj, n);
+        addResidual(lw.postAttnNorm(), n);
+    }
+
+    /** Causal attention of one query head for every token of the batch. */
+    private void attendHead(int l, int h, int n, int startPos, int window, KvCache cache) {
+        int hd = c.headDim();
+        int vhd = c.valueHeadDim();
+        int kvHead = h / (c.heads() / c.kvHeads());
+        float scale = c.attentionScale();
+        float[] s = scores[h];
+        for (int t = 0; t < n; t++) {
+            int pos = startPos + t;
+            // llama.cpp masks key position p0 for query position p1 when p1 - p0 >= window.
+            int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
+            int qOff = t * c.qDim() + h * hd;
+            cache.roundQuery(q, qOff);
+            for (int p = lo; p <= pos; p++) {
+                s[p - lo] = cache.dotKey(l, p, kvHead, q, qOff) * scale;
+            }
+            int len = pos - lo + 1;
+            FloatOps.softmax(s, 0, len);
+            int out = t * c.heads() * vhd + h * vhd;
+            Arrays.fill(att, out, out + vhd, 0f);
+            for (int p = lo; p <= pos; p++) {
+                cache.addValue(l, p, kvHead, cache.roundWeight(s[p - lo]), att, out);
+            }
+        }
+    }
+
+    private void feedForwardBlock(int l, int n) {
+        LayerWeights lw = w.layers().get(l);
+        int dim = c.dim();
+        for (int t = 0; t < n; t++) {
+            FloatOps.rmsNorm(xb, t * dim, x, t * dim, lw.ffnNorm(), dim, c.rmsEps());
+        }
+        if (lw.hasExperts()) {
+            mixtureOfExperts(l, lw, n);
+        } else {
+            int ffn = lw.gate().out();
+            linear(lw.gate(), xb, hb, n);
+            linear(lw.up(), xb, hb2, n);
+            activate(hb, hb2, n * ffn);
+            linear(lw.down(), hb, proj, n);
+        }
+        addResidual(lw.postFfnNorm(), n);
+    }
+
+    /**
+     * Mixtral-style experts: softmax over the router logits, the top {@code expertsUsed} experts per token
+     * with their probabilities renormalised to sum to 1, then each expert runs once on all tokens routed to it.
+     */
+    private void mixtureOfExperts(int l, LayerWeights lw, int n) {
+        int dim = c.dim();
+        int experts = c.experts();
+        int used = c.expertsUsed();
+        kernels.matmul(lw.router(), xb, routerLogits, n);
+        for (int t = 0; t < n; t++) {
+            FloatOps.softmax(routerLogits, t * experts, experts);
+            float sum = 0f;
+            for (int j = 0; j < used; j++) {
+                int best = -1;
+                for (int e = 0; e < experts; e++) {
+                    if (!isChosen(t, j, e) && (best < 0 || routerLogits[t * experts + e] > routerLogits[t * experts + best])) {
+                        best = e;
+                    }
+                }
+                chosen[t * used + j] = best;
+                chosenWeight[t * used + j] = routerLogits[t * experts + best];
+                sum += chosenWeight[t * used + j];
+            }
+            for (int j = 0; j < used; j++) {
+                chosenWeight[t * used + j] /= sum;
+            }
+        }
+        Arrays.fill(proj, 0, n * dim, 0f);
+        Tensor[][] views = expertViews[l];
+        int ffn = Math.toIntExact(views[0][0].rows());
+        for (int e = 0; e < experts; e++) {
+            int rows = 0;
+            for (int t = 0; t < n; t++) {
+                for (int j = 0; j < used; j++) {
+                    if (chosen[t * used + j] == e) {
+                        expertRows[rows] = t * used + j;
+                        System.arraycopy(xb, t * dim, expertIn, rows * dim, dim);
+                        rows++;
+                    }
+                }
+            }
+            if (rows == 0) {
+                continue;
+            }
+            kernels.matmul(views[0][e], expertIn, hb, rows);
+            kernels.matmul(views[1][e], expertIn, hb2, rows);
+            activate(hb, hb2, rows * ffn);
+            kernels.matmul(views[2][e], hb, expertOut, rows);
+            for (int r = 0; r < rows; r++) {
+                int slot = expertRows[r];
+                int t = slot / used;
+                float weight = chosenWeight[slot];
+                for (int i = 0; i < dim; i++) {
+                    proj[t * dim + i] += expertOut[r * dim + i] * weight;
+                }
+            }
+        }
+    }
+
+    private boolean isChosen(int t, int upTo, int e) {
+        int used = c.expertsUsed();
+        for (int j = 0; j < upTo; j++) {
+            if (chosen[t * used + j] == e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void activate(float[] gate, float[] up, int count) {
+        if (c.architecture().activation() == Architecture.Activation.GELU_TANH) {
+            FloatOps.geluMul(gate, up, 0, count);
+        } else {
+            FloatOps.siluMul(gate, up, 0, count);
+        }
+    }
+
+    /** {@code x += postNorm ? rmsnorm(proj) : proj} for each token. */
+    private void addResidual(float[] postNorm, int n) {
+        int dim = c.dim();
+        for (int t = 0; t < n; t++) {
+            if (postNorm != null) {
+                FloatOps.rmsNorm(proj, t * dim, proj, t * dim, postNorm, dim, c.rmsEps());
+            }
+            FloatOps.add(x, t * dim, proj, t * dim, dim);
+        }
+    }
+
+    private void linear(Linear layer, float[] in, float[] out, int n) {
+        kernels.matmul(layer.weight(), in, out, n);
+        float[] b = layer.bias();
+        if (b != null) {
+            int o = layer.out();
+            for (int t = 0; t < n; t++) {
+                FloatOps.add(out, t * o, b, 0, o);
+            }
+        }
+    }
+
+    /** The 2-D (in, out) slice of each expert in a 3-D (in, out, experts) tensor. */
+    private static Tensor[] split(Tensor t) {
+        long[] s = t.shape();
+        int experts = Math.toIntExact(s[2]);
+        long bytes = t.type().bytesFor(s[0] * s[1]);
+        Tensor[] views = new Tensor[experts];
+        for (int e = 0; e < experts; e++) {
+            views[e] = new Tensor(t.name() + "[" + e + "]", t.type(), new long[]{s[0], s[1]}, t.data().asSlice(e * bytes, bytes));
+        }
+        return views;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sirocco.engine.runtime;
+
+import dev.sirocco.engine.gguf.GgufFile;
+import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.model.ModelConfig;
+import dev.sirocco.engine.model.ModelWeights;
+import dev.sirocco.engine.model.Transformer;
+import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.engine.tensor.KernelsFactory;
+import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tokenizer.Tokenizer;
+import dev.sirocco.engine.tokenizer.Vocabularies;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The engine's front door: a loaded GGUF model with its tokenizer and kernels, from which sessions
+ * (one per sequence) are made. Everything above the engine — CLI, server, training, evals — goes through here.
+ */
+public final class Engine implements AutoCloseable {
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final Tokenizer tokenizer;
+    private final Parallel parallel;
+    private final Kernels kernels;
+    private final EngineOptions options;
+    private final int contextSize;
+
+    private Engine(GgufFile file, EngineOptions options) {
+        this.file = file;
+        this.options = options;
+        this.config = ModelConfig.from(file.metadata());
+        this.parallel = new Parallel(options.threads());
+        this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
+        this.weights = ModelWeights.load(file, config, kernels);
+        this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
+        int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(config.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
+        this.contextSize = ctx;
+    }
+
+    /** Maps the GGUF file at {@code path} and prepares the model; nothing is copied from the weights. */
+    public static Engine load(Path path, EngineOptions options) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            return new Engine(file, options);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    public int vocabSize() {
+        return weights.vocabSize();
+    }
+
+    /** A new, empty sequence with its own KV cache of {@link #contextSize()} positions. */
+    public Session newSession() {
+        Transformer model = new Transformer(config, weights, kernels, parallel, options.batchSize(), contextSize);
+        return new Session(model, new KvCache(config, contextSize, options.kvType()), options.batchSize());
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+        file.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.sirocco.engine.runtime;
+
+/**
+ * The outcome of one generation.
+ *
+ * @param tokens          generated token ids (the stop string's tokens included, the end-of-generation token not)
+ * @param text            generated text, cut before a matched stop string
+ * @param finishReason    why it ended
+ * @param promptTokens    tokens evaluated for the prompt
+ * @param promptNanos     time spent evaluating the prompt (includes the first token's logits)
+ * @param generationNanos time spent generating after the prompt
+ */
+public record GenerationResult(int[] tokens, String text, FinishReason finishReason, int promptTokens,
+                               long promptNanos, long generationNanos) {
+
+    /** Why generation stopped (the API maps these to OpenAI/Mistral finish reasons). */
+    public enum FinishReason {
+        /** An end-of-generation token or a stop string. */
+        STOP,
+        /** {@code maxTokens} reached. */
+        LENGTH,
+        /** The context window is full. */
+        CONTEXT_FULL
+    }
+
+    /** Generated tokens per second after the first token (0 when fewer than two tokens). */
+    public double generationTokensPerSecond() {
+        return tokens.length > 0 && generationNanos > 0 ? tokens.length / (generationNanos / 1e9) : 0;
+    }
+
+    public double promptTokensPerSecond() {
+        return promptNanos > 0 ? promptTokens / (promptNanos / 1e9) : 0;
+    }
+}

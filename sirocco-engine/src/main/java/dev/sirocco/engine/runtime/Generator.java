@@ -1,0 +1,85 @@
+package dev.sirocco.engine.runtime;
+
+import dev.sirocco.engine.runtime.sampling.Sampler;
+import dev.sirocco.engine.runtime.sampling.StopStrings;
+import dev.sirocco.engine.tokenizer.StreamingDecoder;
+import dev.sirocco.engine.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+
+/**
+ * The generation loop for one sequence: evaluate the prompt in batches, then sample, stream and feed
+ * back one token at a time until an end-of-generation token, a stop string, the token limit or a full context.
+ */
+public final class Generator {
+    private Generator() {
+    }
+
+    public static GenerationResult generate(Session session, Tokenizer tokenizer, int[] prompt,
+                                            GenerationRequest request, TokenListener listener) {
+        Sampler sampler = new Sampler(request.sampling(), session.vocabSize());
+        for (int t : prompt) {
+            sampler.accept(t);
+        }
+        StopStrings stops = request.stop().isEmpty() ? null : new StopStrings(request.stop());
+        StreamingDecoder decoder = new StreamingDecoder(tokenizer);
+        StringBuilder text = new StringBuilder();
+        int[] out = new int[Math.min(request.maxTokens(), 1024)];
+        int count = 0;
+
+        long start = System.nanoTime();
+        if (prompt.length + 1 > session.contextSize() - session.position()) {
+            throw new ContextFullException(session.position(), prompt.length, session.contextSize());
+        }
+        float[] logits = session.evaluate(prompt);
+        long promptDone = System.nanoTime();
+        GenerationResult.FinishReason reason = GenerationResult.FinishReason.LENGTH;
+        while (count < request.maxTokens()) {
+            int token = sampler.sample(logits);
+            if (!request.ignoreEos() && tokenizer.isEndOfGeneration(token)) {
+                reason = GenerationResult.FinishReason.STOP;
+                break;
+            }
+            sampler.accept(token);
+            if (count == out.length) {
+                out = Arrays.copyOf(out, Math.min(request.maxTokens(), out.length * 2));
+            }
+            out[count++] = token;
+            String piece = decoder.next(token);
+            boolean stopped = false;
+            if (stops != null) {
+                StopStrings.Step step = stops.feed(piece);
+                piece = step.text();
+                stopped = step.stopped();
+            }
+            text.append(piece);
+            listener.onToken(token, piece);
+            if (stopped) {
+                reason = GenerationResult.FinishReason.STOP;
+                break;
+            }
+            if (count == request.maxTokens()) {
+                break;
+            }
+            if (session.position() >= session.contextSize()) {
+                reason = GenerationResult.FinishReason.CONTEXT_FULL;
+                break;
+            }
+            logits = session.evaluate(new int[]{token});
+        }
+        if (reason != GenerationResult.FinishReason.STOP || stops == null || !stops.stopped()) {
+            String rest = decoder.flush();
+            if (stops != null && !stops.stopped()) {
+                StopStrings.Step step = stops.feed(rest);
+                rest = step.stopped() ? step.text() : step.text() + stops.flush();
+            }
+            if (!rest.isEmpty()) {
+                text.append(rest);
+                listener.onToken(-1, rest);
+            }
+        }
+        long end = System.nanoTime();
+        return new GenerationResult(Arrays.copyOf(out, count), text.toString(), reason, prompt.length,
+                promptDone - start, end - promptDone);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sirocco.engine.runtime;
+
+import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.model.Transformer;
+
+import java.util.Arrays;
+
+/**
+ * One sequence being evaluated: its KV cache, its position and the tokens seen so far. Tokens are
+ * appended in batches of up to {@code batchSize} per forward pass. Not thread-safe: one caller at a time.
+ */
+public final class Session {
+    private final Transformer model;
+    private final KvCache cache;
+    private final int batchSize;
+    private final float[] logits;   // (batch, vocab): room for the logits of a whole batch
+    private int[] history = new int[256];
+    private int position;
+
+    Session(Transformer model, KvCache cache, int batchSize) {
+        this.model = model;
+        this.cache = cache;
+        this.batchSize = Math.min(batchSize, model.maxBatch());
+        this.logits = new float[this.batchSize * model.vocabSize()];
+    }
+
+    /** Tokens evaluated so far (the next token goes at this position). */
+    public int position() {
+        return position;
+    }
+
+    public int contextSize() {
+        return cache.capacity();
+    }
+
+    public int vocabSize() {
+        return model.vocabSize();
+    }
+
+    /** The tokens evaluated so far. */
+    public int[] tokens() {
+        return Arrays.copyOf(history, position);
+    }
+
+    /** Forgets everything after position {@code pos} (the cache entries are overwritten when reused). */
+    public void truncate(int pos) {
+        if (pos < 0 || pos > position) {
+            throw new IllegalArgumentException("cannot truncate to " + pos + " with " + position + " tokens evaluated");
+        }
+        position = pos;
+    }
+
+    public void reset() {
+        truncate(0);
+    }
+
+    /**
+     * Appends {@code tokens} and returns the logits after the last one (a view valid until the next call;
+     * copy it to keep it).
+     */
+    public float[] evaluate(int[] tokens) {
+        requireRoom(tokens.length);
+        int vocab = model.vocabSize();
+        for (int off = 0; off < tokens.length; off += batchSize) {
+            int n = Math.min(batchSize, tokens.length - off);
+            model.forward(tokens, off, n, position, cache, logits, false);
+            record(tokens, off, n);
+        }
+        return vocab == logits.length ? logits : Arrays.copyOf(logits, vocab);
+    }
+
+    /** Appends {@code tokens} and returns the logits after each of them, {@code (tokens.length, vocab)} row-major. */
+    public float[] evaluateAll(int[] tokens) {
+        requireRoom(tokens.length);
+        int vocab = model.vocabSize();
+        float[] all = new float[Math.multiplyExact(tokens.length, vocab)];
+        for (int off = 0; off < tokens.length; off += batchSize) {
+            int n = Math.min(batchSize, tokens.length - off);
+            model.forward(tokens, off, n, position, cache, logits, true);
+            System.arraycopy(logits, 0, all, off * vocab, n * vocab);
+            record(tokens, off, n);
+        }
+        return all;
+    }
+
+    private void requireRoom(int n) {
+        if (n == 0) {
+            throw new IllegalArgumentException("no tokens to evaluate");
+        }
+        if (position + n > cache.capacity()) {
+            throw new ContextFullException(position, n, cache.capacity());
+        }
+    }
+
+    private void record(int[] tokens, int off, int n) {
+        if (position + n > history.length) {
+            history = Arrays.copyOf(history, Math.max(history.length * 2, position + n));
+        }
+        System.arraycopy(tokens, off, history, position, n);
+        position += n;
+    }
+}
