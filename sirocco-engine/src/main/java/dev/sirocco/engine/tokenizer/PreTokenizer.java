@@ -151,24 +151,27 @@ final class PreTokenizer {
         List<Integer> out = new ArrayList<>();
         int start = 0;
         for (int len : pieces) {
-            new Scanner(cps, start, start + len, out).gpt2();
+            new Scanner(cps, start, start + len, out, false).gpt2();
             start += len;
         }
         return out;
     };
 
     /** Llama 3: {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+}. */
-    static final Step LLAMA3 = llama3Like(3);
+    static final Step LLAMA3 = llama3Like(3, false);
 
     /** Qwen 2: as Llama 3 with single digits ({@code \p{N}} instead of {@code \p{N}{1,3}}). */
-    static final Step QWEN2 = llama3Like(1);
+    static final Step QWEN2 = llama3Like(1, false);
 
-    private static Step llama3Like(int maxDigits) {
+    /** Qwen 3.5: as Qwen 2 with combining marks counted as letters ({@code [\p{L}\p{M}]+}). */
+    static final Step QWEN35 = llama3Like(1, true);
+
+    private static Step llama3Like(int maxDigits, boolean marksAreLetters) {
         return (cps, collapsed, pieces) -> {
             List<Integer> out = new ArrayList<>();
             int start = 0;
             for (int len : pieces) {
-                new Scanner(cps, start, start + len, out).llama3(maxDigits);
+                new Scanner(cps, start, start + len, out, marksAreLetters).llama3(maxDigits);
                 start += len;
             }
             return out;
@@ -180,9 +183,11 @@ final class PreTokenizer {
         private final int[] cps;
         private final int begin, end;
         private final List<Integer> out;
+        private final boolean marksAreLetters;
         private int prevEnd;
 
-        Scanner(int[] cps, int begin, int end, List<Integer> out) {
+        Scanner(int[] cps, int begin, int end, List<Integer> out, boolean marksAreLetters) {
+            this.marksAreLetters = marksAreLetters;
             this.cps = cps;
             this.begin = begin;
             this.end = end;
@@ -192,7 +197,9 @@ final class PreTokenizer {
 
         private boolean in(int p) { return p >= begin && p < end; }
         private int cp(int p) { return in(p) ? cps[p] : -1; }
-        private boolean letter(int p) { return in(p) && UnicodeClass.isLetter(cps[p]); }
+        private boolean letter(int p) {
+            return in(p) && (UnicodeClass.isLetter(cps[p]) || (marksAreLetters && UnicodeClass.isMark(cps[p])));
+        }
         private boolean number(int p) { return in(p) && UnicodeClass.isNumber(cps[p]); }
         private boolean space(int p) { return in(p) && UnicodeClass.isWhitespace(cps[p]); }
         /** {@code [^\s\p{L}\p{N}]} at p, inside the piece. */

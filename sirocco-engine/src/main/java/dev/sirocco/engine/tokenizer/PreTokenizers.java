@@ -19,6 +19,8 @@ final class PreTokenizers {
 
     static final PreTokenizer QWEN2 = new PreTokenizer(List.of(PreTokenizer.QWEN2));
 
+    static final PreTokenizer QWEN35 = new PreTokenizer(List.of(PreTokenizer.QWEN35));
+
     static final PreTokenizer STARCODER = new PreTokenizer(List.of(PreTokenizer.regex("\\p{N}"), PreTokenizer.GPT2));
 
     static final PreTokenizer FALCON = new PreTokenizer(List.of(

@@ -174,6 +174,10 @@ final class TokenTable {
                 cleanSpaces = false;
             }
             case "stablelm2", "megrez" -> preTokenizer = PreTokenizers.QWEN2;
+            case "qwen35" -> {
+                preTokenizer = PreTokenizers.QWEN35;
+                cleanSpaces = false;
+            }
             case "tekken" -> {
                 preTokenizer = PreTokenizers.TEKKEN;
                 cleanSpaces = false;
@@ -194,7 +198,7 @@ final class TokenTable {
                     + "dbrx, smaug-bpe, glm4, chatglm-bpe, falcon, gpt-2, phi-2, jina-es, jina-de, gigachat, jina-v2-es, "
                     + "jina-v2-de, a.x-4.0, mellum, modern-bert, mpt, olmo, jais, exaone4, trillion, granite-docling, "
                     + "jina-v1-en, jina-v2-code, roberta-bpe, starcoder, refact, codeshell, exaone, minerva-7b, mellum2, "
-                    + "command-r, smollm, qwen2, deepseek-r1-qwen, kormo, f2llmv2, hunyuan, solar-open, stablelm2, megrez, "
+                    + "command-r, smollm, qwen2, deepseek-r1-qwen, kormo, f2llmv2, hunyuan, solar-open, stablelm2, megrez, qwen35, "
                     + "tekken, gpt-4o, llama4, kanana2, talkie, minimax-m2, gemma4, granite-embed-multi-311m");
         }
     }
