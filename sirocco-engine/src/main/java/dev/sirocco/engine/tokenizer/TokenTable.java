@@ -1,0 +1,370 @@
+package dev.sirocco.engine.tokenizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A {@link Vocabulary} resolved the way llama.cpp's llama_vocab::impl::load resolves it: per-model defaults, the
+ * pre-tokenizer family and its flags, token attributes fixed up from well-known texts, the end-of-generation set
+ * and the special-token list that {@code tokenize} partitions text by.
+ */
+final class TokenTable {
+    enum Kind { SPM, BPE }
+
+    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4");
+
+    final Vocabulary vocabulary;
+    final Kind kind;
+    final String pre;
+    final String[] texts;
+    final float[] scores;
+    final int[] attrs;
+    final Map<String, Integer> ids;
+    final Map<String, Integer> mergeRanks;
+
+    PreTokenizer preTokenizer;
+    boolean ignoreMerges;
+    boolean escapeWhitespaces = true;
+    boolean byteEncode = true;
+    boolean cleanSpaces;
+    boolean addSpacePrefix;
+    boolean addBos;
+    boolean addEos;
+    boolean addSep;
+
+    int bos, eos, eot = -1, eom = -1, unk, sep = -1, pad = -1, mask = -1;
+    int fimPre = -1, fimSuf = -1, fimMid = -1, fimPad = -1, fimRep = -1, fimSep = -1;
+    final Set<Integer> eog = new TreeSet<>();
+    /** Control, user-defined and unknown tokens, longest text first: the order tokenizer_st_partition tries them. */
+    final int[] specialCache;
+
+    TokenTable(Vocabulary v) {
+        this.vocabulary = v;
+        String model = v.model();
+        switch (model) {
+            case "llama" -> {
+                kind = Kind.SPM;
+                bos = 1;
+                eos = 2;
+                unk = 0;
+            }
+            case "gpt2", "gemma4" -> {
+                kind = Kind.BPE;
+                if (v.merges() == null) {
+                    throw new IllegalArgumentException("tokenizer.ggml.merges is missing for a '" + model + "' vocabulary");
+                }
+                bos = model.equals("gpt2") ? 11 : -1;
+                eos = model.equals("gpt2") ? 11 : -1;
+                unk = -1;
+            }
+            default -> throw new IllegalArgumentException("unsupported tokenizer.ggml.model '" + model
+                    + "'; supported: " + SUPPORTED_MODELS);
+        }
+        String p = model.equals("gemma4") ? "gemma4" : (v.pre() == null || v.pre().isEmpty() ? "default" : v.pre());
+        this.pre = p;
+        if (kind == Kind.BPE) {
+            addSpacePrefix = false;
+            escapeWhitespaces = false;
+            cleanSpaces = true;
+            configurePre(p);
+        } else {
+            // SPM ignores tokenizer.ggml.pre, as llama.cpp does
+            addSpacePrefix = true;
+            cleanSpaces = false;
+            addBos = true;
+            addEos = false;
+        }
+        if (v.addSpacePrefix() != null) {
+            addSpacePrefix = v.addSpacePrefix();
+        }
+
+        int n = v.size();
+        texts = new String[n];
+        scores = new float[n];
+        attrs = new int[n];
+        ids = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            String t = v.tokens()[i];
+            if (t == null || t.isEmpty()) {
+                t = "[EMPTY_" + i + "]";
+            }
+            texts[i] = t;
+            ids.put(t, i);
+            scores[i] = v.scores() == null ? 0f : v.scores()[i];
+            attrs[i] = v.tokenTypes() == null ? TokenAttr.NORMAL : TokenAttr.fromType(v.tokenTypes()[i]);
+        }
+        if (kind == Kind.BPE) {
+            mergeRanks = new HashMap<>(v.merges().length * 2);
+            for (int r = 0; r < v.merges().length; r++) {
+                String m = v.merges()[r];
+                int space = m.indexOf(' ', 1);
+                String key = space < 0 ? pairKey("", "") : pairKey(m.substring(0, space), m.substring(space + 1));
+                mergeRanks.putIfAbsent(key, r);
+            }
+        } else {
+            mergeRanks = Map.of();
+        }
+
+        resolveSpecialIds(v, n);
+        detectSpecialTexts();
+        collectEndOfGeneration();
+        specialCache = buildSpecialCache();
+    }
+
+    static String pairKey(String left, String right) {
+        return left + '\u0000' + right;
+    }
+
+    int rank(String left, String right) {
+        Integer r = mergeRanks.get(pairKey(left, right));
+        return r == null ? -1 : r;
+    }
+
+    int id(String text) {
+        Integer id = ids.get(text);
+        return id == null ? -1 : id;
+    }
+
+    int size() {
+        return texts.length;
+    }
+
+    boolean has(int id, int attr) {
+        return (attrs[id] & attr) != 0;
+    }
+
+    private void configurePre(String p) {
+        switch (p) {
+            case "default" -> preTokenizer = PreTokenizers.DEFAULT;
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "jina-v5-nano" -> {
+                preTokenizer = PreTokenizers.LLAMA3;
+                ignoreMerges = true;
+                addBos = true;
+            }
+            case "dbrx", "smaug-bpe" -> preTokenizer = PreTokenizers.LLAMA3;
+            case "glm4", "chatglm-bpe" -> {
+                preTokenizer = PreTokenizers.LLAMA3;
+                bos = -1;
+            }
+            case "falcon" -> preTokenizer = PreTokenizers.FALCON;
+            case "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0", "mellum",
+                 "modern-bert", "mpt", "olmo", "jais", "exaone4" -> preTokenizer = PreTokenizers.GPT2;
+            case "trillion", "granite-docling" -> {
+                preTokenizer = PreTokenizers.GPT2;
+                cleanSpaces = false;
+            }
+            case "jina-v1-en", "jina-v2-code", "roberta-bpe" -> {
+                preTokenizer = PreTokenizers.GPT2;
+                addSep = true;
+            }
+            case "starcoder", "refact", "codeshell", "exaone", "minerva-7b", "mellum2" -> preTokenizer = PreTokenizers.STARCODER;
+            case "command-r", "smollm" -> {
+                preTokenizer = PreTokenizers.STARCODER;
+                cleanSpaces = false;
+            }
+            case "qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "hunyuan", "solar-open" -> {
+                preTokenizer = PreTokenizers.QWEN2;
+                cleanSpaces = false;
+            }
+            case "stablelm2", "megrez" -> preTokenizer = PreTokenizers.QWEN2;
+            case "qwen35" -> {
+                preTokenizer = PreTokenizers.QWEN35;
+                cleanSpaces = false;
+            }
+            case "tekken" -> {
+                preTokenizer = PreTokenizers.TEKKEN;
+                cleanSpaces = false;
+                ignoreMerges = true;
+                addBos = true;
+            }
+            case "gpt-4o", "llama4", "kanana2", "talkie", "minimax-m2" -> {
+                preTokenizer = PreTokenizers.GPT4O;
+                cleanSpaces = false;
+            }
+            case "gemma4", "granite-embed-multi-311m" -> {
+                preTokenizer = PreTokenizers.NEWLINES;
+                escapeWhitespaces = true;
+                byteEncode = false;
+            }
+            default -> throw new IllegalArgumentException("unsupported tokenizer.ggml.pre '" + p + "'; supported: "
+                    + "default, llama3, llama-v3, llama-bpe, falcon3, falcon-h1, pixtral, midm-2.0, lfm2, jina-v5-nano, "
+                    + "dbrx, smaug-bpe, glm4, chatglm-bpe, falcon, gpt-2, phi-2, jina-es, jina-de, gigachat, jina-v2-es, "
+                    + "jina-v2-de, a.x-4.0, mellum, modern-bert, mpt, olmo, jais, exaone4, trillion, granite-docling, "
+                    + "jina-v1-en, jina-v2-code, roberta-bpe, starcoder, refact, codeshell, exaone, minerva-7b, mellum2, "
+                    + "command-r, smollm, qwen2, deepseek-r1-qwen, kormo, f2llmv2, hunyuan, solar-open, stablelm2, megrez, qwen35, "
+                    + "tekken, gpt-4o, llama4, kanana2, talkie, minimax-m2, gemma4, granite-embed-multi-311m");
+        }
+    }
+
+    private void resolveSpecialIds(Vocabulary v, int n) {
+        bos = resolve(bos, v.bos(), n);
+        eos = resolve(eos, v.eos(), n);
+        eot = resolve(eot, v.eot(), n);
+        eom = resolve(eom, v.eom(), n);
+        unk = resolve(unk, v.unk(), n);
+        sep = resolve(sep, v.sep(), n);
+        pad = resolve(pad, v.pad(), n);
+        mask = resolve(mask, v.mask(), n);
+        fimPre = resolve(fimPre, v.fimPre(), n);
+        fimSuf = resolve(fimSuf, v.fimSuf(), n);
+        fimMid = resolve(fimMid, v.fimMid(), n);
+        fimPad = resolve(fimPad, v.fimPad(), n);
+        fimRep = resolve(fimRep, v.fimRep(), n);
+        fimSep = resolve(fimSep, v.fimSep(), n);
+        if (v.addBos() != null) {
+            addBos = v.addBos();
+        }
+        if (v.addEos() != null) {
+            addEos = v.addEos();
+        }
+        if (v.addSep() != null) {
+            addSep = v.addSep();
+        }
+        if (pre.equals("gemma4") || pre.equals("granite-embed-multi-311m")) {
+            addBos = true; // llama.cpp forces BOS for the Gemma 4 pre-tokenizer family
+        }
+    }
+
+    /** A default out of range is dropped; a stored id out of range is ignored (llama.cpp warns and keeps the default). */
+    private static int resolve(int defaultId, int stored, int n) {
+        int id = defaultId >= n ? -1 : defaultId;
+        if (stored >= 0 && stored < n) {
+            id = stored;
+        }
+        return id;
+    }
+
+    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
+            "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>");
+    private static final List<String> EOM_TEXTS = List.of("<|eom_id|>");
+    private static final List<String> FIM_PRE_TEXTS = List.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>",
+            "<｜fim▁begin｜>", "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>");
+    private static final List<String> FIM_SUF_TEXTS = List.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>",
+            "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>");
+    private static final List<String> FIM_MID_TEXTS = List.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>",
+            "<｜fim▁end｜>", "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>");
+    private static final List<String> FIM_PAD_TEXTS = List.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
+    private static final List<String> FIM_REP_TEXTS = List.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>");
+    private static final List<String> FIM_SEP_TEXTS = List.of("<|file_sep|>");
+    private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>",
+            "<|flush|>", "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]",
+            "[EOS]", "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+            "<｜end▁of▁sentence｜>", "[e~[");
+
+    /**
+     * llama.cpp fills missing EOT/EOM/FIM ids from well-known texts. It walks a hash map, so when several candidate
+     * texts exist the pick is unspecified there; here the lowest id wins. Matched tokens become control tokens.
+     */
+    private void detectSpecialTexts() {
+        if (eot < 0) eot = firstWithText(EOT_TEXTS);
+        if (eom < 0) eom = firstWithText(EOM_TEXTS);
+        if (fimPre < 0) fimPre = firstWithText(FIM_PRE_TEXTS);
+        if (fimSuf < 0) fimSuf = firstWithText(FIM_SUF_TEXTS);
+        if (fimMid < 0) fimMid = firstWithText(FIM_MID_TEXTS);
+        if (fimPad < 0) fimPad = firstWithText(FIM_PAD_TEXTS);
+        if (fimRep < 0) fimRep = firstWithText(FIM_REP_TEXTS);
+        if (fimSep < 0) fimSep = firstWithText(FIM_SEP_TEXTS);
+        // control tokens named "unused" are unused
+        for (int i = 0; i < texts.length; i++) {
+            if (has(i, TokenAttr.CONTROL) && texts[i].contains("unused")) {
+                attrs[i] |= TokenAttr.UNUSED;
+            }
+        }
+    }
+
+    private int firstWithText(List<String> candidates) {
+        int best = -1;
+        for (String c : candidates) {
+            Integer id = ids.get(c);
+            if (id != null && (best < 0 || id < best)) {
+                best = id;
+            }
+        }
+        if (best >= 0) {
+            attrs[best] |= TokenAttr.CONTROL;
+        }
+        return best;
+    }
+
+    private void collectEndOfGeneration() {
+        for (int id : new int[] {fimPad, fimRep, fimSep}) {
+            if (id >= 0) {
+                eog.add(id);
+            }
+        }
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            if (EOG_TEXTS.contains(e.getKey())) {
+                eog.add(e.getValue());
+                attrs[e.getValue()] |= TokenAttr.CONTROL;
+            }
+        }
+        // gpt-oss: these are always rendered
+        for (String t : List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>")) {
+            Integer id = ids.get(t);
+            if (id != null) {
+                attrs[id] = TokenAttr.USER_DEFINED;
+            }
+        }
+        for (int id : new int[] {eos, eot, eom}) {
+            if (id >= 0) {
+                eog.add(id);
+            }
+        }
+        // o200k_harmony and solar-open: <|end|> ends a message, not the generation
+        boolean hasReturn = false, hasCall = false, hasFlush = false;
+        int end = -1;
+        for (int id : eog) {
+            switch (texts[id]) {
+                case "<|return|>" -> hasReturn = true;
+                case "<|call|>", "<|calls|>" -> hasCall = true;
+                case "<|flush|>" -> hasFlush = true;
+                case "<|end|>" -> end = id;
+                default -> { }
+            }
+        }
+        if (end >= 0 && ((hasReturn && hasCall) || (hasCall && hasFlush))) {
+            eog.remove(end);
+            attrs[end] = TokenAttr.USER_DEFINED;
+        }
+        // gemma4 and paddleocr: </s> is not an end of generation when <|tool_response> is
+        int s = -1;
+        boolean hasToolResponse = false;
+        for (int id : eog) {
+            if (texts[id].equals("<|tool_response>")) {
+                hasToolResponse = true;
+            } else if (texts[id].equals("</s>")) {
+                s = id;
+            }
+        }
+        if (hasToolResponse && s >= 0) {
+            eog.remove(s);
+            attrs[s] = TokenAttr.NORMAL;
+        }
+    }
+
+    private int[] buildSpecialCache() {
+        List<Integer> list = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            if (has(i, TokenAttr.CONTROL | TokenAttr.USER_DEFINED | TokenAttr.UNKNOWN)) {
+                list.add(i);
+            }
+        }
+        // llama.cpp's std::sort leaves equal lengths in an unspecified order; ties go to the lower id here
+        // (lengths in UTF-8 bytes, as there)
+        list.sort(Comparator.comparingInt((Integer i) -> -texts[i].getBytes(StandardCharsets.UTF_8).length)
+                .thenComparingInt(i -> i));
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    SpecialTokens specialTokens() {
+        return new SpecialTokens(bos, eos, eot, eom, unk, sep, pad, mask, fimPre, fimSuf, fimMid, fimPad, fimRep, fimSep,
+                addBos, addEos, addSep, addSpacePrefix, Collections.unmodifiableSet(new TreeSet<>(eog)));
+    }
+}
