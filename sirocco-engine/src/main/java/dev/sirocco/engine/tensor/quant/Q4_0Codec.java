@@ -1,0 +1,99 @@
+package dev.sirocco.engine.tensor.quant;
+
+import dev.sirocco.engine.tensor.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_0: blocks of 32 as {@code f16 d} then 16 bytes; byte j holds element j in its low nibble and
+ * element j+16 in its high nibble; x = d * (q - 8). Dotted with Q8_0 activations.
+ */
+public final class Q4_0Codec implements BlockCodec {
+    public static final Q4_0Codec INSTANCE = new Q4_0Codec();
+    static final int QK = 32;
+    static final int BYTES = 18;
+
+    private Q4_0Codec() {
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        int nb = blocks(n);
+        for (int i = 0; i < nb; i++) {
+            long b = srcOff + (long) i * BYTES;
+            float d = Le.half(src, b);
+            int y = dstOff + i * QK;
+            for (int j = 0; j < QK / 2; j++) {
+                int q = Le.u8(src, b + 2 + j);
+                dst[y + j] = ((q & 0x0F) - 8) * d;
+                dst[y + j + QK / 2] = ((q >> 4) - 8) * d;
+            }
+        }
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /** quantize_row_q4_0_ref: d = (the value of largest magnitude) / -8, q = min(15, (int8)(x/d + 8.5)). */
+    @Override
+    public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
+        int nb = blocks(n);
+        for (int i = 0; i < nb; i++) {
+            int x = srcOff + i * QK;
+            long b = dstOff + (long) i * BYTES;
+            float amax = 0.0f;
+            float max = 0.0f;
+            for (int j = 0; j < QK; j++) {
+                float v = src[x + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            Le.putHalf(dst, b, d);
+            for (int j = 0; j < QK / 2; j++) {
+                float x0 = src[x + j] * id;
+                float x1 = src[x + QK / 2 + j] * id;
+                int xi0 = Math.min(15, QuantMath.toInt8(x0 + 8.5f));
+                int xi1 = Math.min(15, QuantMath.toInt8(x1 + 8.5f));
+                Le.put8(dst, b + 2 + j, (xi0 & 0xFF) | (xi1 << 4));
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        int nb = blocks(n);
+        float sumf = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8_0Codec.BYTES;
+            int sumi0 = 0;
+            int sumi1 = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int q = Le.u8(w, bx + 2 + j);
+                int v0 = (q & 0x0F) - 8;
+                int v1 = (q >> 4) - 8;
+                sumi0 += v0 * Le.s8(a, by + 2 + j);
+                sumi1 += v1 * Le.s8(a, by + 2 + j + QK / 2);
+            }
+            int sumi = sumi0 + sumi1;
+            sumf += sumi * Le.half(w, bx) * Le.half(a, by);
+        }
+        return sumf;
+    }
+}

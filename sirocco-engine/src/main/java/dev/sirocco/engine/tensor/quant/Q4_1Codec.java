@@ -1,0 +1,101 @@
+package dev.sirocco.engine.tensor.quant;
+
+import dev.sirocco.engine.tensor.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_1: blocks of 32 as {@code f16 d}, {@code f16 m}, then 16 bytes of nibbles (element j low, j+16 high);
+ * x = d * q + m. Dotted with Q8_1 activations.
+ */
+public final class Q4_1Codec implements BlockCodec {
+    public static final Q4_1Codec INSTANCE = new Q4_1Codec();
+    static final int QK = 32;
+    static final int BYTES = 20;
+
+    private Q4_1Codec() {
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_1;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        int nb = blocks(n);
+        for (int i = 0; i < nb; i++) {
+            long b = srcOff + (long) i * BYTES;
+            float d = Le.half(src, b);
+            float m = Le.half(src, b + 2);
+            int y = dstOff + i * QK;
+            for (int j = 0; j < QK / 2; j++) {
+                int q = Le.u8(src, b + 4 + j);
+                dst[y + j] = (q & 0x0F) * d + m;
+                dst[y + j + QK / 2] = (q >> 4) * d + m;
+            }
+        }
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /** quantize_row_q4_1_ref: d = (max - min) / 15, m = min, q = min(15, (int8)((x - min)/d + 0.5)). */
+    @Override
+    public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
+        int nb = blocks(n);
+        for (int i = 0; i < nb; i++) {
+            int x = srcOff + i * QK;
+            long b = dstOff + (long) i * BYTES;
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (int j = 0; j < QK; j++) {
+                float v = src[x + j];
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
+            }
+            float d = (max - min) / ((1 << 4) - 1);
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            Le.putHalf(dst, b, d);
+            Le.putHalf(dst, b + 2, min);
+            for (int j = 0; j < QK / 2; j++) {
+                float x0 = (src[x + j] - min) * id;
+                float x1 = (src[x + QK / 2 + j] - min) * id;
+                int xi0 = Math.min(15, QuantMath.toInt8(x0 + 0.5f));
+                int xi1 = Math.min(15, QuantMath.toInt8(x1 + 0.5f));
+                Le.put8(dst, b + 4 + j, (xi0 & 0xFF) | (xi1 << 4));
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        int nb = blocks(n);
+        float sumf = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8_1Codec.BYTES;
+            int sumi0 = 0;
+            int sumi1 = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int q = Le.u8(w, bx + 4 + j);
+                sumi0 += (q & 0x0F) * Le.s8(a, by + 4 + j);
+                sumi1 += (q >> 4) * Le.s8(a, by + 4 + j + QK / 2);
+            }
+            int sumi = sumi0 + sumi1;
+            sumf += (Le.half(w, bx) * Le.half(a, by)) * sumi + Le.half(w, bx + 2) * Le.half(a, by + 2);
+        }
+        return sumf;
+    }
+}
