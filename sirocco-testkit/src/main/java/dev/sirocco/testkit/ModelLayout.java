@@ -1,6 +1,10 @@
 package dev.sirocco.testkit;
 
 import dev.sirocco.engine.tensor.GgmlType;
+import dev.sirocco.engine.tensor.quant.Dequantizer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,8 +130,7 @@ public final class ModelLayout {
      * F32 would use; for F16/BF16/quantized tensors the file holds these values rounded).
      */
     public static float[] values(ModelSpec s, String name) {
-        TensorPlan plan = tensors(s).stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no tensor " + name + " in this model"));
+        TensorPlan plan = plan(s, name);
         int n = Math.toIntExact(plan.elements());
         if (name.equals("rope_freqs.weight")) {
             return llama3RopeFactors(s.headDim(), s.ropeBase());
@@ -147,6 +150,25 @@ public final class ModelLayout {
             }
         }
         return v;
+    }
+
+    /**
+     * The values the file actually holds for tensor {@code name}: {@link #values} after rounding to the
+     * tensor's type (encoded, then decoded with the engine's dequantizer). Equal to {@link #values} for F32.
+     */
+    public static float[] storedValues(ModelSpec s, String name) {
+        float[] v = values(s, name);
+        TensorPlan plan = plan(s, name);
+        if (plan.type() == GgmlType.F32) {
+            return v;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(plan.type().bytesFor(v.length));
+            TensorEncoding.encode(plan.type(), v, (int) plan.shape()[0], bytes);
+            float[] out = new float[v.length];
+            Dequantizer.dequantize(plan.type(), bytes, 0, out, 0, v.length);
+            return out;
+        }
     }
 
     /**
@@ -173,6 +195,11 @@ public final class ModelLayout {
             }
         }
         return out;
+    }
+
+    private static TensorPlan plan(ModelSpec s, String name) {
+        return tensors(s).stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no tensor " + name + " in this model"));
     }
 
     private static TensorPlan weight(ModelSpec s, String baseName, String name, long... shape) {
