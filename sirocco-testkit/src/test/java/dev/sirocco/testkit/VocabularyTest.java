@@ -1,0 +1,42 @@
+package dev.sirocco.testkit;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VocabularyTest {
+
+    @Test
+    void syntheticSpmHasSpecialByteAndPieceTokensWithoutDuplicates() {
+        Vocabulary v = Vocabulary.syntheticSpm();
+        String[] tokens = v.tokens();
+        assertThat(tokens.length).isEqualTo(v.size()).isBetween(500, 1000);
+        assertThat(new HashSet<>(Arrays.asList(tokens))).hasSize(tokens.length);
+        assertThat(tokens[Vocabulary.UNK]).isEqualTo("<unk>");
+        assertThat(tokens[Vocabulary.BOS]).isEqualTo("<s>");
+        assertThat(tokens[Vocabulary.EOS]).isEqualTo("</s>");
+        assertThat(tokens[3 + 0x41]).isEqualTo("<0x41>");
+        assertThat(Arrays.asList(tokens)).contains("▁the", "▁th", "▁t", "▁", "<|start|>");
+        int[] types = (int[]) v.metadata().get("tokenizer.ggml.token_type");
+        float[] scores = (float[]) v.metadata().get("tokenizer.ggml.scores");
+        assertThat(types).hasSize(tokens.length);
+        assertThat(scores).hasSize(tokens.length);
+        assertThat(types[3 + 0x41]).isEqualTo(6); // byte
+        assertThat(types[tokens.length - 1]).isEqualTo(3); // control
+    }
+
+    @Test
+    void givenMetadataIsKeptInOrderAndUnsupportedValuesAreRejected() {
+        Vocabulary v = Vocabulary.of(Map.of("tokenizer.ggml.tokens", new String[] {"a", "b"}));
+        assertThat(v.size()).isEqualTo(2);
+        assertThatThrownBy(() -> Vocabulary.of(Map.of("tokenizer.ggml.tokens", new String[] {"a"}, "x", new double[1])))
+                .hasMessageContaining("unsupported metadata value type for x");
+        assertThatThrownBy(() -> Vocabulary.of(Map.of("tokenizer.ggml.model", "llama")))
+                .hasMessageContaining("tokenizer.ggml.tokens");
+    }
+}
