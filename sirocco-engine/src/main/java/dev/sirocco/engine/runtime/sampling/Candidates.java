@@ -13,7 +13,7 @@ public final class Candidates {
 
     // A sort/selection runs on packed 64-bit keys: high half = logit mapped to an int whose
     // order is the reverse of the float order, low half = token id. Ascending keys are then
-    // "logit descending, id ascending", Arrays.sort(long[]) needs no comparator, and the key
+    // "logit descending, id ascending", a plain long sort needs no comparator, and the key
     // decodes back to (logit, id) exactly.
     private final long[] keys;
     final int[] ids;
@@ -182,23 +182,23 @@ public final class Candidates {
             for (int i = 0; i < n; i++) {
                 h[i] = key(logits[i], ids[i]);
             }
-            Arrays.sort(h, 0, n);
+            LongSort.sort(h, 0, n);
             return;
         }
         for (int i = 0; i < k; i++) {
             h[i] = key(logits[i], ids[i]);
         }
         for (int i = k / 2 - 1; i >= 0; i--) {
-            siftDown(h, i, k);
+            LongSort.siftDown(h, 0, i, k);
         }
         for (int i = k; i < n; i++) {
             long x = key(logits[i], ids[i]);
             if (x < h[0]) { // better than the worst kept
                 h[0] = x;
-                siftDown(h, 0, k);
+                LongSort.siftDown(h, 0, 0, k);
             }
         }
-        Arrays.sort(h, 0, k);
+        LongSort.sort(h, 0, k);
     }
 
     long selectedKey(int i) {
@@ -211,25 +211,6 @@ public final class Candidates {
             ids[i] = idOf(keys[i]);
             logits[i] = logitOf(keys[i]);
         }
-    }
-
-    private static void siftDown(long[] heap, int i, int n) {
-        long x = heap[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= n) {
-                break;
-            }
-            if (child + 1 < n && heap[child + 1] > heap[child]) {
-                child++;
-            }
-            if (heap[child] <= x) {
-                break;
-            }
-            heap[i] = heap[child];
-            i = child;
-        }
-        heap[i] = x;
     }
 
     static long key(float logit, int id) {

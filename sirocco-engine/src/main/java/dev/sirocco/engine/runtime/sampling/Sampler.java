@@ -18,6 +18,7 @@ public final class Sampler {
     private final Candidates candidates;
     private final TokenHistory history;
     private final List<LogitProcessor> chain;
+    private final LogitProcessor[] steps; // the chain as an array: iterating it allocates no iterator
     private final Xoshiro256 rng;
     private long seed;
 
@@ -30,25 +31,26 @@ public final class Sampler {
         this.params = params;
         this.candidates = new Candidates(vocabSize);
         this.history = new TokenHistory(params.repeatLastN(), vocabSize);
-        List<LogitProcessor> steps = new ArrayList<>(constraints);
+        List<LogitProcessor> order = new ArrayList<>(constraints);
         if (params.penaltiesEnabled()) {
-            steps.add(new Penalties(params.repeatPenalty(), params.frequencyPenalty(), params.presencePenalty()));
+            order.add(new Penalties(params.repeatPenalty(), params.frequencyPenalty(), params.presencePenalty()));
         }
         // top-k, top-p and min-p always keep the argmax and temperature keeps the order, so greedy
         // decoding skips them: the same token, without sorting the vocabulary
         if (!params.isGreedy()) {
             if (params.topK() > 0) {
-                steps.add(new TopK(params.topK()));
+                order.add(new TopK(params.topK()));
             }
             if (params.topP() < 1f) {
-                steps.add(new TopP(params.topP()));
+                order.add(new TopP(params.topP()));
             }
             if (params.minP() > 0f) {
-                steps.add(new MinP(params.minP()));
+                order.add(new MinP(params.minP()));
             }
-            steps.add(new Temperature(params.temperature()));
+            order.add(new Temperature(params.temperature()));
         }
-        this.chain = List.copyOf(steps);
+        this.chain = List.copyOf(order);
+        this.steps = order.toArray(LogitProcessor[]::new);
         this.seed = resolveSeed(params.seed());
         this.rng = new Xoshiro256(seed);
     }
@@ -62,7 +64,7 @@ public final class Sampler {
     public int sample(float[] logits) {
         Candidates c = candidates;
         c.load(logits);
-        for (LogitProcessor step : chain) {
+        for (LogitProcessor step : steps) {
             step.process(c, history);
         }
         if (c.size == 0) {
@@ -125,7 +127,7 @@ public final class Sampler {
     /** Records a token of the sequence for the penalties and for every processor. */
     public void accept(int token) {
         history.add(token);
-        for (LogitProcessor step : chain) {
+        for (LogitProcessor step : steps) {
             step.accept(token);
         }
     }

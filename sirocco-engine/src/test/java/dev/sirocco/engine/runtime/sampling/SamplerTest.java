@@ -250,6 +250,27 @@ class SamplerTest {
     }
 
     @Test
+    void steadyStateSamplingAllocatesNothingPerToken() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        float[] logits = randomLogits(4096, 21);
+        // every built-in step on, plus a flat tail so top-p falls back from its first 256 to a full sort
+        SamplingParams p = new SamplingParams(0.9f, 0, 0.999f, 0.0001f, 1.1f, 64, 0.1f, 0.1f, 4);
+        Sampler s = new Sampler(p, 4096);
+        generate(s, logits, 300); // warm-up
+        long before = threads.getCurrentThreadAllocatedBytes();
+        int sum = 0;
+        for (int i = 0; i < 300; i++) {
+            int t = s.sample(logits);
+            s.accept(t);
+            sum += t;
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isPositive();
+        // a single allocation per token would be >= 300 * 16 bytes; leave room for the measurement itself
+        assertThat(allocated).as("bytes allocated by 300 tokens").isLessThan(2_000);
+    }
+
+    @Test
     void wrongLogitCountIsRejected() {
         Sampler s = new Sampler(SamplingParams.greedy(), 3);
         assertThatThrownBy(() -> s.sample(new float[4])).isInstanceOf(IllegalArgumentException.class);
