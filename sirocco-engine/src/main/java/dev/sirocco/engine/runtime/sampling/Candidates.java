@@ -16,6 +16,8 @@ public final class Candidates {
     // "logit descending, id ascending", a plain long sort needs no comparator, and the key
     // decodes back to (logit, id) exactly.
     private final long[] keys;
+    private final long[] sortBuffer;  // radix sort scratch; only vocabularies large enough to use it get one
+    private final int[] digitCounts;
     final int[] ids;
     final float[] logits;
     final float[] probs;
@@ -30,6 +32,9 @@ public final class Candidates {
             throw new IllegalArgumentException("capacity must be positive, got " + capacity);
         }
         keys = new long[capacity];
+        boolean large = capacity >= LongSort.RADIX_FROM;
+        sortBuffer = large ? new long[capacity] : null;
+        digitCounts = large ? new int[LongSort.RADIX] : null;
         ids = new int[capacity];
         logits = new float[capacity];
         probs = new float[capacity];
@@ -182,7 +187,7 @@ public final class Candidates {
             for (int i = 0; i < n; i++) {
                 h[i] = key(logits[i], ids[i]);
             }
-            LongSort.sort(h, 0, n);
+            LongSort.sort(h, 0, n, sortBuffer, digitCounts);
             return;
         }
         for (int i = 0; i < k; i++) {
@@ -198,7 +203,7 @@ public final class Candidates {
                 LongSort.siftDown(h, 0, 0, k);
             }
         }
-        LongSort.sort(h, 0, k);
+        LongSort.sort(h, 0, k, sortBuffer, digitCounts);
     }
 
     long selectedKey(int i) {

@@ -59,7 +59,7 @@ class CandidatesTest {
 
     @ParameterizedTest(name = "vocab {0}, k {1}, distinct values {2}")
     @CsvSource({"1,1,100", "5,3,100", "5,9,100", "1000,1,1000000", "1000,40,10", "5000,40,1000000",
-            "5000,2000,7", "5000,5000,50", "3000,256,3"})
+            "5000,2000,7", "5000,5000,50", "3000,256,3", "20000,20000,1000000", "20000,3000,50"})
     void keepTopMatchesAFullStableSort(int vocab, int k, int distinct) {
         Random random = new Random(vocab * 31L + k);
         float[] logits = new float[vocab];

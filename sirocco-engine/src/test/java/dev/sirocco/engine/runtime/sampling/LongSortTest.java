@@ -33,21 +33,27 @@ class LongSortTest {
             Arrays.sort(expected);
             long[] viaQuick = a.clone();
             LongSort.sort(viaQuick, 0, n);
-            assertThat(viaQuick).as("quicksort, shape %d", shape).containsExactly(expected);
+            assertThat(viaQuick).as("quicksort, shape %d", shape).isEqualTo(expected);
             long[] viaHeap = a.clone();
             LongSort.heapSort(viaHeap, 0, n);
-            assertThat(viaHeap).as("heapsort, shape %d", shape).containsExactly(expected);
+            assertThat(viaHeap).as("heapsort, shape %d", shape).isEqualTo(expected);
+            long[] viaRadix = a.clone();
+            LongSort.radixSort(viaRadix, 0, n, new long[n], new int[LongSort.RADIX]);
+            assertThat(viaRadix).as("radix sort, shape %d", shape).isEqualTo(expected);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {5, 40, 1000})
+    @ValueSource(ints = {5, 40, 1000, 20_000})
     void sortsOnlyTheGivenRange(int n) {
         Random random = new Random(n);
         long[] a = input(n + 6, 0, random);
         long[] expected = a.clone();
         Arrays.sort(expected, 3, n + 3);
+        long[] b = a.clone();
         LongSort.sort(a, 3, n + 3);
-        assertThat(a).containsExactly(expected);
+        assertThat(a).isEqualTo(expected);
+        LongSort.sort(b, 3, n + 3, new long[n], new int[LongSort.RADIX]); // radix from 16384 on
+        assertThat(b).isEqualTo(expected);
     }
 }
