@@ -45,7 +45,7 @@ public final class Generator {
                 out = Arrays.copyOf(out, Math.min(request.maxTokens(), out.length * 2));
             }
             out[count++] = token;
-            String piece = decoder.next(token);
+            String piece = decoder.accept(token);
             boolean stopped = false;
             if (stops != null) {
                 StopStrings.Step step = stops.feed(piece);
