@@ -71,7 +71,8 @@ public record Vocabulary(Map<String, Object> metadata) {
      * A small SentencePiece-style ("llama") vocabulary: {@code <unk>}=0, {@code <s>}=1, {@code </s>}=2, the 256
      * byte tokens {@code <0x00>..<0xFF>} (so any text tokenizes, by byte fallback), single characters, about 150
      * English words with every prefix (so SPM's pairwise merges can reach them), and two control tokens
-     * {@code <|start|>} and {@code <|end|>} at the end. Adds BOS, not EOS, and a space prefix, like Llama 2.
+     * {@code <|ctl_begin|>} and {@code <|ctl_end|>} at the end (not {@code <|start|>}/{@code <|end|>}: llama.cpp
+     * retypes tokens with those texts by name, for gpt-oss and Phi-3). Adds BOS, not EOS, and a space prefix, like Llama 2.
      * Scores fall with the id, so earlier pieces merge first. About 700 tokens.
      */
     public static Vocabulary syntheticSpm() {
@@ -97,9 +98,9 @@ public record Vocabulary(Map<String, Object> metadata) {
             tokens.add(p);
             types.add(NORMAL);
         }
-        tokens.add("<|start|>");
+        tokens.add("<|ctl_begin|>");
         types.add(CONTROL);
-        tokens.add("<|end|>");
+        tokens.add("<|ctl_end|>");
         types.add(CONTROL);
 
         float[] scores = new float[tokens.size()];

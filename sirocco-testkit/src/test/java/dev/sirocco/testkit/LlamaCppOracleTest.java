@@ -1,11 +1,16 @@
 package dev.sirocco.testkit;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,25 +18,108 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LlamaCppOracleTest {
 
+    @TempDir
+    static Path dir;
+    static Path model;
+    static List<String> vocab;
+
+    @BeforeAll
+    static void writeModel() {
+        model = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
+        vocab = Arrays.asList(Vocabulary.syntheticSpm().tokens());
+    }
+
     @Test
-    void missingInstallationNamesBinTest(@TempDir Path dir) {
-        assertThatThrownBy(() -> LlamaCppOracle.start(dir, 1))
+    void missingInstallationNamesBinTest(@TempDir Path empty) {
+        assertThatThrownBy(() -> LlamaCppOracle.start(empty, 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bin/test");
     }
 
     @Test
-    void fileThatIsNotGgufIsRefusedAndTheOracleStaysUsable(@TempDir Path dir) throws IOException {
+    void fileThatIsNotGgufIsRefusedAndTheOracleStaysUsable() throws IOException {
         Path garbage = dir.resolve("garbage.gguf");
         byte[] bytes = new byte[4096];
         new Random(7).nextBytes(bytes);
         Files.write(garbage, bytes);
-        try (LlamaCppOracle oracle = LlamaCppOracle.start()) {
-            assertThatThrownBy(() -> oracle.info(garbage))
-                    .isInstanceOf(LlamaCppOracle.OracleException.class)
-                    .hasMessageContaining("garbage.gguf");
-            assertThatThrownBy(() -> oracle.tokenize(garbage, "hi", true, false))
-                    .isInstanceOf(LlamaCppOracle.OracleException.class);
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        assertThatThrownBy(() -> oracle.info(garbage))
+                .isInstanceOf(LlamaCppOracle.OracleException.class)
+                .hasMessageContaining("garbage.gguf");
+        assertThat(oracle.tokenize(model, "the", false, false)).containsExactly(vocab.indexOf("▁the"));
+    }
+
+    @Test
+    void vocabularyFactsComeFromTheFile() {
+        VocabInfo info = LlamaCppOracle.shared().info(model);
+        assertThat(info).isEqualTo(new VocabInfo(vocab.size(), Vocabulary.BOS, Vocabulary.EOS, true, false, "spm"));
+    }
+
+    @Test
+    void wordsInTheVocabularyBecomeSingleTokensAfterTheSpacePrefix() {
+        int[] tokens = LlamaCppOracle.shared().tokenize(model, "the people of the world", false, false);
+        assertThat(tokens).containsExactly(vocab.indexOf("▁the"), vocab.indexOf("▁people"), vocab.indexOf("▁of"),
+                vocab.indexOf("▁the"), vocab.indexOf("▁world"));
+    }
+
+    @Test
+    void addSpecialPrependsBosAsTheMetadataSays() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        int[] plain = oracle.tokenize(model, "hello world", false, false);
+        int[] special = oracle.tokenize(model, "hello world", true, false);
+        assertThat(special[0]).isEqualTo(Vocabulary.BOS);
+        assertThat(Arrays.copyOfRange(special, 1, special.length)).containsExactly(plain);
+
+        Map<String, Object> meta = new LinkedHashMap<>(Vocabulary.syntheticSpm().metadata());
+        meta.put("tokenizer.ggml.add_bos_token", false);
+        meta.put("tokenizer.ggml.add_eos_token", true);
+        Path noBos = RandomModels.write(ModelSpec.tinyLlama().toBuilder().vocabulary(Vocabulary.of(meta)).build(),
+                dir.resolve("eos-not-bos.gguf"));
+        int[] t = oracle.tokenize(noBos, "hello world", true, false);
+        assertThat(t[0]).isNotEqualTo(Vocabulary.BOS);
+        assertThat(t[t.length - 1]).isEqualTo(Vocabulary.EOS);
+    }
+
+    @Test
+    void parseSpecialTurnsControlTokenTextIntoTheToken() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        int start = vocab.indexOf("<|ctl_begin|>");
+        assertThat(oracle.tokenize(model, "<|ctl_begin|>the", false, true)).containsExactly(start, vocab.indexOf("▁the"));
+        assertThat(oracle.tokenize(model, "<|ctl_begin|>the", false, false)).doesNotContain(start).hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void textOutsideTheVocabularyRoundTripsThroughByteTokens() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        String text = "café ☕ naïve";
+        int[] tokens = oracle.tokenize(model, text, false, false);
+        assertThat(tokens).contains(vocab.indexOf("<0xC3>"), vocab.indexOf("<0xA9>")); // é in UTF-8
+        assertThat(oracle.detokenize(model, tokens, false)).endsWith(text);
+    }
+
+    @Test
+    void lastLogitsEqualTheLastRowOfAllLogits() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        int[] tokens = oracle.tokenize(model, "what time is it", true, false);
+        float[][] all = oracle.logits(model, tokens, true);
+        float[] last = oracle.lastLogits(model, tokens);
+        assertThat(all).hasNumberOfRows(tokens.length);
+        assertThat(last).hasSize(vocab.size());
+        for (int t = 0; t < last.length; t++) {
+            assertThat(last[t]).isCloseTo(all[tokens.length - 1][t], org.assertj.core.data.Offset.offset(5e-3f));
         }
+    }
+
+    @Test
+    void greedyGapsAreTheTopTwoLogitDifference() {
+        GreedyResult g = LlamaCppOracle.shared().greedy(model, new int[] {Vocabulary.BOS, vocab.indexOf("▁the")}, 3, true);
+        for (int step = 0; step < 3; step++) {
+            float[] row = g.logits()[step].clone();
+            Arrays.sort(row);
+            assertThat(g.gaps()[step]).isEqualTo(row[row.length - 1] - row[row.length - 2]);
+            assertThat(g.logits()[step][g.tokens()[step]]).isEqualTo(row[row.length - 1]);
+        }
+        assertThat(g.firstDivergence(g.tokens())).isEqualTo(-1);
+        assertThat(g.firstDivergence(new int[] {g.tokens()[0], -1})).isEqualTo(1);
     }
 }

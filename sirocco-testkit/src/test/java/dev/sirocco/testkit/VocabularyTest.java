@@ -21,7 +21,7 @@ class VocabularyTest {
         assertThat(tokens[Vocabulary.BOS]).isEqualTo("<s>");
         assertThat(tokens[Vocabulary.EOS]).isEqualTo("</s>");
         assertThat(tokens[3 + 0x41]).isEqualTo("<0x41>");
-        assertThat(Arrays.asList(tokens)).contains("▁the", "▁th", "▁t", "▁", "<|start|>");
+        assertThat(Arrays.asList(tokens)).contains("▁the", "▁th", "▁t", "▁", "<|ctl_begin|>");
         int[] types = (int[]) v.metadata().get("tokenizer.ggml.token_type");
         float[] scores = (float[]) v.metadata().get("tokenizer.ggml.scores");
         assertThat(types).hasSize(tokens.length);
