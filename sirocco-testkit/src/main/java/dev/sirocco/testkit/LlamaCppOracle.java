@@ -130,7 +130,7 @@ public final class LlamaCppOracle implements AutoCloseable {
         }
     }
 
-    /** Vocabulary facts llama.cpp read from {@code gguf} (loads the vocabulary only). */
+    /** TokenizerMetadata facts llama.cpp read from {@code gguf} (loads the vocabulary only). */
     public synchronized VocabInfo info(Path gguf) {
         JsonNode r = call(request("info", gguf));
         return new VocabInfo(r.get("nVocab").asInt(), r.path("bos").asInt(-1), r.path("eos").asInt(-1),

@@ -66,16 +66,16 @@ public final class ModelLayout {
             m.put(a + ".final_logit_softcapping", s.softcap());
         }
         if (a.equals("llama")) {
-            m.put(a + ".vocab_size", s.vocabulary().size()); // Llama 3 converters write it; llama.cpp only reads it to name the model size
+            m.put(a + ".vocab_size", s.tokenizer().size()); // Llama 3 converters write it; llama.cpp only reads it to name the model size
         }
-        m.putAll(s.vocabulary().metadata());
+        m.putAll(s.tokenizer().metadata());
         return m;
     }
 
     /** The tensors written for {@code spec}, in file order. */
     public static List<TensorPlan> tensors(ModelSpec s) {
         long dim = s.dim();
-        long vocab = s.vocabulary().size();
+        long vocab = s.tokenizer().size();
         long q = (long) s.heads() * s.headDim();
         long kv = (long) s.kvHeads() * s.headDim();
         List<TensorPlan> out = new ArrayList<>();

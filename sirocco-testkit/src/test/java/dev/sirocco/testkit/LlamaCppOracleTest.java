@@ -26,7 +26,7 @@ class LlamaCppOracleTest {
     @BeforeAll
     static void writeModel() {
         model = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
-        vocab = Arrays.asList(Vocabulary.syntheticSpm().tokens());
+        vocab = Arrays.asList(TokenizerMetadata.syntheticSpm().tokens());
     }
 
     @Test
@@ -52,7 +52,7 @@ class LlamaCppOracleTest {
     @Test
     void vocabularyFactsComeFromTheFile() {
         VocabInfo info = LlamaCppOracle.shared().info(model);
-        assertThat(info).isEqualTo(new VocabInfo(vocab.size(), Vocabulary.BOS, Vocabulary.EOS, true, false, "spm"));
+        assertThat(info).isEqualTo(new VocabInfo(vocab.size(), TokenizerMetadata.BOS, TokenizerMetadata.EOS, true, false, "spm"));
     }
 
     @Test
@@ -67,17 +67,17 @@ class LlamaCppOracleTest {
         LlamaCppOracle oracle = LlamaCppOracle.shared();
         int[] plain = oracle.tokenize(model, "hello world", false, false);
         int[] special = oracle.tokenize(model, "hello world", true, false);
-        assertThat(special[0]).isEqualTo(Vocabulary.BOS);
+        assertThat(special[0]).isEqualTo(TokenizerMetadata.BOS);
         assertThat(Arrays.copyOfRange(special, 1, special.length)).containsExactly(plain);
 
-        Map<String, Object> meta = new LinkedHashMap<>(Vocabulary.syntheticSpm().metadata());
+        Map<String, Object> meta = new LinkedHashMap<>(TokenizerMetadata.syntheticSpm().metadata());
         meta.put("tokenizer.ggml.add_bos_token", false);
         meta.put("tokenizer.ggml.add_eos_token", true);
-        Path noBos = RandomModels.write(ModelSpec.tinyLlama().toBuilder().vocabulary(Vocabulary.of(meta)).build(),
+        Path noBos = RandomModels.write(ModelSpec.tinyLlama().toBuilder().tokenizer(TokenizerMetadata.of(meta)).build(),
                 dir.resolve("eos-not-bos.gguf"));
         int[] t = oracle.tokenize(noBos, "hello world", true, false);
-        assertThat(t[0]).isNotEqualTo(Vocabulary.BOS);
-        assertThat(t[t.length - 1]).isEqualTo(Vocabulary.EOS);
+        assertThat(t[0]).isNotEqualTo(TokenizerMetadata.BOS);
+        assertThat(t[t.length - 1]).isEqualTo(TokenizerMetadata.EOS);
     }
 
     @Test
@@ -112,7 +112,7 @@ class LlamaCppOracleTest {
 
     @Test
     void greedyGapsAreTheTopTwoLogitDifference() {
-        GreedyResult g = LlamaCppOracle.shared().greedy(model, new int[] {Vocabulary.BOS, vocab.indexOf("▁the")}, 3, true);
+        GreedyResult g = LlamaCppOracle.shared().greedy(model, new int[] {TokenizerMetadata.BOS, vocab.indexOf("▁the")}, 3, true);
         for (int step = 0; step < 3; step++) {
             float[] row = g.logits()[step].clone();
             Arrays.sort(row);

@@ -20,7 +20,7 @@ class ModelLayoutTest {
     @Test
     void llamaTensorsHaveLlamaCppNamesAndGgmlOrderShapes() {
         ModelSpec spec = ModelSpec.tinyLlama();
-        int v = spec.vocabulary().size();
+        int v = spec.tokenizer().size();
         Map<String, TensorPlan> t = byName(spec);
         assertThat(t).hasSize(3 + 2 * 9);
         assertThat(t.get("token_embd.weight").shape()).containsExactly(64, v);

@@ -37,7 +37,7 @@ class RandomModelsInLlamaCppTest {
     void llamaCppLoadsTheModelAndGreedyFollowsItsOwnLogits(String name, ModelSpec spec) {
         LlamaCppOracle oracle = LlamaCppOracle.shared();
         Path file = RandomModels.write(spec, dir.resolve(name + ".gguf"));
-        int nVocab = spec.vocabulary().size();
+        int nVocab = spec.tokenizer().size();
         assertThat(oracle.info(file).nVocab()).isEqualTo(nVocab);
 
         int[] prompt = oracle.tokenize(file, "the people of the world", true, false);

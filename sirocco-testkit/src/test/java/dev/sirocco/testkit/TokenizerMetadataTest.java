@@ -9,17 +9,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class VocabularyTest {
+class TokenizerMetadataTest {
 
     @Test
     void syntheticSpmHasSpecialByteAndPieceTokensWithoutDuplicates() {
-        Vocabulary v = Vocabulary.syntheticSpm();
+        TokenizerMetadata v = TokenizerMetadata.syntheticSpm();
         String[] tokens = v.tokens();
         assertThat(tokens.length).isEqualTo(v.size()).isBetween(500, 1000);
         assertThat(new HashSet<>(Arrays.asList(tokens))).hasSize(tokens.length);
-        assertThat(tokens[Vocabulary.UNK]).isEqualTo("<unk>");
-        assertThat(tokens[Vocabulary.BOS]).isEqualTo("<s>");
-        assertThat(tokens[Vocabulary.EOS]).isEqualTo("</s>");
+        assertThat(tokens[TokenizerMetadata.UNK]).isEqualTo("<unk>");
+        assertThat(tokens[TokenizerMetadata.BOS]).isEqualTo("<s>");
+        assertThat(tokens[TokenizerMetadata.EOS]).isEqualTo("</s>");
         assertThat(tokens[3 + 0x41]).isEqualTo("<0x41>");
         assertThat(Arrays.asList(tokens)).contains("▁the", "▁th", "▁t", "▁", "<|ctl_begin|>");
         int[] types = (int[]) v.metadata().get("tokenizer.ggml.token_type");
@@ -32,11 +32,11 @@ class VocabularyTest {
 
     @Test
     void givenMetadataIsKeptInOrderAndUnsupportedValuesAreRejected() {
-        Vocabulary v = Vocabulary.of(Map.of("tokenizer.ggml.tokens", new String[] {"a", "b"}));
+        TokenizerMetadata v = TokenizerMetadata.of(Map.of("tokenizer.ggml.tokens", new String[] {"a", "b"}));
         assertThat(v.size()).isEqualTo(2);
-        assertThatThrownBy(() -> Vocabulary.of(Map.of("tokenizer.ggml.tokens", new String[] {"a"}, "x", new double[1])))
+        assertThatThrownBy(() -> TokenizerMetadata.of(Map.of("tokenizer.ggml.tokens", new String[] {"a"}, "x", new double[1])))
                 .hasMessageContaining("unsupported metadata value type for x");
-        assertThatThrownBy(() -> Vocabulary.of(Map.of("tokenizer.ggml.model", "llama")))
+        assertThatThrownBy(() -> TokenizerMetadata.of(Map.of("tokenizer.ggml.model", "llama")))
                 .hasMessageContaining("tokenizer.ggml.tokens");
     }
 }

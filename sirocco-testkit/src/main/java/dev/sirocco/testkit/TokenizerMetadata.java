@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The tokenizer part of a GGUF file: {@code tokenizer.ggml.*} metadata (and anything else to put beside it,
- * such as {@code tokenizer.chat_template}), in insertion order.
+ * The tokenizer part of a GGUF file written by {@link RandomModels}: {@code tokenizer.ggml.*} metadata (and
+ * anything else to put beside it, such as {@code tokenizer.chat_template}), in insertion order. (The engine's
+ * tokenizer model is {@code dev.sirocco.engine.tokenizer.Vocabulary}; this is only what goes into the file.)
  *
  * <p>Values are written by Java type: {@code String} as a string, {@code String[]} as a string array,
  * {@code float[]} as an F32 array, {@code int[]} as an I32 array, {@code Boolean} as a bool, {@code Integer}
@@ -19,7 +20,7 @@ import java.util.Set;
  * @param metadata key to value; must hold {@code tokenizer.ggml.tokens} (a {@code String[]}), whose length is
  *                 the vocabulary size and so the row count of {@code token_embd} and {@code output}
  */
-public record Vocabulary(Map<String, Object> metadata) {
+public record TokenizerMetadata(Map<String, Object> metadata) {
 
     public static final int UNK = 0;
     public static final int BOS = 1;
@@ -37,7 +38,7 @@ public record Vocabulary(Map<String, Object> metadata) {
             + " than first been its who now people my made over did down only way find use may water long little very"
             + " after words called just where most know hello world sirocco wind java model token";
 
-    public Vocabulary {
+    public TokenizerMetadata {
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         if (!(metadata.get("tokenizer.ggml.tokens") instanceof String[])) {
             throw new IllegalArgumentException("vocabulary metadata needs tokenizer.ggml.tokens as a String[]");
@@ -53,8 +54,8 @@ public record Vocabulary(Map<String, Object> metadata) {
     }
 
     /** Wraps given tokenizer metadata (for instance a real vocabulary converted from a Hugging Face tokenizer.json). */
-    public static Vocabulary of(Map<String, Object> metadata) {
-        return new Vocabulary(metadata);
+    public static TokenizerMetadata of(Map<String, Object> metadata) {
+        return new TokenizerMetadata(metadata);
     }
 
     /** Number of tokens (= rows of the embedding and output matrices). */
@@ -75,7 +76,7 @@ public record Vocabulary(Map<String, Object> metadata) {
      * retypes tokens with those texts by name, for gpt-oss and Phi-3). Adds BOS, not EOS, and a space prefix, like Llama 2.
      * Scores fall with the id, so earlier pieces merge first. About 700 tokens.
      */
-    public static Vocabulary syntheticSpm() {
+    public static TokenizerMetadata syntheticSpm() {
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL));
         for (int b = 0; b < 256; b++) {
@@ -119,6 +120,6 @@ public record Vocabulary(Map<String, Object> metadata) {
         m.put("tokenizer.ggml.unknown_token_id", UNK);
         m.put("tokenizer.ggml.add_bos_token", true);
         m.put("tokenizer.ggml.add_eos_token", false);
-        return new Vocabulary(m);
+        return new TokenizerMetadata(m);
     }
 }
