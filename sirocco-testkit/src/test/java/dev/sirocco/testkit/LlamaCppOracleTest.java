@@ -122,4 +122,19 @@ class LlamaCppOracleTest {
         assertThat(g.firstDivergence(g.tokens())).isEqualTo(-1);
         assertThat(g.firstDivergence(new int[] {g.tokens()[0], -1})).isEqualTo(1);
     }
+
+    @Test
+    void anF16KvCacheMovesLogitsSlightlyFromTheExactSettings() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        int[] tokens = oracle.tokenize(model, "the water was very long", true, false);
+        float[][] exact = oracle.logits(model, tokens, true);
+        float[][] f16 = oracle.logits(model, tokens, true, OracleSettings.EXACT.withKvType("F16"));
+        double worst = 0;
+        for (int p = 0; p < tokens.length; p++) {
+            for (int t = 0; t < exact[p].length; t++) {
+                worst = Math.max(worst, Math.abs(exact[p][t] - f16[p][t]));
+            }
+        }
+        assertThat(worst).isGreaterThan(0).isLessThan(0.05);
+    }
 }
