@@ -197,6 +197,26 @@ class ScalarKernelsTest {
     }
 
     @Test
+    void matmulAllocatesNothingOnceWarm() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ScalarKernels k = new ScalarKernels(one); // one thread: everything runs on this thread, where we can count
+        for (GgmlType type : WEIGHT_TYPES) {
+            Tensor w = weights(type, 4, 512, 5);
+            float[] x = activations(2 * 512, 6);
+            float[] out = new float[8];
+            for (int i = 0; i < 300; i++) {
+                k.matmul(w, x, out, 2);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                k.matmul(w, x, out, 2);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("%s bytes allocated by 100 warm matmuls", type).isLessThan(1024);
+        }
+    }
+
+    @Test
     void dequantizeRowReadsTheRequestedRow() {
         Tensor w = weights(GgmlType.Q8_0, 3, 64, 1);
         float[] all = new float[3 * 64];
