@@ -20,6 +20,11 @@ public final class Codecs {
             case Q8_0 -> Q8_0Codec.INSTANCE;
             case Q8_1 -> Q8_1Codec.INSTANCE;
             case Q8_K -> Q8KCodec.INSTANCE;
+            case Q2_K -> Q2KCodec.INSTANCE;
+            case Q3_K -> Q3KCodec.INSTANCE;
+            case Q4_K -> Q4KCodec.INSTANCE;
+            case Q5_K -> Q5KCodec.INSTANCE;
+            case Q6_K -> Q6KCodec.INSTANCE;
             default -> null;
         };
     }

@@ -53,6 +53,29 @@ final class QuantMath {
         return ((q[j + 4] & 0xFF) >> 4) | (((q[j] & 0xFF) >> 6) << 4);
     }
 
+    /** {@link #scaleK4} over the 12 scale bytes at {@code off} of a segment. */
+    static int scaleK4(int j, java.lang.foreign.MemorySegment s, long off) {
+        if (j < 4) {
+            return Le.u8(s, off + j) & 63;
+        }
+        return (Le.u8(s, off + j + 4) & 0xF) | ((Le.u8(s, off + j - 4) >> 6) << 4);
+    }
+
+    /** {@link #minK4} over the 12 scale bytes at {@code off} of a segment. */
+    static int minK4(int j, java.lang.foreign.MemorySegment s, long off) {
+        if (j < 4) {
+            return Le.u8(s, off + j + 4) & 63;
+        }
+        return (Le.u8(s, off + j + 4) >> 4) | ((Le.u8(s, off + j) >> 6) << 4);
+    }
+
+    /** Q3_K's 6-bit scale j (0..15, before subtracting 32) from the 12 scale bytes at {@code off}. */
+    static int scaleQ3K(int j, java.lang.foreign.MemorySegment s, long off) {
+        int low = j < 8 ? Le.u8(s, off + j) & 0xF : Le.u8(s, off + j - 8) >> 4;
+        int high = (Le.u8(s, off + 8 + (j & 3)) >> (2 * (j >> 2))) & 3;
+        return low | (high << 4);
+    }
+
     /**
      * ggml's {@code make_qx_quants} without importance weights: a symmetric scale for {@code n} values
      * {@code x[xOff..]} with levels {@code -nmax..nmax-1}, written to {@code L[lOff..]} as {@code l + nmax}.
