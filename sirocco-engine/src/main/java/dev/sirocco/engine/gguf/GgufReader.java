@@ -47,6 +47,9 @@ final class GgufReader {
 
     private enum Section { HEADER, KV, TENSOR }
 
+    /** A tensor info whose offset (relative to the data section) is not yet checked; fieldAt locates it. */
+    private record PendingTensor(GgufTensorInfo info, long relativeOffset, long fieldAt) {}
+
     private final MemorySegment file;
     private final long size;
     private long pos;
@@ -79,19 +82,26 @@ final class GgufReader {
         long nKv = readU64("n_kv");
         checkCount(nKvAt, "n_kv", nKv, MIN_KV_BYTES, "key-value pairs");
         checkCount(nTensorsAt, "n_tensors", nTensors, MIN_TENSOR_INFO_BYTES, "tensor infos");
+        // Only files over 64 GiB of tables could pass the checks above with counts beyond Java's int indexes.
+        if (nKv > MAX_JAVA_ARRAY) {
+            throw error(nKvAt, "n_kv", "more than " + MAX_JAVA_ARRAY + " key-value pairs are not supported, got " + nKv);
+        }
+        if (nTensors > MAX_JAVA_ARRAY) {
+            throw error(nTensorsAt, "n_tensors", "more than " + MAX_JAVA_ARRAY + " tensors are not supported, got " + nTensors);
+        }
 
-        LinkedHashMap<String, GgufMetadata.Entry> entries = LinkedHashMap.newLinkedHashMap((int) nKv);
+        // Counts bounded by the file size can still be huge for a model file that is mostly tensor data:
+        // collections start small and grow only with entries actually read.
+        LinkedHashMap<String, GgufMetadata.Entry> entries = LinkedHashMap.newLinkedHashMap((int) Math.min(nKv, 1024));
         long alignment = readMetadata(nKv, entries);
 
         // Tensor table; offsets are checked once the data section's start is known.
         section = Section.TENSOR;
-        List<GgufTensorInfo> infos = new ArrayList<>((int) nTensors);
-        long[] relativeOffsets = new long[(int) nTensors];
-        long[] offsetFieldAt = new long[(int) nTensors];
-        Set<String> names = HashSet.newHashSet((int) nTensors);
+        List<PendingTensor> infos = new ArrayList<>((int) Math.min(nTensors, 1024));
+        Set<String> names = HashSet.newHashSet((int) Math.min(nTensors, 1024));
         for (int i = 0; i < nTensors; i++) {
             item = i;
-            infos.add(readTensorInfo(names, relativeOffsets, offsetFieldAt));
+            infos.add(readTensorInfo(names));
         }
 
         // gguf.cpp pads to the alignment before the data section only when there are tensors.
@@ -105,7 +115,7 @@ final class GgufReader {
                         + ", past the end of the file (" + size + " bytes)" + TRUNCATED);
             }
         }
-        List<GgufTensorInfo> placed = placeTensors(infos, relativeOffsets, offsetFieldAt, dataOffset, alignment);
+        List<GgufTensorInfo> placed = placeTensors(infos, dataOffset, alignment);
         return new Parsed(version, new GgufMetadata(entries), placed, dataOffset, alignment);
     }
 
@@ -174,8 +184,7 @@ final class GgufReader {
         return alignment;
     }
 
-    private GgufTensorInfo readTensorInfo(Set<String> names, long[] relativeOffsets, long[] offsetFieldAt)
-            throws GgufFormatException {
+    private PendingTensor readTensorInfo(Set<String> names) throws GgufFormatException {
         long nameAt = pos;
         String name = readString(".name");
         if (!names.add(name)) {
@@ -216,21 +225,24 @@ final class GgufReader {
         if (blocks > Long.MAX_VALUE / type.typeSize()) {
             throw error(typeAt, ".type", "the byte size of " + type + Arrays.toString(shape) + " overflows 63 bits" + CORRUPTED);
         }
-        int i = (int) item;
-        offsetFieldAt[i] = pos;
-        relativeOffsets[i] = readU64(".offset");
-        return new GgufTensorInfo(name, type, shape, 0, blocks * type.typeSize());
+        long offsetAt = pos;
+        long relative = readU64(".offset");
+        return new PendingTensor(new GgufTensorInfo(name, type, shape, 0, blocks * type.typeSize()), relative, offsetAt);
     }
 
     /** Turns data-section offsets into absolute ones, checking alignment, bounds and overlap. */
-    private List<GgufTensorInfo> placeTensors(List<GgufTensorInfo> infos, long[] rel, long[] fieldAt,
-                                              long dataOffset, long alignment) throws GgufFormatException {
+    private List<GgufTensorInfo> placeTensors(List<PendingTensor> infos, long dataOffset, long alignment)
+            throws GgufFormatException {
         section = Section.TENSOR;
         long dataSize = size - dataOffset;
+        long[] rel = new long[infos.size()];
+        long[] fieldAt = new long[infos.size()];
         List<GgufTensorInfo> placed = new ArrayList<>(infos.size());
         for (int i = 0; i < infos.size(); i++) {
             item = i;
-            GgufTensorInfo t = infos.get(i);
+            GgufTensorInfo t = infos.get(i).info();
+            rel[i] = infos.get(i).relativeOffset();
+            fieldAt[i] = infos.get(i).fieldAt();
             String what = "tensor '" + shorten(t.name()) + "'";
             if (rel[i] < 0 || rel[i] > dataSize) {
                 throw error(fieldAt[i], ".offset", what + " at data offset " + Long.toUnsignedString(rel[i])
@@ -323,6 +335,13 @@ final class GgufReader {
         if (n > MAX_JAVA_ARRAY) {
             throw error(lengthAt, ".length", "arrays of more than " + MAX_JAVA_ARRAY + " elements are not supported, got " + n);
         }
+        int javaElementBytes = switch (type) {
+            case INT8, BOOL -> 1;
+            case UINT8, INT16 -> 2;
+            case UINT16, INT32, FLOAT32, STRING, ARRAY -> 4; // references count 4 bytes with compressed oops
+            case UINT32, INT64, UINT64, FLOAT64 -> 8;
+        };
+        checkHeap(n * javaElementBytes, lengthAt, ".length", "an array of " + n + " " + type);
         int len = (int) n;
         if (len == 0) {
             return GgufArray.empty(type);
@@ -432,6 +451,7 @@ final class GgufReader {
         if (n > MAX_JAVA_ARRAY) {
             throw error(lengthAt, lengthSuffix, "strings longer than " + MAX_JAVA_ARRAY + " bytes are not supported, got " + n);
         }
+        checkHeap(3 * n, lengthAt, lengthSuffix, "a string of " + n + " bytes"); // scratch copy + String (+ UTF-16)
         int len = (int) n;
         long at = pos;
         pos += len;
@@ -475,6 +495,18 @@ final class GgufReader {
     private void need(long n, String suffix) throws GgufFormatException {
         if (size - pos < n) {
             throw error(pos, suffix, "needs " + n + " bytes, but the file ends at byte " + size + TRUNCATED);
+        }
+    }
+
+    /**
+     * A length that the remaining bytes can hold may still be corrupt in a file that is mostly tensor data;
+     * no real metadata value needs a quarter of the heap, so such a value fails here instead of as an OutOfMemoryError.
+     */
+    private void checkHeap(long bytes, long at, String suffix, String what) throws GgufFormatException {
+        long budget = Runtime.getRuntime().maxMemory() / 4;
+        if (bytes > budget) {
+            throw error(at, suffix, what + " would need " + bytes + " bytes of heap, more than a quarter of the "
+                    + "maximum heap (" + budget + " bytes)" + CORRUPTED);
         }
     }
 
