@@ -54,6 +54,7 @@ final class GgufReader {
     private final long size;
     private long pos;
     private byte[] scratch = new byte[256];
+    private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
 
     // Where we are, so a field name (kv['tokenizer.ggml.tokens'].value[17].length) is built only when an
     // error needs it: a vocabulary has 100k+ strings, and naming each eagerly would allocate more than the file.
@@ -200,13 +201,13 @@ final class GgufReader {
         long elements = 1;
         for (int d = 0; d < nDims; d++) {
             long dimAt = pos;
-            shape[d] = readU64(".dims[" + d + "]");
+            shape[d] = readU64(DIM_FIELDS[d]);
             if (shape[d] <= 0) {
-                throw error(dimAt, ".dims[" + d + "]", "expected a dimension > 0, got "
+                throw error(dimAt, DIM_FIELDS[d], "expected a dimension > 0, got "
                         + Long.toUnsignedString(shape[d]) + CORRUPTED);
             }
             if (Math.multiplyHigh(elements, shape[d]) != 0 || elements * shape[d] < 0) {
-                throw error(dimAt, ".dims[" + d + "]", "the element count of shape "
+                throw error(dimAt, DIM_FIELDS[d], "the element count of shape "
                         + Arrays.toString(Arrays.copyOf(shape, d + 1)) + " overflows 63 bits" + CORRUPTED);
             }
             elements *= shape[d];
@@ -243,18 +244,17 @@ final class GgufReader {
             GgufTensorInfo t = infos.get(i).info();
             rel[i] = infos.get(i).relativeOffset();
             fieldAt[i] = infos.get(i).fieldAt();
-            String what = "tensor '" + shorten(t.name()) + "'";
             if (rel[i] < 0 || rel[i] > dataSize) {
-                throw error(fieldAt[i], ".offset", what + " at data offset " + Long.toUnsignedString(rel[i])
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' at data offset " + Long.toUnsignedString(rel[i])
                         + " starts past the end of the data section (" + dataSize + " bytes)" + CORRUPTED);
             }
             if (rel[i] % alignment != 0) {
-                throw error(fieldAt[i], ".offset", what + " at data offset " + rel[i]
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' at data offset " + rel[i]
                         + " is not a multiple of the alignment " + alignment + CORRUPTED);
             }
             long start = dataOffset + rel[i];
             if (t.byteSize() > size - start) {
-                throw error(fieldAt[i], ".offset", what + " needs " + t.byteSize() + " bytes from byte " + start
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' needs " + t.byteSize() + " bytes from byte " + start
                         + ", past the end of the file (" + size + " bytes)" + TRUNCATED);
             }
             placed.add(new GgufTensorInfo(t.name(), t.type(), t.shape(), start, t.byteSize()));
@@ -341,7 +341,7 @@ final class GgufReader {
             case UINT16, INT32, FLOAT32, STRING, ARRAY -> 4; // references count 4 bytes with compressed oops
             case UINT32, INT64, UINT64, FLOAT64 -> 8;
         };
-        checkHeap(n * javaElementBytes, lengthAt, ".length", "an array of " + n + " " + type);
+        checkHeap(n * javaElementBytes, lengthAt, ".length", type);
         int len = (int) n;
         if (len == 0) {
             return GgufArray.empty(type);
@@ -440,7 +440,12 @@ final class GgufReader {
 
     /** A u64 byte length followed by that many bytes of UTF-8. */
     private String readString(String suffix) throws GgufFormatException {
-        String lengthSuffix = suffix.isEmpty() ? ".length" : suffix + ".length";
+        String lengthSuffix = switch (suffix) { // constants: this runs for every string of a vocabulary
+            case "" -> ".length";
+            case ".key" -> ".key.length";
+            case ".name" -> ".name.length";
+            default -> suffix + ".length";
+        };
         long lengthAt = pos;
         long n = readU64(lengthSuffix);
         long remaining = size - pos;
@@ -451,7 +456,7 @@ final class GgufReader {
         if (n > MAX_JAVA_ARRAY) {
             throw error(lengthAt, lengthSuffix, "strings longer than " + MAX_JAVA_ARRAY + " bytes are not supported, got " + n);
         }
-        checkHeap(3 * n, lengthAt, lengthSuffix, "a string of " + n + " bytes"); // scratch copy + String (+ UTF-16)
+        checkHeap(3 * n, lengthAt, lengthSuffix, null); // scratch copy + String (+ UTF-16)
         int len = (int) n;
         long at = pos;
         pos += len;
@@ -460,8 +465,10 @@ final class GgufReader {
         }
         if (scratch.length < len) {
             scratch = new byte[(int) Math.max(len, Math.min(MAX_JAVA_ARRAY, 2L * scratch.length))];
+            scratchSegment = MemorySegment.ofArray(scratch);
         }
-        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, at, scratch, 0, len);
+        // Segment to segment: copying into the array directly would wrap it in a new segment per string.
+        MemorySegment.copy(file, at, scratchSegment, 0, len);
         int bad = Utf8.firstInvalid(scratch, 0, len);
         if (bad >= 0) {
             throw error(at + bad, suffix, String.format("invalid UTF-8 (byte 0x%02x at position %d of %d)",
@@ -502,9 +509,11 @@ final class GgufReader {
      * A length that the remaining bytes can hold may still be corrupt in a file that is mostly tensor data;
      * no real metadata value needs a quarter of the heap, so such a value fails here instead of as an OutOfMemoryError.
      */
-    private void checkHeap(long bytes, long at, String suffix, String what) throws GgufFormatException {
+    private void checkHeap(long bytes, long at, String suffix, GgufValueType arrayOf) throws GgufFormatException {
         long budget = Runtime.getRuntime().maxMemory() / 4;
         if (bytes > budget) {
+            // The message is built only here: this runs for every string of a vocabulary.
+            String what = arrayOf == null ? "a string" : "an array of " + arrayOf;
             throw error(at, suffix, what + " would need " + bytes + " bytes of heap, more than a quarter of the "
                     + "maximum heap (" + budget + " bytes)" + CORRUPTED);
         }
@@ -539,6 +548,7 @@ final class GgufReader {
         return sb.append(suffix).toString();
     }
 
+    private static final String[] DIM_FIELDS = {".dims[0]", ".dims[1]", ".dims[2]", ".dims[3]"};
     private static final String TRUNCATED = " (file truncated?)";
     private static final String CORRUPTED = " (file truncated or corrupted?)";
 
