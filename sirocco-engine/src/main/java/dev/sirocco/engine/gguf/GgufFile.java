@@ -24,7 +24,7 @@ public final class GgufFile implements AutoCloseable {
     private final MemorySegment map;
     private final GgufReader.Parsed parsed;
     private final Map<String, GgufTensorInfo> byName;
-    private boolean closed;
+    private volatile boolean closed;
 
     private GgufFile(Path path, Arena arena, MemorySegment map, GgufReader.Parsed parsed) {
         this.path = path;
@@ -90,6 +90,9 @@ public final class GgufFile implements AutoCloseable {
 
     /** The tensor {@code name}, viewing its bytes in the map. */
     public Tensor tensor(String name) {
+        if (closed) {
+            throw new IllegalStateException(path.getFileName() + " is closed");
+        }
         GgufTensorInfo t = byName.get(name);
         if (t == null) {
             throw new IllegalArgumentException("no tensor named '" + name + "' in " + path.getFileName());

@@ -261,7 +261,7 @@ public final class GgufWriter {
                     writeTensors(out, dataOffset, dataSize, offsets);
                 }
                 if (out.size() < total) {
-                    out.write(ByteBuffer.allocate((int) (total - out.size())), out.size()); // trailing zero padding
+                    out.write(ByteBuffer.allocate(1), total - 1); // the file grows with zeros up to here
                 }
                 out.force(true);
             }
