@@ -72,6 +72,31 @@ class RandomModelsInLlamaCppTest {
         }
     }
 
+    // Every architecture's weights quantized (3-D expert stacks, biases and norms staying F32 included): llama.cpp's
+    // logits match the F32 twin holding the same rounded weights up to its Q8_0 activation rounding (~2e-2 RMS).
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void quantizedArchitecturesMatchTheirF32Twin(String name, ModelSpec spec) {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        ModelSpec q = spec.toBuilder().weightType(dev.sirocco.engine.tensor.GgmlType.Q4_0).build();
+        Path file = RandomModels.write(q, dir.resolve(name + "-q4_0.gguf"));
+        Path twin = RandomModels.writeAsF32(q, dir.resolve(name + "-q4_0-as-f32.gguf"));
+        int[] tokens = oracle.tokenize(file, "how many words were said", true, false);
+        float[][] a = oracle.logits(file, tokens, true);
+        float[][] b = oracle.logits(twin, tokens, true);
+        double sq = 0, var = 0;
+        for (int p = 0; p < tokens.length; p++) {
+            double sd = std(b[p]);
+            var += sd * sd * b[p].length;
+            for (int t = 0; t < b[p].length; t++) {
+                sq += (a[p][t] - b[p][t]) * (a[p][t] - b[p][t]);
+            }
+        }
+        double rel = Math.sqrt(sq / var);
+        System.out.printf("%s Q4_0 vs its F32 twin: relative RMS %.4f%n", name, rel);
+        assertThat(rel).isGreaterThan(0).isLessThan(0.05);
+    }
+
     static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
