@@ -52,25 +52,11 @@ class RandomModelTypesInLlamaCppTest {
         float[][] unrounded = k ? unroundedK : RandomModelTypesInLlamaCppTest.unrounded;
         float[][] typed = oracle.logits(RandomModels.write(spec, dir.resolve(type + ".gguf")), tokens, true);
         float[][] f32 = oracle.logits(RandomModels.writeAsF32(spec, dir.resolve(type + "-as-f32.gguf")), tokens, true);
-        double vsSame = relativeRms(typed, f32);
-        double vsOriginal = relativeRms(typed, unrounded);
+        double vsSame = LogitDiff.of(typed, f32, 0).relativeRms();
+        double vsOriginal = LogitDiff.of(typed, unrounded, 0).relativeRms();
         System.out.printf("%s relative RMS logit difference: vs same weights in F32 %.5f, vs unrounded weights %.5f%n",
                 type, vsSame, vsOriginal);
         assertThat(vsSame).isLessThan(sameWeights);
         assertThat(vsOriginal).isLessThan(vsUnrounded).isGreaterThan(vsSame);
-    }
-
-    private static double relativeRms(float[][] a, float[][] b) {
-        double sq = 0, var = 0;
-        long n = 0;
-        for (int p = 0; p < a.length; p++) {
-            double sd = RandomModelsInLlamaCppTest.std(b[p]);
-            for (int t = 0; t < a[p].length; t++) {
-                sq += (a[p][t] - b[p][t]) * (a[p][t] - b[p][t]);
-                n++;
-            }
-            var += sd * sd * a[p].length;
-        }
-        return Math.sqrt(sq / var);
     }
 }

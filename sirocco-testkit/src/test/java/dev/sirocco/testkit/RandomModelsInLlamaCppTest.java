@@ -84,15 +84,7 @@ class RandomModelsInLlamaCppTest {
         int[] tokens = oracle.tokenize(file, "how many words were said", true, false);
         float[][] a = oracle.logits(file, tokens, true);
         float[][] b = oracle.logits(twin, tokens, true);
-        double sq = 0, var = 0;
-        for (int p = 0; p < tokens.length; p++) {
-            double sd = std(b[p]);
-            var += sd * sd * b[p].length;
-            for (int t = 0; t < b[p].length; t++) {
-                sq += (a[p][t] - b[p][t]) * (a[p][t] - b[p][t]);
-            }
-        }
-        double rel = Math.sqrt(sq / var);
+        double rel = LogitDiff.of(a, b, 0).relativeRms();
         System.out.printf("%s Q4_0 vs its F32 twin: relative RMS %.4f%n", name, rel);
         assertThat(rel).isGreaterThan(0).isLessThan(0.05);
     }
