@@ -203,7 +203,12 @@ public final class ModelLayout {
     }
 
     private static TensorPlan weight(ModelSpec s, String baseName, String name, long... shape) {
-        return new TensorPlan(name, s.typeOf(baseName), shape);
+        GgmlType type = s.typeOf(baseName);
+        if (shape[0] % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + " cannot be " + type + ": its rows have " + shape[0]
+                    + " elements, not a multiple of " + type.blockSize() + " (choose a larger dim/ffn/headDim, or override its type)");
+        }
+        return new TensorPlan(name, type, shape);
     }
 
     private static TensorPlan f32(String name, long n) {

@@ -145,6 +145,15 @@ class ModelLayoutTest {
     }
 
     @Test
+    void blockTypesNeedWholeBlocksPerRow() {
+        ModelSpec spec = ModelSpec.tinyLlama().toBuilder().weightType(GgmlType.Q4_K).build();
+        assertThatThrownBy(() -> ModelLayout.tensors(spec))
+                .hasMessageContaining("token_embd.weight cannot be Q4_K").hasMessageContaining("multiple of 256");
+        ModelSpec wide = ModelSpec.builder("llama").dim(256).ffn(512).weightType(GgmlType.Q4_K).build();
+        assertThat(ModelLayout.tensors(wide)).filteredOn(t -> t.shape().length == 2).allMatch(t -> t.type() == GgmlType.Q4_K);
+    }
+
+    @Test
     void specRejectsImpossibleShapes() {
         assertThatThrownBy(() -> ModelSpec.builder("llama").heads(4).kvHeads(3).build())
                 .hasMessageContaining("multiple of kvHeads");
