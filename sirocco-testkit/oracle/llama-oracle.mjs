@@ -121,7 +121,7 @@ const ops = {
             bos: model.tokens.bos,
             eos: model.tokens.eos,
             addBos: model.tokens.shouldPrependBosToken,
-            addEos: model.tokens.shouldAppendEosToken,
+            addEos: addsEos(model),
             vocabularyType: model.vocabularyType,
         };
     },
@@ -132,7 +132,7 @@ const ops = {
         const tokens = Array.from(model.tokenize(req.text, req.parseSpecial));
         if (req.addSpecial) {
             if (model.tokens.bos != null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
-            if (model.tokens.eos != null && model.tokens.shouldAppendEosToken) tokens.push(model.tokens.eos);
+            if (model.tokens.eos != null && addsEos(model)) tokens.push(model.tokens.eos);
         }
         return {tokens};
     },
@@ -175,6 +175,13 @@ const ops = {
         });
     },
 };
+
+// llama_vocab_get_add_eos; node-llama-cpp's public shouldAppendEosToken also requires a BOS token, llama.cpp does not.
+function addsEos(model) {
+    return typeof model._model?.shouldAppendEosToken === "function"
+        ? model._model.shouldAppendEosToken()
+        : model.tokens.shouldAppendEosToken;
+}
 
 function nVocabOf(model) {
     // The vocabulary size is the length of tokenizer.ggml.tokens (= llama_vocab_n_tokens).

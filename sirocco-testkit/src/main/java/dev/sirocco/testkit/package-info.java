@@ -24,7 +24,9 @@
  * {@link dev.sirocco.testkit.LlamaCppOracle} drives llama.cpp (npm node-llama-cpp 3.22.1, prebuilt CPU build, the
  * same llama.cpp commit as the source the package ships) through one node process. It evaluates with an F32 K/V
  * cache, flash attention off and 2 threads unless {@link dev.sirocco.testkit.OracleSettings} say otherwise. It never
- * skips: without Node.js or the npm packages it fails with a message saying to run {@code bin/test}.
+ * skips: without Node.js or the npm packages it fails with a message saying to run {@code bin/test}. Full logits
+ * pass through node-llama-cpp as JavaScript maps: about 0.1 s per position with a 128k-token vocabulary (nothing
+ * with the ~800-token synthetic one), so ask for all positions only on small vocabularies.
  *
  * <h2>What llama.cpp does that a comparison must allow for</h2>
  * <ul>
