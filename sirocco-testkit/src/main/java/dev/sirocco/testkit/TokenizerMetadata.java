@@ -122,4 +122,63 @@ public record TokenizerMetadata(Map<String, Object> metadata) {
         m.put("tokenizer.ggml.add_eos_token", false);
         return new TokenizerMetadata(m);
     }
+
+    /**
+     * A small byte-level BPE ("gpt2") vocabulary like Qwen's: the 256 byte symbols of GPT-2's byte-to-unicode map
+     * (ids 0-255, by byte), the merges spelling the same English words with and without a leading space
+     * ({@code Ġthe}, {@code the}; the spaced forms rank first so a spaced word merges into one token), then
+     * {@code <|endoftext|>} (BOS), {@code <|im_start|>} and {@code <|im_end|>} (EOS) as control tokens. No BOS is
+     * added, as in Qwen. {@code pre} is the pre-tokenizer llama.cpp applies ("qwen2", "llama-bpe", "default", ...).
+     */
+    public static TokenizerMetadata syntheticBpe(String pre) {
+        String[] byteSymbol = gpt2ByteSymbols();
+        List<String> tokens = new ArrayList<>(List.of(byteSymbol));
+        Set<String> known = new LinkedHashSet<>(tokens);
+        List<String> merges = new ArrayList<>();
+        String[] words = WORDS.split(" ");
+        for (boolean spaced : new boolean[] {true, false}) {
+            for (String word : words) {
+                String w = (spaced ? byteSymbol[' '] : "") + word;
+                String piece = w.substring(0, 1);
+                for (int i = 1; i < w.length(); i++) {
+                    String next = piece + w.charAt(i);
+                    if (known.add(next)) {
+                        merges.add(piece + " " + w.charAt(i));
+                        tokens.add(next);
+                    }
+                    piece = next;
+                }
+            }
+        }
+        int[] types = new int[tokens.size() + 3];
+        java.util.Arrays.fill(types, NORMAL);
+        int endOfText = tokens.size();
+        tokens.add("<|endoftext|>");
+        tokens.add("<|im_start|>");
+        tokens.add("<|im_end|>");
+        types[endOfText] = types[endOfText + 1] = types[endOfText + 2] = CONTROL;
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tokenizer.ggml.model", "gpt2");
+        m.put("tokenizer.ggml.pre", pre);
+        m.put("tokenizer.ggml.tokens", tokens.toArray(new String[0]));
+        m.put("tokenizer.ggml.token_type", types);
+        m.put("tokenizer.ggml.merges", merges.toArray(new String[0]));
+        m.put("tokenizer.ggml.bos_token_id", endOfText);
+        m.put("tokenizer.ggml.eos_token_id", endOfText + 2);
+        m.put("tokenizer.ggml.padding_token_id", endOfText);
+        m.put("tokenizer.ggml.add_bos_token", false);
+        return new TokenizerMetadata(m);
+    }
+
+    // GPT-2's bytes_to_unicode: printable bytes stand for themselves, the others for U+0100 upwards in byte order.
+    private static String[] gpt2ByteSymbols() {
+        String[] out = new String[256];
+        int next = 256;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            out[b] = Character.toString(printable ? b : next++);
+        }
+        return out;
+    }
 }

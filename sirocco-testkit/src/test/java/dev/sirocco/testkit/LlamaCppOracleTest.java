@@ -137,4 +137,23 @@ class LlamaCppOracleTest {
         }
         assertThat(worst).isGreaterThan(0).isLessThan(0.05);
     }
+
+    @Test
+    void syntheticBpeVocabularyLoadsAndMergesSpacedWords() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        TokenizerMetadata bpe = TokenizerMetadata.syntheticBpe("qwen2");
+        List<String> tokens = Arrays.asList(bpe.tokens());
+        Path file = RandomModels.write(ModelSpec.tinyQwen2().toBuilder().tokenizer(bpe).build(), dir.resolve("bpe.gguf"));
+        VocabInfo info = oracle.info(file);
+        assertThat(info.vocabularyType()).isEqualTo("bpe");
+        assertThat(info.addBos()).isFalse();
+        assertThat(info.nVocab()).isEqualTo(tokens.size());
+        assertThat(oracle.tokenize(file, "the people of the world", true, false)).containsExactly(
+                tokens.indexOf("the"), tokens.indexOf("Ġpeople"), tokens.indexOf("Ġof"), tokens.indexOf("Ġthe"),
+                tokens.indexOf("Ġworld"));
+        String text = "naïve café ☕ <|im_end|>";
+        int[] special = oracle.tokenize(file, text, false, true);
+        assertThat(special[special.length - 1]).isEqualTo(tokens.indexOf("<|im_end|>"));
+        assertThat(oracle.detokenize(file, oracle.tokenize(file, text, false, false), false)).isEqualTo(text);
+    }
 }

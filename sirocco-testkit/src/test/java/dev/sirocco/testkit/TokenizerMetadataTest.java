@@ -39,4 +39,22 @@ class TokenizerMetadataTest {
         assertThatThrownBy(() -> TokenizerMetadata.of(Map.of("tokenizer.ggml.model", "llama")))
                 .hasMessageContaining("tokenizer.ggml.tokens");
     }
+
+    @Test
+    void syntheticBpeUsesGpt2ByteSymbolsAndWellFormedMerges() {
+        TokenizerMetadata v = TokenizerMetadata.syntheticBpe("qwen2");
+        String[] tokens = v.tokens();
+        assertThat(tokens[' ']).isEqualTo("\u0120");   // Ġ: the space byte
+        assertThat(tokens['\n']).isEqualTo("\u010A");  // Ċ
+        assertThat(tokens['a']).isEqualTo("a");
+        assertThat(tokens[0xAD]).isEqualTo("\u0143");   // the soft hyphen is not printable: 256 + 67
+        var known = new HashSet<>(Arrays.asList(tokens));
+        assertThat(known).hasSize(tokens.length);
+        for (String merge : (String[]) v.metadata().get("tokenizer.ggml.merges")) {
+            String[] sides = merge.split(" ");
+            assertThat(sides).hasSize(2);
+            assertThat(known).contains(sides[0], sides[1], sides[0] + sides[1]);
+        }
+        assertThat(v.metadata()).containsEntry("tokenizer.ggml.model", "gpt2").containsEntry("tokenizer.ggml.pre", "qwen2");
+    }
 }
