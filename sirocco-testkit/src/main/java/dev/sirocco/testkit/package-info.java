@@ -9,7 +9,8 @@
  * same weights, already rounded to their type, as F32. {@link dev.sirocco.testkit.ModelLayout} says what the file
  * holds (metadata, tensor names and shapes, every tensor's values) so an engine test can build references without
  * reading the file back. {@link dev.sirocco.testkit.TokenizerMetadata} is the vocabulary written into the file: a
- * synthetic SentencePiece one by default, or any {@code tokenizer.ggml.*} map (real vocabularies).
+ * synthetic SentencePiece one by default, a synthetic byte-level BPE one ({@code syntheticBpe}), or any
+ * {@code tokenizer.ggml.*} map (real vocabularies).
  * {@link dev.sirocco.testkit.RandomLora} writes LoRA adapters in llama.cpp's format, and their merged twin.
  *
  * <pre>{@code
