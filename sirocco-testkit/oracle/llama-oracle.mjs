@@ -4,6 +4,7 @@
 // Requests ({"id": n, "op": ..., "model": "/path/file.gguf", ...}):
 //   info        -> {nVocab, bos, eos, addBos, addEos, vocabularyType}
 //   tokenize    text, addSpecial, parseSpecial -> {tokens}
+//   tokenizeAll texts, addSpecial, parseSpecial -> {tokens: [[...], ...]} (one round trip for many texts)
 //   detokenize  tokens, special -> {text}
 //   logits      tokens, all -> {nVocab, logits: [base64 little-endian float32[nVocab], ...]}
 //               (one entry per position when all, else only the last position)
@@ -127,14 +128,11 @@ const ops = {
     },
     async tokenize(req) {
         const model = await vocabModel(req.model);
-        // The binding always tokenizes with add_special = false; llama_tokenize with add_special = true
-        // differs only by the BOS/EOS it adds around the same tokens (SPM, BPE, UGM; see llama-vocab.cpp).
-        const tokens = Array.from(model.tokenize(req.text, req.parseSpecial));
-        if (req.addSpecial) {
-            if (model.tokens.bos != null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
-            if (model.tokens.eos != null && addsEos(model)) tokens.push(model.tokens.eos);
-        }
-        return {tokens};
+        return {tokens: tokenize(model, req.text, req.addSpecial, req.parseSpecial)};
+    },
+    async tokenizeAll(req) {
+        const model = await vocabModel(req.model);
+        return {tokens: req.texts.map((text) => tokenize(model, text, req.addSpecial, req.parseSpecial))};
     },
     async detokenize(req) {
         const model = await vocabModel(req.model);
@@ -175,6 +173,17 @@ const ops = {
         });
     },
 };
+
+function tokenize(model, text, addSpecial, parseSpecial) {
+    // The binding always tokenizes with add_special = false; llama_tokenize with add_special = true
+    // differs only by the BOS/EOS it adds around the same tokens (SPM, BPE, UGM; see llama-vocab.cpp).
+    const tokens = Array.from(model.tokenize(text, parseSpecial));
+    if (addSpecial) {
+        if (model.tokens.bos != null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
+        if (model.tokens.eos != null && addsEos(model)) tokens.push(model.tokens.eos);
+    }
+    return tokens;
+}
 
 // llama_vocab_get_add_eos; node-llama-cpp's public shouldAppendEosToken also requires a BOS token, llama.cpp does not.
 function addsEos(model) {

@@ -147,6 +147,18 @@ public final class LlamaCppOracle implements AutoCloseable {
         return ints(call(req).get("tokens"));
     }
 
+    /** {@link #tokenize} of many texts in one round trip (for randomized tokenizer comparisons). */
+    public synchronized int[][] tokenizeAll(Path gguf, List<String> texts, boolean addSpecial, boolean parseSpecial) {
+        ObjectNode req = request("tokenizeAll", gguf);
+        req.put("addSpecial", addSpecial).put("parseSpecial", parseSpecial).set("texts", json.valueToTree(texts));
+        JsonNode all = call(req).get("tokens");
+        int[][] out = new int[all.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ints(all.get(i));
+        }
+        return out;
+    }
+
     /** llama.cpp's {@code llama_detokenize}; {@code special} renders special tokens as their text. */
     public synchronized String detokenize(Path gguf, int[] tokens, boolean special) {
         ObjectNode req = request("detokenize", gguf);

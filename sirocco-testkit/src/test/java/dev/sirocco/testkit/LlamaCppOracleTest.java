@@ -156,4 +156,15 @@ class LlamaCppOracleTest {
         assertThat(special[special.length - 1]).isEqualTo(tokens.indexOf("<|im_end|>"));
         assertThat(oracle.detokenize(file, oracle.tokenize(file, text, false, false), false)).isEqualTo(text);
     }
+
+    @Test
+    void tokenizeAllEqualsTokenizingOneByOne() {
+        LlamaCppOracle oracle = LlamaCppOracle.shared();
+        List<String> texts = List.of("", "the", " the people", "<|ctl_begin|>x\n\ty", "naïve ☕");
+        int[][] all = oracle.tokenizeAll(model, texts, true, true);
+        assertThat(all).hasNumberOfRows(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(all[i]).as(texts.get(i)).containsExactly(oracle.tokenize(model, texts.get(i), true, true));
+        }
+    }
 }
