@@ -174,7 +174,7 @@ public final class GgufWriter {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("metadata keys must not be empty");
         }
-        requireWellFormed(key, "metadata key '" + key + "'");
+        requireWellFormed(key, "metadata key '" + key + "'", -1);
         Object normalized = normalize(key, type, value, "");
         if (key.equals(GgufReader.ALIGNMENT_KEY)) {
             if (type != GgufValueType.UINT32) {
@@ -301,7 +301,7 @@ public final class GgufWriter {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("tensor names must not be empty");
         }
-        requireWellFormed(name, "tensor name '" + name + "'");
+        requireWellFormed(name, "tensor name '" + name + "'", -1);
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_TENSOR_NAME_BYTES) {
             throw new IllegalArgumentException("tensor name '" + name + "' is longer than " + MAX_TENSOR_NAME_BYTES
                     + " bytes, which llama.cpp rejects");
@@ -347,7 +347,7 @@ public final class GgufWriter {
                 if (!(value instanceof String s)) {
                     yield mismatch(key, type, value, where);
                 }
-                requireWellFormed(s, "metadata key '" + key + "'" + where);
+                requireWellFormed(s, "metadata key '" + key + "'" + where, -1);
                 yield s;
             }
             case ARRAY -> {
@@ -374,9 +374,13 @@ public final class GgufWriter {
                 }
             }
             case STRING -> {
+                // Checked inline: naming each element up front would cost more than the check (vocabularies).
                 String[] s = (String[]) a.values();
                 for (int i = 0; i < n; i++) {
-                    normalize(key, GgufValueType.STRING, s[i], where + "[" + i + "]");
+                    if (s[i] == null) {
+                        throw new IllegalArgumentException("metadata key '" + key + "'" + where + "[" + i + "]: null value");
+                    }
+                    requireWellFormed(s[i], "metadata key '" + key + "'" + where, i);
                 }
             }
             case ARRAY -> {
@@ -405,14 +409,18 @@ public final class GgufWriter {
                 + value.getClass().getSimpleName());
     }
 
-    /** Rejects unpaired surrogates, which have no UTF-8 encoding (Java would write '?' silently). */
-    private static void requireWellFormed(String s, String what) {
+    /**
+     * Rejects unpaired surrogates, which have no UTF-8 encoding (Java would write '?' silently);
+     * {@code element >= 0} names an element of the array {@code what}.
+     */
+    private static void requireWellFormed(String s, String what, int element) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + ": unpaired surrogate at index " + i + " has no UTF-8 encoding");
+                throw new IllegalArgumentException(what + (element >= 0 ? "[" + element + "]" : "")
+                        + ": unpaired surrogate at index " + i + " has no UTF-8 encoding");
             }
         }
     }

@@ -39,7 +39,8 @@
  *       u32    type         ggml type id (GgmlType): 0 F32, 1 F16, 2 Q4_0, 8 Q8_0, 12 Q4_K, 30 BF16, ...
  *       u64    offset       from the start of the data section; a multiple of the alignment
  *
- * padding   zeros up to the next multiple of the alignment (only when n_tensors > 0, as gguf.cpp reads it)
+ * padding   zeros up to the next multiple of the alignment. Writers always pad; readers (gguf.cpp, ours)
+ *           skip it only when n_tensors > 0, so a file without tensors reports its data section unpadded.
  *
  * data section (starts at dataOffset)
  *       each tensor's bytes at dataOffset + offset: dims[0] / block_size * type_size bytes per row,
