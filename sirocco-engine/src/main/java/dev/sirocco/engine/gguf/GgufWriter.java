@@ -249,10 +249,14 @@ public final class GgufWriter {
         long dataOffset = alignUp(header.length(), alignment);
         long total = dataOffset + dataSize;
 
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would stay with the model after the rename.
+        Path temp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (out) {
                 ByteBuffer head = ByteBuffer.wrap(header.array(), 0, header.length());
                 while (head.hasRemaining()) {
                     out.write(head, head.position());

@@ -2,6 +2,7 @@ package dev.sirocco.engine.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sirocco.engine.tensor.GgmlType;
 import dev.sirocco.engine.tensor.Tensor;
@@ -355,6 +356,15 @@ class GgufRoundTripTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    @Test
+    void writtenFilesGetTheUsualPermissionsNotATempFilesOwnerOnlyOnes() throws IOException {
+        Path file = dir.resolve("perm.gguf");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        assumeTrue(plain.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        new GgufWriter().putString("a", "b").write(file);
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test
