@@ -159,7 +159,11 @@ public final class GgufWriter {
         return putArray(key, new GgufArray(GgufValueType.BOOL, v.clone()));
     }
 
-    /** Any array, including nested ones; it is validated now and must not be modified afterwards. */
+    /**
+     * Any array, including nested ones; it is validated now and must not be modified afterwards.
+     * Nested arrays are valid GGUF (gguf-py reads and writes them) but llama.cpp's loader rejects them
+     * ("invalid GGUF type 9"): keep them out of files meant for llama.cpp.
+     */
     public GgufWriter putArray(String key, GgufArray v) {
         return putValue(key, GgufValueType.ARRAY, v);
     }

@@ -28,7 +28,8 @@
  *   4 UINT32  4 bytes       5 INT32   4 bytes       6 FLOAT32 4 bytes (IEEE 754)
  *   7 BOOL    1 byte, 0 or 1                         8 STRING  string
  *   9 ARRAY   u32 element_type, u64 length, then length values of element_type
- *             (element_type may be ARRAY again: nested arrays, each with its own type and length)
+ *             (element_type may be ARRAY again: nested arrays, each with its own type and length;
+ *             gguf-py handles them, llama.cpp's C reader rejects them)
  *  10 UINT64  8 bytes      11 INT64   8 bytes      12 FLOAT64 8 bytes
  *
  * n_tensors times, a tensor info
