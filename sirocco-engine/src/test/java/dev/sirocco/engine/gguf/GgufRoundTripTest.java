@@ -406,6 +406,14 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void missingFilesAndDirectoriesFailWithAnIoErrorNamingThem() {
+        assertThatThrownBy(() -> GgufFile.open(dir.resolve("absent.gguf")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("absent.gguf");
+        assertThatThrownBy(() -> GgufFile.open(dir))
+                .isInstanceOf(java.nio.file.FileSystemException.class).hasMessageContaining("is a directory");
+    }
+
+    @Test
     void closingTwiceIsHarmlessAndUnmaps() throws IOException {
         Path file = dir.resolve("c.gguf");
         new GgufWriter().addTensor("w", GgmlType.F32, new long[] {4}, MemorySegment.ofArray(new float[4])).write(file);
