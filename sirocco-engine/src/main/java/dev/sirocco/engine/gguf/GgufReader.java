@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -227,7 +228,10 @@ final class GgufReader {
         long typeId = readU32(".type");
         GgmlType type = typeId <= Integer.MAX_VALUE ? GgmlType.byId((int) typeId) : null;
         if (type == null) {
-            throw error(typeAt, ".type", "unknown or unsupported ggml type id " + typeId);
+            String ggmlName = GGML_ONLY_TYPES.get(typeId);
+            throw error(typeAt, ".type", ggmlName != null
+                    ? "ggml type id " + typeId + " (" + ggmlName + ") is not supported by Sirocco"
+                    : "unknown ggml type id " + typeId + CORRUPTED);
         }
         if (shape[0] % type.blockSize() != 0) {
             throw error(firstDimAt, ".dims[0]", "row length " + shape[0] + " is not a multiple of "
@@ -578,6 +582,13 @@ final class GgufReader {
         }
         return sb.append(suffix).toString();
     }
+
+    /** Names of the ggml types (ggml.h) that {@link GgmlType} does not cover, by id, for clearer errors. */
+    private static final Map<Long, String> GGML_ONLY_TYPES = Map.ofEntries(
+            Map.entry(16L, "IQ2_XXS"), Map.entry(17L, "IQ2_XS"), Map.entry(18L, "IQ3_XXS"), Map.entry(19L, "IQ1_S"),
+            Map.entry(20L, "IQ4_NL"), Map.entry(21L, "IQ3_S"), Map.entry(22L, "IQ2_S"), Map.entry(23L, "IQ4_XS"),
+            Map.entry(29L, "IQ1_M"), Map.entry(34L, "TQ1_0"), Map.entry(35L, "TQ2_0"), Map.entry(39L, "MXFP4"),
+            Map.entry(40L, "NVFP4"), Map.entry(41L, "Q1_0"), Map.entry(42L, "Q2_0"));
 
     private static final String[] DIM_FIELDS = {".dims[0]", ".dims[1]", ".dims[2]", ".dims[3]"};
     private static final String TRUNCATED = " (file truncated?)";
