@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -43,6 +45,10 @@ public final class GgufFile implements AutoCloseable {
      * @throws GgufFormatException if the file is not a valid GGUF v2/v3 file (names the file, byte offset and field)
      */
     public static GgufFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            // Mapping a directory fails with a bare "No such device".
+            throw new FileSystemException(path.toString(), null, "is a directory, not a GGUF file");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             // One map of the whole file; a MemorySegment is long-indexed, so files over 2 GiB work.

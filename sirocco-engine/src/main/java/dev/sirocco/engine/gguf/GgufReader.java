@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,8 +54,17 @@ final class GgufReader {
     private final MemorySegment file;
     private final long size;
     private long pos;
-    private byte[] scratch = new byte[256];
+    private byte[] scratch = new byte[0];
     private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+
+    // A heap copy of the bytes at and after pos. Decoding lengths and short strings from an array is far
+    // cheaper than one segment access each while the JIT has not compiled the reader yet, and a vocabulary
+    // holds 100k+ strings: opening one cold took ~0.9 s through the segment.
+    private static final int WINDOW = 64 * 1024;
+    private final byte[] window = new byte[WINDOW];
+    private final MemorySegment windowSegment = MemorySegment.ofArray(window);
+    private long windowStart;
+    private int windowLength;
 
     // Where we are, so a field name (kv['tokenizer.ggml.tokens'].value[17].length) is built only when an
     // error needs it: a vocabulary has 100k+ strings, and naming each eagerly would allocate more than the file.
@@ -64,6 +74,8 @@ final class GgufReader {
     private boolean inValue;
     private final long[] path = new long[MAX_ARRAY_DEPTH + 1];
     private int depth;
+
+    private final long heapBudget = Runtime.getRuntime().maxMemory() / 4;
 
     private GgufReader(MemorySegment file) {
         this.file = file;
@@ -216,7 +228,10 @@ final class GgufReader {
         long typeId = readU32(".type");
         GgmlType type = typeId <= Integer.MAX_VALUE ? GgmlType.byId((int) typeId) : null;
         if (type == null) {
-            throw error(typeAt, ".type", "unknown or unsupported ggml type id " + typeId);
+            String ggmlName = GGML_ONLY_TYPES.get(typeId);
+            throw error(typeAt, ".type", ggmlName != null
+                    ? "ggml type id " + typeId + " (" + ggmlName + ") is not supported by Sirocco"
+                    : "unknown ggml type id " + typeId + CORRUPTED);
         }
         if (shape[0] % type.blockSize() != 0) {
             throw error(firstDimAt, ".dims[0]", "row length " + shape[0] + " is not a multiple of "
@@ -463,40 +478,61 @@ final class GgufReader {
         if (len == 0) {
             return "";
         }
-        if (scratch.length < len) {
-            scratch = new byte[(int) Math.max(len, Math.min(MAX_JAVA_ARRAY, 2L * scratch.length))];
-            scratchSegment = MemorySegment.ofArray(scratch);
+        byte[] bytes;
+        int from;
+        if (len <= WINDOW) {
+            bytes = window;
+            from = windowIndex(at, len);
+        } else {
+            if (scratch.length < len) {
+                scratch = new byte[len];
+                scratchSegment = MemorySegment.ofArray(scratch);
+            }
+            MemorySegment.copy(file, at, scratchSegment, 0, len);
+            bytes = scratch;
+            from = 0;
         }
-        // Segment to segment: copying into the array directly would wrap it in a new segment per string.
-        MemorySegment.copy(file, at, scratchSegment, 0, len);
-        int bad = Utf8.firstInvalid(scratch, 0, len);
+        int bad = Utf8.firstInvalid(bytes, from, len);
         if (bad >= 0) {
             throw error(at + bad, suffix, String.format("invalid UTF-8 (byte 0x%02x at position %d of %d)",
-                    scratch[bad] & 0xFF, bad, len) + CORRUPTED);
+                    bytes[from + bad] & 0xFF, bad, len) + CORRUPTED);
         }
-        return new String(scratch, 0, len, StandardCharsets.UTF_8);
+        return new String(bytes, from, len, StandardCharsets.UTF_8);
     }
 
     private long readU64(String suffix) throws GgufFormatException {
-        need(8, suffix);
-        long v = file.get(U64, pos);
-        pos += 8;
-        return v;
+        return readLittleEndian(8, suffix);
     }
 
     private long readU32(String suffix) throws GgufFormatException {
-        need(4, suffix);
-        long v = file.get(U32, pos) & 0xFFFFFFFFL;
-        pos += 4;
+        return readLittleEndian(4, suffix);
+    }
+
+    /** A 1- or 2-byte value of the current field, zero-extended. */
+    private long readSmall(int n) throws GgufFormatException {
+        return readLittleEndian(n, "");
+    }
+
+    /** An unsigned little-endian number of {@code n <= 8} bytes at pos (8 bytes: all 64 bits). */
+    private long readLittleEndian(int n, String suffix) throws GgufFormatException {
+        need(n, suffix);
+        int i = windowIndex(pos, n);
+        long v = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            v = v << 8 | (window[i + k] & 0xFF);
+        }
+        pos += n;
         return v;
     }
 
-    /** A 1- or 2-byte little-endian value of the current field, zero-extended. */
-    private long readSmall(int n) throws GgufFormatException {
-        need(n, "");
-        long v = n == 1 ? file.get(ValueLayout.JAVA_BYTE, pos) & 0xFF : file.get(U16, pos) & 0xFFFF;
-        pos += n;
-        return v;
+    /** The index in {@link #window} of file offset {@code at}, refilling it so that {@code n <= WINDOW} bytes follow. */
+    private int windowIndex(long at, int n) {
+        if (at < windowStart || at + n > windowStart + windowLength) {
+            windowStart = at;
+            windowLength = (int) Math.min(WINDOW, size - at);
+            MemorySegment.copy(file, at, windowSegment, 0, windowLength);
+        }
+        return (int) (at - windowStart);
     }
 
     private void need(long n, String suffix) throws GgufFormatException {
@@ -510,12 +546,11 @@ final class GgufReader {
      * no real metadata value needs a quarter of the heap, so such a value fails here instead of as an OutOfMemoryError.
      */
     private void checkHeap(long bytes, long at, String suffix, GgufValueType arrayOf) throws GgufFormatException {
-        long budget = Runtime.getRuntime().maxMemory() / 4;
-        if (bytes > budget) {
+        if (bytes > heapBudget) {
             // The message is built only here: this runs for every string of a vocabulary.
             String what = arrayOf == null ? "a string" : "an array of " + arrayOf;
             throw error(at, suffix, what + " would need " + bytes + " bytes of heap, more than a quarter of the "
-                    + "maximum heap (" + budget + " bytes)" + CORRUPTED);
+                    + "maximum heap (" + heapBudget + " bytes)" + CORRUPTED);
         }
     }
 
@@ -547,6 +582,13 @@ final class GgufReader {
         }
         return sb.append(suffix).toString();
     }
+
+    /** Names of the ggml types (ggml.h) that {@link GgmlType} does not cover, by id, for clearer errors. */
+    private static final Map<Long, String> GGML_ONLY_TYPES = Map.ofEntries(
+            Map.entry(16L, "IQ2_XXS"), Map.entry(17L, "IQ2_XS"), Map.entry(18L, "IQ3_XXS"), Map.entry(19L, "IQ1_S"),
+            Map.entry(20L, "IQ4_NL"), Map.entry(21L, "IQ3_S"), Map.entry(22L, "IQ2_S"), Map.entry(23L, "IQ4_XS"),
+            Map.entry(29L, "IQ1_M"), Map.entry(34L, "TQ1_0"), Map.entry(35L, "TQ2_0"), Map.entry(39L, "MXFP4"),
+            Map.entry(40L, "NVFP4"), Map.entry(41L, "Q1_0"), Map.entry(42L, "Q2_0"));
 
     private static final String[] DIM_FIELDS = {".dims[0]", ".dims[1]", ".dims[2]", ".dims[3]"};
     private static final String TRUNCATED = " (file truncated?)";

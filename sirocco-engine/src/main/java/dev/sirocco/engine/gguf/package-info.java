@@ -28,7 +28,8 @@
  *   4 UINT32  4 bytes       5 INT32   4 bytes       6 FLOAT32 4 bytes (IEEE 754)
  *   7 BOOL    1 byte, 0 or 1                         8 STRING  string
  *   9 ARRAY   u32 element_type, u64 length, then length values of element_type
- *             (element_type may be ARRAY again: nested arrays, each with its own type and length)
+ *             (element_type may be ARRAY again: nested arrays, each with its own type and length;
+ *             gguf-py handles them, llama.cpp's C reader rejects them)
  *  10 UINT64  8 bytes      11 INT64   8 bytes      12 FLOAT64 8 bytes
  *
  * n_tensors times, a tensor info
@@ -39,7 +40,8 @@
  *       u32    type         ggml type id (GgmlType): 0 F32, 1 F16, 2 Q4_0, 8 Q8_0, 12 Q4_K, 30 BF16, ...
  *       u64    offset       from the start of the data section; a multiple of the alignment
  *
- * padding   zeros up to the next multiple of the alignment (only when n_tensors > 0, as gguf.cpp reads it)
+ * padding   zeros up to the next multiple of the alignment. Writers always pad; readers (gguf.cpp, ours)
+ *           skip it only when n_tensors > 0, so a file without tensors reports its data section unpadded.
  *
  * data section (starts at dataOffset)
  *       each tensor's bytes at dataOffset + offset: dims[0] / block_size * type_size bytes per row,
