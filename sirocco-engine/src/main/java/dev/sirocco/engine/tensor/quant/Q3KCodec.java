@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.quant;
 import dev.sirocco.engine.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Q3_K: super-blocks of 256 = 16 sub-blocks of 16, as 32 bytes of high bits (bit c of byte l for element
@@ -87,7 +88,7 @@ public final class Q3KCodec implements BlockCodec {
                     maxScale = scales[j];
                 }
             }
-            java.util.Arrays.fill(sc, 0);
+            Arrays.fill(sc, 0);
             short d16;
             if (maxScale != 0) {
                 float iscale = -32.f / maxScale;
@@ -122,7 +123,7 @@ public final class Q3KCodec implements BlockCodec {
                     L[16 * j + ii] = l + 4;
                 }
             }
-            java.util.Arrays.fill(hmask, 0);
+            Arrays.fill(hmask, 0);
             int m = 0;
             int hm = 1;
             for (int j = 0; j < QK; ++j) {
