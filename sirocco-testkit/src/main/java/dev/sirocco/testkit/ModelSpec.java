@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param slidingWindow    gemma3 {@code attention.sliding_window} (0: none); llama.cpp then makes 5 of every 6 layers local
  * @param ropeBaseSwa      gemma3 {@code rope.freq_base_swa}, or NaN to leave it out (llama.cpp then uses 10000)
  * @param softcap          gemma3 {@code final_logit_softcapping}, or NaN to leave it out
- * @param weightType       type of every 2-D and 3-D weight unless overridden; 1-D tensors are always F32 like llama.cpp
+ * @param weightType       type of every 2-D and 3-D weight unless overridden (the MoE router stays F32); 1-D tensors
+ *                         are always F32 like llama.cpp
  * @param typeOverrides    type per weight base name (the name without {@code blk.N.} and {@code .weight}, e.g.
  *                         "token_embd", "output", "attn_v", "ffn_down_exps")
  * @param weightScale      weights are Gaussian with std {@code weightScale / sqrt(row length)}, so activations stay O(1)
@@ -69,9 +70,13 @@ public record ModelSpec(
         }
     }
 
-    /** The type a weight with this base name gets. */
+    /**
+     * The type a weight with this base name gets: its override, else {@code weightType}, except the MoE router
+     * {@code ffn_gate_inp}, which stays F32 as convert_hf_to_gguf.py and llama-quantize leave it.
+     */
     public GgmlType typeOf(String baseName) {
-        return typeOverrides.getOrDefault(baseName, weightType);
+        GgmlType fallback = baseName.equals("ffn_gate_inp") ? GgmlType.F32 : weightType;
+        return typeOverrides.getOrDefault(baseName, fallback);
     }
 
     /** Whether {@code attention.key_length/value_length} are written. */

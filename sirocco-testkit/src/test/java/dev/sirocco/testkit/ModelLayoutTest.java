@@ -59,6 +59,9 @@ class ModelLayoutTest {
         assertThat(t.get("blk.0.ffn_up_exps.weight").shape()).containsExactly(64, 128, 4);
         assertThat(t.get("blk.0.ffn_down_exps.weight").shape()).containsExactly(128, 64, 4);
         assertThat(t).doesNotContainKey("blk.0.ffn_gate.weight");
+        ModelSpec q = ModelSpec.tinyMixtral().toBuilder().weightType(GgmlType.Q8_0).build();
+        assertThat(byName(q).get("blk.0.ffn_gate_inp.weight").type()).isEqualTo(GgmlType.F32); // as llama-quantize leaves it
+        assertThat(byName(q).get("blk.0.ffn_up_exps.weight").type()).isEqualTo(GgmlType.Q8_0);
         Map<String, Object> m = ModelLayout.metadata(ModelSpec.tinyMixtral());
         assertThat(m).containsEntry("llama.expert_count", 4).containsEntry("llama.expert_used_count", 2);
     }
