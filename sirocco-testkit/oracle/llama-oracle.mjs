@@ -4,11 +4,14 @@
 // Requests ({"id": n, "op": ..., "model": "/path/file.gguf", ...}):
 //   info        -> {nVocab, bos, eos, addBos, addEos, vocabularyType}
 //   tokenize    text, addSpecial, parseSpecial -> {tokens}
+//   tokenizeAll texts, addSpecial, parseSpecial -> {tokens: [[...], ...]} (one round trip for many texts)
 //   detokenize  tokens, special -> {text}
 //   logits      tokens, all -> {nVocab, logits: [base64 little-endian float32[nVocab], ...]}
 //               (one entry per position when all, else only the last position)
-//   greedy      prompt, n -> {tokens, gaps, logits: [base64 ...]} n steps, never stopping at EOS;
+//   greedy      prompt, n, withLogits -> {tokens, gaps, logits: [base64 ...]} n steps, never stopping at EOS;
 //               gaps[i] = top-1 minus top-2 logit at step i
+// logits and greedy take optional context settings: kvType ("F32" default, "F16", "Q8_0", ...),
+// flashAttention (false default) and lora ([{path, scale}]).
 // Replies carry the request id and either "ok": true or "error": message.
 //
 // Settings chosen so logits are comparable to a plain F32 reference: CPU only, flash attention off,
@@ -33,17 +36,25 @@ const llama = await getLlama({
 });
 
 // Loaded models, keyed by vocab-only flag and path; a rewritten file (new size or mtime) is reloaded.
+// The least recently used are disposed beyond MAX_MODELS (tests write many small files).
 const models = new Map();
+const MAX_MODELS = 8;
 
 async function loadModel(path, vocabOnly) {
     const st = statSync(path);
     const stamp = `${st.size}|${st.mtimeMs}`;
     const key = `${vocabOnly}|${path}`;
     const cached = models.get(key);
-    if (cached != null && cached.stamp === stamp) return cached.model;
-    if (cached != null) {
-        models.delete(key);
-        await cached.model.dispose();
+    if (cached != null) models.delete(key);
+    if (cached != null && cached.stamp === stamp) {
+        models.set(key, cached); // most recently used last
+        return cached.model;
+    }
+    if (cached != null) await cached.model.dispose();
+    while (models.size >= MAX_MODELS) {
+        const [oldest, entry] = models.entries().next().value;
+        models.delete(oldest);
+        await entry.model.dispose();
     }
     const model = await llama.loadModel({modelPath: path, vocabOnly, gpuLayers: 0, useMmap: true});
     models.set(key, {stamp, model});
@@ -58,18 +69,23 @@ async function vocabModel(path) {
     return loadModel(path, true);
 }
 
-async function withSequence(model, nTokens, fn) {
+async function withSequence(model, req, nTokens, fn) {
     const contextSize = Math.max(256, Math.ceil((nTokens + 1) / 256) * 256);
-    const context = await model.createContext({
+    const kvType = req.kvType ?? "F32";
+    const options = {
         contextSize,
         batchSize: Math.min(contextSize, 512),
         sequences: 1,
         threads,
-        flashAttention: false,
-        experimentalKvCacheKeyType: "F32",
-        experimentalKvCacheValueType: "F32",
+        flashAttention: req.flashAttention ?? false,
+        experimentalKvCacheKeyType: kvType,
+        experimentalKvCacheValueType: kvType,
         failedCreationRemedy: false,
-    });
+    };
+    if (req.lora != null && req.lora.length > 0) {
+        options.lora = {adapters: req.lora.map((a) => ({filePath: a.path, scale: a.scale}))};
+    }
+    const context = await model.createContext(options);
     try {
         return await fn(context.getSequence());
     } finally {
@@ -106,20 +122,17 @@ const ops = {
             bos: model.tokens.bos,
             eos: model.tokens.eos,
             addBos: model.tokens.shouldPrependBosToken,
-            addEos: model.tokens.shouldAppendEosToken,
+            addEos: addsEos(model),
             vocabularyType: model.vocabularyType,
         };
     },
     async tokenize(req) {
         const model = await vocabModel(req.model);
-        // The binding always tokenizes with add_special = false; llama_tokenize with add_special = true
-        // differs only by the BOS/EOS it adds around the same tokens (SPM, BPE, UGM; see llama-vocab.cpp).
-        const tokens = Array.from(model.tokenize(req.text, req.parseSpecial));
-        if (req.addSpecial) {
-            if (model.tokens.bos != null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
-            if (model.tokens.eos != null && model.tokens.shouldAppendEosToken) tokens.push(model.tokens.eos);
-        }
-        return {tokens};
+        return {tokens: tokenize(model, req.text, req.addSpecial, req.parseSpecial)};
+    },
+    async tokenizeAll(req) {
+        const model = await vocabModel(req.model);
+        return {tokens: req.texts.map((text) => tokenize(model, text, req.addSpecial, req.parseSpecial))};
     },
     async detokenize(req) {
         const model = await vocabModel(req.model);
@@ -128,7 +141,7 @@ const ops = {
     async logits(req) {
         const model = await loadModel(req.model, false);
         const nVocab = nVocabOf(model);
-        return withSequence(model, req.tokens.length, async (seq) => {
+        return withSequence(model, req, req.tokens.length, async (seq) => {
             const input = req.tokens.map((t, i) => (req.all || i === req.tokens.length - 1) ? [t, wantLogits] : t);
             const out = await seq.controlledEvaluate(input);
             const logits = [];
@@ -141,7 +154,7 @@ const ops = {
     async greedy(req) {
         const model = await loadModel(req.model, false);
         const nVocab = nVocabOf(model);
-        return withSequence(model, req.prompt.length + req.n, async (seq) => {
+        return withSequence(model, req, req.prompt.length + req.n, async (seq) => {
             const tokens = [], gaps = [], logits = [];
             let input = req.prompt.map((t, i) => i === req.prompt.length - 1 ? [t, wantLogits] : t);
             for (let step = 0; step < req.n; step++) {
@@ -160,6 +173,24 @@ const ops = {
         });
     },
 };
+
+function tokenize(model, text, addSpecial, parseSpecial) {
+    // The binding always tokenizes with add_special = false; llama_tokenize with add_special = true
+    // differs only by the BOS/EOS it adds around the same tokens (SPM, BPE, UGM; see llama-vocab.cpp).
+    const tokens = Array.from(model.tokenize(text, parseSpecial));
+    if (addSpecial) {
+        if (model.tokens.bos != null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
+        if (model.tokens.eos != null && addsEos(model)) tokens.push(model.tokens.eos);
+    }
+    return tokens;
+}
+
+// llama_vocab_get_add_eos; node-llama-cpp's public shouldAppendEosToken also requires a BOS token, llama.cpp does not.
+function addsEos(model) {
+    return typeof model._model?.shouldAppendEosToken === "function"
+        ? model._model.shouldAppendEosToken()
+        : model.tokens.shouldAppendEosToken;
+}
 
 function nVocabOf(model) {
     // The vocabulary size is the length of tokenizer.ggml.tokens (= llama_vocab_n_tokens).
@@ -180,5 +211,5 @@ for await (const line of rl) {
         reply({id: req?.id ?? -1, ok: false, error: String(e?.stack ?? e)});
     }
 }
-for (const m of models.values()) await m.model.dispose();
+for (const entry of models.values()) await entry.model.dispose();
 await llama.dispose();

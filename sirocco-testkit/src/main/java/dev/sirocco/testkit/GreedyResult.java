@@ -28,4 +28,25 @@ public record GreedyResult(int[] tokens, float[] gaps, float[][] logits) {
         }
         return -1;
     }
+
+    /**
+     * Whether {@code ours} (our greedy tokens for the same prompt) agrees with llama.cpp's: identical, or first
+     * different at a step where llama.cpp's top-2 logits lie within {@code nearTie} (after which the sequences
+     * continue from different contexts and are not comparable).
+     */
+    public boolean agreesWith(int[] ours, float nearTie) {
+        int d = firstDivergence(ours);
+        return d < 0 ? ours.length >= tokens.length : isNearTie(d, nearTie);
+    }
+
+    /** A sentence for assertion messages: where {@code ours} leaves llama.cpp's tokens, and the gap there. */
+    public String describeDivergence(int[] ours) {
+        int d = firstDivergence(ours);
+        if (d < 0) {
+            return ours.length >= tokens.length ? "same " + tokens.length + " tokens"
+                    : "ours stops after " + ours.length + " of " + tokens.length + " tokens";
+        }
+        return "step " + d + ": ours " + ours[d] + ", llama.cpp " + tokens[d] + " with top-2 gap " + gaps[d]
+                + "; llama.cpp " + java.util.Arrays.toString(tokens) + ", ours " + java.util.Arrays.toString(ours);
+    }
 }

@@ -147,6 +147,18 @@ public final class LlamaCppOracle implements AutoCloseable {
         return ints(call(req).get("tokens"));
     }
 
+    /** {@link #tokenize} of many texts in one round trip (for randomized tokenizer comparisons). */
+    public synchronized int[][] tokenizeAll(Path gguf, List<String> texts, boolean addSpecial, boolean parseSpecial) {
+        ObjectNode req = request("tokenizeAll", gguf);
+        req.put("addSpecial", addSpecial).put("parseSpecial", parseSpecial).set("texts", json.valueToTree(texts));
+        JsonNode all = call(req).get("tokens");
+        int[][] out = new int[all.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ints(all.get(i));
+        }
+        return out;
+    }
+
     /** llama.cpp's {@code llama_detokenize}; {@code special} renders special tokens as their text. */
     public synchronized String detokenize(Path gguf, int[] tokens, boolean special) {
         ObjectNode req = request("detokenize", gguf);
@@ -155,13 +167,18 @@ public final class LlamaCppOracle implements AutoCloseable {
     }
 
     /**
-     * Logits after evaluating {@code tokens} from an empty context: {@code [tokens.length][nVocab]} when
-     * {@code allPositions}, else {@code [1][nVocab]} for the last position.
+     * Logits after evaluating {@code tokens} from an empty context with {@link OracleSettings#EXACT}:
+     * {@code [tokens.length][nVocab]} when {@code allPositions}, else {@code [1][nVocab]} for the last position.
      */
-    public synchronized float[][] logits(Path gguf, int[] tokens, boolean allPositions) {
+    public float[][] logits(Path gguf, int[] tokens, boolean allPositions) {
+        return logits(gguf, tokens, allPositions, OracleSettings.EXACT);
+    }
+
+    /** {@link #logits(Path, int[], boolean)} with the given K/V cache type, attention kernel and LoRA adapters. */
+    public synchronized float[][] logits(Path gguf, int[] tokens, boolean allPositions, OracleSettings settings) {
         ObjectNode req = request("logits", gguf);
         req.put("all", allPositions).set("tokens", json.valueToTree(tokens));
-        return floatRows(call(req).get("logits"));
+        return floatRows(call(settings(req, settings)).get("logits"));
     }
 
     /** Logits at the last position of {@code tokens}: {@code [nVocab]}. */
@@ -175,10 +192,15 @@ public final class LlamaCppOracle implements AutoCloseable {
     }
 
     /** {@code n} greedy steps after {@code prompt}; {@code withLogits} also returns every step's logits. */
-    public synchronized GreedyResult greedy(Path gguf, int[] prompt, int n, boolean withLogits) {
+    public GreedyResult greedy(Path gguf, int[] prompt, int n, boolean withLogits) {
+        return greedy(gguf, prompt, n, withLogits, OracleSettings.EXACT);
+    }
+
+    /** {@link #greedy(Path, int[], int, boolean)} with the given K/V cache type, attention kernel and LoRA adapters. */
+    public synchronized GreedyResult greedy(Path gguf, int[] prompt, int n, boolean withLogits, OracleSettings settings) {
         ObjectNode req = request("greedy", gguf);
         req.put("n", n).put("withLogits", withLogits).set("prompt", json.valueToTree(prompt));
-        JsonNode r = call(req);
+        JsonNode r = call(settings(req, settings));
         JsonNode gaps = r.get("gaps");
         float[] g = new float[gaps.size()];
         for (int i = 0; i < g.length; i++) {
@@ -208,6 +230,15 @@ public final class LlamaCppOracle implements AutoCloseable {
     private ObjectNode request(String op, Path gguf) {
         ObjectNode req = json.createObjectNode();
         req.put("id", nextId++).put("op", op).put("model", gguf.toAbsolutePath().toString());
+        return req;
+    }
+
+    private ObjectNode settings(ObjectNode req, OracleSettings settings) {
+        req.put("kvType", settings.kvType()).put("flashAttention", settings.flashAttention());
+        var lora = req.putArray("lora");
+        for (OracleSettings.Lora a : settings.lora()) {
+            lora.addObject().put("path", a.path().toAbsolutePath().toString()).put("scale", a.scale());
+        }
         return req;
     }
 

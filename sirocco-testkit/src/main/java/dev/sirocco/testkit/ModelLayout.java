@@ -5,7 +5,6 @@ import dev.sirocco.engine.tensor.quant.Dequantizer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +20,9 @@ import java.util.SplittableRandom;
  * The logits should spread by about {@code logitScale} (so most greedy top-2 gaps lie well above rounding
  * noise): {@code output} gets std {@code logitScale / sqrt(dim)}; with tied embeddings {@code token_embd} must
  * stay small as an input (else each token's own logit dominates and greedy repeats it), so
- * {@code output_norm} is multiplied by {@code logitScale} instead. Every tensor draws from its own stream seeded by the spec's seed and the tensor's name,
- * so changing one tensor's type leaves the others' values unchanged. 1-D tensors are always F32, as
- * llama.cpp's converters write them.
+ * {@code output_norm} is multiplied by {@code logitScale} instead. Every tensor draws from its own stream seeded
+ * by the spec's seed and the tensor's name, so changing one tensor's type leaves the others' values unchanged.
+ * 1-D tensors are always F32, as llama.cpp's converters write them.
  */
 public final class ModelLayout {
 
@@ -49,7 +48,7 @@ public final class ModelLayout {
             m.put(a + ".attention.value_length", s.headDim());
         }
         if (a.equals("llama")) {
-            // llama.cpp's llama loader requires rope.dimension_count == head size; converters always write it.
+            // converters always write it; llama.cpp's llama loader refuses a value other than the head size
             m.put(a + ".rope.dimension_count", s.headDim());
         }
         if (s.experts() > 0) {
@@ -66,16 +65,16 @@ public final class ModelLayout {
             m.put(a + ".final_logit_softcapping", s.softcap());
         }
         if (a.equals("llama")) {
-            m.put(a + ".vocab_size", s.vocabulary().size()); // Llama 3 converters write it; llama.cpp only reads it to name the model size
+            m.put(a + ".vocab_size", s.tokenizer().size()); // Llama 3 converters write it; llama.cpp only reads it to name the model size
         }
-        m.putAll(s.vocabulary().metadata());
+        m.putAll(s.tokenizer().metadata());
         return m;
     }
 
     /** The tensors written for {@code spec}, in file order. */
     public static List<TensorPlan> tensors(ModelSpec s) {
         long dim = s.dim();
-        long vocab = s.vocabulary().size();
+        long vocab = s.tokenizer().size();
         long q = (long) s.heads() * s.headDim();
         long kv = (long) s.kvHeads() * s.headDim();
         List<TensorPlan> out = new ArrayList<>();
@@ -182,7 +181,7 @@ public final class ModelLayout {
         double highFreqWavelen = oldContext / highFreqFactor;
         float[] out = new float[headDim / 2];
         for (int i = 0; i < out.length; i++) {
-            // torch computes the frequency in float32; keep that rounding
+            // the converter holds the frequency as a float32 tensor
             float freq = (float) (1.0 / Math.pow(ropeBase, (float) (2 * i) / headDim));
             double wavelen = 2 * Math.PI / freq;
             if (wavelen < highFreqWavelen) {
@@ -203,7 +202,12 @@ public final class ModelLayout {
     }
 
     private static TensorPlan weight(ModelSpec s, String baseName, String name, long... shape) {
-        return new TensorPlan(name, s.typeOf(baseName), shape);
+        GgmlType type = s.typeOf(baseName);
+        if (shape[0] % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + " cannot be " + type + ": its rows have " + shape[0]
+                    + " elements, not a multiple of " + type.blockSize() + " (choose a larger dim/ffn/headDim, or override its type)");
+        }
+        return new TensorPlan(name, type, shape);
     }
 
     private static TensorPlan f32(String name, long n) {

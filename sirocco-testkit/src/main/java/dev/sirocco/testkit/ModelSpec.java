@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param slidingWindow    gemma3 {@code attention.sliding_window} (0: none); llama.cpp then makes 5 of every 6 layers local
  * @param ropeBaseSwa      gemma3 {@code rope.freq_base_swa}, or NaN to leave it out (llama.cpp then uses 10000)
  * @param softcap          gemma3 {@code final_logit_softcapping}, or NaN to leave it out
- * @param weightType       type of every 2-D and 3-D weight unless overridden; 1-D tensors are always F32 like llama.cpp
+ * @param weightType       type of every 2-D and 3-D weight unless overridden (the MoE router stays F32); 1-D tensors
+ *                         are always F32 like llama.cpp
  * @param typeOverrides    type per weight base name (the name without {@code blk.N.} and {@code .weight}, e.g.
  *                         "token_embd", "output", "attn_v", "ffn_down_exps")
  * @param weightScale      weights are Gaussian with std {@code weightScale / sqrt(row length)}, so activations stay O(1)
@@ -40,7 +41,7 @@ import java.util.Objects;
  *                         {@code output_norm} is scaled instead), large enough that greedy top-2 gaps mostly exceed
  *                         rounding noise (see {@link ModelLayout})
  * @param seed             seeds every tensor (each tensor draws from its own stream, derived from seed and name)
- * @param vocabulary       the tokenizer metadata written to the file
+ * @param tokenizer        the tokenizer metadata written to the file (its token count sets the vocabulary size)
  */
 public record ModelSpec(
         String arch, int dim, int layers, int heads, int kvHeads, int headDim, int ffn,
@@ -48,12 +49,12 @@ public record ModelSpec(
         boolean tiedEmbeddings, boolean llama3Rope, int experts, int expertsUsed,
         boolean qkvBias, boolean qkNorm, int slidingWindow, float ropeBaseSwa, float softcap,
         GgmlType weightType, Map<String, GgmlType> typeOverrides, float weightScale, float logitScale, long seed,
-        Vocabulary vocabulary) {
+        TokenizerMetadata tokenizer) {
 
     public ModelSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(weightType, "weightType");
-        Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(tokenizer, "tokenizer");
         typeOverrides = Map.copyOf(typeOverrides);
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("heads " + heads + " must be a multiple of kvHeads " + kvHeads);
@@ -69,9 +70,13 @@ public record ModelSpec(
         }
     }
 
-    /** The type a weight with this base name gets. */
+    /**
+     * The type a weight with this base name gets: its override, else {@code weightType}, except the MoE router
+     * {@code ffn_gate_inp}, which stays F32 as convert_hf_to_gguf.py and llama-quantize leave it.
+     */
     public GgmlType typeOf(String baseName) {
-        return typeOverrides.getOrDefault(baseName, weightType);
+        GgmlType fallback = baseName.equals("ffn_gate_inp") ? GgmlType.F32 : weightType;
+        return typeOverrides.getOrDefault(baseName, fallback);
     }
 
     /** Whether {@code attention.key_length/value_length} are written. */
@@ -147,7 +152,7 @@ public record ModelSpec(
         b.weightScale = weightScale;
         b.logitScale = logitScale;
         b.seed = seed;
-        b.vocabulary = vocabulary;
+        b.tokenizer = tokenizer;
         return b;
     }
 
@@ -177,7 +182,7 @@ public record ModelSpec(
         private float weightScale = 1f;
         private float logitScale = 3f;
         private long seed = 42;
-        private Vocabulary vocabulary;
+        private TokenizerMetadata tokenizer;
 
         private Builder(String arch) {
             this.arch = arch;
@@ -206,11 +211,11 @@ public record ModelSpec(
         public Builder weightScale(float v) { weightScale = v; return this; }
         public Builder logitScale(float v) { logitScale = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
-        public Builder vocabulary(Vocabulary v) { vocabulary = v; return this; }
+        public Builder tokenizer(TokenizerMetadata v) { tokenizer = v; return this; }
 
         public ModelSpec build() {
             int hd = headDim > 0 ? headDim : dim / heads;
-            Vocabulary vocab = vocabulary != null ? vocabulary : Vocabulary.syntheticSpm();
+            TokenizerMetadata vocab = tokenizer != null ? tokenizer : TokenizerMetadata.syntheticSpm();
             return new ModelSpec(arch, dim, layers, heads, kvHeads, hd, ffn, contextLength, rmsEps, ropeBase,
                     tiedEmbeddings, llama3Rope, experts, expertsUsed, qkvBias, qkNorm, slidingWindow, ropeBaseSwa,
                     softcap, weightType, typeOverrides, weightScale, logitScale, seed, vocab);

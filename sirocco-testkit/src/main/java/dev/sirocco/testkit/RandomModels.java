@@ -58,7 +58,7 @@ public final class RandomModels {
         return file;
     }
 
-    private static void put(GgufWriter w, String key, Object v) {
+    static void put(GgufWriter w, String key, Object v) {
         switch (v) {
             case String str -> w.putString(key, str);
             case String[] arr -> w.putStringArray(key, arr);

@@ -20,7 +20,7 @@ class ModelLayoutTest {
     @Test
     void llamaTensorsHaveLlamaCppNamesAndGgmlOrderShapes() {
         ModelSpec spec = ModelSpec.tinyLlama();
-        int v = spec.vocabulary().size();
+        int v = spec.tokenizer().size();
         Map<String, TensorPlan> t = byName(spec);
         assertThat(t).hasSize(3 + 2 * 9);
         assertThat(t.get("token_embd.weight").shape()).containsExactly(64, v);
@@ -59,6 +59,9 @@ class ModelLayoutTest {
         assertThat(t.get("blk.0.ffn_up_exps.weight").shape()).containsExactly(64, 128, 4);
         assertThat(t.get("blk.0.ffn_down_exps.weight").shape()).containsExactly(128, 64, 4);
         assertThat(t).doesNotContainKey("blk.0.ffn_gate.weight");
+        ModelSpec q = ModelSpec.tinyMixtral().toBuilder().weightType(GgmlType.Q8_0).build();
+        assertThat(byName(q).get("blk.0.ffn_gate_inp.weight").type()).isEqualTo(GgmlType.F32); // as llama-quantize leaves it
+        assertThat(byName(q).get("blk.0.ffn_up_exps.weight").type()).isEqualTo(GgmlType.Q8_0);
         Map<String, Object> m = ModelLayout.metadata(ModelSpec.tinyMixtral());
         assertThat(m).containsEntry("llama.expert_count", 4).containsEntry("llama.expert_used_count", 2);
     }
@@ -142,6 +145,15 @@ class ModelLayoutTest {
                 assertThat((double) f[i]).isCloseTo(1 / ((1 - smooth) / 8 + smooth), within(1e-4));
             }
         }
+    }
+
+    @Test
+    void blockTypesNeedWholeBlocksPerRow() {
+        ModelSpec spec = ModelSpec.tinyLlama().toBuilder().weightType(GgmlType.Q4_K).build();
+        assertThatThrownBy(() -> ModelLayout.tensors(spec))
+                .hasMessageContaining("token_embd.weight cannot be Q4_K").hasMessageContaining("multiple of 256");
+        ModelSpec wide = ModelSpec.builder("llama").dim(256).ffn(512).weightType(GgmlType.Q4_K).build();
+        assertThat(ModelLayout.tensors(wide)).filteredOn(t -> t.shape().length == 2).allMatch(t -> t.type() == GgmlType.Q4_K);
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -24,7 +26,7 @@ public final class GgufFile implements AutoCloseable {
     private final MemorySegment map;
     private final GgufReader.Parsed parsed;
     private final Map<String, GgufTensorInfo> byName;
-    private boolean closed;
+    private volatile boolean closed;
 
     private GgufFile(Path path, Arena arena, MemorySegment map, GgufReader.Parsed parsed) {
         this.path = path;
@@ -43,6 +45,10 @@ public final class GgufFile implements AutoCloseable {
      * @throws GgufFormatException if the file is not a valid GGUF v2/v3 file (names the file, byte offset and field)
      */
     public static GgufFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            // Mapping a directory fails with a bare "No such device".
+            throw new FileSystemException(path.toString(), null, "is a directory, not a GGUF file");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             // One map of the whole file; a MemorySegment is long-indexed, so files over 2 GiB work.
@@ -90,6 +96,9 @@ public final class GgufFile implements AutoCloseable {
 
     /** The tensor {@code name}, viewing its bytes in the map. */
     public Tensor tensor(String name) {
+        if (closed) {
+            throw new IllegalStateException(path.getFileName() + " is closed");
+        }
         GgufTensorInfo t = byName.get(name);
         if (t == null) {
             throw new IllegalArgumentException("no tensor named '" + name + "' in " + path.getFileName());

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,10 +48,23 @@ final class GgufReader {
 
     private enum Section { HEADER, KV, TENSOR }
 
+    /** A tensor info whose offset (relative to the data section) is not yet checked; fieldAt locates it. */
+    private record PendingTensor(GgufTensorInfo info, long relativeOffset, long fieldAt) {}
+
     private final MemorySegment file;
     private final long size;
     private long pos;
-    private byte[] scratch = new byte[256];
+    private byte[] scratch = new byte[0];
+    private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+
+    // A heap copy of the bytes at and after pos. Decoding lengths and short strings from an array is far
+    // cheaper than one segment access each while the JIT has not compiled the reader yet, and a vocabulary
+    // holds 100k+ strings: opening one cold took ~0.9 s through the segment.
+    private static final int WINDOW = 64 * 1024;
+    private final byte[] window = new byte[WINDOW];
+    private final MemorySegment windowSegment = MemorySegment.ofArray(window);
+    private long windowStart;
+    private int windowLength;
 
     // Where we are, so a field name (kv['tokenizer.ggml.tokens'].value[17].length) is built only when an
     // error needs it: a vocabulary has 100k+ strings, and naming each eagerly would allocate more than the file.
@@ -60,6 +74,8 @@ final class GgufReader {
     private boolean inValue;
     private final long[] path = new long[MAX_ARRAY_DEPTH + 1];
     private int depth;
+
+    private final long heapBudget = Runtime.getRuntime().maxMemory() / 4;
 
     private GgufReader(MemorySegment file) {
         this.file = file;
@@ -79,19 +95,26 @@ final class GgufReader {
         long nKv = readU64("n_kv");
         checkCount(nKvAt, "n_kv", nKv, MIN_KV_BYTES, "key-value pairs");
         checkCount(nTensorsAt, "n_tensors", nTensors, MIN_TENSOR_INFO_BYTES, "tensor infos");
+        // Only files over 64 GiB of tables could pass the checks above with counts beyond Java's int indexes.
+        if (nKv > MAX_JAVA_ARRAY) {
+            throw error(nKvAt, "n_kv", "more than " + MAX_JAVA_ARRAY + " key-value pairs are not supported, got " + nKv);
+        }
+        if (nTensors > MAX_JAVA_ARRAY) {
+            throw error(nTensorsAt, "n_tensors", "more than " + MAX_JAVA_ARRAY + " tensors are not supported, got " + nTensors);
+        }
 
-        LinkedHashMap<String, GgufMetadata.Entry> entries = LinkedHashMap.newLinkedHashMap((int) nKv);
+        // Counts bounded by the file size can still be huge for a model file that is mostly tensor data:
+        // collections start small and grow only with entries actually read.
+        LinkedHashMap<String, GgufMetadata.Entry> entries = LinkedHashMap.newLinkedHashMap((int) Math.min(nKv, 1024));
         long alignment = readMetadata(nKv, entries);
 
         // Tensor table; offsets are checked once the data section's start is known.
         section = Section.TENSOR;
-        List<GgufTensorInfo> infos = new ArrayList<>((int) nTensors);
-        long[] relativeOffsets = new long[(int) nTensors];
-        long[] offsetFieldAt = new long[(int) nTensors];
-        Set<String> names = HashSet.newHashSet((int) nTensors);
+        List<PendingTensor> infos = new ArrayList<>((int) Math.min(nTensors, 1024));
+        Set<String> names = HashSet.newHashSet((int) Math.min(nTensors, 1024));
         for (int i = 0; i < nTensors; i++) {
             item = i;
-            infos.add(readTensorInfo(names, relativeOffsets, offsetFieldAt));
+            infos.add(readTensorInfo(names));
         }
 
         // gguf.cpp pads to the alignment before the data section only when there are tensors.
@@ -105,7 +128,7 @@ final class GgufReader {
                         + ", past the end of the file (" + size + " bytes)" + TRUNCATED);
             }
         }
-        List<GgufTensorInfo> placed = placeTensors(infos, relativeOffsets, offsetFieldAt, dataOffset, alignment);
+        List<GgufTensorInfo> placed = placeTensors(infos, dataOffset, alignment);
         return new Parsed(version, new GgufMetadata(entries), placed, dataOffset, alignment);
     }
 
@@ -174,8 +197,7 @@ final class GgufReader {
         return alignment;
     }
 
-    private GgufTensorInfo readTensorInfo(Set<String> names, long[] relativeOffsets, long[] offsetFieldAt)
-            throws GgufFormatException {
+    private PendingTensor readTensorInfo(Set<String> names) throws GgufFormatException {
         long nameAt = pos;
         String name = readString(".name");
         if (!names.add(name)) {
@@ -191,13 +213,13 @@ final class GgufReader {
         long elements = 1;
         for (int d = 0; d < nDims; d++) {
             long dimAt = pos;
-            shape[d] = readU64(".dims[" + d + "]");
+            shape[d] = readU64(DIM_FIELDS[d]);
             if (shape[d] <= 0) {
-                throw error(dimAt, ".dims[" + d + "]", "expected a dimension > 0, got "
+                throw error(dimAt, DIM_FIELDS[d], "expected a dimension > 0, got "
                         + Long.toUnsignedString(shape[d]) + CORRUPTED);
             }
             if (Math.multiplyHigh(elements, shape[d]) != 0 || elements * shape[d] < 0) {
-                throw error(dimAt, ".dims[" + d + "]", "the element count of shape "
+                throw error(dimAt, DIM_FIELDS[d], "the element count of shape "
                         + Arrays.toString(Arrays.copyOf(shape, d + 1)) + " overflows 63 bits" + CORRUPTED);
             }
             elements *= shape[d];
@@ -206,7 +228,10 @@ final class GgufReader {
         long typeId = readU32(".type");
         GgmlType type = typeId <= Integer.MAX_VALUE ? GgmlType.byId((int) typeId) : null;
         if (type == null) {
-            throw error(typeAt, ".type", "unknown or unsupported ggml type id " + typeId);
+            String ggmlName = GGML_ONLY_TYPES.get(typeId);
+            throw error(typeAt, ".type", ggmlName != null
+                    ? "ggml type id " + typeId + " (" + ggmlName + ") is not supported by Sirocco"
+                    : "unknown ggml type id " + typeId + CORRUPTED);
         }
         if (shape[0] % type.blockSize() != 0) {
             throw error(firstDimAt, ".dims[0]", "row length " + shape[0] + " is not a multiple of "
@@ -216,33 +241,35 @@ final class GgufReader {
         if (blocks > Long.MAX_VALUE / type.typeSize()) {
             throw error(typeAt, ".type", "the byte size of " + type + Arrays.toString(shape) + " overflows 63 bits" + CORRUPTED);
         }
-        int i = (int) item;
-        offsetFieldAt[i] = pos;
-        relativeOffsets[i] = readU64(".offset");
-        return new GgufTensorInfo(name, type, shape, 0, blocks * type.typeSize());
+        long offsetAt = pos;
+        long relative = readU64(".offset");
+        return new PendingTensor(new GgufTensorInfo(name, type, shape, 0, blocks * type.typeSize()), relative, offsetAt);
     }
 
     /** Turns data-section offsets into absolute ones, checking alignment, bounds and overlap. */
-    private List<GgufTensorInfo> placeTensors(List<GgufTensorInfo> infos, long[] rel, long[] fieldAt,
-                                              long dataOffset, long alignment) throws GgufFormatException {
+    private List<GgufTensorInfo> placeTensors(List<PendingTensor> infos, long dataOffset, long alignment)
+            throws GgufFormatException {
         section = Section.TENSOR;
         long dataSize = size - dataOffset;
+        long[] rel = new long[infos.size()];
+        long[] fieldAt = new long[infos.size()];
         List<GgufTensorInfo> placed = new ArrayList<>(infos.size());
         for (int i = 0; i < infos.size(); i++) {
             item = i;
-            GgufTensorInfo t = infos.get(i);
-            String what = "tensor '" + shorten(t.name()) + "'";
+            GgufTensorInfo t = infos.get(i).info();
+            rel[i] = infos.get(i).relativeOffset();
+            fieldAt[i] = infos.get(i).fieldAt();
             if (rel[i] < 0 || rel[i] > dataSize) {
-                throw error(fieldAt[i], ".offset", what + " at data offset " + Long.toUnsignedString(rel[i])
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' at data offset " + Long.toUnsignedString(rel[i])
                         + " starts past the end of the data section (" + dataSize + " bytes)" + CORRUPTED);
             }
             if (rel[i] % alignment != 0) {
-                throw error(fieldAt[i], ".offset", what + " at data offset " + rel[i]
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' at data offset " + rel[i]
                         + " is not a multiple of the alignment " + alignment + CORRUPTED);
             }
             long start = dataOffset + rel[i];
             if (t.byteSize() > size - start) {
-                throw error(fieldAt[i], ".offset", what + " needs " + t.byteSize() + " bytes from byte " + start
+                throw error(fieldAt[i], ".offset", "tensor '" + shorten(t.name()) + "' needs " + t.byteSize() + " bytes from byte " + start
                         + ", past the end of the file (" + size + " bytes)" + TRUNCATED);
             }
             placed.add(new GgufTensorInfo(t.name(), t.type(), t.shape(), start, t.byteSize()));
@@ -323,6 +350,13 @@ final class GgufReader {
         if (n > MAX_JAVA_ARRAY) {
             throw error(lengthAt, ".length", "arrays of more than " + MAX_JAVA_ARRAY + " elements are not supported, got " + n);
         }
+        int javaElementBytes = switch (type) {
+            case INT8, BOOL -> 1;
+            case UINT8, INT16 -> 2;
+            case UINT16, INT32, FLOAT32, STRING, ARRAY -> 4; // references count 4 bytes with compressed oops
+            case UINT32, INT64, UINT64, FLOAT64 -> 8;
+        };
+        checkHeap(n * javaElementBytes, lengthAt, ".length", type);
         int len = (int) n;
         if (len == 0) {
             return GgufArray.empty(type);
@@ -421,7 +455,12 @@ final class GgufReader {
 
     /** A u64 byte length followed by that many bytes of UTF-8. */
     private String readString(String suffix) throws GgufFormatException {
-        String lengthSuffix = suffix.isEmpty() ? ".length" : suffix + ".length";
+        String lengthSuffix = switch (suffix) { // constants: this runs for every string of a vocabulary
+            case "" -> ".length";
+            case ".key" -> ".key.length";
+            case ".name" -> ".name.length";
+            default -> suffix + ".length";
+        };
         long lengthAt = pos;
         long n = readU64(lengthSuffix);
         long remaining = size - pos;
@@ -432,49 +471,86 @@ final class GgufReader {
         if (n > MAX_JAVA_ARRAY) {
             throw error(lengthAt, lengthSuffix, "strings longer than " + MAX_JAVA_ARRAY + " bytes are not supported, got " + n);
         }
+        checkHeap(3 * n, lengthAt, lengthSuffix, null); // scratch copy + String (+ UTF-16)
         int len = (int) n;
         long at = pos;
         pos += len;
         if (len == 0) {
             return "";
         }
-        if (scratch.length < len) {
-            scratch = new byte[(int) Math.max(len, Math.min(MAX_JAVA_ARRAY, 2L * scratch.length))];
+        byte[] bytes;
+        int from;
+        if (len <= WINDOW) {
+            bytes = window;
+            from = windowIndex(at, len);
+        } else {
+            if (scratch.length < len) {
+                scratch = new byte[len];
+                scratchSegment = MemorySegment.ofArray(scratch);
+            }
+            MemorySegment.copy(file, at, scratchSegment, 0, len);
+            bytes = scratch;
+            from = 0;
         }
-        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, at, scratch, 0, len);
-        int bad = Utf8.firstInvalid(scratch, 0, len);
+        int bad = Utf8.firstInvalid(bytes, from, len);
         if (bad >= 0) {
             throw error(at + bad, suffix, String.format("invalid UTF-8 (byte 0x%02x at position %d of %d)",
-                    scratch[bad] & 0xFF, bad, len) + CORRUPTED);
+                    bytes[from + bad] & 0xFF, bad, len) + CORRUPTED);
         }
-        return new String(scratch, 0, len, StandardCharsets.UTF_8);
+        return new String(bytes, from, len, StandardCharsets.UTF_8);
     }
 
     private long readU64(String suffix) throws GgufFormatException {
-        need(8, suffix);
-        long v = file.get(U64, pos);
-        pos += 8;
-        return v;
+        return readLittleEndian(8, suffix);
     }
 
     private long readU32(String suffix) throws GgufFormatException {
-        need(4, suffix);
-        long v = file.get(U32, pos) & 0xFFFFFFFFL;
-        pos += 4;
+        return readLittleEndian(4, suffix);
+    }
+
+    /** A 1- or 2-byte value of the current field, zero-extended. */
+    private long readSmall(int n) throws GgufFormatException {
+        return readLittleEndian(n, "");
+    }
+
+    /** An unsigned little-endian number of {@code n <= 8} bytes at pos (8 bytes: all 64 bits). */
+    private long readLittleEndian(int n, String suffix) throws GgufFormatException {
+        need(n, suffix);
+        int i = windowIndex(pos, n);
+        long v = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            v = v << 8 | (window[i + k] & 0xFF);
+        }
+        pos += n;
         return v;
     }
 
-    /** A 1- or 2-byte little-endian value of the current field, zero-extended. */
-    private long readSmall(int n) throws GgufFormatException {
-        need(n, "");
-        long v = n == 1 ? file.get(ValueLayout.JAVA_BYTE, pos) & 0xFF : file.get(U16, pos) & 0xFFFF;
-        pos += n;
-        return v;
+    /** The index in {@link #window} of file offset {@code at}, refilling it so that {@code n <= WINDOW} bytes follow. */
+    private int windowIndex(long at, int n) {
+        if (at < windowStart || at + n > windowStart + windowLength) {
+            windowStart = at;
+            windowLength = (int) Math.min(WINDOW, size - at);
+            MemorySegment.copy(file, at, windowSegment, 0, windowLength);
+        }
+        return (int) (at - windowStart);
     }
 
     private void need(long n, String suffix) throws GgufFormatException {
         if (size - pos < n) {
             throw error(pos, suffix, "needs " + n + " bytes, but the file ends at byte " + size + TRUNCATED);
+        }
+    }
+
+    /**
+     * A length that the remaining bytes can hold may still be corrupt in a file that is mostly tensor data;
+     * no real metadata value needs a quarter of the heap, so such a value fails here instead of as an OutOfMemoryError.
+     */
+    private void checkHeap(long bytes, long at, String suffix, GgufValueType arrayOf) throws GgufFormatException {
+        if (bytes > heapBudget) {
+            // The message is built only here: this runs for every string of a vocabulary.
+            String what = arrayOf == null ? "a string" : "an array of " + arrayOf;
+            throw error(at, suffix, what + " would need " + bytes + " bytes of heap, more than a quarter of the "
+                    + "maximum heap (" + heapBudget + " bytes)" + CORRUPTED);
         }
     }
 
@@ -507,6 +583,14 @@ final class GgufReader {
         return sb.append(suffix).toString();
     }
 
+    /** Names of the ggml types (ggml.h) that {@link GgmlType} does not cover, by id, for clearer errors. */
+    private static final Map<Long, String> GGML_ONLY_TYPES = Map.ofEntries(
+            Map.entry(16L, "IQ2_XXS"), Map.entry(17L, "IQ2_XS"), Map.entry(18L, "IQ3_XXS"), Map.entry(19L, "IQ1_S"),
+            Map.entry(20L, "IQ4_NL"), Map.entry(21L, "IQ3_S"), Map.entry(22L, "IQ2_S"), Map.entry(23L, "IQ4_XS"),
+            Map.entry(29L, "IQ1_M"), Map.entry(34L, "TQ1_0"), Map.entry(35L, "TQ2_0"), Map.entry(39L, "MXFP4"),
+            Map.entry(40L, "NVFP4"), Map.entry(41L, "Q1_0"), Map.entry(42L, "Q2_0"));
+
+    private static final String[] DIM_FIELDS = {".dims[0]", ".dims[1]", ".dims[2]", ".dims[3]"};
     private static final String TRUNCATED = " (file truncated?)";
     private static final String CORRUPTED = " (file truncated or corrupted?)";
 

@@ -159,7 +159,11 @@ public final class GgufWriter {
         return putArray(key, new GgufArray(GgufValueType.BOOL, v.clone()));
     }
 
-    /** Any array, including nested ones; it is validated now and must not be modified afterwards. */
+    /**
+     * Any array, including nested ones; it is validated now and must not be modified afterwards.
+     * Nested arrays are valid GGUF (gguf-py reads and writes them) but llama.cpp's loader rejects them
+     * ("invalid GGUF type 9"): keep them out of files meant for llama.cpp.
+     */
     public GgufWriter putArray(String key, GgufArray v) {
         return putValue(key, GgufValueType.ARRAY, v);
     }
@@ -174,7 +178,7 @@ public final class GgufWriter {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("metadata keys must not be empty");
         }
-        requireWellFormed(key, "metadata key '" + key + "'");
+        requireWellFormed(key, "metadata key '" + key + "'", -1);
         Object normalized = normalize(key, type, value, "");
         if (key.equals(GgufReader.ALIGNMENT_KEY)) {
             if (type != GgufValueType.UINT32) {
@@ -249,10 +253,14 @@ public final class GgufWriter {
         long dataOffset = alignUp(header.length(), alignment);
         long total = dataOffset + dataSize;
 
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would stay with the model after the rename.
+        Path temp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (out) {
                 ByteBuffer head = ByteBuffer.wrap(header.array(), 0, header.length());
                 while (head.hasRemaining()) {
                     out.write(head, head.position());
@@ -261,7 +269,7 @@ public final class GgufWriter {
                     writeTensors(out, dataOffset, dataSize, offsets);
                 }
                 if (out.size() < total) {
-                    out.write(ByteBuffer.allocate((int) (total - out.size())), out.size()); // trailing zero padding
+                    out.write(ByteBuffer.allocate(1), total - 1); // the file grows with zeros up to here
                 }
                 out.force(true);
             }
@@ -301,7 +309,7 @@ public final class GgufWriter {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("tensor names must not be empty");
         }
-        requireWellFormed(name, "tensor name '" + name + "'");
+        requireWellFormed(name, "tensor name '" + name + "'", -1);
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_TENSOR_NAME_BYTES) {
             throw new IllegalArgumentException("tensor name '" + name + "' is longer than " + MAX_TENSOR_NAME_BYTES
                     + " bytes, which llama.cpp rejects");
@@ -347,7 +355,7 @@ public final class GgufWriter {
                 if (!(value instanceof String s)) {
                     yield mismatch(key, type, value, where);
                 }
-                requireWellFormed(s, "metadata key '" + key + "'" + where);
+                requireWellFormed(s, "metadata key '" + key + "'" + where, -1);
                 yield s;
             }
             case ARRAY -> {
@@ -374,9 +382,13 @@ public final class GgufWriter {
                 }
             }
             case STRING -> {
+                // Checked inline: naming each element up front would cost more than the check (vocabularies).
                 String[] s = (String[]) a.values();
                 for (int i = 0; i < n; i++) {
-                    normalize(key, GgufValueType.STRING, s[i], where + "[" + i + "]");
+                    if (s[i] == null) {
+                        throw new IllegalArgumentException("metadata key '" + key + "'" + where + "[" + i + "]: null value");
+                    }
+                    requireWellFormed(s[i], "metadata key '" + key + "'" + where, i);
                 }
             }
             case ARRAY -> {
@@ -405,14 +417,18 @@ public final class GgufWriter {
                 + value.getClass().getSimpleName());
     }
 
-    /** Rejects unpaired surrogates, which have no UTF-8 encoding (Java would write '?' silently). */
-    private static void requireWellFormed(String s, String what) {
+    /**
+     * Rejects unpaired surrogates, which have no UTF-8 encoding (Java would write '?' silently);
+     * {@code element >= 0} names an element of the array {@code what}.
+     */
+    private static void requireWellFormed(String s, String what, int element) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + ": unpaired surrogate at index " + i + " has no UTF-8 encoding");
+                throw new IllegalArgumentException(what + (element >= 0 ? "[" + element + "]" : "")
+                        + ": unpaired surrogate at index " + i + " has no UTF-8 encoding");
             }
         }
     }

@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Writes one tensor's encoded bytes straight into the output file, so a writer of a large model
- * never holds all tensors in memory. {@code dst} is exactly {@code type.bytesFor(elements)} bytes.
+ * never holds all tensors in memory. {@code dst} is exactly {@code type.bytesFor(elements)} bytes of a
+ * memory map of the output, starts zeroed, and is valid only until {@code fill} returns.
  */
 @FunctionalInterface
 public interface TensorFiller {

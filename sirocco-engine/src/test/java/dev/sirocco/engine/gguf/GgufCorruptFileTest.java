@@ -248,8 +248,11 @@ class GgufCorruptFileTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void unknownTensorTypeIdsAreRejectedNamingTheId(long id) throws IOException {
         String name = "tensor_infos[1].type";
-        assertRejectedAt(patch(VALID, LAYOUT.field(name), id), LAYOUT.field(name), name,
-                "unknown or unsupported ggml type id " + id);
+        GgufFormatException e = assertRejected(patch(VALID, LAYOUT.field(name), id));
+        assertThat(e.offset()).isEqualTo(LAYOUT.field(name).offset());
+        assertThat(e.field()).isEqualTo(name);
+        assertThat(e.getMessage()).contains(id == 16 ? "ggml type id 16 (IQ2_XXS) is not supported"
+                : "unknown ggml type id " + id);
     }
 
     static Stream<Long> unknownTypeIds() {

@@ -2,6 +2,7 @@ package dev.sirocco.engine.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sirocco.engine.tensor.GgmlType;
 import dev.sirocco.engine.tensor.Tensor;
@@ -358,6 +359,15 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void writtenFilesGetTheUsualPermissionsNotATempFilesOwnerOnlyOnes() throws IOException {
+        Path file = dir.resolve("perm.gguf");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        assumeTrue(plain.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        new GgufWriter().putString("a", "b").write(file);
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
     void writerRejectsWhatReadersWouldReject() {
         GgufWriter w = new GgufWriter().addTensor("t", GgmlType.F32, new long[] {1}, MemorySegment.ofArray(new float[1]));
         assertThatThrownBy(() -> w.alignment(0)).hasMessageContaining("power of two");
@@ -393,6 +403,14 @@ class GgufRoundTripTest {
             assertThat(g.metadata().keys()).containsExactly("a", "b");
             assertThat(g.metadata().getInt("a")).isEqualTo(3);
         }
+    }
+
+    @Test
+    void missingFilesAndDirectoriesFailWithAnIoErrorNamingThem() {
+        assertThatThrownBy(() -> GgufFile.open(dir.resolve("absent.gguf")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("absent.gguf");
+        assertThatThrownBy(() -> GgufFile.open(dir))
+                .isInstanceOf(java.nio.file.FileSystemException.class).hasMessageContaining("is a directory");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
 import dev.sirocco.engine.tensor.quant.Codecs;
 import dev.sirocco.engine.tensor.quant.Dequantizer;
 import dev.sirocco.engine.tensor.quant.Quantizer;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,59 +111,50 @@ class ScalarKernelsTest {
         return bound;
     }
 
+    /**
+     * Each output against two references computed here in double: (1) the dequantized weights times the
+     * original activations, within the error that rounding the activations can cause; (2) the dequantized
+     * weights times the dequantized rounded activations, within float summation error: this pins the
+     * integer dot products.
+     */
     @ParameterizedTest(name = "{0} rows={1} cols={2} batch={3}")
     @MethodSource("shapes")
-    void matmulMatchesFloatReferenceWithinActivationRounding(GgmlType type, int rows, int cols, int batch) {
+    void matmulMatchesFloatReferences(GgmlType type, int rows, int cols, int batch) {
         Tensor w = weights(type, rows, cols, 31L * rows + cols);
         float[] x = activations(batch * cols, 17L * batch + cols);
         float[] out = new float[batch * rows];
         new ScalarKernels(three).matmul(w, x, out, batch);
 
         GgmlType act = Codecs.of(type).vecDotType();
-        float[] wRow = new float[cols];
+        MemorySegment xq = MemorySegment.ofArray(new byte[Math.toIntExact(act.bytesFor(cols))]);
+        float[] xr = new float[cols];
+        float[][] wRows = new float[rows][cols];
         for (int r = 0; r < rows; r++) {
-            new ScalarKernels(one).dequantizeRow(w, r, wRow, 0);
-            for (int b = 0; b < batch; b++) {
-                float[] bound = roundingBound(act, x, b * cols, cols);
+            new ScalarKernels(one).dequantizeRow(w, r, wRows[r], 0);
+        }
+        for (int b = 0; b < batch; b++) {
+            float[] bound = roundingBound(act, x, b * cols, cols);
+            ActivationQuantizer.quantize(act, x, b * cols, cols, xq, 0);
+            Dequantizer.dequantize(act, xq, 0, xr, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                float[] wRow = wRows[r];
                 double ref = 0;
                 double tol = 0;
                 double mag = 0;
+                double refRounded = 0;
+                double magRounded = 0;
                 for (int k = 0; k < cols; k++) {
                     ref += (double) wRow[k] * x[b * cols + k];
                     tol += Math.abs(wRow[k]) * bound[k];
                     mag += Math.abs((double) wRow[k] * x[b * cols + k]);
+                    refRounded += (double) wRow[k] * xr[k];
+                    magRounded += Math.abs((double) wRow[k] * xr[k]);
                 }
                 tol = tol * 1.01 + mag * 1e-5 + 1e-6;
-                assertThat((double) out[b * rows + r]).as("%s row %d batch %d", type, r, b).isCloseTo(ref, org.assertj.core.data.Offset.offset(tol));
-            }
-        }
-    }
+                assertThat((double) out[b * rows + r]).as("%s row %d batch %d vs float reference", type, r, b)
+                        .isCloseTo(ref, Offset.offset(tol));
 
-    @ParameterizedTest(name = "{0} rows={1} cols={2} batch={3}")
-    @MethodSource("shapes")
-    void matmulEqualsDotOfDequantizedWeightsAndRoundedActivations(GgmlType type, int rows, int cols, int batch) {
-        // Pins the integer dot products: against exactly dequantized operands only float summation order differs.
-        Tensor w = weights(type, rows, cols, 7L * rows + cols);
-        float[] x = activations(batch * cols, 5L * batch + cols);
-        float[] out = new float[batch * rows];
-        new ScalarKernels(one).matmul(w, x, out, batch);
-
-        GgmlType act = Codecs.of(type).vecDotType();
-        MemorySegment xq = MemorySegment.ofArray(new byte[Math.toIntExact(act.bytesFor(cols))]);
-        float[] xr = new float[cols];
-        float[] wRow = new float[cols];
-        for (int b = 0; b < batch; b++) {
-            ActivationQuantizer.quantize(act, x, b * cols, cols, xq, 0);
-            Dequantizer.dequantize(act, xq, 0, xr, 0, cols);
-            for (int r = 0; r < rows; r++) {
-                Dequantizer.dequantize(type, w.row(r), 0, wRow, 0, cols);
-                double ref = 0;
-                double mag = 0;
-                for (int k = 0; k < cols; k++) {
-                    ref += (double) wRow[k] * xr[k];
-                    mag += Math.abs((double) wRow[k] * xr[k]);
-                }
-                double tol = mag * 2e-6 + 1e-6;
+                double tolRounded = magRounded * 2e-6 + 1e-6;
                 if (act == GgmlType.Q8_1) {
                     // Q4_1/Q5_1 take the activations' block sum from the stored f16 s = d * sum(q) (rounded
                     // from the unrounded d), not from the dequantized values: allow |m| * |s - sum(dequantized)|.
@@ -173,11 +165,11 @@ class ScalarKernelsTest {
                         for (int j = 0; j < 32; j++) {
                             sum += xr[32 * blk + j];
                         }
-                        tol += Math.abs(m) * Math.abs(s - sum) * 1.01;
+                        tolRounded += Math.abs(m) * Math.abs(s - sum) * 1.01;
                     }
                 }
-                assertThat((double) out[b * rows + r]).as("%s row %d batch %d", type, r, b)
-                        .isCloseTo(ref, org.assertj.core.data.Offset.offset(tol));
+                assertThat((double) out[b * rows + r]).as("%s row %d batch %d vs rounded activations", type, r, b)
+                        .isCloseTo(refRounded, Offset.offset(tolRounded));
             }
         }
     }
@@ -201,6 +193,26 @@ class ScalarKernelsTest {
             float[] c = new float[5 * 17];
             k3.matmul(w, x, c, 5);
             assertThat(c).containsExactly(a);
+        }
+    }
+
+    @Test
+    void matmulAllocatesNothingOnceWarm() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ScalarKernels k = new ScalarKernels(one); // one thread: everything runs on this thread, where we can count
+        for (GgmlType type : WEIGHT_TYPES) {
+            Tensor w = weights(type, 4, 512, 5);
+            float[] x = activations(2 * 512, 6);
+            float[] out = new float[8];
+            for (int i = 0; i < 300; i++) {
+                k.matmul(w, x, out, 2);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                k.matmul(w, x, out, 2);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("%s bytes allocated by 100 warm matmuls", type).isLessThan(1024);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.quant;
 import dev.sirocco.engine.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Q2_K: super-blocks of 256 = 16 sub-blocks of 16, as 16 bytes of (4-bit scale | 4-bit min << 4),
@@ -98,7 +99,7 @@ public final class Q2KCodec implements BlockCodec {
                 }
                 d16 = HalfFloat.floatToHalf(maxScale / q4scale);
             } else {
-                java.util.Arrays.fill(sc, 0);
+                Arrays.fill(sc, 0);
                 d16 = HalfFloat.floatToHalf(0.f);
             }
             if (maxMin > 0) {

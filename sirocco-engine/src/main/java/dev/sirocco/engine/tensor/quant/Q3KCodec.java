@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.quant;
 import dev.sirocco.engine.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Q3_K: super-blocks of 256 = 16 sub-blocks of 16, as 32 bytes of high bits (bit c of byte l for element
@@ -37,6 +38,11 @@ public final class Q3KCodec implements BlockCodec {
         int low = (Le.u8(s, b + QS + 32L * (p >> 7) + l) >> (2 * ((p >> 5) & 3))) & 3;
         boolean high = ((Le.u8(s, b + l) >> (p >> 5)) & 1) != 0;
         return low - (high ? 0 : 4);
+    }
+
+    /** The signed 3-bit quant from bit pair {@code shift} of the byte at qs and high bit {@code hbit} of the byte at hm. */
+    private static int q3(MemorySegment s, long qs, long hm, int shift, int hbit) {
+        return ((Le.u8(s, qs) >> shift) & 3) - (((Le.u8(s, hm) >> hbit) & 1) != 0 ? 0 : 4);
     }
 
     @Override
@@ -82,7 +88,7 @@ public final class Q3KCodec implements BlockCodec {
                     maxScale = scales[j];
                 }
             }
-            java.util.Arrays.fill(sc, 0);
+            Arrays.fill(sc, 0);
             short d16;
             if (maxScale != 0) {
                 float iscale = -32.f / maxScale;
@@ -117,7 +123,7 @@ public final class Q3KCodec implements BlockCodec {
                     L[16 * j + ii] = l + 4;
                 }
             }
-            java.util.Arrays.fill(hmask, 0);
+            Arrays.fill(hmask, 0);
             int m = 0;
             int hm = 1;
             for (int j = 0; j < QK; ++j) {
@@ -157,16 +163,25 @@ public final class Q3KCodec implements BlockCodec {
             long by = aOff + (long) i * Q8KCodec.BYTES;
             long q8 = by + Q8KCodec.QS;
             int a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-            for (int p = 0; p < QK; p += 8) {
-                int scale = QuantMath.scaleQ3K(p >> 4, w, bx + SCALES) - 32;
-                a0 += scale * (Le.s8(a, q8 + p) * q3(w, bx, p));
-                a1 += scale * (Le.s8(a, q8 + p + 1) * q3(w, bx, p + 1));
-                a2 += scale * (Le.s8(a, q8 + p + 2) * q3(w, bx, p + 2));
-                a3 += scale * (Le.s8(a, q8 + p + 3) * q3(w, bx, p + 3));
-                a4 += scale * (Le.s8(a, q8 + p + 4) * q3(w, bx, p + 4));
-                a5 += scale * (Le.s8(a, q8 + p + 5) * q3(w, bx, p + 5));
-                a6 += scale * (Le.s8(a, q8 + p + 6) * q3(w, bx, p + 6));
-                a7 += scale * (Le.s8(a, q8 + p + 7) * q3(w, bx, p + 7));
+            // Element 128h + 32c + l; lane = l % 8 as in ggml's aux32 (every group of 8 starts at a multiple of 8).
+            for (int h = 0; h < 2; h++) {
+                long qs = bx + QS + 32L * h;
+                for (int c = 0; c < 4; c++) {
+                    int shift = 2 * c;
+                    int hbit = 4 * h + c;
+                    long e = q8 + 128L * h + 32L * c;
+                    for (int l = 0; l < 32; l += 8) {
+                        int scale = QuantMath.scaleQ3K(8 * h + 2 * c + (l >> 4), w, bx + SCALES) - 32;
+                        a0 += scale * (Le.s8(a, e + l) * q3(w, qs + l, bx + l, shift, hbit));
+                        a1 += scale * (Le.s8(a, e + l + 1) * q3(w, qs + l + 1, bx + l + 1, shift, hbit));
+                        a2 += scale * (Le.s8(a, e + l + 2) * q3(w, qs + l + 2, bx + l + 2, shift, hbit));
+                        a3 += scale * (Le.s8(a, e + l + 3) * q3(w, qs + l + 3, bx + l + 3, shift, hbit));
+                        a4 += scale * (Le.s8(a, e + l + 4) * q3(w, qs + l + 4, bx + l + 4, shift, hbit));
+                        a5 += scale * (Le.s8(a, e + l + 5) * q3(w, qs + l + 5, bx + l + 5, shift, hbit));
+                        a6 += scale * (Le.s8(a, e + l + 6) * q3(w, qs + l + 6, bx + l + 6, shift, hbit));
+                        a7 += scale * (Le.s8(a, e + l + 7) * q3(w, qs + l + 7, bx + l + 7, shift, hbit));
+                    }
+                }
             }
             float d = Le.half(w, bx + D) * Le.f32(a, by);
             s0 += d * a0;

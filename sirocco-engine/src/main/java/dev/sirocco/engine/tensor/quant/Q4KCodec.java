@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.quant;
 import dev.sirocco.engine.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Q4_K: super-blocks of 256 = 8 sub-blocks of 32, as {@code f16 d}, {@code f16 dmin}, 12 bytes of
@@ -121,7 +122,7 @@ public final class Q4KCodec implements BlockCodec {
     static void packScalesAndMins(float[] scales, float[] mins, float maxScale, float maxMin, byte[] sc) {
         float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
         float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-        java.util.Arrays.fill(sc, (byte) 0);
+        Arrays.fill(sc, (byte) 0);
         for (int j = 0; j < 8; ++j) {
             int ls = Math.min(63, QuantMath.nearestInt(invScale * scales[j]) & 0xFF);
             int lm = Math.min(63, QuantMath.nearestInt(invMin * mins[j]) & 0xFF);

@@ -43,6 +43,11 @@ public final class Q6KCodec implements BlockCodec {
         return (low | (high << 4)) - 32;
     }
 
+    /** The 6-bit quant, minus 32, from a nibble of the byte at ql (shifted by ls) and a bit pair of the byte at qh (shifted by hs). */
+    private static int q6(MemorySegment s, long ql, long qh, int ls, int hs) {
+        return (((Le.u8(s, ql) >> ls) & 0xF) | (((Le.u8(s, qh) >> hs) & 3) << 4)) - 32;
+    }
+
     @Override
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
         int nb = blocks(n);
@@ -132,16 +137,26 @@ public final class Q6KCodec implements BlockCodec {
             long by = aOff + (long) i * Q8KCodec.BYTES;
             long q8 = by + Q8KCodec.QS;
             int a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-            for (int p = 0; p < QK; p += 8) {
-                int scale = Le.s8(w, bx + SCALES + (p >> 4));
-                a0 += scale * (Le.s8(a, q8 + p) * q6(w, bx, p));
-                a1 += scale * (Le.s8(a, q8 + p + 1) * q6(w, bx, p + 1));
-                a2 += scale * (Le.s8(a, q8 + p + 2) * q6(w, bx, p + 2));
-                a3 += scale * (Le.s8(a, q8 + p + 3) * q6(w, bx, p + 3));
-                a4 += scale * (Le.s8(a, q8 + p + 4) * q6(w, bx, p + 4));
-                a5 += scale * (Le.s8(a, q8 + p + 5) * q6(w, bx, p + 5));
-                a6 += scale * (Le.s8(a, q8 + p + 6) * q6(w, bx, p + 6));
-                a7 += scale * (Le.s8(a, q8 + p + 7) * q6(w, bx, p + 7));
+            // Element 128h + 32c + l; lane = l % 8 as in ggml's aux32 (every group of 8 starts at a multiple of 8).
+            for (int h = 0; h < 2; h++) {
+                long qh = bx + QH + 32L * h;
+                for (int c = 0; c < 4; c++) {
+                    long ql = bx + 64L * h + ((c & 1) << 5);
+                    int ls = c < 2 ? 0 : 4;
+                    int hs = 2 * c;
+                    long e = q8 + 128L * h + 32L * c;
+                    for (int l = 0; l < 32; l += 8) {
+                        int scale = Le.s8(w, bx + SCALES + 8 * h + 2 * c + (l >> 4));
+                        a0 += scale * (Le.s8(a, e + l) * q6(w, ql + l, qh + l, ls, hs));
+                        a1 += scale * (Le.s8(a, e + l + 1) * q6(w, ql + l + 1, qh + l + 1, ls, hs));
+                        a2 += scale * (Le.s8(a, e + l + 2) * q6(w, ql + l + 2, qh + l + 2, ls, hs));
+                        a3 += scale * (Le.s8(a, e + l + 3) * q6(w, ql + l + 3, qh + l + 3, ls, hs));
+                        a4 += scale * (Le.s8(a, e + l + 4) * q6(w, ql + l + 4, qh + l + 4, ls, hs));
+                        a5 += scale * (Le.s8(a, e + l + 5) * q6(w, ql + l + 5, qh + l + 5, ls, hs));
+                        a6 += scale * (Le.s8(a, e + l + 6) * q6(w, ql + l + 6, qh + l + 6, ls, hs));
+                        a7 += scale * (Le.s8(a, e + l + 7) * q6(w, ql + l + 7, qh + l + 7, ls, hs));
+                    }
+                }
             }
             float d = Le.half(w, bx + D) * Le.f32(a, by);
             s0 += d * a0;

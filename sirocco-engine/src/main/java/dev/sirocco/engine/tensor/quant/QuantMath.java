@@ -1,5 +1,7 @@
 package dev.sirocco.engine.tensor.quant;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The rounding helpers and scale searches of ggml's reference quantizers (ggml/src/ggml-quants.c),
  * written so every float operation happens in the same order as there: the files we write must be
@@ -54,7 +56,7 @@ final class QuantMath {
     }
 
     /** {@link #scaleK4} over the 12 scale bytes at {@code off} of a segment. */
-    static int scaleK4(int j, java.lang.foreign.MemorySegment s, long off) {
+    static int scaleK4(int j, MemorySegment s, long off) {
         if (j < 4) {
             return Le.u8(s, off + j) & 63;
         }
@@ -62,7 +64,7 @@ final class QuantMath {
     }
 
     /** {@link #minK4} over the 12 scale bytes at {@code off} of a segment. */
-    static int minK4(int j, java.lang.foreign.MemorySegment s, long off) {
+    static int minK4(int j, MemorySegment s, long off) {
         if (j < 4) {
             return Le.u8(s, off + j + 4) & 63;
         }
@@ -70,7 +72,7 @@ final class QuantMath {
     }
 
     /** Q3_K's 6-bit scale j (0..15, before subtracting 32) from the 12 scale bytes at {@code off}. */
-    static int scaleQ3K(int j, java.lang.foreign.MemorySegment s, long off) {
+    static int scaleQ3K(int j, MemorySegment s, long off) {
         int low = j < 8 ? Le.u8(s, off + j) & 0xF : Le.u8(s, off + j - 8) >> 4;
         int high = (Le.u8(s, off + 8 + (j & 3)) >> (2 * (j >> 2))) & 3;
         return low | (high << 4);

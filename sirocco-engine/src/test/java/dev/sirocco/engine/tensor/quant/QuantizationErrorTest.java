@@ -39,6 +39,20 @@ class QuantizationErrorTest {
     }
 
     @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q8_1"}) // Q8_K activations are the reference quantizer itself
+    void activationRoundingStaysWithinReferenceErrorOfTheReferenceQuantizer(GgmlType type) {
+        // test-quantize-fns' "reference implementation error": the CPU from_float (here the AVX2 rounding)
+        // against the _ref quantizer, both decoded, must differ by less than 0.0001.
+        float[] x = SyntheticData.cosine(0.0f, TEST_SIZE, 2.0f);
+        MemorySegment viaActivation = MemorySegment.ofArray(new byte[Math.toIntExact(type.bytesFor(TEST_SIZE))]);
+        ActivationQuantizer.quantize(type, x, 0, TEST_SIZE, viaActivation, 0);
+        MemorySegment viaReference = SyntheticData.encode(type == GgmlType.Q8_1 ? GgmlType.Q8_0 : type, x);
+        float[] a = SyntheticData.decode(type, viaActivation, TEST_SIZE);
+        float[] b = SyntheticData.decode(type == GgmlType.Q8_1 ? GgmlType.Q8_0 : type, viaReference, TEST_SIZE);
+        assertThat(SyntheticData.arrayRmse(a, b)).isLessThan(0.0001f);
+    }
+
+    @ParameterizedTest
     @EnumSource(names = {"F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void dotProductErrorIsWithinLlamaCppThreshold(GgmlType type) {
         assumeTrue(Quantizer.canQuantizeTo(type), "no quantizer yet for " + type);
