@@ -62,8 +62,18 @@ public final class Sampler {
      * @throws IllegalStateException if the chain left no candidate, or none with a finite logit for a draw
      */
     public int sample(float[] logits) {
+        candidates.load(logits);
+        return sampleLoaded();
+    }
+
+    /** As {@link #sample(float[])} for the vocabulary-long row at {@code offset} of a batch's (positions, vocab) logits. */
+    public int sample(float[] rows, int offset) {
+        candidates.load(rows, offset);
+        return sampleLoaded();
+    }
+
+    private int sampleLoaded() {
         Candidates c = candidates;
-        c.load(logits);
         for (LogitProcessor step : steps) {
             step.process(c, history);
         }

@@ -275,5 +275,23 @@ class SamplerTest {
     void wrongLogitCountIsRejected() {
         Sampler s = new Sampler(SamplingParams.greedy(), 3);
         assertThatThrownBy(() -> s.sample(new float[4])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.sample(new float[7], 5)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void samplingARowOfABatchEqualsSamplingThatRowAlone() {
+        float[] row0 = randomLogits(100, 31);
+        float[] row1 = randomLogits(100, 32);
+        float[] batch = new float[200]; // (positions 2, vocab 100)
+        System.arraycopy(row0, 0, batch, 0, 100);
+        System.arraycopy(row1, 0, batch, 100, 100);
+        Sampler fromBatch = new Sampler(plain(1f, 77), 100);
+        Sampler fromRows = new Sampler(plain(1f, 77), 100);
+        for (int i = 0; i < 50; i++) {
+            assertThat(fromBatch.sample(batch, 0)).isEqualTo(fromRows.sample(row0));
+            assertThat(fromBatch.sample(batch, 100)).isEqualTo(fromRows.sample(row1));
+        }
+        Sampler greedy = new Sampler(SamplingParams.greedy(), 100);
+        assertThat(greedy.sample(batch, 100)).isEqualTo(greedy.sample(row1));
     }
 }
