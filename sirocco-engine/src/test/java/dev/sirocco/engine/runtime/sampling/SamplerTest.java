@@ -74,6 +74,8 @@ class SamplerTest {
         assertThat(s.sample(logits)).isEqualTo(1);
         s.reset();
         assertThat(s.sample(logits)).isZero();
+        s.acceptPrompt(0); // a prompt token is penalized too
+        assertThat(s.sample(logits)).isEqualTo(1);
     }
 
     @Test
@@ -233,6 +235,9 @@ class SamplerTest {
         int[] drawn = generate(s, logits, 2000);
         assertThat(Arrays.stream(drawn).boxed().toList()).allMatch(t -> t % 2 == 1);
         assertThat(accepted).hasSize(2000);
+        s.acceptPrompt(3); // prompt tokens reach the penalties' history, not the constraints
+        assertThat(accepted).hasSize(2000);
+        assertThat(s.history().count(3)).isPositive();
         s.reset();
         assertThat(accepted).isEmpty();
         assertThat(new Sampler(plain(0f, 8), 10, List.of(oddOnly)).sample(logits)).isEqualTo(1);
