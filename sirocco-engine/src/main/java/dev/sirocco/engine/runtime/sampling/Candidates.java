@@ -1,6 +1,6 @@
 package dev.sirocco.engine.runtime.sampling;
 
-import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The candidate tokens of one position — ids, logits and (after {@link #softmax()}) probabilities — in
@@ -45,12 +45,21 @@ public final class Candidates {
         if (vocabLogits.length != ids.length) {
             throw new IllegalArgumentException("expected " + ids.length + " logits, got " + vocabLogits.length);
         }
-        System.arraycopy(vocabLogits, 0, logits, 0, vocabLogits.length);
-        for (int i = 0; i < vocabLogits.length; i++) {
+        load(vocabLogits, 0);
+    }
+
+    /**
+     * Resets to every token of the vocabulary with the logits at {@code rows[offset .. offset + capacity)},
+     * e.g. one row of a batch's (positions, vocab) logits. Probabilities are stale until {@link #softmax()}.
+     */
+    public void load(float[] rows, int offset) {
+        int n = ids.length;
+        Objects.checkFromIndexSize(offset, n, rows.length);
+        System.arraycopy(rows, offset, logits, 0, n);
+        for (int i = 0; i < n; i++) {
             ids[i] = i;
         }
-        Arrays.fill(probs, 0, vocabLogits.length, 0f);
-        size = vocabLogits.length;
+        size = n;
         sorted = false;
     }
 

@@ -9,8 +9,9 @@ import java.util.List;
  * top-p → min-p → temperature, llama.cpp's default order) and ends in a greedy pick or a seeded random draw.
  * Not thread-safe: one sampler per sequence. Allocates nothing per token after construction.
  *
- * <p>Use: {@code int t = sampler.sample(logits); sampler.accept(t);} — {@link #sample} does not record the
- * token; {@link #accept} does (also call it for prompt tokens that the penalties should see, as llama.cpp's CLI does).
+ * <p>Use: {@link #acceptPrompt} each prompt token (llama.cpp's CLI and server let the penalties see the prompt),
+ * then per step {@code int t = sampler.sample(logits); sampler.accept(t);} — {@link #sample} does not record the
+ * token, {@link #accept} does.
  */
 public final class Sampler {
 
@@ -62,8 +63,18 @@ public final class Sampler {
      * @throws IllegalStateException if the chain left no candidate, or none with a finite logit for a draw
      */
     public int sample(float[] logits) {
+        candidates.load(logits);
+        return sampleLoaded();
+    }
+
+    /** As {@link #sample(float[])} for the vocabulary-long row at {@code offset} of a batch's (positions, vocab) logits. */
+    public int sample(float[] rows, int offset) {
+        candidates.load(rows, offset);
+        return sampleLoaded();
+    }
+
+    private int sampleLoaded() {
         Candidates c = candidates;
-        c.load(logits);
         for (LogitProcessor step : steps) {
             step.process(c, history);
         }
@@ -124,7 +135,12 @@ public final class Sampler {
         return c.ids[selected];
     }
 
-    /** Records a token of the sequence for the penalties and for every processor. */
+    /** Records a prompt token for the penalties only: constraints start at the first generated token (llama.cpp accepts the prompt with {@code accept_grammar = false}). */
+    public void acceptPrompt(int token) {
+        history.add(token);
+    }
+
+    /** Records a generated token for the penalties and for every processor (a grammar advances on it). */
     public void accept(int token) {
         history.add(token);
         for (LogitProcessor step : steps) {
