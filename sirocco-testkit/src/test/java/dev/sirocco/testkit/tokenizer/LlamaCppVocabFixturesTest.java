@@ -2,6 +2,8 @@ package dev.sirocco.testkit.tokenizer;
 
 import dev.sirocco.engine.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,5 +53,18 @@ class LlamaCppVocabFixturesTest {
             }
         }
         assertThat(failures).as(name).isEmpty();
+    }
+
+    @Test
+    void convertedLlama2VocabularyTokenizesLikeLlamaCppsOwnGguf(@TempDir Path tmp) throws Exception {
+        String dir = System.getProperty("sirocco.llamacpp.dir");
+        Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
+        Tokenizer real = Tokenizer.create(GgufVocabularyReader.read(Path.of(dir, "models", "ggml-vocab-llama-spm.gguf")));
+        Tokenizer converted = Tokenizer.create(HfTokenizerJson.convert(JsTokenizers.dump("llama2", tmp), null, null, null));
+        List<String> texts = new ArrayList<>(JsTokenizerComparisonTest.TEXTS);
+        texts.addAll(List.of("a   b", "a     b", "x          y\n\n\n   z", "  leading", "trailing     "));
+        for (String text : texts) {
+            assertThat(converted.encode(text, true, true)).as(text).containsExactly(real.encode(text, true, true));
+        }
     }
 }
