@@ -35,6 +35,29 @@ class RealVocabulariesTest {
             "3 33 333 3333 33333 333333 3.14159 1,000,000 ٣٤٥",
             "");
 
+    // pieces that stress pre-tokenizers and byte fallback: scripts, marks, Unicode spaces, emoji sequences,
+    // unassigned and private-use code points, contractions, digits, control-token look-alikes
+    private static final String[] PIECES = {"a", "Z", "é", "e\u0301", "ß", "Ж", "я", "我", "想", "カ", "ひ", "한", "ก", "ि", "ह",
+            "ع", "1", "23", "٣", "²", "½", " ", "  ", "   ", "\n", "\r\n", "\t", "\u00A0", "\u2009", "\u3000", "\u0085",
+            "'s", "'T", "'ll", "'", ".", ",", "!?", "...", "-", "(", ")", "{", "}", "<", ">", "/", "\\", "$", "+", "=", "|",
+            "~", "`", "^", "_", "#", "…", "“", "”", "€", "😀", "🦙", "👍🏽", "👩‍💻", "😶‍🌫️", "\u200d", "\ufe0f", "\u0378",
+            "\ue000", "\ufffd", "\u0007", "<|", "|>", "<s>", "</s>", "<|im_start|>", "<|endoftext|>", "<start_of_turn>",
+            "<end_of_turn>", "<|eot_id|>", "<think>", "[INST]"};
+
+    /** Seeded random concatenations of {@link #PIECES}. */
+    static List<String> randomTexts(long seed, int count) {
+        java.util.Random random = new java.util.Random(seed);
+        List<String> texts = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1 + random.nextInt(30); i > 0; i--) {
+                sb.append(PIECES[random.nextInt(PIECES.length)]);
+            }
+            texts.add(sb.toString());
+        }
+        return texts;
+    }
+
     private static List<String> withAll(List<String> texts) {
         List<String> all = new ArrayList<>(texts);
         all.add(String.join("\n", texts));
@@ -54,7 +77,10 @@ class RealVocabulariesTest {
 
 
     /** Ids (special-token parsing off and on) and detokenized text, ours against llama.cpp's on the same vocabulary. */
-    static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> texts, Path tmp) throws Exception {
+    static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> given, Path tmp) throws Exception {
+        List<String> texts = new ArrayList<>(given);
+        // more with -Dsirocco.tokenizer.randomTexts=N
+        texts.addAll(randomTexts(given.size(), Integer.getInteger("sirocco.tokenizer.randomTexts", 200)));
         Path gguf = tmp.resolve("vocab.gguf");
         VocabularyGguf.write(v, gguf);
         List<LlamaCppTokenizer.Result> results = LlamaCppTokenizer.tokenize(gguf, texts, tmp);
