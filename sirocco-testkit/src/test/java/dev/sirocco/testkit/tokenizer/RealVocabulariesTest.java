@@ -78,9 +78,13 @@ class RealVocabulariesTest {
 
     /** Ids (special-token parsing off and on) and detokenized text, ours against llama.cpp's on the same vocabulary. */
     static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> given, Path tmp) throws Exception {
-        List<String> texts = new ArrayList<>(given);
         // more with -Dsirocco.tokenizer.randomTexts=N
-        texts.addAll(randomTexts(given.size(), Integer.getInteger("sirocco.tokenizer.randomTexts", 200)));
+        assertMatchesLlamaCpp(v, t, given, Integer.getInteger("sirocco.tokenizer.randomTexts", 200), tmp);
+    }
+
+    static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> given, int random, Path tmp) throws Exception {
+        List<String> texts = new ArrayList<>(given);
+        texts.addAll(randomTexts(given.size(), random));
         Path gguf = tmp.resolve("vocab.gguf");
         VocabularyGguf.write(v, gguf);
         List<LlamaCppTokenizer.Result> results = LlamaCppTokenizer.tokenize(gguf, texts, tmp);
