@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Writes a vocabulary-only GGUF (no tensors; placeholder llama hyperparameters) that llama.cpp can load with
  * {@code vocab_only}, like its own models/ggml-vocab-*.gguf fixtures, so its tokenizer can be run on a vocabulary
- * converted here. A stand-in until the engine's GGUF writer is available to tests.
+ * converted here. A stand-in until the engine's GGUF writer is available to tests. The architecture written is
+ * always "llama", whatever {@code generalArchitecture} says.
  */
 public final class VocabularyGguf {
     private static final int ALIGNMENT = 32;
@@ -26,7 +27,7 @@ public final class VocabularyGguf {
     public static void write(Vocabulary v, Path file) throws IOException {
         Map<String, Object> kv = new LinkedHashMap<>();
         kv.put("general.architecture", "llama");
-        kv.put("general.name", "sirocco-vocab");
+        kv.put("general.name", v.generalName() == null ? "sirocco-vocab" : v.generalName());
         kv.put("llama.block_count", new U32(1));
         kv.put("llama.context_length", new U32(2048));
         kv.put("llama.embedding_length", new U32(64));

@@ -45,7 +45,10 @@ final class LlamaCppTokenizer {
             return List.of();
         }
         String log = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 3) {
+            Assumptions.abort("this llama.cpp build cannot load the vocabulary: " + log.substring(Math.max(0, log.length() - 500)));
+        }
+        if (p.exitValue() != 0) {
             throw new IllegalStateException("llama.cpp tokenizer failed: " + log.substring(Math.max(0, log.length() - 2000)));
         }
         return Arrays.asList(JSON.readValue(out.toFile(), Result[].class));

@@ -55,6 +55,24 @@ class LlamaCppVocabFixturesTest {
         assertThat(failures).as(name).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-spm", "llama-bpe", "qwen2", "gpt-2", "phi-3", "falcon", "starcoder", "refact",
+            "command-r", "mpt", "gemma-4", "qwen35", "aquila", "baichuan", "gpt-neox"})
+    void matchesNodeLlamaCppOnRandomTextWithSpecialTokens(String name, @TempDir Path tmp) throws Exception {
+        String dir = System.getProperty("sirocco.llamacpp.dir");
+        Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
+        Path gguf = Path.of(dir, "models", "ggml-vocab-" + name + ".gguf");
+        Assumptions.assumeTrue(Files.exists(gguf), "no " + gguf);
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.create(GgufVocabularyReader.read(gguf));
+        } catch (IllegalArgumentException unsupported) {
+            Assumptions.abort(unsupported.getMessage());
+            return;
+        }
+        RealVocabulariesTest.assertMatchesLlamaCpp(gguf, tokenizer, RealVocabulariesTest.TEXTS, 100, tmp);
+    }
+
     @Test
     void convertedLlama2VocabularyTokenizesLikeLlamaCppsOwnGguf(@TempDir Path tmp) throws Exception {
         String dir = System.getProperty("sirocco.llamacpp.dir");

@@ -83,10 +83,15 @@ class RealVocabulariesTest {
     }
 
     static void assertMatchesLlamaCpp(Vocabulary v, Tokenizer t, List<String> given, int random, Path tmp) throws Exception {
-        List<String> texts = new ArrayList<>(given);
-        texts.addAll(randomTexts(given.size(), random));
         Path gguf = tmp.resolve("vocab.gguf");
         VocabularyGguf.write(v, gguf);
+        assertMatchesLlamaCpp(gguf, t, given, random, tmp);
+    }
+
+    /** As above, for a GGUF file that already holds the vocabulary {@code t} was built from. */
+    static void assertMatchesLlamaCpp(Path gguf, Tokenizer t, List<String> given, int random, Path tmp) throws Exception {
+        List<String> texts = new ArrayList<>(given);
+        texts.addAll(randomTexts(given.size(), random));
         List<LlamaCppTokenizer.Result> results = LlamaCppTokenizer.tokenize(gguf, texts, tmp);
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
