@@ -116,6 +116,7 @@ final class TokenTable {
         detectSpecialTexts();
         collectEndOfGeneration();
         specialCache = buildSpecialCache();
+        applyModelSpecificStrips(v);
     }
 
     static String pairKey(String left, String right) {
@@ -346,6 +347,37 @@ final class TokenTable {
         if (hasToolResponse && s >= 0) {
             eog.remove(s);
             attrs[s] = TokenAttr.NORMAL;
+        }
+    }
+
+    /**
+     * llama.cpp sets these by model name because GGUF does not store lstrip/rstrip: Phi-3 eats the spaces after its
+     * special tokens (but not after unk, BOS and endoftext), some embedding models the spaces before their mask token.
+     */
+    private void applyModelSpecificStrips(Vocabulary v) {
+        String name = v.generalName() == null ? "" : v.generalName().toLowerCase(java.util.Locale.ROOT);
+        String arch = v.generalArchitecture() == null ? "" : v.generalArchitecture();
+        String rawPre = v.pre() == null ? "" : v.pre();
+        if (rawPre.contains("jina-v2-de") || rawPre.contains("jina-v2-es") || rawPre.contains("jina-v2-code")
+                || arch.contains("nomic-bert-moe") || arch.contains("jina-bert-v3")) {
+            setAttr("<mask>", TokenAttr.LSTRIP, true);
+        } else if (name.contains("phi-3") || name.contains("phi3")) {
+            for (int id : specialCache) {
+                attrs[id] |= TokenAttr.RSTRIP;
+            }
+            setAttr("</s>", TokenAttr.RSTRIP, true);
+            for (String t : List.of("<unk>", "<s>", "<|endoftext|>")) {
+                setAttr(t, TokenAttr.RSTRIP, false);
+            }
+        } else if (name.contains("modern-bert")) {
+            setAttr("[MASK]", TokenAttr.LSTRIP, true);
+        }
+    }
+
+    private void setAttr(String text, int attr, boolean on) {
+        Integer id = ids.get(text);
+        if (id != null) {
+            attrs[id] = on ? attrs[id] | attr : attrs[id] & ~attr;
         }
     }
 

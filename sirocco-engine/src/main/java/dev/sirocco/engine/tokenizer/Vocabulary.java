@@ -19,12 +19,16 @@ package dev.sirocco.engine.tokenizer;
  * @param addSpacePrefix         {@code tokenizer.ggml.add_space_prefix}, {@code null} when absent
  * @param removeExtraWhitespaces {@code tokenizer.ggml.remove_extra_whitespaces}, {@code null} when absent
  *                               (llama.cpp reads it but only its UGM tokenizer uses it)
+ * @param generalName            {@code general.name} or {@code null}: llama.cpp strips spaces around the special
+ *                               tokens of models named Phi-3, and left of [MASK] for ModernBERT
+ * @param generalArchitecture    {@code general.architecture} or {@code null}: same, for some embedding models
  */
 public record Vocabulary(
         String model, String pre, String[] tokens, float[] scores, int[] tokenTypes, String[] merges,
         int bos, int eos, int eot, int eom, int unk, int sep, int pad, int mask,
         int fimPre, int fimSuf, int fimMid, int fimPad, int fimRep, int fimSep,
-        Boolean addBos, Boolean addEos, Boolean addSep, Boolean addSpacePrefix, Boolean removeExtraWhitespaces) {
+        Boolean addBos, Boolean addEos, Boolean addSep, Boolean addSpacePrefix, Boolean removeExtraWhitespaces,
+        String generalName, String generalArchitecture) {
 
     public static final int TYPE_UNDEFINED = 0;
     public static final int TYPE_NORMAL = 1;
@@ -55,10 +59,20 @@ public record Vocabulary(
         return new Builder(model, pre, tokens);
     }
 
+    /** A builder holding this vocabulary's values, to derive a variant. */
+    public Builder toBuilder() {
+        return new Builder(model, pre, tokens).scores(scores).tokenTypes(tokenTypes).merges(merges)
+                .bos(bos).eos(eos).eot(eot).eom(eom).unk(unk).sep(sep).pad(pad).mask(mask)
+                .fimPre(fimPre).fimSuf(fimSuf).fimMid(fimMid).fimPad(fimPad).fimRep(fimRep).fimSep(fimSep)
+                .addBos(addBos).addEos(addEos).addSep(addSep).addSpacePrefix(addSpacePrefix)
+                .removeExtraWhitespaces(removeExtraWhitespaces).generalName(generalName)
+                .generalArchitecture(generalArchitecture);
+    }
+
     /** Fills the optional keys one by one; ids left at -1 and flags left {@code null} mean "absent from the file". */
     public static final class Builder {
         private final String model;
-        private final String pre;
+        private String pre;
         private final String[] tokens;
         private float[] scores;
         private int[] tokenTypes;
@@ -66,6 +80,7 @@ public record Vocabulary(
         private int bos = -1, eos = -1, eot = -1, eom = -1, unk = -1, sep = -1, pad = -1, mask = -1;
         private int fimPre = -1, fimSuf = -1, fimMid = -1, fimPad = -1, fimRep = -1, fimSep = -1;
         private Boolean addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces;
+        private String generalName, generalArchitecture;
 
         private Builder(String model, String pre, String[] tokens) {
             this.model = model;
@@ -73,6 +88,7 @@ public record Vocabulary(
             this.tokens = tokens;
         }
 
+        public Builder pre(String v) { pre = v; return this; }
         public Builder scores(float[] v) { scores = v; return this; }
         public Builder tokenTypes(int[] v) { tokenTypes = v; return this; }
         public Builder merges(String[] v) { merges = v; return this; }
@@ -95,11 +111,13 @@ public record Vocabulary(
         public Builder addSep(Boolean v) { addSep = v; return this; }
         public Builder addSpacePrefix(Boolean v) { addSpacePrefix = v; return this; }
         public Builder removeExtraWhitespaces(Boolean v) { removeExtraWhitespaces = v; return this; }
+        public Builder generalName(String v) { generalName = v; return this; }
+        public Builder generalArchitecture(String v) { generalArchitecture = v; return this; }
 
         public Vocabulary build() {
             return new Vocabulary(model, pre, tokens, scores, tokenTypes, merges,
                     bos, eos, eot, eom, unk, sep, pad, mask, fimPre, fimSuf, fimMid, fimPad, fimRep, fimSep,
-                    addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces);
+                    addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces, generalName, generalArchitecture);
         }
     }
 }

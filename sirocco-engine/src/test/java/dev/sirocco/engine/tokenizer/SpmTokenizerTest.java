@@ -95,6 +95,19 @@ class SpmTokenizerTest {
     }
 
     @Test
+    void phi3SpecialTokensSwallowTheWhitespaceAfterThem() {
+        String[] pieces = {"▁", "a", "▁a", "<|end|>", "▁▁"};
+        Vocabulary.Builder b = spm(pieces, new float[] {0, 0, -1, 0, -2});
+        int[] types = b.build().tokenTypes().clone();
+        types[P + 3] = Vocabulary.TYPE_CONTROL;
+        // text after a special token gets the SPM space prefix; Phi-3 first drops the spaces that follow the token
+        Tokenizer phi3 = Tokenizer.create(b.tokenTypes(types).generalName("Phi3").build());
+        assertThat(phi3.encode("a<|end|>  a", false, true)).containsExactly(P + 2, P + 3, P + 2);
+        Tokenizer other = Tokenizer.create(b.tokenTypes(types).generalName("other").build());
+        assertThat(other.encode("a<|end|>  a", false, true)).containsExactly(P + 2, P + 3, P + 4, P + 2);
+    }
+
+    @Test
     void endOfGenerationIsEosPlusKnownTexts() {
         String[] pieces = {"▁", "<end_of_turn>", "<|im_end|>"};
         Tokenizer t = Tokenizer.create(spm(pieces, new float[] {0, 0, 0}).build());

@@ -50,7 +50,9 @@ public final class GgufVocabularyReader {
                 .addEos((Boolean) kv.get("tokenizer.ggml.add_eos_token"))
                 .addSep((Boolean) kv.get("tokenizer.ggml.add_sep_token"))
                 .addSpacePrefix((Boolean) kv.get("tokenizer.ggml.add_space_prefix"))
-                .removeExtraWhitespaces((Boolean) kv.get("tokenizer.ggml.remove_extra_whitespaces"));
+                .removeExtraWhitespaces((Boolean) kv.get("tokenizer.ggml.remove_extra_whitespaces"))
+                .generalName((String) kv.get("general.name"))
+                .generalArchitecture((String) kv.get("general.architecture"));
         return b.build();
     }
 

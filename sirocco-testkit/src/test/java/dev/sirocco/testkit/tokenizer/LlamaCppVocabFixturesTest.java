@@ -2,6 +2,8 @@ package dev.sirocco.testkit.tokenizer;
 
 import dev.sirocco.engine.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,5 +53,36 @@ class LlamaCppVocabFixturesTest {
             }
         }
         assertThat(failures).as(name).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-spm", "llama-bpe", "qwen2", "gpt-2", "phi-3", "falcon", "starcoder", "refact",
+            "command-r", "mpt", "gemma-4", "qwen35", "aquila", "baichuan", "gpt-neox"})
+    void matchesNodeLlamaCppOnRandomTextWithSpecialTokens(String name, @TempDir Path tmp) throws Exception {
+        String dir = System.getProperty("sirocco.llamacpp.dir");
+        Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
+        Path gguf = Path.of(dir, "models", "ggml-vocab-" + name + ".gguf");
+        Assumptions.assumeTrue(Files.exists(gguf), "no " + gguf);
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.create(GgufVocabularyReader.read(gguf));
+        } catch (IllegalArgumentException unsupported) {
+            Assumptions.abort(unsupported.getMessage());
+            return;
+        }
+        RealVocabulariesTest.assertMatchesLlamaCpp(gguf, tokenizer, RealVocabulariesTest.TEXTS, 100, tmp);
+    }
+
+    @Test
+    void convertedLlama2VocabularyTokenizesLikeLlamaCppsOwnGguf(@TempDir Path tmp) throws Exception {
+        String dir = System.getProperty("sirocco.llamacpp.dir");
+        Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
+        Tokenizer real = Tokenizer.create(GgufVocabularyReader.read(Path.of(dir, "models", "ggml-vocab-llama-spm.gguf")));
+        Tokenizer converted = Tokenizer.create(HfTokenizerJson.convert(JsTokenizers.dump("llama2", tmp), null, null, null));
+        List<String> texts = new ArrayList<>(RealVocabulariesTest.TEXTS);
+        texts.addAll(List.of("a   b", "a     b", "x          y\n\n\n   z", "  leading", "trailing     "));
+        for (String text : texts) {
+            assertThat(converted.encode(text, true, true)).as(text).containsExactly(real.encode(text, true, true));
+        }
     }
 }
