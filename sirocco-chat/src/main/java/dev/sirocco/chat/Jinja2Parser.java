@@ -1,0 +1,85 @@
+package dev.sirocco.chat;
+
+import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
+import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.NamedParameterOperator;
+import java.util.ArrayList;
+import java.util.List;
+import jinjava.de.odysseus.el.tree.impl.Builder;
+import jinjava.de.odysseus.el.tree.impl.Parser;
+import jinjava.de.odysseus.el.tree.impl.Scanner;
+import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
+import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
+
+/**
+ * Jinjava's expression parser with two precedence rules fixed to match Jinja2's grammar, which chat templates rely on.
+ *
+ * <ul>
+ *   <li>{@code not} applies to a whole comparison, test or filter chain: Jinja2 reads {@code not tools is defined} as
+ *       {@code not (tools is defined)} and {@code not x|length == 1} as {@code not ((x|length) == 1)}. Jinjava binds
+ *       {@code not} to the next value in its legacy mode (breaking the second) and, with "natural operator
+ *       precedence", applies tests after {@code not} (breaking the first: {@code (not tools) is defined}).</li>
+ *   <li>A keyword argument takes a whole expression: Jinja2 reads {@code namespace(i=messages|length - 1)} as
+ *       {@code i=(messages|length - 1)}; Jinjava parses {@code =} as an additive operator, giving
+ *       {@code (i=messages|length) - 1}.</li>
+ * </ul>
+ * Used with natural operator precedence on, so filters and tests bind tighter than arithmetic, as in Jinja2.
+ */
+final class Jinja2Parser extends ExtendedParser {
+
+    Jinja2Parser(Builder context, String input) {
+        super(context, input);
+    }
+
+    /** Builds {@link Jinja2Parser}s; Jinjava instantiates tree builders itself, hence the public no-arg constructor. */
+    static final class SyntaxBuilder extends ExtendedSyntaxBuilder {
+        private static final long serialVersionUID = 1L;
+
+        public SyntaxBuilder() {
+            // What Jinjava's own factory gets from the JEE6 profile: obj.method(...) calls and varargs functions.
+            super(Builder.Feature.METHOD_INVOCATIONS, Builder.Feature.VARARGS);
+        }
+
+        @Override
+        protected Parser createParser(String expression) {
+            return new Jinja2Parser(this, expression);
+        }
+    }
+
+    @Override
+    protected AstNode unary(boolean required) throws Scanner.ScanException, ParseException {
+        if (getToken().getSymbol() == Scanner.Symbol.NOT) {
+            consumeToken();
+            // eq() descends through comparisons, arithmetic, filters and tests: all bind tighter than "not".
+            return createAstUnary(eq(true), AstUnary.NOT);
+        }
+        return super.unary(required);
+    }
+
+    @Override
+    protected AstParameters params(Scanner.Symbol left, Scanner.Symbol right) throws Scanner.ScanException, ParseException {
+        consumeToken(left);
+        List<AstNode> parameters = new ArrayList<>();
+        AstNode first = parameter(false);
+        if (first != null) {
+            parameters.add(first);
+            while (getToken().getSymbol() == Scanner.Symbol.COMMA) {
+                consumeToken();
+                parameters.add(parameter(true));
+            }
+        }
+        consumeToken(right);
+        return createAstParameters(parameters);
+    }
+
+    /** One argument: {@code name=expression} (a keyword argument) or an expression. */
+    private AstNode parameter(boolean required) throws Scanner.ScanException, ParseException {
+        if (getToken().getSymbol() == Scanner.Symbol.IDENTIFIER && "=".equals(lookahead(0).getImage())) {
+            String name = consumeToken().getImage();
+            consumeToken(); // =
+            return NamedParameterOperator.HANDLER.createAstNode(identifier(name), expr(true));
+        }
+        return expr(required);
+    }
+}
