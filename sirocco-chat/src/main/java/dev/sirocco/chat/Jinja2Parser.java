@@ -8,6 +8,8 @@ import java.util.List;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
@@ -44,6 +46,59 @@ final class Jinja2Parser extends ExtendedParser {
         @Override
         protected Parser createParser(String expression) {
             return new Jinja2Parser(this, expression);
+        }
+    }
+
+    /**
+     * A value and its postfix operations ({@code .name}, {@code .name(...)}, {@code [index]}, {@code [a:b]}), as
+     * Jinjava parses them in natural-precedence mode, plus the Python step slice {@code [a:b:c]}.
+     */
+    @Override
+    protected AstNode value() throws Scanner.ScanException, ParseException {
+        boolean lvalue = true;
+        AstNode v = nonliteral();
+        if (v == null) {
+            v = literal();
+            if (v == null) return null;
+            lvalue = false;
+        }
+        while (true) {
+            switch (getToken().getSymbol()) {
+                case DOT -> {
+                    consumeToken();
+                    String name = consumeToken(Scanner.Symbol.IDENTIFIER).getImage();
+                    AstDot dot = createAstDot(v, name, lvalue);
+                    v = getToken().getSymbol() == Scanner.Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
+                            ? createAstMethod(dot, params()) : dot;
+                }
+                case LBRACK -> {
+                    consumeToken();
+                    AstNode property = expr(false);
+                    boolean strict = !context.isEnabled(Builder.Feature.NULL_PROPERTIES);
+                    Scanner.Token next = consumeToken();
+                    if (next.getSymbol() == Scanner.Symbol.COLON) {
+                        AstNode stop = expr(false);
+                        if (getToken().getSymbol() == Scanner.Symbol.COLON) {
+                            consumeToken();
+                            AstNode step = expr(false);
+                            consumeToken(Scanner.Symbol.RBRACK);
+                            v = new AstSlice(v, property, stop, step);
+                        } else {
+                            consumeToken(Scanner.Symbol.RBRACK);
+                            v = createAstRangeBracket(v, property, stop, lvalue, strict);
+                        }
+                    } else if (next.getSymbol() == Scanner.Symbol.RBRACK) {
+                        AstBracket bracket = createAstBracket(v, property, lvalue, strict);
+                        v = getToken().getSymbol() == Scanner.Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
+                                ? createAstMethod(bracket, params()) : bracket;
+                    } else {
+                        fail(Scanner.Symbol.RBRACK);
+                    }
+                }
+                default -> {
+                    return v;
+                }
+            }
         }
     }
 
