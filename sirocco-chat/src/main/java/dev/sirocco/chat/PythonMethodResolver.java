@@ -14,7 +14,8 @@ import jinjava.javax.el.ELResolver;
 /**
  * Gives template expressions the Python {@code str} and {@code dict} methods that chat templates call
  * ({@code content.startswith('<tool_response>')}, {@code content.split('</think>')[-1].lstrip('\n')},
- * {@code tool.items()}); Jinjava would otherwise find Java's methods, which differ in name or meaning.
+ * {@code tool.items()}) and string indexing ({@code text[-1]}); Jinjava would otherwise find Java's methods, which
+ * differ in name or meaning.
  */
 final class PythonMethodResolver extends ELResolver {
 
@@ -118,9 +119,24 @@ final class PythonMethodResolver extends ELResolver {
         return a instanceof Number n ? n.intValue() : absent;
     }
 
+    /** {@code text[i]}, negative i counting from the end as in Python; Jinjava has no string indexing. */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        return null;
+        if (!(base instanceof CharSequence s) || property == null) return null;
+        long index;
+        if (property instanceof Number n) {
+            index = n.longValue();
+        } else {
+            try {
+                index = Long.parseLong(property.toString());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (index < 0) index += s.length();
+        context.setPropertyResolved(true);
+        if (index < 0 || index >= s.length()) throw new IndexOutOfBoundsException("string index out of range: " + property);
+        return String.valueOf(s.charAt((int) index));
     }
 
     @Override

@@ -39,7 +39,7 @@ final class PythonStrings {
                 while (i < n && isSpace(s.charAt(i))) i++;
                 if (i >= n) break;
                 if (maxsplit >= 0 && out.size() == maxsplit) {
-                    out.add(strip(s.substring(i), null, false, true));
+                    out.add(s.substring(i)); // Python keeps the rest's trailing whitespace
                     break;
                 }
                 int j = i;
