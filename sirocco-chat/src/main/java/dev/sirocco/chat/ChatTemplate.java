@@ -25,8 +25,10 @@ import jinjava.javax.el.ExpressionFactory;
  *
  * <p>transformers renders with Jinja2 ({@code trim_blocks=True, lstrip_blocks=True}, loop controls, a
  * {@code tojson} that calls {@code json.dumps(ensure_ascii=False)}, and the globals {@code raise_exception} and
- * {@code strftime_now}); this class configures Jinjava the same way and adds the Python string and dict methods that
- * templates call. The context is {@code messages}, {@code tools}, {@code add_generation_prompt}, {@code bos_token},
+ * {@code strftime_now}). Jinjava differs from Jinja2 in whitespace handling, operator precedence and Python
+ * semantics, so the source is first rewritten with Jinja2's whitespace rules ({@link Jinja2Whitespace}), expressions
+ * are parsed with Jinja2's precedence ({@link Jinja2Parser}), and the Python string and dict methods that templates
+ * call are supplied ({@link PythonMethodResolver}). The context is {@code messages}, {@code tools}, {@code add_generation_prompt}, {@code bos_token},
  * {@code eos_token}, then the caller's extra variables (e.g. {@code enable_thinking}).
  *
  * <p>Messages are given to the template as llama.cpp's server gives them: a null content becomes "", and a tool
@@ -53,7 +55,11 @@ public final class ChatTemplate {
         if (jinjaSource == null) throw new IllegalArgumentException("no chat template source");
         this.name = name;
         this.source = jinjaSource;
-        this.jinjaSource = jinja2Source(jinjaSource);
+        try {
+            this.jinjaSource = Jinja2Whitespace.rewrite(jinja2Source(jinjaSource));
+        } catch (Jinja2Whitespace.UnclosedTagException e) {
+            throw new ChatTemplateException(name, e.getMessage(), e);
+        }
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
         this.jinjava = newEngine();
@@ -175,8 +181,9 @@ public final class ChatTemplate {
         resolver.add(new PythonMethodResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                // transformers' trim_blocks/lstrip_blocks and the "-" modifiers are applied by Jinja2Whitespace.
+                .withTrimBlocks(false)
+                .withLstripBlocks(false)
                 // Jinjava would strip a newline from the output; Jinja2 strips it from the source (see jinjaSource()).
                 .withKeepTrailingNewline(true)
                 // Message text must never be evaluated as a template, however many braces it holds.

@@ -33,8 +33,8 @@ for (const job of input.jobs) {
     });
   } else if (job.engine === "hf-jinja") {
     const { Template } = await load("@huggingface/jinja/dist/index.js");
-    const template = new Template(job.template);
-    render = (c) => template.render({
+    let template = null; // parsed on first use, so that a parse error is reported per case
+    render = (c) => (template ??= new Template(job.template)).render({
       messages: c.messages, tools: c.tools ?? null, documents: null, add_generation_prompt: c.add_generation_prompt,
       bos_token: job.bos_token, eos_token: job.eos_token, ...(c.extra ?? {}),
     });
