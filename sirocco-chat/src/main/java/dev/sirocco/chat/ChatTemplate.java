@@ -88,6 +88,9 @@ public final class ChatTemplate {
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
+        // Jinja2 sees its globals as defined variables: Llama 3.2 asks "strftime_now is defined" before calling it.
+        context.put("strftime_now", TemplateFunctions.DEFINED_FUNCTION);
+        context.put("raise_exception", TemplateFunctions.DEFINED_FUNCTION);
         if (extraContext != null) context.putAll(extraContext);
         return renderContext(context);
     }
@@ -189,7 +192,11 @@ public final class ChatTemplate {
                 // Message text must never be evaluated as a template, however many braces it holds.
                 .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
+                // JSON-schema printers (Gemma 4, GigaChat, Kimi) call their macros recursively.
+                .withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(64)
                 .withElResolver(resolver)
+                .withInterperterFactory(new PythonInterpreter.Factory())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withEvaluateMapKeys(true)
                         .withIterateOverMapKeys(true)

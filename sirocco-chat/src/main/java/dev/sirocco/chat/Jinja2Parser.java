@@ -1,6 +1,7 @@
 package dev.sirocco.chat;
 
 import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
+import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
 import com.hubspot.jinjava.el.ext.NamedParameterOperator;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
@@ -98,6 +100,33 @@ final class Jinja2Parser extends ExtendedParser {
                 default -> {
                     return v;
                 }
+            }
+        }
+    }
+
+    /**
+     * Sums and differences. Jinjava scans a "+" written against its right operand ({@code n+1}) as its unary
+     * absolute-value operator and then fails on {@code x[:n+1]} (Kimi K2 Thinking); after a left operand it is
+     * an addition, as in Jinja2.
+     */
+    @Override
+    protected AstNode add(boolean required) throws Scanner.ScanException, ParseException {
+        AstNode v = mul(required);
+        if (v == null) return null;
+        while (true) {
+            Scanner.Token token = getToken();
+            if (token.getSymbol() == Scanner.Symbol.PLUS
+                    || (token.getSymbol() == Scanner.Symbol.EXTENSION && "+".equals(token.getImage()))) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), AdditionOperator.OP);
+            } else if (token.getSymbol() == Scanner.Symbol.MINUS) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), AstBinary.SUB);
+            } else if (token.getSymbol() == Scanner.Symbol.EXTENSION
+                    && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.ADD) {
+                v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
+            } else {
+                return v;
             }
         }
     }

@@ -114,6 +114,17 @@ final class PythonJson {
         out.append(" ".repeat(indent * level));
     }
 
+    /** What ensure_ascii=True adds: every non-ASCII UTF-16 unit as a lower-case backslash-u escape (valid after dumps). */
+    static String asciiOnly(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 0x80) out.append(c);
+            else out.append(String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
+    }
+
     /** ensure_ascii=False: only quote, backslash and C0 controls are escaped; everything else is written as is. */
     static void writeString(StringBuilder out, String s) {
         out.append('"');

@@ -122,6 +122,21 @@ final class PythonMethodResolver extends ELResolver {
     /** {@code text[i]}, negative i counting from the end as in Python; Jinjava has no string indexing. */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
+        if (base instanceof PythonForTag.PythonLoop loop && property != null) {
+            switch (property.toString()) {
+                case "previtem" -> {
+                    context.setPropertyResolved(true);
+                    return loop.previtem();
+                }
+                case "nextitem" -> {
+                    context.setPropertyResolved(true);
+                    return loop.nextitem();
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
         if (!(base instanceof CharSequence s) || property == null) return null;
         long index;
         if (property instanceof Number n) {

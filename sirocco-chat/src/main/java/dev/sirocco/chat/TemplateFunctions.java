@@ -29,6 +29,9 @@ final class TemplateFunctions {
         }
     }
 
+    /** The value bound to a global function's name, so that "is defined" holds; calls still reach the function. */
+    static final String DEFINED_FUNCTION = "<built-in function>";
+
     static void register(Jinjava jinjava) {
         jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class,
                 "raiseException", Object.class));
@@ -36,7 +39,10 @@ final class TemplateFunctions {
                 "strftimeNow", Object.class));
         jinjava.registerFilter(new ToJson());
         jinjava.registerFilter(new Trim());
+        jinjava.registerFilter(new Items());
         jinjava.registerExpTest(new Iterable());
+        jinjava.registerTag(new Generation());
+        jinjava.registerTag(new PythonForTag());
     }
 
     public static Object raiseException(Object message) {
@@ -69,10 +75,10 @@ final class TemplateFunctions {
                 case 'S' -> out.append(String.format("%02d", t.getSecond()));
                 case 'p' -> out.append(t.getHour() < 12 ? "AM" : "PM");
                 case 'j' -> out.append(String.format("%03d", t.getDayOfYear()));
-                case 'B' -> out.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT));
-                case 'b', 'h' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-                case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT));
-                case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT));
+                case 'B' -> out.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
+                case 'b', 'h' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+                case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
+                case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
                 case '%' -> out.append('%');
                 default -> out.append('%').append(d);
             }
@@ -102,7 +108,8 @@ final class TemplateFunctions {
                 separators = seps.stream().map(String::valueOf).toList();
             }
             boolean sortKeys = Boolean.TRUE.equals(kwargs.get("sort_keys"));
-            return PythonJson.dumps(var, indentSpaces, separators, sortKeys);
+            String json = PythonJson.dumps(var, indentSpaces, separators, sortKeys);
+            return Boolean.TRUE.equals(kwargs.get("ensure_ascii")) ? PythonJson.asciiOnly(json) : json;
         }
     }
 
@@ -118,6 +125,47 @@ final class TemplateFunctions {
             if (var == null) return "";
             String chars = args.length > 0 ? args[0] : null;
             return PythonStrings.strip(var.toString(), chars, true, true);
+        }
+    }
+
+    /** Jinja2's {@code |items}: a mapping's (key, value) pairs, which a for-loop unpacks into two names. */
+    static final class Items implements Filter {
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) return List.of();
+            if (!(var instanceof Map<?, ?> map)) throw new IllegalArgumentException("items: not a mapping: " + var);
+            List<Map.Entry<?, ?>> items = new java.util.ArrayList<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                items.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+            }
+            return items;
+        }
+    }
+
+    /**
+     * transformers' {@code {% generation %}...{% endgeneration %}} marks the assistant's tokens for training masks;
+     * for rendering it only outputs its body.
+     */
+    static final class Generation implements com.hubspot.jinjava.lib.tag.Tag {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getName() {
+            return "generation";
+        }
+
+        @Override
+        public String interpret(com.hubspot.jinjava.tree.TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder out = new StringBuilder();
+            for (com.hubspot.jinjava.tree.Node child : tagNode.getChildren()) {
+                out.append(child.render(interpreter).getValue());
+            }
+            return out.toString();
         }
     }
 
