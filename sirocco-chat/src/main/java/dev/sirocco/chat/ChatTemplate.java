@@ -65,6 +65,11 @@ public final class ChatTemplate {
         this.jinjava = newEngine();
     }
 
+    /** How errors name this template. */
+    public String name() {
+        return name;
+    }
+
     /** The Jinja source, as given. */
     public String source() {
         return source;
