@@ -14,6 +14,8 @@ sirocco_select_jdk() {
     major=$(sirocco_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
+      # Maven 3.9 still calls sun.misc.Unsafe; JDK 24+ warns about it on every build unless told this.
+      export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
       return 0
     fi
   done
