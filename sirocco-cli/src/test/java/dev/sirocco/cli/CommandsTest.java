@@ -1,0 +1,134 @@
+package dev.sirocco.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sirocco.testkit.ModelSpec;
+import dev.sirocco.testkit.RandomModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI's external contract (DESIGN.md): JSON shapes, exit codes, one-sentence errors. */
+class CommandsTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void writeModel() {
+        model = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void tokenizePrintsAJsonArrayStartingWithBos() throws Exception {
+        Result r = run("tokenize", "--model", model.toString(), "--text", "hello world");
+        assertThat(r.exit()).isZero();
+        JsonNode ids = JSON.readTree(r.out());
+        assertThat(ids.isArray()).isTrue();
+        assertThat(ids.get(0).asInt()).isEqualTo(1); // the synthetic vocabulary's BOS, added as its metadata says
+        assertThat(ids.size()).isGreaterThan(1);
+    }
+
+    @Test
+    void logitsPrintsVocabSizedArrays() throws Exception {
+        Result last = run("logits", "--model", model.toString(), "--tokens", "1,5,9", "--kv-type", "f32");
+        assertThat(last.exit()).isZero();
+        JsonNode node = JSON.readTree(last.out());
+        int vocab = node.get("n_vocab").asInt();
+        assertThat(node.get("logits").size()).isEqualTo(vocab);
+
+        Result all = run("logits", "--model", model.toString(), "--tokens", "1,5,9", "--all", "--kv-type", "f32");
+        JsonNode rows = JSON.readTree(all.out()).get("logits");
+        assertThat(rows.size()).isEqualTo(3);
+        assertThat(rows.get(2).size()).isEqualTo(vocab);
+        // the last row of --all is the same computation as the plain call
+        assertThat(rows.get(2).get(7).floatValue()).isEqualTo(node.get("logits").get(7).floatValue());
+    }
+
+    @Test
+    void runJsonReportsTextTokensAndSpeed() throws Exception {
+        Result r = run("run", "--model", model.toString(), "--prompt", "the people", "--max-tokens", "6",
+                "--temperature", "0", "--ignore-eos", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode node = JSON.readTree(r.out());
+        assertThat(node.get("tokens").size()).isEqualTo(6);
+        assertThat(node.has("text")).isTrue();
+        assertThat(node.get("prompt_tokens").asInt()).isGreaterThan(1);
+        assertThat(node.get("gen_tokens_per_s").asDouble()).isPositive();
+    }
+
+    @Test
+    void seededSamplingIsReproducible() throws Exception {
+        String[] args = {"run", "--model", model.toString(), "--prompt", "the", "--max-tokens", "8", "--seed", "7",
+                "--temperature", "1.0", "--ignore-eos", "--json"};
+        JsonNode a = JSON.readTree(run(args).out());
+        JsonNode b = JSON.readTree(run(args).out());
+        assertThat(a.get("tokens")).isEqualTo(b.get("tokens"));
+    }
+
+    @Test
+    void inspectShowsMetadataAndMemoryEstimate() throws Exception {
+        Result r = run("inspect", "--model", model.toString(), "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode node = JSON.readTree(r.out());
+        assertThat(node.get("metadata").get("general.architecture").asText()).isEqualTo("llama");
+        assertThat(node.get("memory_estimate").get("weights_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void missingModelIsBadInputWithOneSentence() {
+        Result r = run("run", "--model", dir.resolve("absent.gguf").toString(), "--prompt", "x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("model file not found").doesNotContain("Exception");
+    }
+
+    @Test
+    void corruptModelIsBadInputNamingTheOffset() throws Exception {
+        Path broken = dir.resolve("broken.gguf");
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(broken, java.util.Arrays.copyOf(bytes, 100));
+        Result r = run("inspect", "--model", broken.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("byte");
+    }
+
+    @Test
+    void badTokenListIsBadInput() {
+        Result r = run("logits", "--model", model.toString(), "--tokens", "1,two");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("item 2");
+    }
+
+    @Test
+    void unknownOptionIsUsageError() {
+        assertThat(run("run", "--nope").exit()).isEqualTo(2);
+    }
+}
