@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
                 pp[r] = promptTokens / ((t1 - t0) / 1e9);
                 long g0 = System.nanoTime();
                 for (int i = 0; i < genTokens; i++) {
-                    logits = session.evaluate(new int[]{next});
+                    logits = session.evaluate(next);
                     next = argmax(logits);
                 }
                 tg[r] = genTokens / ((System.nanoTime() - g0) / 1e9);

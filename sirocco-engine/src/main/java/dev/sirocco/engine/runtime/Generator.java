@@ -65,7 +65,7 @@ public final class Generator {
                 reason = GenerationResult.FinishReason.CONTEXT_FULL;
                 break;
             }
-            logits = session.evaluate(new int[]{token});
+            logits = session.evaluate(token);
         }
         if (reason != GenerationResult.FinishReason.STOP || stops == null || !stops.stopped()) {
             String rest = decoder.flush();

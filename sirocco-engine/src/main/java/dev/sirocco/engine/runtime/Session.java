@@ -13,7 +13,9 @@ public final class Session {
     private final Transformer model;
     private final KvCache cache;
     private final int batchSize;
-    private final float[] logits;   // (batch, vocab): room for the logits of a whole batch
+    private final float[] logits;     // (batch, vocab): room for the logits of a whole batch
+    private final float[] lastLogits; // (vocab): what evaluate returns, reused between calls
+    private final int[] single = new int[1];
     private int[] history = new int[256];
     private int position;
 
@@ -22,6 +24,7 @@ public final class Session {
         this.cache = cache;
         this.batchSize = Math.min(batchSize, model.maxBatch());
         this.logits = new float[this.batchSize * model.vocabSize()];
+        this.lastLogits = new float[model.vocabSize()];
     }
 
     /** Tokens evaluated so far (the next token goes at this position). */
@@ -55,18 +58,24 @@ public final class Session {
     }
 
     /**
-     * Appends {@code tokens} and returns the logits after the last one (a view valid until the next call;
+     * Appends {@code tokens} and returns the logits after the last one (an array reused by the next call;
      * copy it to keep it).
      */
     public float[] evaluate(int[] tokens) {
         requireRoom(tokens.length);
-        int vocab = model.vocabSize();
         for (int off = 0; off < tokens.length; off += batchSize) {
             int n = Math.min(batchSize, tokens.length - off);
             model.forward(tokens, off, n, position, cache, logits, false);
             record(tokens, off, n);
         }
-        return vocab == logits.length ? logits : Arrays.copyOf(logits, vocab);
+        System.arraycopy(logits, 0, lastLogits, 0, lastLogits.length);
+        return lastLogits;
+    }
+
+    /** Appends one token (the decode step: no allocation) and returns the logits after it, as {@link #evaluate(int[])}. */
+    public float[] evaluate(int token) {
+        single[0] = token;
+        return evaluate(single);
     }
 
     /** Appends {@code tokens} and returns the logits after each of them, {@code (tokens.length, vocab)} row-major. */
