@@ -23,9 +23,12 @@ public record GenerationResult(int[] tokens, String text, FinishReason finishRea
         CONTEXT_FULL
     }
 
-    /** Generated tokens per second after the first token (0 when fewer than two tokens). */
+    /**
+     * Decode speed: the first token comes from the prompt's logits, each later one costs one forward pass,
+     * so this is {@code (tokens - 1) / generation time} (0 with fewer than two tokens).
+     */
     public double generationTokensPerSecond() {
-        return tokens.length > 0 && generationNanos > 0 ? tokens.length / (generationNanos / 1e9) : 0;
+        return tokens.length > 1 && generationNanos > 0 ? (tokens.length - 1) / (generationNanos / 1e9) : 0;
     }
 
     public double promptTokensPerSecond() {
