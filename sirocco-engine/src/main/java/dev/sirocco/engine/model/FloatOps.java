@@ -17,7 +17,10 @@ public final class FloatOps {
             sum += v * v;
         }
         float mean = (float) (sum / n);
-        float scale = (float) (1.0 / Math.sqrt(mean + eps));
+        // ggml: 1.0f/sqrtf(mean + eps), both steps rounded to float; 1.0 / Math.sqrt in double, rounded once,
+        // differs by an ulp for some inputs, which can flip a Q8 activation rounding downstream.
+        // (float) Math.sqrt(float) is the correctly rounded float square root, as sqrtf.
+        float scale = 1.0f / (float) Math.sqrt(mean + eps);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = (x[xOff + i] * scale) * weight[i];
         }

@@ -35,8 +35,12 @@ public record Rope(Architecture.RopeStyle style, int ropeDim, float thetaScale, 
                 int i1 = adjacent ? i0 + 1 : i0 + half;
                 float x0 = x[i0];
                 float x1 = x[i1];
-                x[i0] = x0 * cos[i] - x1 * sin[i];
-                x[i1] = x0 * sin[i] + x1 * cos[i];
+                // ggml's rotate_pairs (ggml-cpu/ops.cpp) writes x0*cos - x1*sin and x0*sin + x1*cos; the
+                // prebuilt x86 CPU backends that have FMA are compiled with contraction on, and the compiled
+                // NORM (vectorized) and NEOX (scalar) loops both fuse the x0 product and round the x1 product
+                // (vfmsub/vfmadd after a vmul), so mirror that rounding: an ulp here can flip a Q8 activation.
+                x[i0] = Math.fma(x0, cos[i], -(x1 * sin[i]));
+                x[i1] = Math.fma(x0, sin[i], x1 * cos[i]);
             }
         }
     }
