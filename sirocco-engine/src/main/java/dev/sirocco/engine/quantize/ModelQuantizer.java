@@ -66,6 +66,12 @@ public final class ModelQuantizer {
      */
     public static QuantizeResult quantize(Path in, Path out, QuantType type, int threads, Progress progress)
             throws IOException {
+        return quantize(in, out, type, threads, progress, SLAB_BYTES);
+    }
+
+    /** {@link #quantize} with slabs of about {@code slabBytes} output bytes (tests use small ones). */
+    static QuantizeResult quantize(Path in, Path out, QuantType type, int threads, Progress progress, long slabBytes)
+            throws IOException {
         Path dir = out.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "the output directory does not exist");
@@ -94,7 +100,7 @@ public final class ModelQuantizer {
                 int index = i;
                 writer.addTensor(p.name(), p.to(), p.shape(), dst -> {
                     if (p.converts()) {
-                        convert(src, p.to(), dst, parallel);
+                        convert(src, p.to(), dst, parallel, slabBytes);
                     } else {
                         MemorySegment.copy(src.data(), 0, dst, 0, dst.byteSize());
                     }
@@ -129,15 +135,14 @@ public final class ModelQuantizer {
      * parallel into a heap slab, which the calling thread then copies into {@code dst} (the writer's map may
      * only be touched from its own thread).
      */
-    private static void convert(Tensor src, GgmlType to, MemorySegment dst, Parallel parallel) {
+    private static void convert(Tensor src, GgmlType to, MemorySegment dst, Parallel parallel, long slabBytes) {
         int n = src.rowLength();
         long rows = src.rows();
         GgmlType from = src.type();
         long srcRowBytes = from.bytesFor(n);
         long dstRowBytes = to.bytesFor(n);
-        int rowsPerSlab = (int) Math.max(1, Math.min(rows, SLAB_BYTES / dstRowBytes));
-        byte[] slabBytes = new byte[Math.toIntExact(rowsPerSlab * dstRowBytes)];
-        MemorySegment slab = MemorySegment.ofArray(slabBytes);
+        int rowsPerSlab = (int) Math.max(1, Math.min(rows, slabBytes / dstRowBytes));
+        MemorySegment slab = MemorySegment.ofArray(new byte[Math.toIntExact(rowsPerSlab * dstRowBytes)]);
         MemorySegment data = src.data();
         for (long first = 0; first < rows; first += rowsPerSlab) {
             long slabFirst = first;
