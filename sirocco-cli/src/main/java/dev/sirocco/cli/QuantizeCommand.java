@@ -8,7 +8,6 @@ import dev.sirocco.engine.quantize.QuantizeResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +65,6 @@ final class QuantizeCommand implements Callable<Integer> {
             r = ModelQuantizer.quantize(input, output, target, n, (i, count, t) -> err.println(progressLine(i, count, t)));
         } catch (GgufFormatException e) {
             throw new BadInputException(in + " is not a valid GGUF file: " + e.getMessage());
-        } catch (IOException e) {
-            throw new IOException("writing " + out + " failed: " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "quantized %s -> %s as %s (general.file_type %d) in %.1f s%n",
