@@ -1,16 +1,19 @@
 package dev.sirocco.testkit.tokenizer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** llama.cpp's tokenizer (node-llama-cpp, vocab-only load) run through llama-cpp-tokenizer.mjs. */
+/** llama.cpp's tokenizer (node-llama-cpp, vocab-only loads) run through llama-cpp-tokenizer.mjs, one node process per call. */
 final class LlamaCppTokenizer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,33 +27,45 @@ final class LlamaCppTokenizer {
         }
     }
 
-    /** Each text tokenized with parse_special off, then each with it on (and detokenized with unparse_special alike). */
-    static List<Result> tokenize(Path gguf, List<String> texts, Path workDir) throws Exception {
+    /** Per model: each text tokenized with parse_special off, then each with it on; null when llama.cpp cannot load it. */
+    static Map<Path, List<Result>> tokenize(List<Path> models, List<String> texts, Path workDir) throws Exception {
         Assumptions.assumeTrue(JsTokenizers.nodeModules().resolve("node-llama-cpp").toFile().isDirectory(),
                 "node-llama-cpp is not installed");
-        Path in = workDir.resolve("llama-cpp-in.json");
-        Path out = workDir.resolve("llama-cpp-out.json");
-        List<Map<String, Object>> inputs = new java.util.ArrayList<>();
+        List<Map<String, Object>> inputs = new ArrayList<>();
         for (boolean special : new boolean[] {false, true}) {
             texts.forEach(t -> inputs.add(Map.of("text", t, "special", special)));
         }
-        JSON.writeValue(in.toFile(), inputs);
+        List<Map<String, Object>> jobs = models.stream()
+                .map(m -> Map.<String, Object>of("model", m.toString(), "inputs", inputs)).toList();
+        Path in = workDir.resolve("llama-cpp-jobs.json");
+        Path out = workDir.resolve("llama-cpp-out.json");
+        JSON.writeValue(in.toFile(), jobs);
         Path script = Path.of(LlamaCppTokenizer.class.getResource("llama-cpp-tokenizer.mjs").toURI());
         Process p;
         try {
-            p = new ProcessBuilder("node", script.toString(), JsTokenizers.nodeModules().toString(), gguf.toString(),
-                    in.toString(), out.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder("node", script.toString(), JsTokenizers.nodeModules().toString(), in.toString(), out.toString())
+                    .redirectErrorStream(true).start();
         } catch (IOException noNode) {
             Assumptions.abort("node is not available: " + noNode.getMessage());
-            return List.of();
+            return Map.of();
         }
         String log = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 3) {
-            Assumptions.abort("this llama.cpp build cannot load the vocabulary: " + log.substring(Math.max(0, log.length() - 500)));
-        }
-        if (p.exitValue() != 0) {
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("llama.cpp tokenizer failed: " + log.substring(Math.max(0, log.length() - 2000)));
         }
-        return Arrays.asList(JSON.readValue(out.toFile(), Result[].class));
+        JsonNode results = JSON.readTree(out.toFile());
+        Map<Path, List<Result>> byModel = new LinkedHashMap<>();
+        for (int i = 0; i < models.size(); i++) {
+            JsonNode r = results.get(i);
+            byModel.put(models.get(i), r.has("error") ? null : Arrays.asList(JSON.treeToValue(r.get("results"), Result[].class)));
+        }
+        return byModel;
+    }
+
+    /** One model; the test is skipped when this llama.cpp build cannot load it. */
+    static List<Result> tokenize(Path model, List<String> texts, Path workDir) throws Exception {
+        List<Result> results = tokenize(List.of(model), texts, workDir).get(model);
+        Assumptions.assumeTrue(results != null, "this llama.cpp build cannot load " + model);
+        return results;
     }
 }
