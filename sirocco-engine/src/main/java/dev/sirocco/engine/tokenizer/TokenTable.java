@@ -219,6 +219,12 @@ final class TokenTable {
                 ignoreMerges = true;
             }
             case "jais-2" -> preTokenizer = PreTokenizers.JAIS2;
+            case "sarvam-moe" -> {
+                preTokenizer = PreTokenizers.NEWLINES;
+                escapeWhitespaces = true;
+                byteEncode = false;
+                cleanSpaces = false;
+            }
             case "gemma4", "granite-embed-multi-311m" -> {
                 preTokenizer = PreTokenizers.NEWLINES;
                 escapeWhitespaces = true;
@@ -233,8 +239,8 @@ final class TokenTable {
                     + "tekken, gpt-4o, llama4, kanana2, talkie, minimax-m2, gemma4, granite-embed-multi-311m, deepseek-llm, "
                     + "deepseek-coder, deepseek-v3, hunyuan-dense, joyai-llm, hy_v4, spark2_5, youtu, poro-chat, bloom, "
                     + "gpt3-finnish, viking, chameleon, granite-embed-multi-97m, bailingmoe, bailingmoe2, llada-moe, seed-coder, "
-                    + "ufakzeka, grok-2, laguna, exaone-moe, minicpm5, jais-2 (not: kimi-k2, afmoe, tiny_aya, cohere2moe, "
-                    + "superbpe, sarvam-moe, whitespace)");
+                    + "ufakzeka, grok-2, laguna, exaone-moe, minicpm5, jais-2, sarvam-moe (not: kimi-k2, afmoe, tiny_aya, "
+                    + "cohere2moe, superbpe, whitespace)");
         }
     }
 

@@ -55,10 +55,10 @@ class PreTokenizerFamiliesTest {
     private static final List<String> FAMILIES = List.of("default", "llama-bpe", "dbrx", "chatglm-bpe", "falcon", "gpt-2", "starcoder", "command-r",
             "stablelm2", "qwen35", "tekken", "gpt-4o", "deepseek-llm", "deepseek-coder", "deepseek-v3", "spark2_5", "youtu",
             "poro-chat", "bloom", "viking", "chameleon", "granite-embed-multi-97m", "bailingmoe", "seed-coder", "ufakzeka",
-            "grok-2", "laguna", "exaone-moe", "minicpm5", "jais-2");
+            "grok-2", "laguna", "exaone-moe", "minicpm5", "jais-2", "sarvam-moe");
 
     private static List<String> texts;
-    private static Map<Path, List<LlamaCppTokenizer.Result>> llamaCpp;
+    private static Map<Path, List<LlamaCppOracle.Result>> llamaCpp;
     @TempDir
     static Path tmp;
 
@@ -71,7 +71,7 @@ class PreTokenizerFamiliesTest {
             VocabularyGguf.write(qwen3.toBuilder().pre(pre).build(), gguf);
             models.add(gguf);
         }
-        llamaCpp = LlamaCppTokenizer.tokenize(models, texts, tmp);
+        llamaCpp = LlamaCppOracle.tokenize(models, texts, tmp);
     }
 
     static List<String> families() {
@@ -84,7 +84,7 @@ class PreTokenizerFamiliesTest {
         if (llamaCpp == null) {
             runLlamaCpp();
         }
-        List<LlamaCppTokenizer.Result> results = llamaCpp.get(tmp.resolve(pre + ".gguf"));
+        List<LlamaCppOracle.Result> results = llamaCpp.get(tmp.resolve(pre + ".gguf"));
         Assumptions.assumeTrue(results != null, "this llama.cpp build does not know pre-tokenizer " + pre);
         RealVocabulariesTest.assertMatches(Tokenizer.create(qwen3.toBuilder().pre(pre).build()), texts, results);
     }

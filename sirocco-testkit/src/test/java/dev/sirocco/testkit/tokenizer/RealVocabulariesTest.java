@@ -91,7 +91,7 @@ class RealVocabulariesTest {
     /** As above, for a GGUF file that already holds the vocabulary {@code t} was built from. */
     static void assertMatchesLlamaCpp(Path gguf, Tokenizer t, List<String> given, int random, Path tmp) throws Exception {
         List<String> texts = withRandom(given, random);
-        assertMatches(t, texts, LlamaCppTokenizer.tokenize(gguf, texts, tmp));
+        assertMatches(t, texts, LlamaCppOracle.tokenize(gguf, texts, tmp));
     }
 
     static List<String> withRandom(List<String> given, int random) {
@@ -101,11 +101,11 @@ class RealVocabulariesTest {
     }
 
     /** {@code results} holds llama.cpp's output for each text with parse_special off, then for each with it on. */
-    static void assertMatches(Tokenizer t, List<String> texts, List<LlamaCppTokenizer.Result> results) {
+    static void assertMatches(Tokenizer t, List<String> texts, List<LlamaCppOracle.Result> results) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             for (boolean parse : new boolean[] {false, true}) {
-                LlamaCppTokenizer.Result r = results.get(parse ? texts.size() + i : i);
+                LlamaCppOracle.Result r = results.get(parse ? texts.size() + i : i);
                 int[] mine = t.encode(texts.get(i), false, parse);
                 if (!Arrays.equals(mine, r.ids())) {
                     failures.add("parse_special=" + parse + " '" + texts.get(i) + "'\n ours      " + Arrays.toString(mine)

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** llama.cpp's tokenizer (node-llama-cpp, vocab-only loads) run through llama-cpp-tokenizer.mjs, one node process per call. */
-final class LlamaCppTokenizer {
+final class LlamaCppOracle {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LlamaCppTokenizer() {
+    private LlamaCppOracle() {
     }
 
     record Result(int[] ids, String text) {
@@ -40,7 +40,7 @@ final class LlamaCppTokenizer {
         Path in = workDir.resolve("llama-cpp-jobs.json");
         Path out = workDir.resolve("llama-cpp-out.json");
         JSON.writeValue(in.toFile(), jobs);
-        Path script = Path.of(LlamaCppTokenizer.class.getResource("llama-cpp-tokenizer.mjs").toURI());
+        Path script = Path.of(LlamaCppOracle.class.getResource("llama-cpp-tokenizer.mjs").toURI());
         Process p;
         try {
             p = new ProcessBuilder("node", script.toString(), JsTokenizers.nodeModules().toString(), in.toString(), out.toString())
