@@ -3,7 +3,9 @@ package dev.sirocco.engine.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte-level BPE encoding of one text fragment (llama.cpp's llm_tokenizer_bpe_session): pre-tokenize into words,
@@ -11,7 +13,10 @@ import java.util.PriorityQueue;
  * then within each word repeatedly merge the adjacent pair with the lowest merge rank (ties: leftmost).
  */
 final class BpeEncoder {
+    private static final int CACHE_LIMIT = 1 << 16;
     private final TokenTable table;
+    /** Word to ids: a word's tokens depend on the word alone, and natural text repeats its words. */
+    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     BpeEncoder(TokenTable table) {
         this.table = table;
@@ -23,7 +28,19 @@ final class BpeEncoder {
     void encode(String text, List<Integer> out) {
         for (String raw : table.preTokenizer.split(text)) {
             String word = table.byteEncode ? ByteLevel.encode(raw) : raw;
-            encodeWord(word, out);
+            int[] ids = cache.get(word);
+            if (ids == null) {
+                List<Integer> wordIds = new ArrayList<>();
+                encodeWord(word, wordIds);
+                ids = wordIds.stream().mapToInt(Integer::intValue).toArray();
+                if (cache.size() >= CACHE_LIMIT) {
+                    cache.clear();
+                }
+                cache.put(word, ids);
+            }
+            for (int id : ids) {
+                out.add(id);
+            }
         }
     }
 

@@ -50,26 +50,57 @@ final class PreTokenizer {
 
     // ---- steps ---------------------------------------------------------------------------------------------
 
-    /** A regex from llama-vocab.cpp, run over the collapsed text (std::regex there, java.util.regex here). */
+    private static final List<String> CATEGORIES = List.of("\\p{N}", "\\p{L}", "\\p{P}", "\\p{M}", "\\p{S}",
+            "\\p{Lu}", "\\p{Ll}", "\\p{Lt}", "\\p{Lm}", "\\p{Lo}");
+
+    /**
+     * A regex from llama-vocab.cpp, run as llama.cpp runs it (std::regex there, java.util.regex here): over the
+     * collapsed text when it uses Unicode categories, else over the code points with non-ASCII whitespace replaced
+     * by 0x0B (llama.cpp's std::wregex path, whose {@code \s} only knows ASCII).
+     */
     static Step regex(String llamaCppRegex) {
-        Pattern pattern = Pattern.compile(collapseRegex(llamaCppRegex));
+        boolean collapsedPath = CATEGORIES.stream().anyMatch(llamaCppRegex::contains);
+        Pattern pattern = Pattern.compile(collapsedPath ? collapseRegex(llamaCppRegex) : llamaCppRegex);
         return (cps, collapsed, pieces) -> {
-            String text = new String(collapsed);
+            String text;
+            int[] charToCp = null; // code point index of each char, for the wide path
+            if (collapsedPath) {
+                text = new String(collapsed);
+            } else {
+                StringBuilder sb = new StringBuilder(cps.length);
+                charToCp = new int[cps.length * 2 + 1];
+                for (int i = 0; i < cps.length; i++) {
+                    int cp = cps[i] > 0x7F && UnicodeClass.isWhitespace(cps[i]) ? 0x0B : cps[i];
+                    charToCp[sb.length()] = i;
+                    sb.appendCodePoint(cp);
+                }
+                charToCp[sb.length()] = cps.length;
+                text = sb.toString();
+            }
+            int[] cpToChar = new int[cps.length + 1];
+            for (int i = 0, c = 0; i <= cps.length; i++) {
+                cpToChar[i] = c;
+                if (i < cps.length) {
+                    c += collapsedPath ? 1 : Character.charCount(text.codePointAt(c));
+                }
+            }
             List<Integer> out = new ArrayList<>();
             int start = 0;
             for (int len : pieces) {
                 Matcher m = pattern.matcher(text);
-                m.region(start, start + len);
+                m.region(cpToChar[start], cpToChar[start + len]);
                 int prev = start;
                 while (m.find()) {
                     if (m.end() == m.start()) {
                         continue; // none of the supported regexes matches empty; be safe anyway
                     }
-                    if (m.start() > prev) {
-                        out.add(m.start() - prev);
+                    int ms = collapsedPath ? m.start() : charToCp[m.start()];
+                    int me = collapsedPath ? m.end() : charToCp[m.end()];
+                    if (ms > prev) {
+                        out.add(ms - prev);
                     }
-                    out.add(m.end() - m.start());
-                    prev = m.end();
+                    out.add(me - ms);
+                    prev = me;
                 }
                 if (prev < start + len) {
                     out.add(start + len - prev);

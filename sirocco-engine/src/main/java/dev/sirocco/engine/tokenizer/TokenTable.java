@@ -189,6 +189,42 @@ final class TokenTable {
                 preTokenizer = PreTokenizers.GPT4O;
                 cleanSpaces = false;
             }
+            case "deepseek-llm" -> withoutCleanSpaces(PreTokenizers.DEEPSEEK_LLM);
+            case "deepseek-coder" -> withoutCleanSpaces(PreTokenizers.DEEPSEEK_CODER);
+            case "deepseek-v3", "hunyuan-dense", "joyai-llm", "hy_v4" -> withoutCleanSpaces(PreTokenizers.DEEPSEEK3);
+            case "spark2_5" -> withoutCleanSpaces(PreTokenizers.SPARK2_5);
+            case "youtu" -> {
+                withoutCleanSpaces(PreTokenizers.YOUTU);
+                ignoreMerges = true;
+            }
+            case "poro-chat" -> withoutCleanSpaces(PreTokenizers.BLOOM);
+            case "bloom", "gpt3-finnish" -> preTokenizer = PreTokenizers.BLOOM;
+            case "viking" -> withoutCleanSpaces(PreTokenizers.VIKING);
+            case "chameleon" -> {
+                withoutCleanSpaces(PreTokenizers.CHAMELEON);
+                addBos = true;
+            }
+            case "granite-embed-multi-97m" -> {
+                withoutCleanSpaces(PreTokenizers.GRANITE_EMB_MULTI);
+                ignoreMerges = true;
+            }
+            case "bailingmoe", "bailingmoe2", "llada-moe" -> withoutCleanSpaces(PreTokenizers.BAILINGMOE);
+            case "seed-coder" -> withoutCleanSpaces(PreTokenizers.SEED_CODER);
+            case "ufakzeka" -> withoutCleanSpaces(PreTokenizers.UFAKZEKA);
+            case "grok-2" -> withoutCleanSpaces(PreTokenizers.QWEN2); // same regex as qwen2
+            case "laguna" -> withoutCleanSpaces(PreTokenizers.QWEN2_AFTER_NEWLINES);
+            case "exaone-moe" -> preTokenizer = PreTokenizers.EXAONE_MOE;
+            case "minicpm5" -> {
+                preTokenizer = PreTokenizers.MINICPM5;
+                ignoreMerges = true;
+            }
+            case "jais-2" -> preTokenizer = PreTokenizers.JAIS2;
+            case "sarvam-moe" -> {
+                preTokenizer = PreTokenizers.NEWLINES;
+                escapeWhitespaces = true;
+                byteEncode = false;
+                cleanSpaces = false;
+            }
             case "gemma4", "granite-embed-multi-311m" -> {
                 preTokenizer = PreTokenizers.NEWLINES;
                 escapeWhitespaces = true;
@@ -200,8 +236,17 @@ final class TokenTable {
                     + "jina-v2-de, a.x-4.0, mellum, modern-bert, mpt, olmo, jais, exaone4, trillion, granite-docling, "
                     + "jina-v1-en, jina-v2-code, roberta-bpe, starcoder, refact, codeshell, exaone, minerva-7b, mellum2, "
                     + "command-r, smollm, qwen2, deepseek-r1-qwen, kormo, f2llmv2, hunyuan, solar-open, stablelm2, megrez, qwen35, "
-                    + "tekken, gpt-4o, llama4, kanana2, talkie, minimax-m2, gemma4, granite-embed-multi-311m");
+                    + "tekken, gpt-4o, llama4, kanana2, talkie, minimax-m2, gemma4, granite-embed-multi-311m, deepseek-llm, "
+                    + "deepseek-coder, deepseek-v3, hunyuan-dense, joyai-llm, hy_v4, spark2_5, youtu, poro-chat, bloom, "
+                    + "gpt3-finnish, viking, chameleon, granite-embed-multi-97m, bailingmoe, bailingmoe2, llada-moe, seed-coder, "
+                    + "ufakzeka, grok-2, laguna, exaone-moe, minicpm5, jais-2, sarvam-moe (not: kimi-k2, afmoe, tiny_aya, "
+                    + "cohere2moe, superbpe, whitespace)");
         }
+    }
+
+    private void withoutCleanSpaces(PreTokenizer p) {
+        preTokenizer = p;
+        cleanSpaces = false;
     }
 
     private void resolveSpecialIds(Vocabulary v, int n) {

@@ -13,6 +13,12 @@ package dev.sirocco.engine.tokenizer;
  * @param scores                 {@code tokenizer.ggml.scores} or {@code null} (all 0)
  * @param tokenTypes             {@code tokenizer.ggml.token_type} or {@code null} (all normal)
  * @param merges                 {@code tokenizer.ggml.merges} ("left right", rank = index) or {@code null}
+ * @param bos                    ids, -1 when absent: {@code tokenizer.ggml.bos_token_id}, {@code eos_token_id},
+ *                               {@code eot_token_id}, {@code eom_token_id}, {@code unknown_token_id},
+ *                               {@code seperator_token_id} (sic), {@code padding_token_id}, {@code mask_token_id},
+ *                               {@code fim_pre/suf/mid/pad/rep/sep_token_id}; the deprecated
+ *                               {@code prefix/suffix/middle_token_id} fill fimPre/fimSuf/fimMid and win over the
+ *                               new keys when both are present, as in llama.cpp
  * @param addBos                 {@code tokenizer.ggml.add_bos_token}, {@code null} when absent
  * @param addEos                 {@code tokenizer.ggml.add_eos_token}, {@code null} when absent
  * @param addSep                 {@code tokenizer.ggml.add_sep_token}, {@code null} when absent

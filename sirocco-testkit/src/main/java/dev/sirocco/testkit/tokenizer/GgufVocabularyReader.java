@@ -44,7 +44,8 @@ public final class GgufVocabularyReader {
         b.bos(id(kv, "bos_token_id")).eos(id(kv, "eos_token_id")).eot(id(kv, "eot_token_id"))
                 .eom(id(kv, "eom_token_id")).unk(id(kv, "unknown_token_id")).sep(id(kv, "seperator_token_id"))
                 .pad(id(kv, "padding_token_id")).mask(id(kv, "mask_token_id"))
-                .fimPre(id(kv, "fim_pre_token_id")).fimSuf(id(kv, "fim_suf_token_id")).fimMid(id(kv, "fim_mid_token_id"))
+                .fimPre(id(kv, "prefix_token_id", "fim_pre_token_id")).fimSuf(id(kv, "suffix_token_id", "fim_suf_token_id"))
+                .fimMid(id(kv, "middle_token_id", "fim_mid_token_id"))
                 .fimPad(id(kv, "fim_pad_token_id")).fimRep(id(kv, "fim_rep_token_id")).fimSep(id(kv, "fim_sep_token_id"))
                 .addBos((Boolean) kv.get("tokenizer.ggml.add_bos_token"))
                 .addEos((Boolean) kv.get("tokenizer.ggml.add_eos_token"))
@@ -56,9 +57,14 @@ public final class GgufVocabularyReader {
         return b.build();
     }
 
-    private static int id(Map<String, Object> kv, String key) {
-        Object v = kv.get("tokenizer.ggml." + key);
-        return v instanceof Number n ? n.intValue() : -1;
+    /** The first of the keys present (a deprecated key first: llama.cpp reads it last, so it wins). */
+    private static int id(Map<String, Object> kv, String... keys) {
+        for (String key : keys) {
+            if (kv.get("tokenizer.ggml." + key) instanceof Number n) {
+                return n.intValue();
+            }
+        }
+        return -1;
     }
 
     /** All metadata key/value pairs; arrays of numbers become primitive arrays, arrays of strings String[]. */
