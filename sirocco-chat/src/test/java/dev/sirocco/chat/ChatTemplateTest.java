@@ -42,6 +42,15 @@ class ChatTemplateTest {
     }
 
     @Test
+    void errorsGiveTheTemplatesOwnLineNumbers() {
+        // Lines 1-5 lose their newlines to "-" and trim_blocks; the error must still point at line 6.
+        String template = "{%- if true %}\n  x\n{%- endif %}\n{# a comment\nover lines #}\n{{ messages[0].content.( }}\n";
+        ChatTemplate t = new ChatTemplate("lines", template, "", "");
+        assertThatThrownBy(() -> t.render(THREE, false)).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("line 6");
+    }
+
+    @Test
     void notAppliesToAWholeTestOrComparison() {
         String template = "{% if not tools is defined %}none{% else %}{{ tools|length }}{% endif %}"
                 + "|{{ not messages|length == 1 }}";
