@@ -126,6 +126,20 @@ class ChatTemplateTest {
     }
 
     @Test
+    void rendersConcurrentlyWithTheSameResults() throws Exception {
+        ChatTemplate t = ChatTemplate.fallbackFor("gemma3", "<bos>", "<eos>");
+        String expected = t.render(THREE, true);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) results.add(pool.submit(() -> t.render(THREE, true)));
+            for (var r : results) assertThat(r.get()).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void strftimeUsesCLocaleNames() {
         LocalDateTime t = LocalDateTime.of(2024, 7, 26, 15, 4, 5);
         assertThat(TemplateFunctions.strftime("%d %b %Y", t)).isEqualTo("26 Jul 2024");
