@@ -81,6 +81,8 @@ class ChatTemplateTest {
                 + "{% endfor %}", THREE)).isEqualTo(">system>user;system>user>assistant;user>assistant>;");
         assertThat(render("{% for k, v in {'a': 1, 'b': none}|items if v is not none %}{{ k }}={{ v }}{% endfor %}",
                 THREE)).isEqualTo("a=1");
+        assertThat(render("{% for x in [] %}a{% else %}empty{% endfor %}|{% for x in [1] %}{{ x }}{% if x == 2 %}"
+                + "{% else %}!{% endif %}{% else %}E{% endfor %}", THREE)).isEqualTo("empty|1!");
     }
 
     @Test
