@@ -118,6 +118,8 @@ class ChatTemplateTest {
     void valuesPrintAsPythonDoes() {
         assertThat(render("{{ true }}|{{ [1, 'a', none, 2.5] }}|{{ {'k': false} }}|{{ 3.0 }}|{{ \"it's\" }}", THREE))
                 .isEqualTo("True|[1, 'a', None, 2.5]|{'k': False}|3.0|it's");
+        assertThat(render("{{ 'a' ~ true ~ 1.0 }}|{{ {'k': [1]}|string }}|{{ '<{}|{1}|{{x}}>'.format('x', 2) }}", THREE))
+                .isEqualTo("aTrue1.0|{'k': [1]}|<x|2|{x}>");
     }
 
     @Test

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random templates mixing text, newlines and indentation with block tags, expressions and comments, each with or
- * without "-" modifiers, must render as @huggingface/jinja renders them with transformers' trim_blocks and
- * lstrip_blocks (seeded, so a failure names a reproducible template).
+ * without "-" modifiers, must render as Jinja2 renders them with transformers' trim_blocks and lstrip_blocks, and as
+ * @huggingface/jinja does (seeded, so a failure names a reproducible template).
  */
 class Jinja2WhitespaceMatchesReferenceTest {
 
@@ -51,7 +51,17 @@ class Jinja2WhitespaceMatchesReferenceTest {
     }
 
     @Test
-    void randomTemplatesRenderAsJinja2() throws Exception {
+    void randomTemplatesRenderAsHuggingFaceJinja() throws Exception {
+        compareWith("hf-jinja");
+    }
+
+    @Test
+    void randomTemplatesRenderAsTransformersJinja2() throws Exception {
+        ReferenceRenderer.assumeJinja2();
+        compareWith("jinja2");
+    }
+
+    private static void compareWith(String engine) throws Exception {
         Random random = new Random(20261122L);
         List<String> templates = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -63,7 +73,7 @@ class Jinja2WhitespaceMatchesReferenceTest {
         noMessages.putArray("messages");
         noMessages.put("add_generation_prompt", false);
         List<ReferenceRenderer.Job> jobs = new ArrayList<>();
-        for (String t : templates) jobs.add(new ReferenceRenderer.Job("hf-jinja", null, t, "", "", List.of(noMessages)));
+        for (String t : templates) jobs.add(new ReferenceRenderer.Job(engine, null, t, "", "", List.of(noMessages)));
         List<List<ReferenceRenderer.Rendering>> references = ReferenceRenderer.render(jobs);
 
         List<String> mismatches = new ArrayList<>();
