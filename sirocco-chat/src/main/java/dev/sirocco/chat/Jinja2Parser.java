@@ -122,12 +122,30 @@ final class Jinja2Parser extends ExtendedParser {
             } else if (token.getSymbol() == Scanner.Symbol.MINUS) {
                 consumeToken();
                 v = createAstBinary(v, mul(true), AstBinary.SUB);
+            } else if (token.getSymbol() == Scanner.Symbol.EXTENSION && "~".equals(token.getImage())) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), PythonConcat.OP);
             } else if (token.getSymbol() == Scanner.Symbol.EXTENSION
                     && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.ADD) {
                 v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
             } else {
                 return v;
             }
+        }
+    }
+
+    /** Jinja2's {@code ~}: both sides through Python's str() ({@code 'a' ~ true} is "aTrue"); null as "". */
+    static final class PythonConcat extends AstBinary.SimpleOperator {
+        static final PythonConcat OP = new PythonConcat();
+
+        @Override
+        protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            return (a == null ? "" : PythonRepr.str(a)) + (b == null ? "" : PythonRepr.str(b));
+        }
+
+        @Override
+        public String toString() {
+            return "~";
         }
     }
 

@@ -15,7 +15,8 @@ package dev.sirocco.chat;
  *       the start of the line and the tag are removed, when nothing else precedes the tag on its line.</li>
  *   <li>trim_blocks: after {@code %}} and {@code #}} (not with {@code +}), one newline is removed.</li>
  * </ul>
- * The source must already have "\n" line endings. {@code {% raw %}} sections are kept as they are.
+ * The source must already have "\n" line endings. {@code {% raw %}} sections are kept as they are. Tags keep their
+ * line numbers (removed newlines are put back inside empty comments), so errors point at the template's lines.
  */
 final class Jinja2Whitespace {
 
@@ -68,6 +69,7 @@ final class Jinja2Whitespace {
             }
             appendText(out, t);
             text.setLength(0);
+            if (kind != '#') keepLineNumbers(out, source, open);
 
             String inner = source.substring(open + 2 + (leftMinus || leftPlus ? 1 : 0),
                     close - 1 - (rightMinus || rightPlus ? 1 : 0));
@@ -99,6 +101,16 @@ final class Jinja2Whitespace {
         if (stripNextText) t = t.stripLeading();
         appendText(out, t);
         return out.toString();
+    }
+
+    /**
+     * Pads with an empty multi-line comment so that the tag starting at {@code sourceOffset} sits on the same line
+     * as in the source: Jinjava's error messages then give the template's own line numbers.
+     */
+    private static void keepLineNumbers(StringBuilder out, String source, int sourceOffset) {
+        long missing = source.substring(0, sourceOffset).chars().filter(c -> c == '\n').count()
+                - out.chars().filter(c -> c == '\n').count();
+        if (missing > 0) out.append("{#").append("\n".repeat((int) missing)).append("#}");
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Jinja2's for-loop, replacing Jinjava's: a filter clause ({@code {% for k, v in args|items if v is not none %}},
+ * Jinja2's for-loop, replacing Jinjava's: an {@code {% else %}} branch for empty sequences, a filter clause ({@code {% for k, v in args|items if v is not none %}},
  * counted by {@code loop.index}/{@code loop.last} after filtering, as Jinja2 does), {@code loop.previtem} and
  * {@code loop.nextitem} (Qwen 3.5 groups tool results with them), and unpacking of pairs into names.
  */
@@ -79,14 +79,27 @@ final class PythonForTag extends ForTag {
     }
 
     private String render(TagNode tagNode, JinjavaInterpreter interpreter, List<String> names, List<Object> items) {
-        PythonLoop loop = new PythonLoop(items);
+        // {% for %} body {% else %} what to render when nothing was iterated {% endfor %}
+        List<Node> body = new ArrayList<>();
+        List<Node> otherwise = new ArrayList<>();
+        for (Node child : tagNode.getChildren()) {
+            if (!otherwise.isEmpty() || (child instanceof TagNode t && "else".equals(t.getName()))) otherwise.add(child);
+            else body.add(child);
+        }
         StringBuilder out = new StringBuilder();
+        if (items.isEmpty()) {
+            for (Node child : otherwise.subList(Math.min(1, otherwise.size()), otherwise.size())) {
+                out.append(child.render(interpreter).getValue());
+            }
+            return out.toString();
+        }
+        PythonLoop loop = new PythonLoop(items);
         try (var scope = interpreter.enterScope()) {
             interpreter.getContext().put(LOOP, loop);
             while (loop.hasNext()) {
                 Object item = interpreter.wrap(loop.next());
                 bind(interpreter, names, item);
-                for (Node child : tagNode.getChildren()) {
+                for (Node child : body) {
                     out.append(child.render(interpreter).getValue());
                     if (loop.isContinued()) break; // {% continue %}: skip the rest of the body
                 }

@@ -22,7 +22,7 @@ final class PythonMethodResolver extends ELResolver {
     private static final Set<String> STRING_METHODS = Set.of(
             "startswith", "endswith", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines",
             "upper", "lower", "title", "capitalize", "replace", "find", "rfind", "count", "join",
-            "removeprefix", "removesuffix", "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper");
+            "removeprefix", "removesuffix", "format", "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper");
     private static final Set<String> DICT_METHODS = Set.of("items", "keys", "values", "get");
 
     @Override
@@ -79,6 +79,7 @@ final class PythonMethodResolver extends ELResolver {
             case "removeprefix" -> s.startsWith(str(args, 0)) ? s.substring(str(args, 0).length()) : s;
             case "removesuffix" -> !str(args, 0).isEmpty() && s.endsWith(str(args, 0))
                     ? s.substring(0, s.length() - str(args, 0).length()) : s;
+            case "format" -> PythonStrings.format(s, args);
             case "isdigit" -> !s.isEmpty() && s.chars().allMatch(Character::isDigit);
             case "isalpha" -> !s.isEmpty() && s.chars().allMatch(Character::isLetter);
             case "isalnum" -> !s.isEmpty() && s.chars().allMatch(Character::isLetterOrDigit);

@@ -129,6 +129,44 @@ final class PythonStrings {
         return out.toString();
     }
 
+    /**
+     * str.format with positional fields: "{}" and "{0}", "{{" and "}}" for braces; values through str(). Format
+     * specs and named fields are not supported (no chat template seen uses them) and fail clearly.
+     */
+    static String format(String pattern, Object[] args) {
+        StringBuilder out = new StringBuilder();
+        int next = 0;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '{' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '{') {
+                out.append('{');
+                i++;
+            } else if (c == '}' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '}') {
+                out.append('}');
+                i++;
+            } else if (c == '{') {
+                int close = pattern.indexOf('}', i);
+                if (close < 0) throw new IllegalArgumentException("format: single '{' in " + pattern);
+                String field = pattern.substring(i + 1, close);
+                int index = field.isEmpty() ? next++ : parseIndex(field, pattern);
+                if (index >= args.length) throw new IllegalArgumentException("format: no argument " + index + " for " + pattern);
+                out.append(args[index] == null ? "None" : PythonRepr.str(args[index]));
+                i = close;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static int parseIndex(String field, String pattern) {
+        try {
+            return Integer.parseInt(field);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("format: only positional fields are supported, not {" + field + "} in " + pattern);
+        }
+    }
+
     static long count(String s, String sub) {
         if (sub.isEmpty()) return s.length() + 1L;
         long n = 0;

@@ -40,6 +40,7 @@ final class TemplateFunctions {
         jinjava.registerFilter(new ToJson());
         jinjava.registerFilter(new Trim());
         jinjava.registerFilter(new Items());
+        jinjava.registerFilter(new PyString());
         jinjava.registerExpTest(new Iterable());
         jinjava.registerTag(new Generation());
         jinjava.registerTag(new PythonForTag());
@@ -125,6 +126,24 @@ final class TemplateFunctions {
             if (var == null) return "";
             String chars = args.length > 0 ? args[0] : null;
             return PythonStrings.strip(var.toString(), chars, true, true);
+        }
+    }
+
+    /** Jinja2's {@code |string}: Python's str() ({@code {'type': 'function'}}, not Java's {@code {type=function}}). */
+    static final class PyString implements Filter {
+        @Override
+        public String getName() {
+            return "string";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var == null ? "" : PythonRepr.str(var);
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            return filter(var, interpreter);
         }
     }
 

@@ -1,2 +1,10 @@
-/** Chat templates and chat-format knowledge that sit between the engine and the API. */
+/**
+ * Chat templates and chat-format knowledge that sit between the engine and the API.
+ *
+ * <p>{@link dev.sirocco.chat.ChatTemplate} renders a model's Jinja chat template (GGUF
+ * {@code tokenizer.chat_template}) as Hugging Face transformers does, on Jinjava with Jinja2's whitespace rules,
+ * operator precedence, for-loops and Python value semantics added; {@code ChatTemplate.fallbackFor} supplies a
+ * template for files without one. Tests compare renderings of real templates with @huggingface/jinja and with
+ * llama.cpp's chat-template test cases.
+ */
 package dev.sirocco.chat;

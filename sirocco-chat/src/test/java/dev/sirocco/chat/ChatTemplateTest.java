@@ -42,6 +42,15 @@ class ChatTemplateTest {
     }
 
     @Test
+    void errorsGiveTheTemplatesOwnLineNumbers() {
+        // Lines 1-5 lose their newlines to "-" and trim_blocks; the error must still point at line 6.
+        String template = "{%- if true %}\n  x\n{%- endif %}\n{# a comment\nover lines #}\n{{ messages[0].content.( }}\n";
+        ChatTemplate t = new ChatTemplate("lines", template, "", "");
+        assertThatThrownBy(() -> t.render(THREE, false)).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("line 6");
+    }
+
+    @Test
     void notAppliesToAWholeTestOrComparison() {
         String template = "{% if not tools is defined %}none{% else %}{{ tools|length }}{% endif %}"
                 + "|{{ not messages|length == 1 }}";
@@ -72,6 +81,8 @@ class ChatTemplateTest {
                 + "{% endfor %}", THREE)).isEqualTo(">system>user;system>user>assistant;user>assistant>;");
         assertThat(render("{% for k, v in {'a': 1, 'b': none}|items if v is not none %}{{ k }}={{ v }}{% endfor %}",
                 THREE)).isEqualTo("a=1");
+        assertThat(render("{% for x in [] %}a{% else %}empty{% endfor %}|{% for x in [1] %}{{ x }}{% if x == 2 %}"
+                + "{% else %}!{% endif %}{% else %}E{% endfor %}", THREE)).isEqualTo("empty|1!");
     }
 
     @Test
@@ -107,6 +118,8 @@ class ChatTemplateTest {
     void valuesPrintAsPythonDoes() {
         assertThat(render("{{ true }}|{{ [1, 'a', none, 2.5] }}|{{ {'k': false} }}|{{ 3.0 }}|{{ \"it's\" }}", THREE))
                 .isEqualTo("True|[1, 'a', None, 2.5]|{'k': False}|3.0|it's");
+        assertThat(render("{{ 'a' ~ true ~ 1.0 }}|{{ {'k': [1]}|string }}|{{ '<{}|{1}|{{x}}>'.format('x', 2) }}", THREE))
+                .isEqualTo("aTrue1.0|{'k': [1]}|<x|2|{x}>");
     }
 
     @Test
@@ -114,6 +127,20 @@ class ChatTemplateTest {
         ChatTemplate t = new ChatTemplate("t", "{{ enable_thinking is defined and enable_thinking is false }}", "", "");
         assertThat(t.render(THREE, null, true, Map.of("enable_thinking", false))).isEqualTo("True");
         assertThat(t.render(THREE, true)).isEqualTo("False");
+    }
+
+    @Test
+    void rendersConcurrentlyWithTheSameResults() throws Exception {
+        ChatTemplate t = ChatTemplate.fallbackFor("gemma3", "<bos>", "<eos>");
+        String expected = t.render(THREE, true);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) results.add(pool.submit(() -> t.render(THREE, true)));
+            for (var r : results) assertThat(r.get()).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

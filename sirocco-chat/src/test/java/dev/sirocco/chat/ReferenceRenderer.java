@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Renders chat templates with the JavaScript reference engines (@huggingface/jinja, and @lenml/tokenizers'
- * apply_chat_template) by running {@code chat-template-oracle.mjs} under node; tests skip when node or the npm
- * packages are absent.
+ * Renders chat templates with reference engines: Python's Jinja2 set up as transformers sets it up
+ * ({@code chat-template-oracle.py} under python3), and the JavaScript engines @huggingface/jinja and @lenml/tokenizers'
+ * apply_chat_template ({@code chat-template-oracle.mjs} under node). Tests skip when an engine is absent.
  */
 final class ReferenceRenderer {
 
@@ -39,10 +39,34 @@ final class ReferenceRenderer {
         return dir;
     }
 
+    /** Renders each job with its engine: "jinja2" under python3, the others under node. */
     static List<List<Rendering>> render(List<Job> jobs) throws IOException, InterruptedException {
-        Path nodeModules = nodeModules();
+        List<Job> python = jobs.stream().filter(j -> j.engine().equals("jinja2")).toList();
+        List<Job> node = jobs.stream().filter(j -> !j.engine().equals("jinja2")).toList();
+        var fromPython = python.isEmpty() ? List.<List<Rendering>>of() : run(python, "python3", "chat-template-oracle.py", null);
+        var fromNode = node.isEmpty() ? List.<List<Rendering>>of() : run(node, "node", "chat-template-oracle.mjs", nodeModules());
+        List<List<Rendering>> out = new ArrayList<>();
+        int p = 0;
+        int n = 0;
+        for (Job job : jobs) out.add(job.engine().equals("jinja2") ? fromPython.get(p++) : fromNode.get(n++));
+        return out;
+    }
+
+    /** Skips the calling test unless python3 with Jinja2 (transformers' template engine) can run. */
+    static void assumeJinja2() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import jinja2").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "python3 has no jinja2");
+        } catch (IOException | InterruptedException e) {
+            Assumptions.abort("python3 is not runnable: " + e.getMessage());
+        }
+    }
+
+    private static List<List<Rendering>> run(List<Job> jobs, String program, String scriptName, Path nodeModules)
+            throws IOException, InterruptedException {
         ObjectNode input = JSON.createObjectNode();
-        input.put("nodeModules", nodeModules.toAbsolutePath().toString());
+        if (nodeModules != null) input.put("nodeModules", nodeModules.toAbsolutePath().toString());
         ArrayNode jobNodes = input.putArray("jobs");
         for (Job job : jobs) {
             ObjectNode j = jobNodes.addObject();
@@ -53,16 +77,16 @@ final class ReferenceRenderer {
             if (job.eos() != null) j.put("eos_token", job.eos());
             j.putArray("cases").addAll(job.cases());
         }
-        Path script = Files.createTempFile("chat-template-oracle", ".mjs");
-        try (InputStream in = ReferenceRenderer.class.getResourceAsStream("chat-template-oracle.mjs")) {
+        Path script = Files.createTempFile("chat-template-oracle", scriptName.substring(scriptName.lastIndexOf('.')));
+        try (InputStream in = ReferenceRenderer.class.getResourceAsStream(scriptName)) {
             Files.write(script, in.readAllBytes());
         }
         try {
             Process node;
             try {
-                node = new ProcessBuilder("node", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                node = new ProcessBuilder(program, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
-                Assumptions.abort("node is not runnable: " + e.getMessage());
+                Assumptions.abort(program + " is not runnable: " + e.getMessage());
                 throw e;
             }
             try (OutputStream stdin = node.getOutputStream()) {
