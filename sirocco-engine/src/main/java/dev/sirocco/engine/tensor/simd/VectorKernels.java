@@ -8,7 +8,6 @@ import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
 import dev.sirocco.engine.tensor.quant.BlockCodec;
 import dev.sirocco.engine.tensor.quant.Codecs;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -50,18 +49,15 @@ public final class VectorKernels implements Kernels {
         this(parallel, FloatVector.SPECIES_PREFERRED);
     }
 
-    /** Kernels at a forced width: {@code species} holds floats (64 bits is refused: too narrow for the byte paths). */
+    /** Kernels at the width of a float {@code species} of 128, 256 or 512 bits (64 is too narrow for the byte paths). */
     public VectorKernels(Parallel parallel, VectorSpecies<Float> species) {
-        if (species.vectorBitSize() < 128) {
-            throw new IllegalArgumentException("vector width must be at least 128 bits, got " + species);
-        }
-        this.parallel = parallel;
-        this.dots = new VectorDots(species);
+        this(parallel, species.vectorBitSize());
     }
 
     /** Kernels at a forced width of {@code bits} = 128, 256 or 512. */
     public VectorKernels(Parallel parallel, int bits) {
-        this(parallel, VectorSpecies.of(float.class, VectorShape.forBitSize(bits)));
+        this.parallel = parallel;
+        this.dots = VectorDots.forBits(bits);
     }
 
     /** The float species the kernels run at. */
