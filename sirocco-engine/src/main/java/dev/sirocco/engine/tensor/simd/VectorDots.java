@@ -1,0 +1,44 @@
+package dev.sirocco.engine.tensor.simd;
+
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Dot products of one weight row (raw GGUF bytes) with one activation row that was rounded to the weight
+ * type's companion format and widened to floats, at one vector width (one implementation per width).
+ * Activation arguments: {@code q[qOff ..]} the values or quants, {@code d[dOff ..]} the block scales,
+ * {@code sums[sOff ..]} the Q8_K sums of 16 quants; {@code nb} the number of weight blocks.
+ */
+interface VectorDots {
+    ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    VectorSpecies<Float> species();
+
+    float f32(MemorySegment w, long wOff, float[] x, int xOff, int n);
+
+    float f16(MemorySegment w, long wOff, float[] a, int aOff, int n);
+
+    float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n);
+
+    float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
+    float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
+    /** The implementation for a width of {@code bits} = 128, 256 or 512. */
+    static VectorDots forBits(int bits) {
+        return switch (bits) {
+            case 128 -> new VectorDots128();
+            case 256 -> new VectorDots256();
+            case 512 -> new VectorDots512();
+            default -> throw new IllegalArgumentException("vector width must be 128, 256 or 512 bits, got " + bits);
+        };
+    }
+
+    /** An IEEE half at {@code off}, widened exactly. */
+    static float half(MemorySegment s, long off) {
+        return Float.float16ToFloat(s.get(SHORT_LE, off));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.sirocco.engine.tensor.simd;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * {@link VectorDots} at 256 bits. GENERATED from VectorDots512 (edit that, then run
+ * {@code VectorDotsWidths.main}, test scope): only the class name and the four species differ.
+ *
+ * <p>Dot products of one weight row (raw GGUF bytes) with one activation row already rounded to the weight
+ * type's companion format and expanded to floats, at one forced vector width.
+ *
+ * <p>Quantized types fuse the dequantization into the dot: weight quants are widened from bytes to float
+ * lanes and multiplied with the activation quants (small integers held exactly in floats), so each lane's
+ * per-block sum is the exact integer sum; it is then scaled by the block's {@code d_w * d_a} into a float
+ * accumulator reduced once at the end. Only that float scaling and the reduction order differ from the
+ * scalar codec dots. F16 and BF16 products of two rounded values are exact in float as well.
+ */
+final class VectorDots256 implements VectorDots {
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    // The species are static constants so that C2 intrinsifies every vector operation (an instance field
+    // would leave the conversions as slow Java fallbacks); one class per width keeps that true.
+    private static final VectorSpecies<Float> fs = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> is = IntVector.SPECIES_256;
+    /** Shorts with as many lanes as {@link #fs}: F16/BF16 weights load through it. */
+    private static final VectorSpecies<Short> ss = ShortVector.SPECIES_128;
+    /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
+    private static final VectorSpecies<Byte> bs = ByteVector.SPECIES_64;
+    private static final int lanes = fs.length();
+    private static final int byteLanes = bs.length();
+    /** How many float vectors one byte vector widens into (1, or 2 at 128 bits). */
+    private static final int parts = byteLanes / lanes;
+
+    @Override
+    public VectorSpecies<Float> species() {
+        return fs;
+    }
+
+    /** sum w[i] * x[xOff + i] over F32 weights. */
+    @Override
+    public float f32(MemorySegment w, long wOff, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(fs);
+        FloatVector acc1 = FloatVector.zero(fs);
+        int i = 0;
+        int step = 2 * lanes;
+        for (; i + step <= n; i += step) {
+            FloatVector w0 = FloatVector.fromMemorySegment(fs, w, wOff + 4L * i, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(fs, w, wOff + 4L * (i + lanes), LE);
+            acc0 = w0.fma(FloatVector.fromArray(fs, x, xOff + i), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(fs, x, xOff + i + lanes), acc1);
+        }
+        float sum = sum(acc0.add(acc1));
+        for (; i < n; i++) {
+            sum += w.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE), wOff + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    /** sum w[i] * a[aOff + i] over F16 weights; a holds the F16-rounded activations as floats. */
+    @Override
+    public float f16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+        FloatVector acc = FloatVector.zero(fs);
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            acc = halfToFloat(h).fma(FloatVector.fromArray(fs, a, aOff + i), acc);
+        }
+        float sum = sum(acc);
+        for (; i < n; i++) {
+            sum += VectorDots.half(w, wOff + 2L * i) * a[aOff + i];
+        }
+        return sum;
+    }
+
+    /**
+     * IEEE half to float, exactly: the 15 magnitude bits shifted into a float's place read as a float
+     * 2^112 too small (subnormal halves land on float subnormals), so one exact multiply fixes the exponent;
+     * infinities and NaNs get the all-ones exponent instead; the sign goes back last.
+     */
+    private FloatVector halfToFloat(ShortVector h) {
+        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, is, 0);
+        IntVector mag = bits.and(0x7fff);
+        IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
+        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> special = mag.compare(VectorOperators.GE, 0x7c00);
+        IntVector out = scaled.blend(shifted.or(0x7f800000), special)
+                .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+        return out.reinterpretAsFloats();
+    }
+
+    /** sum w[i] * a[aOff + i] over BF16 weights; a holds the BF16-rounded activations as floats. */
+    @Override
+    public float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+        FloatVector acc = FloatVector.zero(fs);
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            FloatVector wf = ((IntVector) h.convertShape(VectorOperators.S2I, is, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = wf.fma(FloatVector.fromArray(fs, a, aOff + i), acc);
+        }
+        float sum = sum(acc);
+        for (; i < n; i++) {
+            sum += Float.intBitsToFloat(w.get(SHORT_LE, wOff + 2L * i) << 16) * a[aOff + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Q8_0 weights (34-byte blocks: f16 d, 32 int8) with Q8_0 activations expanded to quants {@code q[qOff ..]}
+     * (as floats) and block scales {@code d[dOff ..]}.
+     */
+    @Override
+    public float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 34L * i;
+            int qb = qOff + 32 * i;
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 32; j += byteLanes) {
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                for (int p = 0; p < parts; p++) {
+                    FloatVector wf = (FloatVector) v.convertShape(VectorOperators.B2F, fs, p);
+                    blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
+                }
+            }
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+        }
+        return sum(acc);
+    }
+
+    /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
+    @Override
+    public float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 18L * i;
+            int qb = qOff + 32 * i;
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 16; j += byteLanes) {
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                ByteVector lo = v.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                for (int p = 0; p < parts; p++) {
+                    FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
+                    FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
+                    blk = l.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
+                    blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
+                }
+            }
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+        }
+        return sum(acc);
+    }
+
+    /**
+     * The lanes summed in lane order. Not {@code reduceLanes(ADD)}: its float order is unspecified and does
+     * differ between the interpreter and C2, which would make results depend on JIT state.
+     */
+    private static float sum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < lanes; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.sirocco.engine.tensor.simd;
+
+import dev.sirocco.engine.tensor.GgmlType;
+import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tensor.Tensor;
+import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
+import dev.sirocco.engine.tensor.quant.BlockCodec;
+import dev.sirocco.engine.tensor.quant.Codecs;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
+
+/**
+ * The Vector API {@link Kernels}: rounds activations with {@link ActivationQuantizer} exactly as
+ * {@code ScalarKernels} does (so we keep matching llama.cpp), then takes vector dot products with the
+ * weights, output rows spread over a {@link Parallel}.
+ *
+ * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0. Every other weight type (Q4_1, Q5_0, Q5_1, Q2_K, Q3_K,
+ * Q4_K, Q5_K, Q6_K) uses its scalar codec dot on the same rounded activations.
+ *
+ * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. A matmul allocates
+ * nothing once its scratch buffers have grown to the largest shape seen.
+ */
+public final class VectorKernels implements Kernels {
+    private static final int CHUNKS_PER_THREAD = 4;
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Parallel parallel;
+    private final VectorDots dots;
+    private final RowTask rowTask = new RowTask();
+    // Scratch, grown on demand: the rounded activations as bytes, and expanded to floats.
+    private byte[] scratch = new byte[0];
+    private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+    /** (batch, cols): activation values (F16/BF16) or quants (Q8_0/Q8_K) as floats. */
+    private float[] actValues = new float[0];
+    /** (batch, blocks): per-block activation scales. */
+    private float[] actScales = new float[0];
+    /** (batch, blocks, 16): Q8_K block sums of 16 quants. */
+    private int[] actSums = new int[0];
+
+    /** Kernels at the platform's preferred vector width. */
+    public VectorKernels(Parallel parallel) {
+        this(parallel, FloatVector.SPECIES_PREFERRED);
+    }
+
+    /** Kernels at the width of a float {@code species} of 128, 256 or 512 bits (64 is too narrow for the byte paths). */
+    public VectorKernels(Parallel parallel, VectorSpecies<Float> species) {
+        this(parallel, species.vectorBitSize());
+    }
+
+    /** Kernels at a forced width of {@code bits} = 128, 256 or 512. */
+    public VectorKernels(Parallel parallel, int bits) {
+        this.parallel = parallel;
+        this.dots = VectorDots.forBits(bits);
+    }
+
+    /** The float species the kernels run at. */
+    public VectorSpecies<Float> species() {
+        return dots.species();
+    }
+
+    /** Whether {@code type} has a vector kernel here (else matmul uses the scalar codec dot). */
+    public static boolean hasVectorKernel(GgmlType type) {
+        return switch (type) {
+            case F32, F16, BF16, Q8_0, Q4_0 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void matmul(Tensor weight, float[] x, float[] out, int batch) {
+        BlockCodec codec = Codecs.of(weight.type());
+        GgmlType actType = codec.vecDotType();
+        if (actType == null) {
+            throw new UnsupportedOperationException(weight.type() + " is not a weight format");
+        }
+        int cols = weight.rowLength();
+        int rows = Math.toIntExact(weight.rows());
+        if (batch < 0 || x.length < (long) batch * cols || out.length < (long) batch * rows) {
+            throw new IllegalArgumentException("matmul " + weight + " batch " + batch + ": x has " + x.length
+                    + " floats (needs " + (long) batch * cols + "), out has " + out.length + " (needs " + (long) batch * rows + ")");
+        }
+        RowTask t = rowTask;
+        t.type = weight.type();
+        t.codec = codec;
+        t.cols = cols;
+        t.blocks = cols / actType.blockSize();
+        if (weight.type() == GgmlType.F32) {
+            // F32 activations are used as they are (ActivationQuantizer's F32 rounding is the identity).
+            t.values = x;
+        } else {
+            // x: (batch, cols) -> act: batch rows of cols in actType, each actRowBytes long
+            long actRowBytes = actType.bytesFor(cols);
+            MemorySegment act = scratch(Math.multiplyExact(actRowBytes, batch));
+            for (int b = 0; b < batch; b++) {
+                ActivationQuantizer.quantize(actType, x, b * cols, cols, act, b * actRowBytes);
+            }
+            t.act = act;
+            t.actRowBytes = actRowBytes;
+            if (hasVectorKernel(weight.type())) {
+                expand(actType, act, actRowBytes, cols, batch);
+            }
+            t.values = actValues;
+        }
+        t.scales = actScales;
+        t.sums = actSums;
+        t.dots = dots;
+        t.weights = weight.data();
+        t.rowBytes = weight.rowBytes();
+        t.rows = rows;
+        t.batch = batch;
+        t.out = out;
+        t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
+        try {
+            parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
+        } finally {
+            t.out = null;
+            t.weights = null;
+            t.values = null;
+            t.act = null;
+        }
+    }
+
+    @Override
+    public void dequantizeRow(Tensor tensor, long row, float[] dst, int dstOffset) {
+        if (row < 0 || row >= tensor.rows()) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + tensor);
+        }
+        Codecs.of(tensor.type()).dequantize(tensor.data(), row * tensor.rowBytes(), dst, dstOffset, tensor.rowLength());
+    }
+
+    /**
+     * Widens the rounded activations to floats once per matmul (exact: F16/BF16 values and int8 quants are
+     * all floats), so every weight row reuses them: values to {@link #actValues}, scales to
+     * {@link #actScales}, Q8_K block sums to {@link #actSums}.
+     */
+    private void expand(GgmlType actType, MemorySegment act, long actRowBytes, int cols, int batch) {
+        int blocks = cols / actType.blockSize();
+        if (actValues.length < batch * cols) {
+            actValues = new float[Math.max(batch * cols, actValues.length * 3 / 2)];
+        }
+        if (actScales.length < batch * blocks) {
+            actScales = new float[Math.max(batch * blocks, actScales.length * 3 / 2)];
+        }
+        for (int b = 0; b < batch; b++) {
+            long row = b * actRowBytes;
+            int v = b * cols;
+            switch (actType) {
+                case F16 -> {
+                    for (int i = 0; i < cols; i++) {
+                        actValues[v + i] = Float.float16ToFloat(act.get(SHORT_LE, row + 2L * i));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < cols; i++) {
+                        actValues[v + i] = Float.intBitsToFloat(act.get(SHORT_LE, row + 2L * i) << 16);
+                    }
+                }
+                case Q8_0 -> {
+                    for (int k = 0; k < blocks; k++) {
+                        long blk = row + 34L * k;
+                        actScales[b * blocks + k] = VectorDots.half(act, blk);
+                        for (int j = 0; j < 32; j++) {
+                            actValues[v + 32 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 2 + j);
+                        }
+                    }
+                }
+                case Q8_K -> {
+                    if (actSums.length < batch * blocks * 16) {
+                        actSums = new int[Math.max(batch * blocks * 16, actSums.length * 3 / 2)];
+                    }
+                    for (int k = 0; k < blocks; k++) {
+                        long blk = row + 292L * k;
+                        actScales[b * blocks + k] = act.get(FLOAT_LE, blk);
+                        for (int j = 0; j < 256; j++) {
+                            actValues[v + 256 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 4 + j);
+                        }
+                        for (int g = 0; g < 16; g++) {
+                            actSums[(b * blocks + k) * 16 + g] = act.get(SHORT_LE, blk + 260 + 2L * g);
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("no expansion for " + actType);
+            }
+        }
+    }
+
+    private MemorySegment scratch(long bytes) {
+        if (scratch.length < bytes) {
+            scratch = new byte[Math.toIntExact(Math.max(bytes, scratch.length * 3L / 2))];
+            scratchSegment = MemorySegment.ofArray(scratch);
+        }
+        return scratchSegment;
+    }
+
+    /**
+     * One chunk of output rows; a reused object so a matmul allocates nothing in steady state. Rows are the
+     * outer loop and the batch the inner one, so a weight row (at most a few KiB) is read from memory once
+     * and served from L1 to the other activation rows of the batch.
+     */
+    private static final class RowTask implements IntConsumer {
+        GgmlType type;
+        BlockCodec codec;
+        VectorDots dots;
+        MemorySegment weights;
+        long rowBytes;
+        MemorySegment act;
+        long actRowBytes;
+        float[] values;
+        float[] scales;
+        int[] sums;
+        int cols;
+        int blocks;
+        int rows;
+        int batch;
+        float[] out;
+        int chunk;
+
+        @Override
+        public void accept(int c) {
+            int from = c * chunk;
+            int to = Math.min(rows, from + chunk);
+            for (int r = from; r < to; r++) {
+                long w = r * rowBytes;
+                for (int b = 0; b < batch; b++) {
+                    out[b * rows + r] = dot(w, b);
+                }
+            }
+        }
+
+        private float dot(long w, int b) {
+            int v = b * cols;
+            int s = b * blocks;
+            return switch (type) {
+                case F32 -> dots.f32(weights, w, values, v, cols);
+                case F16 -> dots.f16(weights, w, values, v, cols);
+                case BF16 -> dots.bf16(weights, w, values, v, cols);
+                case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
+                case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
+                default -> codec.dot(weights, w, act, b * actRowBytes, cols);
+            };
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.sirocco.engine.tensor.simd;
+
+import dev.sirocco.engine.tensor.GgmlType;
+import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tensor.ScalarKernels;
+import dev.sirocco.engine.tensor.Tensor;
+import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
+import dev.sirocco.engine.tensor.quant.Codecs;
+import dev.sirocco.engine.tensor.quant.Quantizer;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VectorKernelsTest {
+    private static final GgmlType[] ALL_WEIGHT_TYPES = {
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
+            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+
+    private static Parallel one;
+    private static Parallel two;
+
+    @BeforeAll
+    static void pools() {
+        one = new Parallel(1);
+        two = new Parallel(2);
+    }
+
+    @AfterAll
+    static void closePools() {
+        one.close();
+        two.close();
+    }
+
+    /** 128, 256 and 512 bits where the hardware has them, and the preferred width. */
+    static int[] widths() {
+        int max = FloatVector.SPECIES_MAX.vectorBitSize();
+        return Arrays.stream(new int[]{128, 256, 512, FloatVector.SPECIES_PREFERRED.vectorBitSize()})
+                .filter(w -> w >= 128 && w <= max).distinct().toArray();
+    }
+
+    static Stream<Arguments> vectorShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType t : ALL_WEIGHT_TYPES) {
+            if (!VectorKernels.hasVectorKernel(t)) {
+                continue;
+            }
+            int bs = t.blockSize();
+            int[] cols = bs == 1 ? new int[]{1, 2, 3, 31, 33, 4097} : new int[]{bs, 2 * bs, 3 * bs, 4096 + bs};
+            for (int c : cols) {
+                for (int rows : new int[]{1, 3, 17, 33}) {
+                    for (int batch : new int[]{1, 2, 5}) {
+                        out.add(Arguments.of(t, rows, c, batch));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> delegatedTypes() {
+        return Arrays.stream(ALL_WEIGHT_TYPES).filter(t -> !VectorKernels.hasVectorKernel(t)).map(Arguments::of);
+    }
+
+    private static Tensor weights(GgmlType type, int rows, int cols, long seed) {
+        Random r = new Random(seed);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian() * 0.5f;
+        }
+        MemorySegment seg = MemorySegment.ofArray(new byte[Math.toIntExact(type.bytesFor((long) rows * cols))]);
+        Quantizer.quantize(type, w, 0, w.length, seg, 0);
+        return new Tensor("w", type, new long[]{cols, rows}, seg);
+    }
+
+    private static float[] activations(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    /**
+     * The largest product |w_k * a_k| of a weight row with the rounded activation row, both dequantized: the
+     * float summation order differs between the kernels, so they may differ by about eps * sqrt(n) * this.
+     */
+    private static double maxTerm(Tensor w, int row, float[] x, int b, int cols) {
+        GgmlType actType = Codecs.of(w.type()).vecDotType();
+        float[] wr = new float[cols];
+        Codecs.of(w.type()).dequantize(w.data(), row * w.rowBytes(), wr, 0, cols);
+        MemorySegment act = MemorySegment.ofArray(new byte[Math.toIntExact(actType.bytesFor(cols))]);
+        ActivationQuantizer.quantize(actType, x, b * cols, cols, act, 0);
+        float[] ar = new float[cols];
+        Codecs.of(actType).dequantize(act, 0, ar, 0, cols);
+        double m = 0;
+        for (int k = 0; k < cols; k++) {
+            m = Math.max(m, Math.abs((double) wr[k] * ar[k]));
+        }
+        return m;
+    }
+
+    @ParameterizedTest(name = "{0} rows {1} cols {2} batch {3}")
+    @MethodSource("vectorShapes")
+    void vectorMatmulMatchesScalarAtEveryWidth(GgmlType type, int rows, int cols, int batch) {
+        long seed = type.id() * 1_000_003L + rows * 7919L + cols * 31L + batch;
+        Tensor w = weights(type, rows, cols, seed);
+        float[] x = activations(batch * cols, seed + 1);
+        float[] expected = new float[batch * rows];
+        new ScalarKernels(one).matmul(w, x, expected, batch);
+        double[] tol = new double[batch * rows];
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                tol[b * rows + r] = 1e-5 * Math.sqrt(cols) * maxTerm(w, r, x, b, cols) + 1e-30;
+            }
+        }
+        for (int bits : widths()) {
+            float[] got = new float[batch * rows];
+            new VectorKernels(one, bits).matmul(w, x, got, batch);
+            for (int i = 0; i < got.length; i++) {
+                assertThat((double) got[i])
+                        .as("%s width %d output %d (batch %d row %d)", type, bits, i, i / rows, i % rows)
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol[i]));
+            }
+            float[] twoThreads = new float[batch * rows];
+            new VectorKernels(two, bits).matmul(w, x, twoThreads, batch);
+            assertThat(twoThreads).as("%s width %d, 2 threads vs 1", type, bits).isEqualTo(got);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("delegatedTypes")
+    void typesWithoutAVectorKernelGiveExactlyTheScalarResult(GgmlType type) {
+        int cols = 2 * type.blockSize();
+        Tensor w = weights(type, 5, cols, 42 + type.id());
+        float[] x = activations(3 * cols, 43);
+        float[] expected = new float[15];
+        float[] got = new float[15];
+        new ScalarKernels(one).matmul(w, x, expected, 3);
+        new VectorKernels(two).matmul(w, x, got, 3);
+        assertThat(got).isEqualTo(expected);
+    }
+
+    @Test
+    void everyFiniteHalfWeightDecodesExactly() {
+        // Every F16 bit pattern as a weight, dotted with a one-hot activation row: finite rows must give the
+        // exact float (one non-zero product); the rows of infinities and NaNs give NaN (inf * 0).
+        int cols = 64;
+        short[] all = new short[65536];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) i;
+        }
+        Tensor w = new Tensor("w", GgmlType.F16, new long[]{cols, 65536 / cols}, MemorySegment.ofArray(all));
+        for (int bits : widths()) {
+            VectorKernels k = new VectorKernels(one, bits);
+            for (int col : new int[]{0, 5, 63}) {
+                float[] x = new float[cols];
+                x[col] = 1f;
+                float[] out = new float[1024];
+                k.matmul(w, x, out, 1);
+                for (int r = 0; r < 1024; r++) {
+                    if ((all[r * cols] & 0x7c00) == 0x7c00) {
+                        assertThat(out[r]).as("special row %d at width %d", r, bits).isNaN();
+                    } else {
+                        // primitive ==: the sum of -0 with +0 products is +0, which equals -0
+                        assertThat(out[r]).as("half %04x at width %d", r * cols + col, bits)
+                                .isEqualTo(Float.float16ToFloat(all[r * cols + col]));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void halfInfinitiesAndNaNsKeepTheirMeaning() {
+        int cols = 64;
+        short[] w16 = new short[3 * cols];
+        w16[0] = (short) 0x7c00; // +inf
+        w16[cols] = (short) 0xfc00; // -inf
+        w16[2 * cols] = (short) 0x7e01; // NaN
+        Tensor w = new Tensor("w", GgmlType.F16, new long[]{cols, 3}, MemorySegment.ofArray(w16));
+        float[] x = new float[cols];
+        Arrays.fill(x, 1f);
+        for (int bits : widths()) {
+            float[] out = new float[3];
+            new VectorKernels(one, bits).matmul(w, x, out, 1);
+            assertThat(out).as("width %d", bits).containsExactly(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN);
+        }
+    }
+
+    @Test
+    void widthsBelow128BitsAreRefused() {
+        assertThatThrownBy(() -> new VectorKernels(one, 64)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tooShortActivationsAreRejected() {
+        Tensor w = weights(GgmlType.Q8_0, 2, 32, 1);
+        assertThatThrownBy(() -> new VectorKernels(one).matmul(w, new float[31], new float[2], 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
