@@ -27,7 +27,12 @@ final class ChatPrompt {
         String eos = tokenText(engine, v.eos());
         String source = engine.file().metadata().getString("tokenizer.chat_template", null);
         return source != null ? new ChatTemplate(source, bos, eos)
-                : ChatTemplate.fallbackFor(engine.config().architecture().ggufName(), bos, eos);
+                : ChatTemplate.fallbackFor(engine.config().architecture().ggufName(), hasLlama3Headers(v), bos, eos);
+    }
+
+    /** Llama 3 vocabularies carry the header tokens its chat format is built from. */
+    private static boolean hasLlama3Headers(Vocabulary v) {
+        return java.util.Arrays.asList(v.tokens()).contains("<|start_header_id|>");
     }
 
     private static String tokenText(Engine engine, int id) {
