@@ -16,9 +16,9 @@ import java.util.TreeSet;
  * and the special-token list that {@code tokenize} partitions text by.
  */
 final class TokenTable {
-    enum Kind { SPM, BPE }
+    enum Kind { SPM, BPE, WPM }
 
-    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4");
+    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4", "bert");
 
     final Vocabulary vocabulary;
     final Kind kind;
@@ -38,6 +38,10 @@ final class TokenTable {
     boolean addBos;
     boolean addEos;
     boolean addSep;
+    boolean lowercase = true;
+    boolean stripAccents;
+    /** The longest token text in UTF-8 bytes (WordPiece matching never looks further). */
+    int maxTokenLength;
 
     int bos, eos, eot = -1, eom = -1, unk, sep = -1, pad = -1, mask = -1;
     int fimPre = -1, fimSuf = -1, fimMid = -1, fimPad = -1, fimRep = -1, fimSep = -1;
@@ -54,6 +58,15 @@ final class TokenTable {
                 bos = 1;
                 eos = 2;
                 unk = 0;
+            }
+            case "bert" -> {
+                kind = Kind.WPM;
+                bos = 101;
+                eos = -1;
+                unk = 100;
+                sep = 102;
+                pad = 0;
+                mask = 103;
             }
             case "gpt2", "gemma4" -> {
                 kind = Kind.BPE;
@@ -74,12 +87,18 @@ final class TokenTable {
             escapeWhitespaces = false;
             cleanSpaces = true;
             configurePre(p);
-        } else {
+        } else if (kind == Kind.SPM) {
             // SPM ignores tokenizer.ggml.pre, as llama.cpp does
             addSpacePrefix = true;
             cleanSpaces = false;
             addBos = true;
             addEos = false;
+        } else {
+            addSpacePrefix = false;
+            cleanSpaces = true;
+            addBos = true;
+            addEos = false;
+            addSep = true;
         }
         if (v.addSpacePrefix() != null) {
             addSpacePrefix = v.addSpacePrefix();
@@ -97,6 +116,7 @@ final class TokenTable {
             }
             texts[i] = t;
             ids.put(t, i);
+            maxTokenLength = Math.max(maxTokenLength, t.getBytes(StandardCharsets.UTF_8).length);
             scores[i] = v.scores() == null ? 0f : v.scores()[i];
             attrs[i] = v.tokenTypes() == null ? TokenAttr.NORMAL : TokenAttr.fromType(v.tokenTypes()[i]);
         }
@@ -113,6 +133,10 @@ final class TokenTable {
         }
 
         resolveSpecialIds(v, n);
+        if (v.normalizerLowercase() != null) {
+            lowercase = v.normalizerLowercase();
+        }
+        stripAccents = v.normalizerStripAccents() != null ? v.normalizerStripAccents() : lowercase;
         detectSpecialTexts();
         collectEndOfGeneration();
         specialCache = buildSpecialCache();

@@ -53,7 +53,9 @@ public final class GgufVocabularyReader {
                 .addSpacePrefix((Boolean) kv.get("tokenizer.ggml.add_space_prefix"))
                 .removeExtraWhitespaces((Boolean) kv.get("tokenizer.ggml.remove_extra_whitespaces"))
                 .generalName((String) kv.get("general.name"))
-                .generalArchitecture((String) kv.get("general.architecture"));
+                .generalArchitecture((String) kv.get("general.architecture"))
+                .normalizerLowercase((Boolean) kv.get("tokenizer.ggml.normalizer.lowercase"))
+                .normalizerStripAccents((Boolean) kv.get("tokenizer.ggml.normalizer.strip_accents"));
         return b.build();
     }
 

@@ -64,6 +64,8 @@ public final class VocabularyGguf {
         putFlag(kv, "add_sep_token", v.addSep());
         putFlag(kv, "add_space_prefix", v.addSpacePrefix());
         putFlag(kv, "remove_extra_whitespaces", v.removeExtraWhitespaces());
+        putFlag(kv, "normalizer.lowercase", v.normalizerLowercase());
+        putFlag(kv, "normalizer.strip_accents", v.normalizerStripAccents());
 
         try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
             Le le = new Le(out);
