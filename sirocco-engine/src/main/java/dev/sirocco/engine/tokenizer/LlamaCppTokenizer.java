@@ -12,6 +12,7 @@ final class LlamaCppTokenizer implements Tokenizer {
     private final SpmEncoder spm;
     private final BpeEncoder bpe;
     private final WpmEncoder wpm;
+    private final UgmEncoder ugm;
     private final Detokenizer detokenizer;
 
     LlamaCppTokenizer(Vocabulary vocabulary) {
@@ -21,6 +22,7 @@ final class LlamaCppTokenizer implements Tokenizer {
         this.spm = table.kind == TokenTable.Kind.SPM ? new SpmEncoder(table) : null;
         this.bpe = table.kind == TokenTable.Kind.BPE ? new BpeEncoder(table) : null;
         this.wpm = table.kind == TokenTable.Kind.WPM ? new WpmEncoder(table) : null;
+        this.ugm = table.kind == TokenTable.Kind.UGM ? new UgmEncoder(table, vocabulary.precompiledCharsmap()) : null;
         this.detokenizer = new Detokenizer(table);
     }
 
@@ -49,6 +51,8 @@ final class LlamaCppTokenizer implements Tokenizer {
                 spm.encode(t.replace(' ', '\u2581'), out);
             } else if (wordPiece) {
                 wpm.encode(f.text(), out);
+            } else if (ugm != null) {
+                ugm.encode(f.text(), out);
             } else {
                 bpe.encode(table.escapeWhitespaces ? f.text().replace(' ', '\u2581') : f.text(), out);
             }

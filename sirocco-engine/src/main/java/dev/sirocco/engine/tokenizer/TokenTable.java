@@ -16,9 +16,9 @@ import java.util.TreeSet;
  * and the special-token list that {@code tokenize} partitions text by.
  */
 final class TokenTable {
-    enum Kind { SPM, BPE, WPM }
+    enum Kind { SPM, BPE, WPM, UGM }
 
-    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4", "bert");
+    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4", "bert", "t5");
 
     final Vocabulary vocabulary;
     final Kind kind;
@@ -38,6 +38,7 @@ final class TokenTable {
     boolean addBos;
     boolean addEos;
     boolean addSep;
+    boolean removeExtraWhitespaces;
     boolean lowercase = true;
     boolean stripAccents;
     /** The longest token text in UTF-8 bytes (WordPiece matching never looks further). */
@@ -68,6 +69,13 @@ final class TokenTable {
                 pad = 0;
                 mask = 103;
             }
+            case "t5" -> {
+                kind = Kind.UGM;
+                bos = -1;
+                eos = 1;
+                unk = 2;
+                pad = 0;
+            }
             case "gpt2", "gemma4" -> {
                 kind = Kind.BPE;
                 if (v.merges() == null) {
@@ -93,15 +101,21 @@ final class TokenTable {
             cleanSpaces = false;
             addBos = true;
             addEos = false;
-        } else {
+        } else if (kind == Kind.WPM) {
             addSpacePrefix = false;
             cleanSpaces = true;
             addBos = true;
             addEos = false;
             addSep = true;
+        } else {
+            addBos = false;
+            addEos = true;
         }
         if (v.addSpacePrefix() != null) {
             addSpacePrefix = v.addSpacePrefix();
+        }
+        if (v.removeExtraWhitespaces() != null) {
+            removeExtraWhitespaces = v.removeExtraWhitespaces();
         }
 
         int n = v.size();

@@ -30,13 +30,15 @@ package dev.sirocco.engine.tokenizer;
  * @param generalArchitecture    {@code general.architecture} or {@code null}: same, for some embedding models
  * @param normalizerLowercase    {@code tokenizer.ggml.normalizer.lowercase} (BERT vocabularies), {@code null} when absent
  * @param normalizerStripAccents {@code tokenizer.ggml.normalizer.strip_accents}, {@code null} when absent
+ * @param precompiledCharsmap    {@code tokenizer.ggml.precompiled_charsmap} (T5/Unigram vocabularies) or {@code null}
  */
 public record Vocabulary(
         String model, String pre, String[] tokens, float[] scores, int[] tokenTypes, String[] merges,
         int bos, int eos, int eot, int eom, int unk, int sep, int pad, int mask,
         int fimPre, int fimSuf, int fimMid, int fimPad, int fimRep, int fimSep,
         Boolean addBos, Boolean addEos, Boolean addSep, Boolean addSpacePrefix, Boolean removeExtraWhitespaces,
-        String generalName, String generalArchitecture, Boolean normalizerLowercase, Boolean normalizerStripAccents) {
+        String generalName, String generalArchitecture, Boolean normalizerLowercase, Boolean normalizerStripAccents,
+        byte[] precompiledCharsmap) {
 
     public static final int TYPE_UNDEFINED = 0;
     public static final int TYPE_NORMAL = 1;
@@ -75,7 +77,7 @@ public record Vocabulary(
                 .addBos(addBos).addEos(addEos).addSep(addSep).addSpacePrefix(addSpacePrefix)
                 .removeExtraWhitespaces(removeExtraWhitespaces).generalName(generalName)
                 .generalArchitecture(generalArchitecture).normalizerLowercase(normalizerLowercase)
-                .normalizerStripAccents(normalizerStripAccents);
+                .normalizerStripAccents(normalizerStripAccents).precompiledCharsmap(precompiledCharsmap);
     }
 
     /** Fills the optional keys one by one; ids left at -1 and flags left {@code null} mean "absent from the file". */
@@ -91,6 +93,7 @@ public record Vocabulary(
         private Boolean addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces;
         private String generalName, generalArchitecture;
         private Boolean normalizerLowercase, normalizerStripAccents;
+        private byte[] precompiledCharsmap;
 
         private Builder(String model, String pre, String[] tokens) {
             this.model = model;
@@ -125,12 +128,13 @@ public record Vocabulary(
         public Builder generalArchitecture(String v) { generalArchitecture = v; return this; }
         public Builder normalizerLowercase(Boolean v) { normalizerLowercase = v; return this; }
         public Builder normalizerStripAccents(Boolean v) { normalizerStripAccents = v; return this; }
+        public Builder precompiledCharsmap(byte[] v) { precompiledCharsmap = v; return this; }
 
         public Vocabulary build() {
             return new Vocabulary(model, pre, tokens, scores, tokenTypes, merges,
                     bos, eos, eot, eom, unk, sep, pad, mask, fimPre, fimSuf, fimMid, fimPad, fimRep, fimSep,
                     addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces, generalName, generalArchitecture,
-                    normalizerLowercase, normalizerStripAccents);
+                    normalizerLowercase, normalizerStripAccents, precompiledCharsmap);
         }
     }
 }

@@ -55,7 +55,8 @@ public final class GgufVocabularyReader {
                 .generalName((String) kv.get("general.name"))
                 .generalArchitecture((String) kv.get("general.architecture"))
                 .normalizerLowercase((Boolean) kv.get("tokenizer.ggml.normalizer.lowercase"))
-                .normalizerStripAccents((Boolean) kv.get("tokenizer.ggml.normalizer.strip_accents"));
+                .normalizerStripAccents((Boolean) kv.get("tokenizer.ggml.normalizer.strip_accents"))
+                .precompiledCharsmap(kv.get("tokenizer.ggml.precompiled_charsmap") instanceof byte[] map ? map : null);
         return b.build();
     }
 
@@ -132,6 +133,11 @@ public final class GgufVocabularyReader {
                 for (int i = 0; i < n; i++) {
                     a[i] = buf.getFloat();
                 }
+                return a;
+            }
+            case 0, 1 -> {
+                byte[] a = new byte[n];
+                buf.get(a);
                 return a;
             }
             case 4, 5 -> {
