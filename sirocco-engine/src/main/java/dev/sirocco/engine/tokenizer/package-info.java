@@ -9,8 +9,8 @@
  * ({@code SpecialTokenSplitter}; user-defined tokens always, control tokens when parsing special), then each text
  * fragment goes to the model's algorithm: {@code SpmEncoder} for "llama" (SentencePiece: spaces to ▁, a space prefix
  * at the start and after special tokens, score-ordered bigram merges, byte fallback), {@code BpeEncoder} for
- * "gpt2"/"gemma4" (pre-tokenizer chosen by {@code tokenizer.ggml.pre}, GPT-2 byte characters, rank-ordered merges)
- * , {@code WpmEncoder} for "bert" (WordPiece: lowercase, strip accents, longest-prefix match) or {@code UgmEncoder}
+ * "gpt2"/"gemma4" (pre-tokenizer chosen by {@code tokenizer.ggml.pre}, GPT-2 byte characters, rank-ordered merges),
+ * {@code WpmEncoder} for "bert" (WordPiece: lowercase, strip accents, longest-prefix match) or {@code UgmEncoder}
  * for "t5" (Unigram: precompiled-charsmap normalization, Viterbi over token scores).
  * {@code TokenTable} applies llama.cpp's defaults and fix-ups at load; {@code Detokenizer} is token_to_piece and
  * detokenize.
