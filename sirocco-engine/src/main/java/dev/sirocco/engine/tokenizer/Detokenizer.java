@@ -38,7 +38,7 @@ final class Detokenizer {
             return text.getBytes(StandardCharsets.UTF_8);
         }
         if ((attr & TokenAttr.NORMAL) != 0) {
-            if (table.kind == TokenTable.Kind.SPM || table.escapeWhitespaces) {
+            if (table.kind != TokenTable.Kind.BPE || table.escapeWhitespaces) {
                 return text.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
             }
             return decodeByteLevel(text);

@@ -11,6 +11,8 @@ final class LlamaCppTokenizer implements Tokenizer {
     private final SpecialTokenSplitter splitter;
     private final SpmEncoder spm;
     private final BpeEncoder bpe;
+    private final WpmEncoder wpm;
+    private final UgmEncoder ugm;
     private final Detokenizer detokenizer;
 
     LlamaCppTokenizer(Vocabulary vocabulary) {
@@ -19,6 +21,8 @@ final class LlamaCppTokenizer implements Tokenizer {
         this.splitter = new SpecialTokenSplitter(table);
         this.spm = table.kind == TokenTable.Kind.SPM ? new SpmEncoder(table) : null;
         this.bpe = table.kind == TokenTable.Kind.BPE ? new BpeEncoder(table) : null;
+        this.wpm = table.kind == TokenTable.Kind.WPM ? new WpmEncoder(table) : null;
+        this.ugm = table.kind == TokenTable.Kind.UGM ? new UgmEncoder(table, vocabulary.precompiledCharsmap()) : null;
         this.detokenizer = new Detokenizer(table);
     }
 
@@ -26,7 +30,9 @@ final class LlamaCppTokenizer implements Tokenizer {
     public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         List<SpecialTokenSplitter.Fragment> fragments = splitter.split(text, parseSpecial);
         List<Integer> out = new ArrayList<>();
-        if (addSpecial && table.addBos) {
+        // WordPiece adds BOS (CLS) and SEP whenever special tokens are asked for, whatever the flags say
+        boolean wordPiece = table.kind == TokenTable.Kind.WPM;
+        if (addSpecial && (table.addBos || wordPiece)) {
             if (table.bos < 0) {
                 throw new IllegalStateException("the vocabulary asks for a BOS token but has none");
             }
@@ -43,12 +49,21 @@ final class LlamaCppTokenizer implements Tokenizer {
             if (table.kind == TokenTable.Kind.SPM) {
                 String t = (table.addSpacePrefix && prevSpecial ? " " : "") + f.text();
                 spm.encode(t.replace(' ', '\u2581'), out);
+            } else if (wordPiece) {
+                wpm.encode(f.text(), out);
+            } else if (ugm != null) {
+                ugm.encode(f.text(), out);
             } else {
                 bpe.encode(table.escapeWhitespaces ? f.text().replace(' ', '\u2581') : f.text(), out);
             }
             prevSpecial = false;
         }
-        if (addSpecial && table.addEos) {
+        if (addSpecial && wordPiece) {
+            if (table.sep < 0) {
+                throw new IllegalStateException("the vocabulary has no SEP token to end the sequence with");
+            }
+            out.add(table.sep);
+        } else if (addSpecial && table.addEos) {
             if (table.eos < 0) {
                 throw new IllegalStateException("the vocabulary asks for an EOS token but has none");
             }

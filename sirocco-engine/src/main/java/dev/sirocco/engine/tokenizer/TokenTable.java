@@ -16,9 +16,9 @@ import java.util.TreeSet;
  * and the special-token list that {@code tokenize} partitions text by.
  */
 final class TokenTable {
-    enum Kind { SPM, BPE }
+    enum Kind { SPM, BPE, WPM, UGM }
 
-    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4");
+    static final List<String> SUPPORTED_MODELS = List.of("llama", "gpt2", "gemma4", "bert", "t5");
 
     final Vocabulary vocabulary;
     final Kind kind;
@@ -38,6 +38,11 @@ final class TokenTable {
     boolean addBos;
     boolean addEos;
     boolean addSep;
+    boolean removeExtraWhitespaces;
+    boolean lowercase = true;
+    boolean stripAccents;
+    /** The longest token text in UTF-8 bytes (WordPiece matching never looks further). */
+    int maxTokenLength;
 
     int bos, eos, eot = -1, eom = -1, unk, sep = -1, pad = -1, mask = -1;
     int fimPre = -1, fimSuf = -1, fimMid = -1, fimPad = -1, fimRep = -1, fimSep = -1;
@@ -54,6 +59,22 @@ final class TokenTable {
                 bos = 1;
                 eos = 2;
                 unk = 0;
+            }
+            case "bert" -> {
+                kind = Kind.WPM;
+                bos = 101;
+                eos = -1;
+                unk = 100;
+                sep = 102;
+                pad = 0;
+                mask = 103;
+            }
+            case "t5" -> {
+                kind = Kind.UGM;
+                bos = -1;
+                eos = 1;
+                unk = 2;
+                pad = 0;
             }
             case "gpt2", "gemma4" -> {
                 kind = Kind.BPE;
@@ -74,15 +95,27 @@ final class TokenTable {
             escapeWhitespaces = false;
             cleanSpaces = true;
             configurePre(p);
-        } else {
+        } else if (kind == Kind.SPM) {
             // SPM ignores tokenizer.ggml.pre, as llama.cpp does
             addSpacePrefix = true;
             cleanSpaces = false;
             addBos = true;
             addEos = false;
+        } else if (kind == Kind.WPM) {
+            addSpacePrefix = false;
+            cleanSpaces = true;
+            addBos = true;
+            addEos = false;
+            addSep = true;
+        } else {
+            addBos = false;
+            addEos = true;
         }
         if (v.addSpacePrefix() != null) {
             addSpacePrefix = v.addSpacePrefix();
+        }
+        if (v.removeExtraWhitespaces() != null) {
+            removeExtraWhitespaces = v.removeExtraWhitespaces();
         }
 
         int n = v.size();
@@ -97,6 +130,7 @@ final class TokenTable {
             }
             texts[i] = t;
             ids.put(t, i);
+            maxTokenLength = Math.max(maxTokenLength, t.getBytes(StandardCharsets.UTF_8).length);
             scores[i] = v.scores() == null ? 0f : v.scores()[i];
             attrs[i] = v.tokenTypes() == null ? TokenAttr.NORMAL : TokenAttr.fromType(v.tokenTypes()[i]);
         }
@@ -113,6 +147,10 @@ final class TokenTable {
         }
 
         resolveSpecialIds(v, n);
+        if (v.normalizerLowercase() != null) {
+            lowercase = v.normalizerLowercase();
+        }
+        stripAccents = v.normalizerStripAccents() != null ? v.normalizerStripAccents() : lowercase;
         detectSpecialTexts();
         collectEndOfGeneration();
         specialCache = buildSpecialCache();

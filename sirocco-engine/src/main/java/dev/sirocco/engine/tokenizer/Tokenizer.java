@@ -2,7 +2,8 @@ package dev.sirocco.engine.tokenizer;
 
 /**
  * Text to token ids and back, token for token as llama.cpp does it for the same GGUF vocabulary
- * (src/llama-vocab.cpp): SentencePiece ("llama") and byte-level BPE ("gpt2", "gemma4") vocabularies.
+ * (src/llama-vocab.cpp): SentencePiece ("llama"), byte-level BPE ("gpt2", "gemma4"), WordPiece ("bert") and
+ * Unigram ("t5") vocabularies.
  */
 public interface Tokenizer {
 

@@ -28,13 +28,17 @@ package dev.sirocco.engine.tokenizer;
  * @param generalName            {@code general.name} or {@code null}: llama.cpp strips spaces around the special
  *                               tokens of models named Phi-3, and left of [MASK] for ModernBERT
  * @param generalArchitecture    {@code general.architecture} or {@code null}: same, for some embedding models
+ * @param normalizerLowercase    {@code tokenizer.ggml.normalizer.lowercase} (BERT vocabularies), {@code null} when absent
+ * @param normalizerStripAccents {@code tokenizer.ggml.normalizer.strip_accents}, {@code null} when absent
+ * @param precompiledCharsmap    {@code tokenizer.ggml.precompiled_charsmap} (T5/Unigram vocabularies) or {@code null}
  */
 public record Vocabulary(
         String model, String pre, String[] tokens, float[] scores, int[] tokenTypes, String[] merges,
         int bos, int eos, int eot, int eom, int unk, int sep, int pad, int mask,
         int fimPre, int fimSuf, int fimMid, int fimPad, int fimRep, int fimSep,
         Boolean addBos, Boolean addEos, Boolean addSep, Boolean addSpacePrefix, Boolean removeExtraWhitespaces,
-        String generalName, String generalArchitecture) {
+        String generalName, String generalArchitecture, Boolean normalizerLowercase, Boolean normalizerStripAccents,
+        byte[] precompiledCharsmap) {
 
     public static final int TYPE_UNDEFINED = 0;
     public static final int TYPE_NORMAL = 1;
@@ -72,7 +76,8 @@ public record Vocabulary(
                 .fimPre(fimPre).fimSuf(fimSuf).fimMid(fimMid).fimPad(fimPad).fimRep(fimRep).fimSep(fimSep)
                 .addBos(addBos).addEos(addEos).addSep(addSep).addSpacePrefix(addSpacePrefix)
                 .removeExtraWhitespaces(removeExtraWhitespaces).generalName(generalName)
-                .generalArchitecture(generalArchitecture);
+                .generalArchitecture(generalArchitecture).normalizerLowercase(normalizerLowercase)
+                .normalizerStripAccents(normalizerStripAccents).precompiledCharsmap(precompiledCharsmap);
     }
 
     /** Fills the optional keys one by one; ids left at -1 and flags left {@code null} mean "absent from the file". */
@@ -87,6 +92,8 @@ public record Vocabulary(
         private int fimPre = -1, fimSuf = -1, fimMid = -1, fimPad = -1, fimRep = -1, fimSep = -1;
         private Boolean addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces;
         private String generalName, generalArchitecture;
+        private Boolean normalizerLowercase, normalizerStripAccents;
+        private byte[] precompiledCharsmap;
 
         private Builder(String model, String pre, String[] tokens) {
             this.model = model;
@@ -119,11 +126,15 @@ public record Vocabulary(
         public Builder removeExtraWhitespaces(Boolean v) { removeExtraWhitespaces = v; return this; }
         public Builder generalName(String v) { generalName = v; return this; }
         public Builder generalArchitecture(String v) { generalArchitecture = v; return this; }
+        public Builder normalizerLowercase(Boolean v) { normalizerLowercase = v; return this; }
+        public Builder normalizerStripAccents(Boolean v) { normalizerStripAccents = v; return this; }
+        public Builder precompiledCharsmap(byte[] v) { precompiledCharsmap = v; return this; }
 
         public Vocabulary build() {
             return new Vocabulary(model, pre, tokens, scores, tokenTypes, merges,
                     bos, eos, eot, eom, unk, sep, pad, mask, fimPre, fimSuf, fimMid, fimPad, fimRep, fimSep,
-                    addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces, generalName, generalArchitecture);
+                    addBos, addEos, addSep, addSpacePrefix, removeExtraWhitespaces, generalName, generalArchitecture,
+                    normalizerLowercase, normalizerStripAccents, precompiledCharsmap);
         }
     }
 }

@@ -8,8 +8,10 @@
  * <p>Pipeline, as llama.cpp's {@code tokenize}: special tokens are cut out of the text first
  * ({@code SpecialTokenSplitter}; user-defined tokens always, control tokens when parsing special), then each text
  * fragment goes to the model's algorithm: {@code SpmEncoder} for "llama" (SentencePiece: spaces to ▁, a space prefix
- * at the start and after special tokens, score-ordered bigram merges, byte fallback) or {@code BpeEncoder} for
- * "gpt2"/"gemma4" (pre-tokenizer chosen by {@code tokenizer.ggml.pre}, GPT-2 byte characters, rank-ordered merges).
+ * at the start and after special tokens, score-ordered bigram merges, byte fallback), {@code BpeEncoder} for
+ * "gpt2"/"gemma4" (pre-tokenizer chosen by {@code tokenizer.ggml.pre}, GPT-2 byte characters, rank-ordered merges),
+ * {@code WpmEncoder} for "bert" (WordPiece: lowercase, strip accents, longest-prefix match) or {@code UgmEncoder}
+ * for "t5" (Unigram: precompiled-charsmap normalization, Viterbi over token scores).
  * {@code TokenTable} applies llama.cpp's defaults and fix-ups at load; {@code Detokenizer} is token_to_piece and
  * detokenize.
  *
@@ -21,7 +23,7 @@
  *
  * <p>Where llama.cpp's result is unspecified, here it is fixed: when several texts could name the EOT (or FIM) token
  * the lowest id is taken (llama.cpp walks a hash map), and special tokens of equal byte length are tried lowest id
- * first (llama.cpp's std::sort is unstable). Not implemented: the WPM (BERT), UGM (T5), RWKV and PLaMo-2 models, the
+ * first (llama.cpp's std::sort is unstable). Not implemented: the RWKV and PLaMo-2 models, the
  * "whitespace" and "hybriddna" models, and the kimi-k2, afmoe, tiny_aya/cohere2moe and superbpe
  * pre-tokenizers; {@link dev.sirocco.engine.tokenizer.Tokenizer#create} rejects them by name.
  */

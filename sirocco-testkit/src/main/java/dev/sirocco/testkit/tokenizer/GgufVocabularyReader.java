@@ -53,7 +53,10 @@ public final class GgufVocabularyReader {
                 .addSpacePrefix((Boolean) kv.get("tokenizer.ggml.add_space_prefix"))
                 .removeExtraWhitespaces((Boolean) kv.get("tokenizer.ggml.remove_extra_whitespaces"))
                 .generalName((String) kv.get("general.name"))
-                .generalArchitecture((String) kv.get("general.architecture"));
+                .generalArchitecture((String) kv.get("general.architecture"))
+                .normalizerLowercase((Boolean) kv.get("tokenizer.ggml.normalizer.lowercase"))
+                .normalizerStripAccents((Boolean) kv.get("tokenizer.ggml.normalizer.strip_accents"))
+                .precompiledCharsmap(kv.get("tokenizer.ggml.precompiled_charsmap") instanceof byte[] map ? map : null);
         return b.build();
     }
 
@@ -130,6 +133,11 @@ public final class GgufVocabularyReader {
                 for (int i = 0; i < n; i++) {
                     a[i] = buf.getFloat();
                 }
+                return a;
+            }
+            case 0, 1 -> {
+                byte[] a = new byte[n];
+                buf.get(a);
                 return a;
             }
             case 4, 5 -> {

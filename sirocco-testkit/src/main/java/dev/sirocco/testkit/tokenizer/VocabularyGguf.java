@@ -64,6 +64,11 @@ public final class VocabularyGguf {
         putFlag(kv, "add_sep_token", v.addSep());
         putFlag(kv, "add_space_prefix", v.addSpacePrefix());
         putFlag(kv, "remove_extra_whitespaces", v.removeExtraWhitespaces());
+        putFlag(kv, "normalizer.lowercase", v.normalizerLowercase());
+        putFlag(kv, "normalizer.strip_accents", v.normalizerStripAccents());
+        if (v.precompiledCharsmap() != null) {
+            kv.put("tokenizer.ggml.precompiled_charsmap", v.precompiledCharsmap());
+        }
 
         try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
             Le le = new Le(out);
@@ -130,6 +135,10 @@ public final class VocabularyGguf {
                     for (float f : a) {
                         out.writeInt(Integer.reverseBytes(Float.floatToRawIntBits(f)));
                     }
+                }
+                case byte[] a -> {
+                    u32(9); u32(0); u64(a.length);
+                    out.write(a);
                 }
                 case int[] a -> {
                     u32(9); u32(5); u64(a.length);

@@ -57,7 +57,7 @@ class LlamaCppVocabFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama-spm", "llama-bpe", "qwen2", "gpt-2", "phi-3", "falcon", "starcoder", "refact",
-            "command-r", "mpt", "gemma-4", "qwen35", "aquila", "baichuan", "gpt-neox"})
+            "command-r", "mpt", "gemma-4", "qwen35", "aquila", "baichuan", "gpt-neox", "deepseek-coder", "deepseek-llm", "bert-bge", "nomic-bert-moe"})
     void matchesNodeLlamaCppOnRandomTextWithSpecialTokens(String name, @TempDir Path tmp) throws Exception {
         String dir = System.getProperty("sirocco.llamacpp.dir");
         Assumptions.assumeTrue(dir != null, "set -Dsirocco.llamacpp.dir to a llama.cpp checkout");
