@@ -70,7 +70,8 @@ final class QuantizeCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "quantized %s -> %s as %s (general.file_type %d) in %.1f s%n",
                 in, out, target.cliName(), target.llamaFtype(), seconds);
         System.out.printf(Locale.ROOT, "tensors: %d, %s -> %s (%.2f%%)%n", r.plan().tensors().size(),
-                mib(r.tensorBytesBefore()), mib(r.tensorBytesAfter()), 100.0 * r.tensorBytesAfter() / r.tensorBytesBefore());
+                mib(r.tensorBytesBefore()), mib(r.tensorBytesAfter()),
+                r.tensorBytesBefore() == 0 ? 100.0 : 100.0 * r.tensorBytesAfter() / r.tensorBytesBefore());
         System.out.printf(Locale.ROOT, "file: %s -> %s%n", mib(r.fileBytesBefore()), mib(r.fileBytesAfter()));
         return Main.EXIT_OK;
     }
