@@ -29,6 +29,8 @@ interface VectorDots {
 
     float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
+    float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+
     float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */

@@ -204,6 +204,57 @@ final class VectorDots256 implements VectorDots {
     }
 
     /**
+     * Q5_K weights (176-byte super-blocks of 256: f16 d, f16 dmin, 12 scale bytes as Q4_K, 32 bytes of fifth
+     * bits, 128 bytes of nibbles as Q4_K; bit s of qh[l] is the fifth bit of element 32s + l) with Q8_K activations.
+     */
+    @Override
+    public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 176L * i;
+            int qb = qOff + 256 * i;
+            int sb = sOff + 16 * i;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                sumi += sums[sb + j] * VectorDots.minK4(w, b + 4, j >> 1);
+            }
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                long qs = b + 48 + 32L * j;
+                int e = qb + 64 * j;
+                FloatVector lo = FloatVector.zero(fs);
+                FloatVector hi = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
+                    ByteVector vl = v.and((byte) 0x0F).or(bitToSixteen(vh, 2 * j));
+                    ByteVector vu = highNibbles(v).or(bitToSixteen(vh, 2 * j + 1));
+                    for (int p = 0; p < parts; p++) {
+                        int a = e + l + p * lanes;
+                        lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
+                        hi = ((FloatVector) vu.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
+                    }
+                }
+                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j)), blk);
+                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j + 1)), blk);
+            }
+            float da = d[dOff + i];
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
+            mins += VectorDots.half(w, b + 2) * da * sumi;
+        }
+        return sum(acc) - mins;
+    }
+
+    /** Bit {@code bit} (0..7) of each byte moved to bit 4 (value 16), other bits cleared; short shifts, as {@link #highNibbles}. */
+    private static ByteVector bitToSixteen(ByteVector v, int bit) {
+        ByteVector moved = bit < 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4 - bit).reinterpretAsBytes()
+                : bit > 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, bit - 4).reinterpretAsBytes()
+                : v;
+        return moved.and((byte) 0x10);
+    }
+
+    /**
      * Q6_K weights (210-byte super-blocks of 256: 128 bytes of low nibbles, 64 of high bit pairs, 16 int8
      * scales, f16 d) with Q8_K activations. Element 128h + 32c + l: nibble of ql[64h + l + 32(c & 1)] (low
      * for c < 2), bits 2c..2c+1 of qh[32h + l], minus 32; scale 8h + 2c + l / 16.
