@@ -27,6 +27,12 @@ interface VectorDots {
 
     float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
+    float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+
+    float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+
+    float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {
         return switch (bits) {
@@ -40,5 +46,25 @@ interface VectorDots {
     /** An IEEE half at {@code off}, widened exactly. */
     static float half(MemorySegment s, long off) {
         return Float.float16ToFloat(s.get(SHORT_LE, off));
+    }
+
+    /** The 6-bit scale of sub-block j (0..7) from the 12 packed K-quant scale bytes at off (ggml's get_scale_min_k4). */
+    static int scaleK4(MemorySegment s, long off, int j) {
+        if (j < 4) {
+            return u8(s, off + j) & 63;
+        }
+        return (u8(s, off + j + 4) & 0xF) | ((u8(s, off + j - 4) >> 6) << 4);
+    }
+
+    /** The 6-bit min of sub-block j (0..7), as {@link #scaleK4}. */
+    static int minK4(MemorySegment s, long off, int j) {
+        if (j < 4) {
+            return u8(s, off + j + 4) & 63;
+        }
+        return (u8(s, off + j + 4) >> 4) | ((u8(s, off + j) >> 6) << 4);
+    }
+
+    private static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }
 }

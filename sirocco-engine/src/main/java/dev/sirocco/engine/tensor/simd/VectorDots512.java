@@ -151,7 +151,7 @@ final class VectorDots512 implements VectorDots {
             for (int j = 0; j < 16; j += byteLanes) {
                 ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
                 ByteVector lo = v.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = highNibbles(v).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
                     FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
                     FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
@@ -162,6 +162,152 @@ final class VectorDots512 implements VectorDots {
             acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
         }
         return sum(acc);
+    }
+
+    /** Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles) with Q8_K activations. */
+    @Override
+    public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 144L * i;
+            int qb = qOff + 256 * i;
+            int sb = sOff + 16 * i;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                sumi += sums[sb + j] * VectorDots.minK4(w, b + 4, j >> 1);
+            }
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                long qs = b + 16 + 32L * j;
+                int e = qb + 64 * j;
+                FloatVector lo = FloatVector.zero(fs);
+                FloatVector hi = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
+                    ByteVector vl = v.and((byte) 0x0F);
+                    ByteVector vh = highNibbles(v);
+                    for (int p = 0; p < parts; p++) {
+                        int a = e + l + p * lanes;
+                        lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
+                        hi = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
+                    }
+                }
+                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j)), blk);
+                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j + 1)), blk);
+            }
+            float da = d[dOff + i];
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
+            mins += VectorDots.half(w, b + 2) * da * sumi;
+        }
+        return sum(acc) - mins;
+    }
+
+    /**
+     * Q5_K weights (176-byte super-blocks of 256: f16 d, f16 dmin, 12 scale bytes as Q4_K, 32 bytes of fifth
+     * bits, 128 bytes of nibbles as Q4_K; bit s of qh[l] is the fifth bit of element 32s + l) with Q8_K activations.
+     */
+    @Override
+    public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 176L * i;
+            int qb = qOff + 256 * i;
+            int sb = sOff + 16 * i;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                sumi += sums[sb + j] * VectorDots.minK4(w, b + 4, j >> 1);
+            }
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                long qs = b + 48 + 32L * j;
+                int e = qb + 64 * j;
+                FloatVector lo = FloatVector.zero(fs);
+                FloatVector hi = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
+                    ByteVector vl = v.and((byte) 0x0F).or(bitToSixteen(vh, 2 * j));
+                    ByteVector vu = highNibbles(v).or(bitToSixteen(vh, 2 * j + 1));
+                    for (int p = 0; p < parts; p++) {
+                        int a = e + l + p * lanes;
+                        lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
+                        hi = ((FloatVector) vu.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
+                    }
+                }
+                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j)), blk);
+                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j + 1)), blk);
+            }
+            float da = d[dOff + i];
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
+            mins += VectorDots.half(w, b + 2) * da * sumi;
+        }
+        return sum(acc) - mins;
+    }
+
+    /** Bit {@code bit} (0..7) of each byte moved to bit 4 (value 16), other bits cleared; short shifts, as {@link #highNibbles}. */
+    private static ByteVector bitToSixteen(ByteVector v, int bit) {
+        ByteVector moved = bit < 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4 - bit).reinterpretAsBytes()
+                : bit > 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, bit - 4).reinterpretAsBytes()
+                : v;
+        return moved.and((byte) 0x10);
+    }
+
+    /**
+     * Q6_K weights (210-byte super-blocks of 256: 128 bytes of low nibbles, 64 of high bit pairs, 16 int8
+     * scales, f16 d) with Q8_K activations. Element 128h + 32c + l: nibble of ql[64h + l + 32(c & 1)] (low
+     * for c < 2), bits 2c..2c+1 of qh[32h + l], minus 32; scale 8h + 2c + l / 16.
+     */
+    @Override
+    public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 210L * i;
+            int qb = qOff + 256 * i;
+            FloatVector blk = FloatVector.zero(fs);
+            for (int h = 0; h < 2; h++) {
+                long ql = b + 64L * h;
+                long qh = b + 128 + 32L * h;
+                long sc = b + 192 + 8L * h;
+                int e = qb + 128 * h;
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v0 = ByteVector.fromMemorySegment(bs, w, ql + l, LE);
+                    ByteVector v1 = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, LE);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
+                    // The bit pair of element c moved to bits 4..5 (shorts shift natively; the mask drops what crossed bytes).
+                    ByteVector h0 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30);
+                    ByteVector h1 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30);
+                    ByteVector h2 = vh.and((byte) 0x30);
+                    ByteVector h3 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30);
+                    ByteVector q0 = v0.and((byte) 0x0F).or(h0).sub((byte) 32);
+                    ByteVector q1 = v1.and((byte) 0x0F).or(h1).sub((byte) 32);
+                    ByteVector q2 = highNibbles(v0).or(h2).sub((byte) 32);
+                    ByteVector q3 = highNibbles(v1).or(h3).sub((byte) 32);
+                    int s = l >> 4;
+                    blk = subBlock(q0, q, e + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + s)), blk);
+                    blk = subBlock(q1, q, e + 32 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 + s)), blk);
+                    blk = subBlock(q2, q, e + 64 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4 + s)), blk);
+                    blk = subBlock(q3, q, e + 96 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6 + s)), blk);
+                }
+            }
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b + 208) * d[dOff + i]), acc);
+        }
+        return sum(acc);
+    }
+
+    /** sum over the byte lanes of {@code v} times {@code q[a ..]}, lane-wise (exact: small integers). */
+    private static FloatVector subBlock(ByteVector v, float[] q, int a) {
+        FloatVector r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, a));
+        for (int p = 1; p < parts; p++) {
+            r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + p * lanes), r);
+        }
+        return r;
+    }
+
+    /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */
+    private static ByteVector highNibbles(ByteVector v) {
+        return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
     }
 
     /**
