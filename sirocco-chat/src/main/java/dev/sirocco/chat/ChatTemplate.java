@@ -28,12 +28,21 @@ import jinjava.javax.el.ExpressionFactory;
  * {@code strftime_now}). Jinjava differs from Jinja2 in whitespace handling, operator precedence and Python
  * semantics, so the source is first rewritten with Jinja2's whitespace rules ({@link Jinja2Whitespace}), expressions
  * are parsed with Jinja2's precedence ({@link Jinja2Parser}), and the Python string and dict methods that templates
- * call are supplied ({@link PythonMethodResolver}). The context is {@code messages}, {@code tools}, {@code add_generation_prompt}, {@code bos_token},
- * {@code eos_token}, then the caller's extra variables (e.g. {@code enable_thinking}).
+ * call are supplied ({@link PythonMethodResolver}), with Jinja2's for-loops ({@link PythonForTag}) and Python's
+ * printing ({@link PythonInterpreter}). The context is {@code messages}, {@code tools},
+ * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, then the caller's extra variables (e.g.
+ * {@code enable_thinking}).
  *
  * <p>Messages are given to the template as llama.cpp's server gives them: a null content becomes "", and a tool
  * call becomes {@code {"type": "function", "function": {"name": ..., "arguments": <parsed JSON object>}, "id": ...}}
  * (arguments that are not valid JSON stay a string).
+ *
+ * <p>Known differences from transformers, all where Jinjava cannot tell None from undefined or is more lenient:
+ * a null value prints "" (Python prints "None"); {@code tools is defined} is false when no tools are given (Python:
+ * defined, None); where transformers raises, this renders: iterating None, in-place changes such as
+ * {@code list.append} (refused by transformers' sandbox), {@code str + dict}; {@code none|default(x)} gives x;
+ * {@code |safe} text is not HTML-escaped when joined to plain text (Jinja2's Markup); {@code {% filter %}},
+ * {@code caller()} and recursive loops are not supported.
  */
 public final class ChatTemplate {
 

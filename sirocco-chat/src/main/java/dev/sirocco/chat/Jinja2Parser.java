@@ -149,6 +149,29 @@ final class Jinja2Parser extends ExtendedParser {
         }
     }
 
+    /**
+     * Jinja2 raises "No filter named ..." (or test) when it evaluates one it does not know; Jinjava would print
+     * nothing, a silently wrong prompt. Jinjava parses an expression when it first evaluates it, so checking here
+     * fails exactly where Jinja2 3 fails: on use, not in branches never taken.
+     */
+    @Override
+    protected AstDot createAstDot(AstNode base, String property, boolean lvalue) {
+        if (base instanceof jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier id) {
+            String name = id.getName();
+            com.hubspot.jinjava.interpret.JinjavaInterpreter interpreter =
+                    com.hubspot.jinjava.interpret.JinjavaInterpreter.getCurrent();
+            if (interpreter != null && name.startsWith(FILTER_PREFIX)
+                    && interpreter.getContext().getFilter(name.substring(FILTER_PREFIX.length())) == null) {
+                throw new jinjava.javax.el.ELException("No filter named '" + name.substring(FILTER_PREFIX.length()) + "'");
+            }
+            if (interpreter != null && name.startsWith(EXPTEST_PREFIX)
+                    && interpreter.getContext().getExpTest(name.substring(EXPTEST_PREFIX.length())) == null) {
+                throw new jinjava.javax.el.ELException("No test named '" + name.substring(EXPTEST_PREFIX.length()) + "'");
+            }
+        }
+        return super.createAstDot(base, property, lvalue);
+    }
+
     @Override
     protected AstNode unary(boolean required) throws Scanner.ScanException, ParseException {
         if (getToken().getSymbol() == Scanner.Symbol.NOT) {

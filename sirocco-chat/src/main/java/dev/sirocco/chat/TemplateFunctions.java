@@ -41,6 +41,8 @@ final class TemplateFunctions {
         jinjava.registerFilter(new Trim());
         jinjava.registerFilter(new Items());
         jinjava.registerFilter(new PyString());
+        jinjava.registerFilter(new Extreme("min", -1));
+        jinjava.registerFilter(new Extreme("max", 1));
         jinjava.registerExpTest(new Iterable());
         jinjava.registerTag(new Generation());
         jinjava.registerTag(new PythonForTag());
@@ -144,6 +146,39 @@ final class TemplateFunctions {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
             return filter(var, interpreter);
+        }
+    }
+
+    /** Jinja2's {@code |min} and {@code |max} over numbers or strings; an empty sequence gives undefined. */
+    static final class Extreme implements Filter {
+        private final String name;
+        private final int sign;
+
+        Extreme(String name, int sign) {
+            this.name = name;
+            this.sign = sign;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            Object best = null;
+            for (Object item : PythonForTag.materialize(var)) {
+                if (best == null || sign * compare(item, best) > 0) best = item;
+            }
+            return best;
+        }
+
+        private static int compare(Object a, Object b) {
+            if (a instanceof Number x && b instanceof Number y) return Double.compare(x.doubleValue(), y.doubleValue());
+            if (a instanceof CharSequence && b instanceof CharSequence) {
+                return a.toString().compareToIgnoreCase(b.toString()); // Jinja2's case_sensitive=False default
+            }
+            throw new IllegalArgumentException("cannot compare " + PythonRepr.repr(a) + " and " + PythonRepr.repr(b));
         }
     }
 

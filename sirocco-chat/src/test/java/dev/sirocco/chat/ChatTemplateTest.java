@@ -42,6 +42,17 @@ class ChatTemplateTest {
     }
 
     @Test
+    void unknownFiltersAndTestsFailWhenUsedAsInJinja2() {
+        assertThatThrownBy(() -> render("{{ messages|nosuchfilter }}", THREE))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("No filter named 'nosuchfilter'");
+        assertThatThrownBy(() -> render("{% if messages is not nosuchtest %}{% endif %}", THREE))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("No test named 'nosuchtest'");
+        // Jinja2 3 checks on use: a branch never taken may name a filter the engine lacks (DeepSeek V3.2's from_json).
+        assertThat(render("{% if false %}{{ x|from_json }}{% endif %}ok", THREE)).isEqualTo("ok");
+        assertThat(render("{{ [3, 1, 2]|min }}{{ [3, 1, 2]|max }}{{ ['b', 'A']|min }}", THREE)).isEqualTo("13A");
+    }
+
+    @Test
     void errorsGiveTheTemplatesOwnLineNumbers() {
         // Lines 1-5 lose their newlines to "-" and trim_blocks; the error must still point at line 6.
         String template = "{%- if true %}\n  x\n{%- endif %}\n{# a comment\nover lines #}\n{{ messages[0].content.( }}\n";
