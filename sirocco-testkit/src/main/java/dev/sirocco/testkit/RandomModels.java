@@ -1,5 +1,7 @@
 package dev.sirocco.testkit;
 
+import dev.sirocco.engine.gguf.GgufArray;
+import dev.sirocco.engine.gguf.GgufValueType;
 import dev.sirocco.engine.gguf.GgufWriter;
 import dev.sirocco.engine.tensor.GgmlType;
 
@@ -58,7 +60,8 @@ public final class RandomModels {
         return file;
     }
 
-    static void put(GgufWriter w, String key, Object v) {
+    /** Writes one metadata value by its Java type, as {@link TokenizerMetadata} documents ({@code byte[]}: a UINT8 array). */
+    public static void put(GgufWriter w, String key, Object v) {
         switch (v) {
             case String str -> w.putString(key, str);
             case String[] arr -> w.putStringArray(key, arr);
@@ -68,6 +71,13 @@ public final class RandomModels {
             case Integer i -> w.putU32(key, i);
             case Long l -> w.putU32(key, l);
             case Float f -> w.putF32(key, f);
+            case byte[] arr -> {
+                short[] unsigned = new short[arr.length];
+                for (int i = 0; i < arr.length; i++) {
+                    unsigned[i] = (short) Byte.toUnsignedInt(arr[i]);
+                }
+                w.putArray(key, new GgufArray(GgufValueType.UINT8, unsigned));
+            }
             default -> throw new IllegalArgumentException("unsupported metadata value for " + key + ": " + v.getClass());
         }
     }

