@@ -268,6 +268,32 @@ class QuantizationPlanTest {
     }
 
     @Test
+    void llama70bQ4KMHas81Q6KAnd40Q5KTensors() {
+        // 80 layers: use_more_bits holds for 0..9, 70..79 and the 20 layers 12, 15, .., 69: 40 in all.
+        // Q6_K: output + 40 attn_v + 40 ffn_down = 81; Q5_K: the other 40 attn_v (70B rule). Matches the
+        // Meta-Llama-3.1-70B snapshot llama.cpp keeps in tests/snapshots.
+        ModelHparams hp = new ModelHparams("llama", 80, 0, 64, 8);
+        List<QuantizationPlan.Source> l = new ArrayList<>();
+        l.add(t("token_embd.weight", F16, 8192, 128256));
+        l.add(t("output.weight", F16, 8192, 128256));
+        for (int i = 0; i < 80; i++) {
+            String b = "blk." + i + ".";
+            l.add(t(b + "attn_q.weight", F16, 8192, 8192));
+            l.add(t(b + "attn_k.weight", F16, 8192, 1024));
+            l.add(t(b + "attn_v.weight", F16, 8192, 1024));
+            l.add(t(b + "attn_output.weight", F16, 8192, 8192));
+            l.add(t(b + "ffn_gate.weight", F16, 8192, 28672));
+            l.add(t(b + "ffn_up.weight", F16, 8192, 28672));
+            l.add(t(b + "ffn_down.weight", F16, 28672, 8192));
+        }
+        QuantizationPlan plan = QuantizationPlan.of(l, hp, QuantType.Q4_K_M);
+        assertThat(plan.tensors().stream().filter(p -> p.to() == Q6_K).count()).isEqualTo(81);
+        assertThat(plan.tensors().stream().filter(p -> p.to() == Q5_K).count()).isEqualTo(40);
+        assertThat(plan.typeOf("blk.12.ffn_down.weight")).isEqualTo(Q6_K);
+        assertThat(plan.typeOf("blk.13.ffn_down.weight")).isEqualTo(Q4_K);
+    }
+
+    @Test
     void moeTensorOutsideABlockIsRejected() {
         List<QuantizationPlan.Source> l = List.of(t("ffn_down_exps.weight", F16, 256, 256, 8));
         assertThatThrownBy(() -> QuantizationPlan.of(l, MIXTRAL, QuantType.Q4_K_M))

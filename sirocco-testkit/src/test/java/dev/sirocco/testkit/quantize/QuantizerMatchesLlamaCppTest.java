@@ -54,11 +54,13 @@ class QuantizerMatchesLlamaCppTest {
             // Llama 2 style with an untied output.
             "llama-untied", () -> ModelSpec.tinyLlama().toBuilder().dim(256).ffn(512).headDim(64).layers(3).build(),
             // Mixtral style with 8 experts, which turns on the n_expert == 8 rules.
-            "mixtral8", () -> ModelSpec.tinyMixtral().toBuilder().experts(8, 2).dim(256).ffn(512).headDim(64).build());
+            "mixtral8", () -> ModelSpec.tinyMixtral().toBuilder().experts(8, 2).dim(256).ffn(512).headDim(64).build(),
+            // dim 64, ffn 128: no row fits a 256-element K-quant block, so the fallbacks run.
+            "llama-narrow", ModelSpec::tinyLlama);
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
-        for (String model : List.of("llama3-tied", "llama-untied", "mixtral8")) {
+        for (String model : List.of("llama3-tied", "llama-untied", "mixtral8", "llama-narrow")) {
             for (QuantType type : QuantType.values()) {
                 all.add(Arguments.of(model, type));
             }
@@ -154,6 +156,20 @@ class QuantizerMatchesLlamaCppTest {
                 // 2 layers: use_more_bits(0, 2) is false, use_more_bits(1, 2) is true (1 >= 7*2/8).
                 assertThat(dst.tensor("blk.0.ffn_down_exps.weight").type()).isEqualTo(type.defaultType());
                 assertThat(dst.tensor("blk.1.ffn_down_exps.weight").type()).isEqualTo(kM ? GgmlType.Q6_K : type.defaultType());
+            }
+            case "llama-narrow" -> {
+                // tensor_type_fallback for 64-wide rows: Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0; 32-blocks stay.
+                GgmlType narrow = switch (type) {
+                    case Q4_K_M -> GgmlType.Q5_0;
+                    case Q5_K_M -> GgmlType.Q5_1;
+                    case Q6_K, Q8_0 -> GgmlType.Q8_0;
+                    case Q4_0 -> GgmlType.Q4_0;
+                };
+                assertThat(dst.tensor("blk.0.attn_q.weight").type()).isEqualTo(narrow);
+                // The output's Q6_K (any target but Q8_0) does not fit 64 either: Q8_0.
+                assertThat(dst.tensor("output.weight").type()).isEqualTo(GgmlType.Q8_0);
+                // Layer 1 of 2 gets more bits under the _M mixes: Q6_K, which falls back to Q8_0.
+                assertThat(dst.tensor("blk.1.attn_v.weight").type()).isEqualTo(kM ? GgmlType.Q8_0 : narrow);
             }
             default -> throw new AssertionError(model);
         }
