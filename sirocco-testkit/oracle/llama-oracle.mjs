@@ -16,6 +16,9 @@
 //
 // Settings chosen so logits are comparable to a plain F32 reference: CPU only, flash attention off,
 // F32 K and V cache, a fixed thread count (the default oversubscribes small machines).
+// LlamaCppOracle runs this script from a folder whose node_modules offers llama.cpp a single CPU backend
+// variant (haswell: AVX2 + FMA by default; see dev.sirocco.testkit.PinnedCpuVariant): the AVX-512 and AMX
+// variants round differently, which flips activation roundings now and then.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 import {createInterface} from "node:readline";
 import {statSync} from "node:fs";

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Configuration (system properties): {@code sirocco.oracle.dir} (the folder holding
  * {@code llama-oracle.mjs} and {@code node_modules}; default {@code oracle/} found from the working
  * directory), {@code sirocco.node} (the node executable, default {@code node}),
- * {@code sirocco.oracle.threads} (default 2), {@code sirocco.oracle.timeoutSeconds} (per request, default 300).
+ * {@code sirocco.oracle.threads} (default 2), {@code sirocco.oracle.timeoutSeconds} (per request, default 300),
+ * {@code sirocco.oracle.cpuVariant} (the ggml CPU backend variant llama.cpp must load, default {@code haswell}:
+ * AVX2 + FMA, the code our kernels mirror; {@code best} lets ggml pick, see {@link PinnedCpuVariant}).
  */
 public final class LlamaCppOracle implements AutoCloseable {
 
@@ -48,6 +50,7 @@ public final class LlamaCppOracle implements AutoCloseable {
     private static LlamaCppOracle shared;
 
     private final ObjectMapper json = new ObjectMapper();
+    private final PinnedCpuVariant runDir;
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
@@ -57,12 +60,17 @@ public final class LlamaCppOracle implements AutoCloseable {
 
     private LlamaCppOracle(Path oracleDir, String node, int threads, long timeoutSeconds) {
         this.timeoutSeconds = timeoutSeconds;
-        ProcessBuilder pb = new ProcessBuilder(node, SCRIPT).directory(oracleDir.toFile());
+        this.runDir = PinnedCpuVariant.prepare(oracleDir, SCRIPT, System.getProperty("sirocco.oracle.cpuVariant", "haswell"));
+        ProcessBuilder pb = new ProcessBuilder(node, SCRIPT).directory(runDir.dir().toFile());
         pb.environment().put("SIROCCO_ORACLE_THREADS", Integer.toString(threads));
         pb.environment().put("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true");
+        if (runDir.pinned()) {
+            pb.environment().put("NODE_PRESERVE_SYMLINKS", "1");
+        }
         try {
             process = pb.start();
         } catch (IOException e) {
+            runDir.close();
             throw new IllegalStateException("cannot start the llama.cpp oracle with '" + node + "' (Node.js 20+ needed): "
                     + e.getMessage() + "; install Node.js and " + INSTALL_HINT, e);
         }
@@ -212,6 +220,7 @@ public final class LlamaCppOracle implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!process.isAlive()) {
+            runDir.close();
             return;
         }
         try {
@@ -224,6 +233,8 @@ public final class LlamaCppOracle implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            runDir.close();
         }
     }
 

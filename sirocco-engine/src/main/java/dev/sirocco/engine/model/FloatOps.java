@@ -75,8 +75,13 @@ public final class FloatOps {
         }
     }
 
+    /**
+     * ggml_gelu_f32 as the prebuilt x86 CPU backends compile it for their GELU table (ggml_cpu_init): with
+     * FMA contraction, {@code 1.0f + GELU_COEF_A*x*x} becomes {@code fma(x, GELU_COEF_A*x, 1.0f)}; the plain
+     * float form rounds one f16 table entry (x = -1.999) differently.
+     */
     static float gelu(float x) {
-        return 0.5f * x * (1.0f + (float) Math.tanh(SQRT_2_OVER_PI * x * (1.0f + GELU_COEF_A * x * x)));
+        return 0.5f * x * (1.0f + (float) Math.tanh(SQRT_2_OVER_PI * x * Math.fma(x, GELU_COEF_A * x, 1.0f)));
     }
 
     /** {@code y[i] += x[i]}. */

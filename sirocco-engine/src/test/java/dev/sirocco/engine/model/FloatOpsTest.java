@@ -45,4 +45,18 @@ class FloatOpsTest {
         }
         assertThat(disagreeing).as("rows where the two roundings differ").isGreaterThan(0);
     }
+
+    /**
+     * llama.cpp's GELU table entry for the f16 value -1.9990234 is f16(-0.04548646) = -0.04550171: computed
+     * outside Java by emulating the compiled ggml_gelu_f32 (fused {@code x*(A*x) + 1}, glibc tanhf). The
+     * unfused float formula gives -0.0454864, which rounds to the neighbouring f16 -0.04547119.
+     */
+    @Test
+    void geluMulMatchesLlamaCppTableWhereUnfusedArithmeticRoundsToAnotherHalf() {
+        float[] gate = {-1.9990234f, -1.9991803f};
+        float[] up = {1f, 2f};
+        FloatOps.geluMul(gate, up, 0, 2);
+        assertThat(gate[0]).isEqualTo(-0.04550171f);
+        assertThat(gate[1]).isEqualTo(-0.04550171f * 2f);
+    }
 }
