@@ -164,6 +164,35 @@ final class VectorDots128 implements VectorDots {
         return sum(acc);
     }
 
+    /**
+     * Q4_1 weights (20-byte blocks: f16 d, f16 m, 16 bytes of nibbles as Q4_0; x = d q + m) with Q8_1
+     * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q).
+     */
+    @Override
+    public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 20L * i;
+            int qb = qOff + 32 * i;
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 16; j += byteLanes) {
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 4 + j, LE);
+                ByteVector lo = v.and((byte) 0x0F);
+                ByteVector hi = highNibbles(v);
+                for (int p = 0; p < parts; p++) {
+                    FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
+                    FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
+                    blk = l.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
+                    blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
+                }
+            }
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+        }
+        return sum(acc) + mins;
+    }
+
     /** Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles) with Q8_K activations. */
     @Override
     public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
