@@ -26,6 +26,9 @@ import java.nio.ByteOrder;
  * scalar codec dots. F16 and BF16 products of two rounded values are exact in float as well.
  */
 final class VectorDots128 implements VectorDots {
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 0, 1, 2, ...: per-lane shift counts. */
+    private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -191,6 +194,60 @@ final class VectorDots128 implements VectorDots {
             mins += VectorDots.half(w, b + 2) * s[sOff + i];
         }
         return sum(acc) + mins;
+    }
+
+    /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
+    @Override
+    public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 22L * i;
+            FloatVector blk = q5Block(w, b + 6, w.get(INT_LE, b + 2), q, qOff + 32 * i, 16f);
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+        }
+        return sum(acc);
+    }
+
+    /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
+    @Override
+    public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 24L * i;
+            FloatVector blk = q5Block(w, b + 8, w.get(INT_LE, b + 4), q, qOff + 32 * i, 0f);
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+        }
+        return sum(acc) + mins;
+    }
+
+    /**
+     * Lane-wise sums of (q5 - bias) * a over one 32-element block: nibbles at {@code qs} (element j low, j + 16
+     * high), fifth bit of element j = bit j of {@code qh}, picked per lane with a variable shift.
+     */
+    private static FloatVector q5Block(MemorySegment w, long qs, int qh, float[] q, int qb, float bias) {
+        FloatVector blk = FloatVector.zero(fs);
+        IntVector bits = IntVector.broadcast(is, qh);
+        for (int j = 0; j < 16; j += byteLanes) {
+            ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + j, LE);
+            ByteVector lo = v.and((byte) 0x0F);
+            ByteVector hi = highNibbles(v);
+            for (int p = 0; p < parts; p++) {
+                int e = j + p * lanes;
+                FloatVector l = ((FloatVector) lo.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e)).sub(bias);
+                FloatVector h = ((FloatVector) hi.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e + 16)).sub(bias);
+                blk = l.fma(FloatVector.fromArray(fs, q, qb + e), blk);
+                blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + e), blk);
+            }
+        }
+        return blk;
+    }
+
+    /** 16 * bit (from + lane) of each lane of {@code bits}, as floats. */
+    private static FloatVector fifthBits(IntVector bits, int from) {
+        return (FloatVector) bits.lanewise(VectorOperators.LSHR, IntVector.fromArray(is, IOTA, from))
+                .and(1).lanewise(VectorOperators.LSHL, 4).convert(VectorOperators.I2F, 0);
     }
 
     /** Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles) with Q8_K activations. */

@@ -20,8 +20,8 @@ import java.util.function.IntConsumer;
  * {@code ScalarKernels} does (so we keep matching llama.cpp), then takes vector dot products with the
  * weights, output rows spread over a {@link Parallel}.
  *
- * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K. The other weight types (Q5_0,
- * Q5_1, Q2_K, Q3_K) use their scalar codec dot on the same rounded activations.
+ * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
+ * their scalar codec dot on the same rounded activations.
  *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. A matmul allocates
  * nothing once its scratch buffers have grown to the largest shape seen.
@@ -70,7 +70,7 @@ public final class VectorKernels implements Kernels {
     /** Whether {@code type} has a vector kernel here (else matmul uses the scalar codec dot). */
     public static boolean hasVectorKernel(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
     }
@@ -261,6 +261,8 @@ public final class VectorKernels implements Kernels {
                 case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
                 case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
                 case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
+                case Q5_0 -> dots.q5_0(weights, w, values, v, scales, s, blocks);
+                case Q5_1 -> dots.q5_1(weights, w, values, v, scales, s, offsets, s, blocks);
                 case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
                 case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
                 case Q6_K -> dots.q6_K(weights, w, values, v, scales, s, blocks);
