@@ -46,9 +46,9 @@ public final class VectorKernels implements Kernels {
     /** (batch, blocks, 16): Q8_K block sums of 16 quants. */
     private int[] actSums = new int[0];
 
-    /** Kernels at the platform's preferred vector width. */
+    /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
     public VectorKernels(Parallel parallel) {
-        this(parallel, FloatVector.SPECIES_PREFERRED);
+        this(parallel, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
     }
 
     /** Kernels at the width of a float {@code species} of 128, 256 or 512 bits (64 is too narrow for the byte paths). */
