@@ -314,8 +314,8 @@ final class VectorDots512 implements VectorDots {
                 for (int l = 0; l < 32; l += byteLanes) {
                     ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
                     ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
-                    ByteVector vl = v.and((byte) 0x0F).or(bitToSixteen(vh, 2 * j));
-                    ByteVector vu = highNibbles(v).or(bitToSixteen(vh, 2 * j + 1));
+                    ByteVector vl = v.and((byte) 0x0F).or(shiftedBits(vh, 2 * j, (byte) 1, 4));
+                    ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
                         int a = e + l + p * lanes;
                         lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
@@ -332,12 +332,13 @@ final class VectorDots512 implements VectorDots {
         return sum(acc) - mins;
     }
 
-    /** Bit {@code bit} (0..7) of each byte moved to bit 4 (value 16), other bits cleared; short shifts, as {@link #highNibbles}. */
-    private static ByteVector bitToSixteen(ByteVector v, int bit) {
-        ByteVector moved = bit < 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4 - bit).reinterpretAsBytes()
-                : bit > 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, bit - 4).reinterpretAsBytes()
-                : v;
-        return moved.and((byte) 0x10);
+    /**
+     * {@code ((v >>> from) & mask) << to} in each byte, through short lanes (x86 has no byte shifts): the
+     * mask drops the bits that crossed from the neighbouring byte, and the masked value cannot cross back.
+     */
+    private static ByteVector shiftedBits(ByteVector v, int from, byte mask, int to) {
+        return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, from).reinterpretAsBytes().and(mask)
+                .reinterpretAsShorts().lanewise(VectorOperators.LSHL, to).reinterpretAsBytes();
     }
 
     /**
@@ -357,38 +358,28 @@ final class VectorDots512 implements VectorDots {
                 long qh = b + 128 + 32L * h;
                 long sc = b + 192 + 8L * h;
                 int e = qb + 128 * h;
-                for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v0 = ByteVector.fromMemorySegment(bs, w, ql + l, LE);
-                    ByteVector v1 = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, LE);
-                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
-                    // The bit pair of element c moved to bits 4..5 (shorts shift natively; the mask drops what crossed bytes).
-                    ByteVector h0 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector h1 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector h2 = vh.and((byte) 0x30);
-                    ByteVector h3 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector q0 = v0.and((byte) 0x0F).or(h0).sub((byte) 32);
-                    ByteVector q1 = v1.and((byte) 0x0F).or(h1).sub((byte) 32);
-                    ByteVector q2 = highNibbles(v0).or(h2).sub((byte) 32);
-                    ByteVector q3 = highNibbles(v1).or(h3).sub((byte) 32);
-                    int s = l >> 4;
-                    blk = subBlock(q0, q, e + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + s)), blk);
-                    blk = subBlock(q1, q, e + 32 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 + s)), blk);
-                    blk = subBlock(q2, q, e + 64 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4 + s)), blk);
-                    blk = subBlock(q3, q, e + 96 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6 + s)), blk);
+                // One code path for the four quarters c (a smaller method keeps every vector op inlined and unboxed).
+                for (int c = 0; c < 4; c++) {
+                    long qlc = ql + ((c & 1) << 5);
+                    int shift = c < 2 ? 0 : 4;
+                    for (int l = 0; l < 32; l += byteLanes) {
+                        ByteVector v = ByteVector.fromMemorySegment(bs, w, qlc + l, LE);
+                        ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
+                        ByteVector nib = v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
+                        ByteVector q6 = nib.or(shiftedBits(vh, 2 * c, (byte) 3, 4)).sub((byte) 32);
+                        FloatVector sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, 0))
+                                .mul(FloatVector.fromArray(fs, q, e + 32 * c + l));
+                        for (int p = 1; p < parts; p++) {
+                            sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p))
+                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), sub);
+                        }
+                        blk = sub.fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4))), blk);
+                    }
                 }
             }
             acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b + 208) * d[dOff + i]), acc);
         }
         return sum(acc);
-    }
-
-    /** sum over the byte lanes of {@code v} times {@code q[a ..]}, lane-wise (exact: small integers). */
-    private static FloatVector subBlock(ByteVector v, float[] q, int a) {
-        FloatVector r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, a));
-        for (int p = 1; p < parts; p++) {
-            r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + p * lanes), r);
-        }
-        return r;
     }
 
     /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */
