@@ -27,6 +27,12 @@ interface VectorDots {
 
     float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
+    float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+
+    float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
+    float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+
     float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
     float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);

@@ -26,6 +26,9 @@ import java.nio.ByteOrder;
  * scalar codec dots. F16 and BF16 products of two rounded values are exact in float as well.
  */
 final class VectorDots256 implements VectorDots {
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 0, 1, 2, ...: per-lane shift counts. */
+    private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -164,6 +167,89 @@ final class VectorDots256 implements VectorDots {
         return sum(acc);
     }
 
+    /**
+     * Q4_1 weights (20-byte blocks: f16 d, f16 m, 16 bytes of nibbles as Q4_0; x = d q + m) with Q8_1
+     * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q).
+     */
+    @Override
+    public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 20L * i;
+            int qb = qOff + 32 * i;
+            FloatVector blk = FloatVector.zero(fs);
+            for (int j = 0; j < 16; j += byteLanes) {
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 4 + j, LE);
+                ByteVector lo = v.and((byte) 0x0F);
+                ByteVector hi = highNibbles(v);
+                for (int p = 0; p < parts; p++) {
+                    FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
+                    FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
+                    blk = l.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
+                    blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
+                }
+            }
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+        }
+        return sum(acc) + mins;
+    }
+
+    /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
+    @Override
+    public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 22L * i;
+            FloatVector blk = q5Block(w, b + 6, w.get(INT_LE, b + 2), q, qOff + 32 * i, 16f);
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+        }
+        return sum(acc);
+    }
+
+    /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
+    @Override
+    public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+        FloatVector acc = FloatVector.zero(fs);
+        float mins = 0;
+        for (int i = 0; i < nb; i++) {
+            long b = wOff + 24L * i;
+            FloatVector blk = q5Block(w, b + 8, w.get(INT_LE, b + 4), q, qOff + 32 * i, 0f);
+            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+        }
+        return sum(acc) + mins;
+    }
+
+    /**
+     * Lane-wise sums of (q5 - bias) * a over one 32-element block: nibbles at {@code qs} (element j low, j + 16
+     * high), fifth bit of element j = bit j of {@code qh}, picked per lane with a variable shift.
+     */
+    private static FloatVector q5Block(MemorySegment w, long qs, int qh, float[] q, int qb, float bias) {
+        FloatVector blk = FloatVector.zero(fs);
+        IntVector bits = IntVector.broadcast(is, qh);
+        for (int j = 0; j < 16; j += byteLanes) {
+            ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + j, LE);
+            ByteVector lo = v.and((byte) 0x0F);
+            ByteVector hi = highNibbles(v);
+            for (int p = 0; p < parts; p++) {
+                int e = j + p * lanes;
+                FloatVector l = ((FloatVector) lo.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e)).sub(bias);
+                FloatVector h = ((FloatVector) hi.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e + 16)).sub(bias);
+                blk = l.fma(FloatVector.fromArray(fs, q, qb + e), blk);
+                blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + e), blk);
+            }
+        }
+        return blk;
+    }
+
+    /** 16 * bit (from + lane) of each lane of {@code bits}, as floats. */
+    private static FloatVector fifthBits(IntVector bits, int from) {
+        return (FloatVector) bits.lanewise(VectorOperators.LSHR, IntVector.fromArray(is, IOTA, from))
+                .and(1).lanewise(VectorOperators.LSHL, 4).convert(VectorOperators.I2F, 0);
+    }
+
     /** Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles) with Q8_K activations. */
     @Override
     public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
@@ -228,8 +314,8 @@ final class VectorDots256 implements VectorDots {
                 for (int l = 0; l < 32; l += byteLanes) {
                     ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
                     ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
-                    ByteVector vl = v.and((byte) 0x0F).or(bitToSixteen(vh, 2 * j));
-                    ByteVector vu = highNibbles(v).or(bitToSixteen(vh, 2 * j + 1));
+                    ByteVector vl = v.and((byte) 0x0F).or(shiftedBits(vh, 2 * j, (byte) 1, 4));
+                    ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
                         int a = e + l + p * lanes;
                         lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
@@ -246,12 +332,13 @@ final class VectorDots256 implements VectorDots {
         return sum(acc) - mins;
     }
 
-    /** Bit {@code bit} (0..7) of each byte moved to bit 4 (value 16), other bits cleared; short shifts, as {@link #highNibbles}. */
-    private static ByteVector bitToSixteen(ByteVector v, int bit) {
-        ByteVector moved = bit < 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4 - bit).reinterpretAsBytes()
-                : bit > 4 ? v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, bit - 4).reinterpretAsBytes()
-                : v;
-        return moved.and((byte) 0x10);
+    /**
+     * {@code ((v >>> from) & mask) << to} in each byte, through short lanes (x86 has no byte shifts): the
+     * mask drops the bits that crossed from the neighbouring byte, and the masked value cannot cross back.
+     */
+    private static ByteVector shiftedBits(ByteVector v, int from, byte mask, int to) {
+        return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, from).reinterpretAsBytes().and(mask)
+                .reinterpretAsShorts().lanewise(VectorOperators.LSHL, to).reinterpretAsBytes();
     }
 
     /**
@@ -271,38 +358,28 @@ final class VectorDots256 implements VectorDots {
                 long qh = b + 128 + 32L * h;
                 long sc = b + 192 + 8L * h;
                 int e = qb + 128 * h;
-                for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v0 = ByteVector.fromMemorySegment(bs, w, ql + l, LE);
-                    ByteVector v1 = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, LE);
-                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
-                    // The bit pair of element c moved to bits 4..5 (shorts shift natively; the mask drops what crossed bytes).
-                    ByteVector h0 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector h1 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector h2 = vh.and((byte) 0x30);
-                    ByteVector h3 = vh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30);
-                    ByteVector q0 = v0.and((byte) 0x0F).or(h0).sub((byte) 32);
-                    ByteVector q1 = v1.and((byte) 0x0F).or(h1).sub((byte) 32);
-                    ByteVector q2 = highNibbles(v0).or(h2).sub((byte) 32);
-                    ByteVector q3 = highNibbles(v1).or(h3).sub((byte) 32);
-                    int s = l >> 4;
-                    blk = subBlock(q0, q, e + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + s)), blk);
-                    blk = subBlock(q1, q, e + 32 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 + s)), blk);
-                    blk = subBlock(q2, q, e + 64 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4 + s)), blk);
-                    blk = subBlock(q3, q, e + 96 + l).fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6 + s)), blk);
+                // One code path for the four quarters c (a smaller method keeps every vector op inlined and unboxed).
+                for (int c = 0; c < 4; c++) {
+                    long qlc = ql + ((c & 1) << 5);
+                    int shift = c < 2 ? 0 : 4;
+                    for (int l = 0; l < 32; l += byteLanes) {
+                        ByteVector v = ByteVector.fromMemorySegment(bs, w, qlc + l, LE);
+                        ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
+                        ByteVector nib = v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
+                        ByteVector q6 = nib.or(shiftedBits(vh, 2 * c, (byte) 3, 4)).sub((byte) 32);
+                        FloatVector sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, 0))
+                                .mul(FloatVector.fromArray(fs, q, e + 32 * c + l));
+                        for (int p = 1; p < parts; p++) {
+                            sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p))
+                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), sub);
+                        }
+                        blk = sub.fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4))), blk);
+                    }
                 }
             }
             acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b + 208) * d[dOff + i]), acc);
         }
         return sum(acc);
-    }
-
-    /** sum over the byte lanes of {@code v} times {@code q[a ..]}, lane-wise (exact: small integers). */
-    private static FloatVector subBlock(ByteVector v, float[] q, int a) {
-        FloatVector r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, a));
-        for (int p = 1; p < parts; p++) {
-            r = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + p * lanes), r);
-        }
-        return r;
     }
 
     /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */

@@ -20,8 +20,8 @@ import java.util.function.IntConsumer;
  * {@code ScalarKernels} does (so we keep matching llama.cpp), then takes vector dot products with the
  * weights, output rows spread over a {@link Parallel}.
  *
- * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K. Every other weight type (Q4_1, Q5_0,
- * Q5_1, Q2_K, Q3_K) uses its scalar codec dot on the same rounded activations.
+ * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
+ * their scalar codec dot on the same rounded activations.
  *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. A matmul allocates
  * nothing once its scratch buffers have grown to the largest shape seen.
@@ -41,12 +41,14 @@ public final class VectorKernels implements Kernels {
     private float[] actValues = new float[0];
     /** (batch, blocks): per-block activation scales. */
     private float[] actScales = new float[0];
+    /** (batch, blocks): Q8_1 per-block f16 d * sum(q). */
+    private float[] actOffsets = new float[0];
     /** (batch, blocks, 16): Q8_K block sums of 16 quants. */
     private int[] actSums = new int[0];
 
-    /** Kernels at the platform's preferred vector width. */
+    /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
     public VectorKernels(Parallel parallel) {
-        this(parallel, FloatVector.SPECIES_PREFERRED);
+        this(parallel, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
     }
 
     /** Kernels at the width of a float {@code species} of 128, 256 or 512 bits (64 is too narrow for the byte paths). */
@@ -68,7 +70,7 @@ public final class VectorKernels implements Kernels {
     /** Whether {@code type} has a vector kernel here (else matmul uses the scalar codec dot). */
     public static boolean hasVectorKernel(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
     }
@@ -110,6 +112,7 @@ public final class VectorKernels implements Kernels {
         }
         t.scales = actScales;
         t.sums = actSums;
+        t.offsets = actOffsets;
         t.dots = dots;
         t.weights = weight.data();
         t.rowBytes = weight.rowBytes();
@@ -138,7 +141,7 @@ public final class VectorKernels implements Kernels {
     /**
      * Widens the rounded activations to floats once per matmul (exact: F16/BF16 values and int8 quants are
      * all floats), so every weight row reuses them: values to {@link #actValues}, scales to
-     * {@link #actScales}, Q8_K block sums to {@link #actSums}.
+     * {@link #actScales}, Q8_1 offsets to {@link #actOffsets}, Q8_K block sums to {@link #actSums}.
      */
     private void expand(GgmlType actType, MemorySegment act, long actRowBytes, int cols, int batch) {
         int blocks = cols / actType.blockSize();
@@ -168,6 +171,19 @@ public final class VectorKernels implements Kernels {
                         actScales[b * blocks + k] = VectorDots.half(act, blk);
                         for (int j = 0; j < 32; j++) {
                             actValues[v + 32 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 2 + j);
+                        }
+                    }
+                }
+                case Q8_1 -> {
+                    if (actOffsets.length < batch * blocks) {
+                        actOffsets = new float[Math.max(batch * blocks, actOffsets.length * 3 / 2)];
+                    }
+                    for (int k = 0; k < blocks; k++) {
+                        long blk = row + 36L * k;
+                        actScales[b * blocks + k] = VectorDots.half(act, blk);
+                        actOffsets[b * blocks + k] = VectorDots.half(act, blk + 2);
+                        for (int j = 0; j < 32; j++) {
+                            actValues[v + 32 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 4 + j);
                         }
                     }
                 }
@@ -215,6 +231,7 @@ public final class VectorKernels implements Kernels {
         float[] values;
         float[] scales;
         int[] sums;
+        float[] offsets;
         int cols;
         int blocks;
         int rows;
@@ -243,6 +260,9 @@ public final class VectorKernels implements Kernels {
                 case BF16 -> dots.bf16(weights, w, values, v, cols);
                 case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
                 case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
+                case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
+                case Q5_0 -> dots.q5_0(weights, w, values, v, scales, s, blocks);
+                case Q5_1 -> dots.q5_1(weights, w, values, v, scales, s, offsets, s, blocks);
                 case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
                 case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
                 case Q6_K -> dots.q6_K(weights, w, values, v, scales, s, blocks);
