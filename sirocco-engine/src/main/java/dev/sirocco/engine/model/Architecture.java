@@ -49,6 +49,15 @@ public enum Architecture {
     }
 
     /** Gemma multiplies token embeddings by sqrt(dim) before the first layer. */
+    /**
+     * Whether the attention scale multiplies the queries (after RoPE) rather than q·k: llama.cpp's gemma3
+     * graph (src/models/gemma3.cpp) does ggml_scale(Qcur, f_attention_scale) and attends with kq_scale 1,
+     * which rounds differently from scaling the scores.
+     */
+    public boolean scalesQueries() {
+        return this == GEMMA3;
+    }
+
     public boolean scalesEmbeddings() {
         return scalesEmbeddings;
     }

@@ -174,6 +174,12 @@ public final class Transformer {
             rope.angles(startPos + t, cos, sin);
             rope.apply(q, qOff, c.heads(), hd, cos, sin);
             rope.apply(k, kOff, c.kvHeads(), hd, cos, sin);
+            if (c.architecture().scalesQueries()) {
+                float qs = c.attentionScale();
+                for (int i = qOff; i < qOff + c.qDim(); i++) {
+                    q[i] *= qs;
+                }
+            }
             cache.put(l, startPos + t, k, kOff, v, t * c.vDim());
         }
         int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
@@ -187,7 +193,7 @@ public final class Transformer {
         int hd = c.headDim();
         int vhd = c.valueHeadDim();
         int kvHead = h / (c.heads() / c.kvHeads());
-        float scale = c.attentionScale();
+        float scale = c.architecture().scalesQueries() ? 1f : c.attentionScale();
         float[] s = scores[h];
         for (int t = 0; t < n; t++) {
             int pos = startPos + t;

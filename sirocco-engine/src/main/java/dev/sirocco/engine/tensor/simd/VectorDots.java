@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * Dot products of one weight row (raw GGUF bytes) with one activation row that was rounded to the weight
  * type's companion format and widened to floats, at one vector width (one implementation per width).
  * Activation arguments: {@code q[qOff ..]} the values or quants, {@code d[dOff ..]} the block scales,
- * {@code sums[sOff ..]} the Q8_K sums of 16 quants; {@code nb} the number of weight blocks.
+ * {@code sums[sOff ..]} the Q8_K sums of each 32 quants; {@code nb} the number of weight blocks.
  */
 interface VectorDots {
     ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -54,23 +54,27 @@ interface VectorDots {
         return Float.float16ToFloat(s.get(SHORT_LE, off));
     }
 
-    /** The 6-bit scale of sub-block j (0..7) from the 12 packed K-quant scale bytes at off (ggml's get_scale_min_k4). */
-    static int scaleK4(MemorySegment s, long off, int j) {
+    /**
+     * The 6-bit scale of sub-block j (0..7) from the 12 packed K-quant scale bytes (ggml's get_scale_min_k4),
+     * given as {@code lo} = bytes 0..7 and {@code hi} = bytes 8..11, little-endian.
+     */
+    static int scaleK4(long lo, int hi, int j) {
         if (j < 4) {
-            return u8(s, off + j) & 63;
+            return byteAt(lo, hi, j) & 63;
         }
-        return (u8(s, off + j + 4) & 0xF) | ((u8(s, off + j - 4) >> 6) << 4);
+        return (byteAt(lo, hi, j + 4) & 0xF) | ((byteAt(lo, hi, j - 4) >> 6) << 4);
     }
 
     /** The 6-bit min of sub-block j (0..7), as {@link #scaleK4}. */
-    static int minK4(MemorySegment s, long off, int j) {
+    static int minK4(long lo, int hi, int j) {
         if (j < 4) {
-            return u8(s, off + j + 4) & 63;
+            return byteAt(lo, hi, j + 4) & 63;
         }
-        return (u8(s, off + j + 4) >> 4) | ((u8(s, off + j) >> 6) << 4);
+        return (byteAt(lo, hi, j + 4) >> 4) | ((byteAt(lo, hi, j) >> 6) << 4);
     }
 
-    private static int u8(MemorySegment s, long off) {
-        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
+    /** Byte i (0..11, unsigned) of the 12 scale bytes held as {@code lo} (0..7) and {@code hi} (8..11). */
+    private static int byteAt(long lo, int hi, int i) {
+        return i < 8 ? (int) (lo >>> (8 * i)) & 0xFF : (hi >>> (8 * (i - 8))) & 0xFF;
     }
 }

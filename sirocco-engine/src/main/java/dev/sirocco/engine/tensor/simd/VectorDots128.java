@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
  * scalar codec dots. F16 and BF16 products of two rounded values are exact in float as well.
  */
 final class VectorDots128 implements VectorDots {
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** 0, 1, 2, ...: per-lane shift counts. */
     private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
@@ -258,29 +259,31 @@ final class VectorDots128 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 144L * i;
             int qb = qOff + 256 * i;
-            int sb = sOff + 16 * i;
+            int sb = sOff + 8 * i;
+            // The 12 scale bytes read once into registers: decoding them byte by byte from the segment cost
+            // more than the vector work of the super-block.
+            long sc8 = w.get(LONG_LE, b + 4);
+            int sc4 = w.get(INT_LE, b + 12);
             int sumi = 0;
-            for (int j = 0; j < 16; j++) {
-                sumi += sums[sb + j] * VectorDots.minK4(w, b + 4, j >> 1);
+            for (int j = 0; j < 8; j++) {
+                sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
             }
+            // One flat loop over the 128 nibble bytes with only blk carried: nested loops with per-sub-block
+            // accumulators ran several times slower under C2. Nibble times 6-bit scale is exact in float.
             FloatVector blk = FloatVector.zero(fs);
-            for (int j = 0; j < 4; j++) {
-                long qs = b + 16 + 32L * j;
-                int e = qb + 64 * j;
-                FloatVector lo = FloatVector.zero(fs);
-                FloatVector hi = FloatVector.zero(fs);
-                for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
-                    ByteVector vl = v.and((byte) 0x0F);
-                    ByteVector vh = highNibbles(v);
-                    for (int p = 0; p < parts; p++) {
-                        int a = e + l + p * lanes;
-                        lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
-                        hi = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
-                    }
+            for (int c = 0; c < 128; c += byteLanes) {
+                int j = c >> 5;
+                int l = c & 31;
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + c, LE);
+                FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
+                FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
+                ByteVector vl = v.and((byte) 0x0F);
+                ByteVector vh = highNibbles(v);
+                for (int p = 0; p < parts; p++) {
+                    int e = qb + 64 * j + l + p * lanes;
+                    blk = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, e), blk);
+                    blk = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, e + 32), blk);
                 }
-                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j)), blk);
-                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j + 1)), blk);
             }
             float da = d[dOff + i];
             acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
@@ -300,10 +303,14 @@ final class VectorDots128 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 176L * i;
             int qb = qOff + 256 * i;
-            int sb = sOff + 16 * i;
+            int sb = sOff + 8 * i;
+            // The 12 scale bytes read once into registers: decoding them byte by byte from the segment cost
+            // more than the vector work of the super-block.
+            long sc8 = w.get(LONG_LE, b + 4);
+            int sc4 = w.get(INT_LE, b + 12);
             int sumi = 0;
-            for (int j = 0; j < 16; j++) {
-                sumi += sums[sb + j] * VectorDots.minK4(w, b + 4, j >> 1);
+            for (int j = 0; j < 8; j++) {
+                sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
             }
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
@@ -322,8 +329,8 @@ final class VectorDots128 implements VectorDots {
                         hi = ((FloatVector) vu.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
                     }
                 }
-                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j)), blk);
-                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(w, b + 4, 2 * j + 1)), blk);
+                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j)), blk);
+                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1)), blk);
             }
             float da = d[dOff + i];
             acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);

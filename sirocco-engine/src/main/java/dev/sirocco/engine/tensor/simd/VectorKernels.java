@@ -43,7 +43,7 @@ public final class VectorKernels implements Kernels {
     private float[] actScales = new float[0];
     /** (batch, blocks): Q8_1 per-block f16 d * sum(q). */
     private float[] actOffsets = new float[0];
-    /** (batch, blocks, 16): Q8_K block sums of 16 quants. */
+    /** (batch, blocks, 8): Q8_K sums of each 32 quants (pairs of its 16-quant block sums). */
     private int[] actSums = new int[0];
 
     /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
@@ -141,7 +141,7 @@ public final class VectorKernels implements Kernels {
     /**
      * Widens the rounded activations to floats once per matmul (exact: F16/BF16 values and int8 quants are
      * all floats), so every weight row reuses them: values to {@link #actValues}, scales to
-     * {@link #actScales}, Q8_1 offsets to {@link #actOffsets}, Q8_K block sums to {@link #actSums}.
+     * {@link #actScales}, Q8_1 offsets to {@link #actOffsets}, Q8_K sums per 32 to {@link #actSums}.
      */
     private void expand(GgmlType actType, MemorySegment act, long actRowBytes, int cols, int batch) {
         int blocks = cols / actType.blockSize();
@@ -188,8 +188,8 @@ public final class VectorKernels implements Kernels {
                     }
                 }
                 case Q8_K -> {
-                    if (actSums.length < batch * blocks * 16) {
-                        actSums = new int[Math.max(batch * blocks * 16, actSums.length * 3 / 2)];
+                    if (actSums.length < batch * blocks * 8) {
+                        actSums = new int[Math.max(batch * blocks * 8, actSums.length * 3 / 2)];
                     }
                     for (int k = 0; k < blocks; k++) {
                         long blk = row + 292L * k;
@@ -197,8 +197,10 @@ public final class VectorKernels implements Kernels {
                         for (int j = 0; j < 256; j++) {
                             actValues[v + 256 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 4 + j);
                         }
-                        for (int g = 0; g < 16; g++) {
-                            actSums[(b * blocks + k) * 16 + g] = act.get(SHORT_LE, blk + 260 + 2L * g);
+                        // Pairs of the 16 sums, one per 32-element sub-block (the K-quant mins come per 32; exact ints).
+                        for (int g = 0; g < 8; g++) {
+                            actSums[(b * blocks + k) * 8 + g] = act.get(SHORT_LE, blk + 260 + 4L * g)
+                                    + act.get(SHORT_LE, blk + 262 + 4L * g);
                         }
                     }
                 }
@@ -263,8 +265,8 @@ public final class VectorKernels implements Kernels {
                 case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
                 case Q5_0 -> dots.q5_0(weights, w, values, v, scales, s, blocks);
                 case Q5_1 -> dots.q5_1(weights, w, values, v, scales, s, offsets, s, blocks);
-                case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
-                case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 16 * s, blocks);
+                case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
+                case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
                 case Q6_K -> dots.q6_K(weights, w, values, v, scales, s, blocks);
                 default -> codec.dot(weights, w, act, b * actRowBytes, cols);
             };

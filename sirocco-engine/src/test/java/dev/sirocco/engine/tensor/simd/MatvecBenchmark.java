@@ -50,8 +50,9 @@ public final class MatvecBenchmark {
                 MemorySegment seg = arena.allocate(t.bytesFor((long) n * n), 64);
                 Quantizer.quantize(t, w, 0, w.length, seg, 0);
                 Tensor tensor = new Tensor(t.name(), t, new long[]{n, n}, seg);
-                double s = time(scalar, tensor, x, out);
+                // Vector first: timed after the scalar run, the vector kernels were at times several times slower.
                 double v = time(vector, tensor, x, out);
+                double s = time(scalar, tensor, x, out);
                 System.out.printf("%-5s %12.0f %12.0f %8.2f %10.2f%n", t, s, v, s / v, seg.byteSize() / v);
             }
         }
