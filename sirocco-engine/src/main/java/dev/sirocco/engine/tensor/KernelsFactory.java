@@ -23,6 +23,6 @@ public final class KernelsFactory {
             }
             return new ScalarKernels(parallel);
         }
-        return new dev.sirocco.engine.tensor.simd.VectorKernels(parallel);
+        return new ScalarKernels(parallel);
     }
 }

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 /**
- * Not a test: times one 2048 x 2048 matvec (batch 1) per weight type, scalar vs vector, after warm-up.
+ * Not a test: times one 2048 x 2048 matvec (batch 1) per weight type, scalar vs vector, after warm-up (best of 5 rounds).
  * Weights live off-heap like a mapped GGUF. Run one vector width per JVM (the kernels' call sites then see
  * one species), e.g. from the repository root after {@code mvn test-compile}:
  * {@code java --add-modules jdk.incubator.vector -cp sirocco-engine/target/classes:sirocco-engine/target/test-classes
@@ -50,7 +50,10 @@ public final class MatvecBenchmark {
                 MemorySegment seg = arena.allocate(t.bytesFor((long) n * n), 64);
                 Quantizer.quantize(t, w, 0, w.length, seg, 0);
                 Tensor tensor = new Tensor(t.name(), t, new long[]{n, n}, seg);
-                // Vector first: timed after the scalar run, the vector kernels were at times several times slower.
+                // Both warmed before either is timed: on a busy machine C2 finishes late, and a kernel timed
+                // before its compilation landed looked ten times slower than it is.
+                warm(vector, tensor, x, out);
+                warm(scalar, tensor, x, out);
                 double v = time(vector, tensor, x, out);
                 double s = time(scalar, tensor, x, out);
                 System.out.printf("%-5s %12.0f %12.0f %8.2f %10.2f%n", t, s, v, s / v, seg.byteSize() / v);
@@ -58,22 +61,26 @@ public final class MatvecBenchmark {
         }
     }
 
-    /** The best of 5 rounds of the mean ns per matvec, after a warm-up of at least 0.5 s. */
-    private static double time(Kernels k, Tensor w, float[] x, float[] out) {
-        long end = System.nanoTime() + 500_000_000L;
-        int warm = 0;
-        while (System.nanoTime() < end || warm < 20) {
+    /** Calls the kernel for at least 1 s and 20 times. */
+    private static void warm(Kernels k, Tensor w, float[] x, float[] out) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; System.nanoTime() < end || i < 20; i++) {
             k.matmul(w, x, out, 1);
-            warm++;
         }
-        int reps = Math.max(5, warm / 5);
+    }
+
+    /** The best of 5 rounds of the mean ns per matvec, each round about 0.1 s (at least 3 calls). */
+    private static double time(Kernels k, Tensor w, float[] x, float[] out) {
+        long t0 = System.nanoTime();
+        k.matmul(w, x, out, 1);
+        int reps = (int) Math.max(3, 100_000_000L / Math.max(1, System.nanoTime() - t0));
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
+            long start = System.nanoTime();
             for (int i = 0; i < reps; i++) {
                 k.matmul(w, x, out, 1);
             }
-            best = Math.min(best, (System.nanoTime() - t0) / (double) reps);
+            best = Math.min(best, (System.nanoTime() - start) / (double) reps);
         }
         return best;
     }
