@@ -13,8 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.lang.reflect.Array;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +36,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path p = Path.of(model);
-        if (!Files.isRegularFile(p)) {
-            throw new BadInputException("model file not found: " + model + " (give the path to a .gguf file)");
-        }
-        try (GgufFile file = GgufFile.open(p)) {
+        try (GgufFile file = ModelFile.open(model)) {
             Map<String, Object> report = report(file);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

@@ -6,7 +6,6 @@ import dev.sirocco.engine.runtime.EngineOptions;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -31,11 +30,7 @@ public final class ModelOptions {
     boolean scalar;
 
     Path modelPath() {
-        Path p = Path.of(model);
-        if (!Files.isRegularFile(p)) {
-            throw new BadInputException("model file not found: " + model + " (give the path to a .gguf file)");
-        }
-        return p;
+        return ModelFile.existing(model);
     }
 
     EngineOptions engineOptions() {

@@ -7,8 +7,6 @@ import dev.sirocco.engine.tokenizer.Vocabularies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code sirocco tokenize}: the token ids of a text, as a JSON array, with BOS/EOS as the file's metadata says. */
@@ -25,11 +23,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path p = Path.of(model);
-        if (!Files.isRegularFile(p)) {
-            throw new BadInputException("model file not found: " + model + " (give the path to a .gguf file)");
-        }
-        try (GgufFile file = GgufFile.open(p)) {
+        try (GgufFile file = ModelFile.open(model)) {
             Tokenizer tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
             int[] ids = tokenizer.encode(text, true, !noSpecial);
             System.out.println(new ObjectMapper().writeValueAsString(ids));
