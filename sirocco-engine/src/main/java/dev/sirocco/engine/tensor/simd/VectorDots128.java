@@ -1,6 +1,7 @@
 package dev.sirocco.engine.tensor.simd;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -14,16 +15,21 @@ import java.nio.ByteOrder;
 
 /**
  * {@link VectorDots} at 128 bits. GENERATED from VectorDots512 (edit that, then run
- * {@code VectorDotsWidths.main}, test scope): only the class name and the four species differ.
+ * {@code VectorDotsWidths.main}, test scope): only the class name and the five species differ.
  *
  * <p>Dot products of one weight row (raw GGUF bytes) with one activation row already rounded to the weight
  * type's companion format and expanded to floats, at one forced vector width.
  *
- * <p>Quantized types fuse the dequantization into the dot: weight quants are widened from bytes to float
- * lanes and multiplied with the activation quants (small integers held exactly in floats), so each lane's
- * per-block sum is the exact integer sum; it is then scaled by the block's {@code d_w * d_a} into a float
- * accumulator reduced once at the end. Only that float scaling and the reduction order differ from the
- * scalar codec dots. F16 and BF16 products of two rounded values are exact in float as well.
+ * <p>Every result is the float the scalar codec dot ({@code tensor/quant/*Codec.dot}) gives, so the engine
+ * rounds like ggml's generic vec_dot whichever kernels run. Quantized types fuse the dequantization into the
+ * dot: weight quants are widened from bytes to float lanes and multiplied with the activation quants (small
+ * integers held exactly in floats; every lane sum stays below 2^24), so the per-block integer sums come out
+ * exact in any order; the float work across blocks is then the codec's own expression, in its order, one
+ * scalar step per block (per 8 lanes of a 256-element K-quant block, as the codecs' s0..s7).
+ *
+ * <p>F32, F16 and BF16 sum the float products in double lanes, as the codecs sum them in one double: the
+ * two double sums differ by far less than a float ulp, so the results are equal except where the exact sum
+ * lies within about {@code 2n 2^-53 sum|w_i a_i|} of a float rounding boundary, and then one ulp apart.
  */
 final class VectorDots128 implements VectorDots {
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -37,6 +43,8 @@ final class VectorDots128 implements VectorDots {
     // would leave the conversions as slow Java fallbacks); one class per width keeps that true.
     private static final VectorSpecies<Float> fs = FloatVector.SPECIES_128;
     private static final VectorSpecies<Integer> is = IntVector.SPECIES_128;
+    /** Doubles of the same width: each float vector widens into two of them. */
+    private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_128;
     /** Shorts with as many lanes as {@link #fs}: F16/BF16 weights load through it. */
     private static final VectorSpecies<Short> ss = ShortVector.SPECIES_64;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
@@ -51,40 +59,41 @@ final class VectorDots128 implements VectorDots {
         return fs;
     }
 
-    /** sum w[i] * x[xOff + i] over F32 weights. */
+    /** sum w[i] * x[xOff + i] over F32 weights: each product rounded to float, summed in double (F32Codec.dot). */
     @Override
     public float f32(MemorySegment w, long wOff, float[] x, int xOff, int n) {
-        FloatVector acc0 = FloatVector.zero(fs);
-        FloatVector acc1 = FloatVector.zero(fs);
+        DoubleVector acc0 = DoubleVector.zero(ds);
+        DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
-        int step = 2 * lanes;
-        for (; i + step <= n; i += step) {
-            FloatVector w0 = FloatVector.fromMemorySegment(fs, w, wOff + 4L * i, LE);
-            FloatVector w1 = FloatVector.fromMemorySegment(fs, w, wOff + 4L * (i + lanes), LE);
-            acc0 = w0.fma(FloatVector.fromArray(fs, x, xOff + i), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(fs, x, xOff + i + lanes), acc1);
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector p = FloatVector.fromMemorySegment(fs, w, wOff + 4L * i, LE).mul(FloatVector.fromArray(fs, x, xOff + i));
+            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
         }
-        float sum = sum(acc0.add(acc1));
+        double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += w.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE), wOff + 4L * i) * x[xOff + i];
         }
-        return sum;
+        return (float) sum;
     }
 
-    /** sum w[i] * a[aOff + i] over F16 weights; a holds the F16-rounded activations as floats. */
+    /** sum w[i] * a[aOff + i] over F16 weights, summed in double (F16Codec.dot); a holds the F16-rounded activations as floats. */
     @Override
     public float f16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
-        FloatVector acc = FloatVector.zero(fs);
+        DoubleVector acc0 = DoubleVector.zero(ds);
+        DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
             ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
-            acc = halfToFloat(h).fma(FloatVector.fromArray(fs, a, aOff + i), acc);
+            FloatVector p = halfToFloat(h).mul(FloatVector.fromArray(fs, a, aOff + i));
+            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
         }
-        float sum = sum(acc);
+        double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += VectorDots.half(w, wOff + 2L * i) * a[aOff + i];
         }
-        return sum;
+        return (float) sum;
     }
 
     /**
@@ -103,22 +112,25 @@ final class VectorDots128 implements VectorDots {
         return out.reinterpretAsFloats();
     }
 
-    /** sum w[i] * a[aOff + i] over BF16 weights; a holds the BF16-rounded activations as floats. */
+    /** sum w[i] * a[aOff + i] over BF16 weights, summed in double (BF16Codec.dot); a holds the BF16-rounded activations as floats. */
     @Override
     public float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
-        FloatVector acc = FloatVector.zero(fs);
+        DoubleVector acc0 = DoubleVector.zero(ds);
+        DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
             ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
             FloatVector wf = ((IntVector) h.convertShape(VectorOperators.S2I, is, 0))
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            acc = wf.fma(FloatVector.fromArray(fs, a, aOff + i), acc);
+            FloatVector p = wf.mul(FloatVector.fromArray(fs, a, aOff + i));
+            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
         }
-        float sum = sum(acc);
+        double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += Float.intBitsToFloat(w.get(SHORT_LE, wOff + 2L * i) << 16) * a[aOff + i];
         }
-        return sum;
+        return (float) sum;
     }
 
     /**
@@ -127,7 +139,7 @@ final class VectorDots128 implements VectorDots {
      */
     @Override
     public float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
+        float sumf = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 34L * i;
             int qb = qOff + 32 * i;
@@ -139,15 +151,15 @@ final class VectorDots128 implements VectorDots {
                     blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
                 }
             }
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            sumf += exact(blk) * (VectorDots.half(w, b) * d[dOff + i]);
         }
-        return sum(acc);
+        return sumf;
     }
 
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
     public float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
+        float sumf = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 18L * i;
             int qb = qOff + 32 * i;
@@ -163,9 +175,9 @@ final class VectorDots128 implements VectorDots {
                     blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
                 }
             }
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            sumf += exact(blk) * VectorDots.half(w, b) * d[dOff + i];
         }
-        return sum(acc);
+        return sumf;
     }
 
     /**
@@ -174,8 +186,7 @@ final class VectorDots128 implements VectorDots {
      */
     @Override
     public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
-        float mins = 0;
+        float sumf = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 20L * i;
             int qb = qOff + 32 * i;
@@ -191,36 +202,33 @@ final class VectorDots128 implements VectorDots {
                     blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
                 }
             }
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
-            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
         }
-        return sum(acc) + mins;
+        return sumf;
     }
 
     /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
     @Override
     public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
+        float sumf = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 22L * i;
             FloatVector blk = q5Block(w, b + 6, w.get(INT_LE, b + 2), q, qOff + 32 * i, 16f);
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
+            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk);
         }
-        return sum(acc);
+        return sumf;
     }
 
     /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
     @Override
     public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
-        float mins = 0;
+        float sumf = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 24L * i;
             FloatVector blk = q5Block(w, b + 8, w.get(INT_LE, b + 4), q, qOff + 32 * i, 0f);
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]), acc);
-            mins += VectorDots.half(w, b + 2) * s[sOff + i];
+            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
         }
-        return sum(acc) + mins;
+        return sumf;
     }
 
     /**
@@ -251,11 +259,15 @@ final class VectorDots128 implements VectorDots {
                 .and(1).lanewise(VectorOperators.LSHL, 4).convert(VectorOperators.I2F, 0);
     }
 
-    /** Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles) with Q8_K activations. */
+    /**
+     * Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes
+     * of nibbles) with Q8_K activations; the float steps are Q4KCodec.dot's (per-lane sums s0..s7 of element
+     * index mod 8, the mins apart).
+     */
     @Override
     public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
-        float mins = 0;
+        float sumf = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 144L * i;
             int qb = qOff + 256 * i;
@@ -268,9 +280,10 @@ final class VectorDots128 implements VectorDots {
             for (int j = 0; j < 8; j++) {
                 sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
             }
-            // One flat loop over the 128 nibble bytes with only blk carried: nested loops with per-sub-block
-            // accumulators ran several times slower under C2. Nibble times 6-bit scale is exact in float.
-            FloatVector blk = FloatVector.zero(fs);
+            // One flat loop over the 128 nibble bytes with only the block sums carried: nested loops with
+            // per-sub-block accumulators ran several times slower under C2. Nibble times 6-bit scale is exact.
+            FloatVector even = FloatVector.zero(fs);
+            FloatVector odd = FloatVector.zero(fs);
             for (int c = 0; c < 128; c += byteLanes) {
                 int j = c >> 5;
                 int l = c & 31;
@@ -281,43 +294,65 @@ final class VectorDots128 implements VectorDots {
                 ByteVector vh = highNibbles(v);
                 for (int p = 0; p < parts; p++) {
                     int e = qb + 64 * j + l + p * lanes;
-                    blk = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, e), blk);
-                    blk = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, e + 32), blk);
+                    FloatVector t = (p & 1) == 0 ? even : odd;
+                    t = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, e), t);
+                    t = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, e + 32), t);
+                    if ((p & 1) == 0) {
+                        even = t;
+                    } else {
+                        odd = t;
+                    }
                 }
             }
-            float da = d[dOff + i];
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
-            mins += VectorDots.half(w, b + 2) * da * sumi;
+            float dd = VectorDots.half(w, b) * d[dOff + i];
+            s0 += dd * mod8(even, odd, 0);
+            s1 += dd * mod8(even, odd, 1);
+            s2 += dd * mod8(even, odd, 2);
+            s3 += dd * mod8(even, odd, 3);
+            s4 += dd * mod8(even, odd, 4);
+            s5 += dd * mod8(even, odd, 5);
+            s6 += dd * mod8(even, odd, 6);
+            s7 += dd * mod8(even, odd, 7);
+            float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
+            sumf -= dmin * sumi;
         }
-        return sum(acc) - mins;
+        sumf += s0;
+        sumf += s1;
+        sumf += s2;
+        sumf += s3;
+        sumf += s4;
+        sumf += s5;
+        sumf += s6;
+        sumf += s7;
+        return sumf;
     }
 
     /**
      * Q5_K weights (176-byte super-blocks of 256: f16 d, f16 dmin, 12 scale bytes as Q4_K, 32 bytes of fifth
-     * bits, 128 bytes of nibbles as Q4_K; bit s of qh[l] is the fifth bit of element 32s + l) with Q8_K activations.
+     * bits, 128 bytes of nibbles as Q4_K; bit s of qh[l] is the fifth bit of element 32s + l) with Q8_K
+     * activations; the float steps are Q5KCodec.dot's, as {@link #q4_K}.
      */
     @Override
     public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
-        float mins = 0;
+        float sumf = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 176L * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            // The 12 scale bytes read once into registers: decoding them byte by byte from the segment cost
-            // more than the vector work of the super-block.
             long sc8 = w.get(LONG_LE, b + 4);
             int sc4 = w.get(INT_LE, b + 12);
             int sumi = 0;
             for (int j = 0; j < 8; j++) {
                 sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
             }
-            FloatVector blk = FloatVector.zero(fs);
+            FloatVector even = FloatVector.zero(fs);
+            FloatVector odd = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
                 long qs = b + 48 + 32L * j;
                 int e = qb + 64 * j;
-                FloatVector lo = FloatVector.zero(fs);
-                FloatVector hi = FloatVector.zero(fs);
+                FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
+                FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
                 for (int l = 0; l < 32; l += byteLanes) {
                     ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
                     ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
@@ -325,18 +360,38 @@ final class VectorDots128 implements VectorDots {
                     ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
                         int a = e + l + p * lanes;
-                        lo = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a), lo);
-                        hi = ((FloatVector) vu.convertShape(VectorOperators.B2F, fs, p)).fma(FloatVector.fromArray(fs, q, a + 32), hi);
+                        FloatVector t = (p & 1) == 0 ? even : odd;
+                        t = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, a), t);
+                        t = ((FloatVector) vu.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, a + 32), t);
+                        if ((p & 1) == 0) {
+                            even = t;
+                        } else {
+                            odd = t;
+                        }
                     }
                 }
-                blk = lo.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j)), blk);
-                blk = hi.fma(FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1)), blk);
             }
-            float da = d[dOff + i];
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b) * da), acc);
-            mins += VectorDots.half(w, b + 2) * da * sumi;
+            float dd = VectorDots.half(w, b) * d[dOff + i];
+            s0 += dd * mod8(even, odd, 0);
+            s1 += dd * mod8(even, odd, 1);
+            s2 += dd * mod8(even, odd, 2);
+            s3 += dd * mod8(even, odd, 3);
+            s4 += dd * mod8(even, odd, 4);
+            s5 += dd * mod8(even, odd, 5);
+            s6 += dd * mod8(even, odd, 6);
+            s7 += dd * mod8(even, odd, 7);
+            float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
+            sumf -= dmin * sumi;
         }
-        return sum(acc) - mins;
+        sumf += s0;
+        sumf += s1;
+        sumf += s2;
+        sumf += s3;
+        sumf += s4;
+        sumf += s5;
+        sumf += s6;
+        sumf += s7;
+        return sumf;
     }
 
     /**
@@ -351,15 +406,17 @@ final class VectorDots128 implements VectorDots {
     /**
      * Q6_K weights (210-byte super-blocks of 256: 128 bytes of low nibbles, 64 of high bit pairs, 16 int8
      * scales, f16 d) with Q8_K activations. Element 128h + 32c + l: nibble of ql[64h + l + 32(c & 1)] (low
-     * for c < 2), bits 2c..2c+1 of qh[32h + l], minus 32; scale 8h + 2c + l / 16.
+     * for c < 2), bits 2c..2c+1 of qh[32h + l], minus 32; scale 8h + 2c + l / 16. The float steps are
+     * Q6KCodec.dot's, as {@link #q4_K}.
      */
     @Override
     public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        FloatVector acc = FloatVector.zero(fs);
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
             long b = wOff + 210L * i;
             int qb = qOff + 256 * i;
-            FloatVector blk = FloatVector.zero(fs);
+            FloatVector even = FloatVector.zero(fs);
+            FloatVector odd = FloatVector.zero(fs);
             for (int h = 0; h < 2; h++) {
                 long ql = b + 64L * h;
                 long qh = b + 128 + 32L * h;
@@ -374,19 +431,39 @@ final class VectorDots128 implements VectorDots {
                         ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
                         ByteVector nib = v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
                         ByteVector q6 = nib.or(shiftedBits(vh, 2 * c, (byte) 3, 4)).sub((byte) 32);
-                        FloatVector sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, 0))
-                                .mul(FloatVector.fromArray(fs, q, e + 32 * c + l));
-                        for (int p = 1; p < parts; p++) {
-                            sub = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p))
-                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), sub);
+                        FloatVector scale = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4)));
+                        for (int p = 0; p < parts; p++) {
+                            FloatVector t = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p)).mul(scale)
+                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), (p & 1) == 0 ? even : odd);
+                            if ((p & 1) == 0) {
+                                even = t;
+                            } else {
+                                odd = t;
+                            }
                         }
-                        blk = sub.fma(FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4))), blk);
                     }
                 }
             }
-            acc = blk.fma(FloatVector.broadcast(fs, VectorDots.half(w, b + 208) * d[dOff + i]), acc);
+            float dd = VectorDots.half(w, b + 208) * d[dOff + i];
+            s0 += dd * mod8(even, odd, 0);
+            s1 += dd * mod8(even, odd, 1);
+            s2 += dd * mod8(even, odd, 2);
+            s3 += dd * mod8(even, odd, 3);
+            s4 += dd * mod8(even, odd, 4);
+            s5 += dd * mod8(even, odd, 5);
+            s6 += dd * mod8(even, odd, 6);
+            s7 += dd * mod8(even, odd, 7);
         }
-        return sum(acc);
+        float sumf = 0;
+        sumf += s0;
+        sumf += s1;
+        sumf += s2;
+        sumf += s3;
+        sumf += s4;
+        sumf += s5;
+        sumf += s6;
+        sumf += s7;
+        return sumf;
     }
 
     /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */
@@ -395,12 +472,37 @@ final class VectorDots128 implements VectorDots {
     }
 
     /**
-     * The lanes summed in lane order. Not {@code reduceLanes(ADD)}: its float order is unspecified and does
-     * differ between the interpreter and C2, which would make results depend on JIT state.
+     * The exact sum of a block's lanes, which the scalar codec sums as an int: every lane holds an integer
+     * below 2^24, so it converts exactly, and the int reduction runs as a short tree (C2 sums float lanes one
+     * after another, several times slower per block).
      */
-    private static float sum(FloatVector v) {
-        float s = 0;
-        for (int i = 0; i < lanes; i++) {
+    private static float exact(FloatVector v) {
+        return ((IntVector) v.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * The exact integer sum, over a K-quant super-block, of the products of elements with index = k (mod 8)
+     * (the codecs' lane sums a0..a7): lanes k, k + 8, ... of {@code even}; at 128 bits (4 lanes) the byte
+     * vectors of 8 widen into two parts, elements 8m + 0..3 summed in {@code even} and 8m + 4..7 in {@code odd}.
+     */
+    private static float mod8(FloatVector even, FloatVector odd, int k) {
+        if (lanes == 4) {
+            return k < 4 ? even.lane(k) : odd.lane(k - 4);
+        }
+        float s = even.lane(k);
+        for (int i = k + 8; i < lanes; i += 8) {
+            s += even.lane(i);
+        }
+        return s;
+    }
+
+    /**
+     * The double lanes summed in lane order (not {@code reduceLanes(ADD)}, whose order is unspecified and
+     * differs between the interpreter and C2).
+     */
+    private static double sum(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < v.length(); i++) {
             s += v.lane(i);
         }
         return s;

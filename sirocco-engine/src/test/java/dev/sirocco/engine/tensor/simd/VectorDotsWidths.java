@@ -22,11 +22,12 @@ public final class VectorDotsWidths {
         return master
                 .replace("{@link VectorDots} at 512 bits. This file is the master: VectorDots256 and VectorDots128 are copies made by",
                         "{@link VectorDots} at " + bits + " bits. GENERATED from VectorDots512 (edit that, then run")
-                .replace("{@code VectorDotsWidths.main} (test scope), which rewrites only the class name and the four species.",
-                        "{@code VectorDotsWidths.main}, test scope): only the class name and the four species differ.")
+                .replace("{@code VectorDotsWidths.main} (test scope), which rewrites only the class name and the five species.",
+                        "{@code VectorDotsWidths.main}, test scope): only the class name and the five species differ.")
                 .replace("class VectorDots512 ", "class VectorDots" + bits + " ")
                 .replace("FloatVector.SPECIES_512", "FloatVector.SPECIES_" + bits)
                 .replace("IntVector.SPECIES_512", "IntVector.SPECIES_" + bits)
+                .replace("DoubleVector.SPECIES_512", "DoubleVector.SPECIES_" + bits)
                 .replace("ShortVector.SPECIES_256", "ShortVector.SPECIES_" + shorts)
                 .replace("ByteVector.SPECIES_128", "ByteVector.SPECIES_" + bytes);
     }
