@@ -19,7 +19,7 @@ public final class Generator {
                                             GenerationRequest request, TokenListener listener) {
         Sampler sampler = new Sampler(request.sampling(), session.vocabSize());
         for (int t : prompt) {
-            sampler.accept(t);
+            sampler.acceptPrompt(t); // penalties see the prompt, constraints do not (as llama.cpp)
         }
         StopStrings stops = request.stop().isEmpty() ? null : new StopStrings(request.stop());
         StreamingDecoder decoder = new StreamingDecoder(tokenizer);
@@ -67,9 +67,9 @@ public final class Generator {
             }
             logits = session.evaluate(token);
         }
-        if (reason != GenerationResult.FinishReason.STOP || stops == null || !stops.stopped()) {
+        if (stops == null || !stops.stopped()) { // after a matched stop string nothing more is emitted
             String rest = decoder.flush();
-            if (stops != null && !stops.stopped()) {
+            if (stops != null) {
                 StopStrings.Step step = stops.feed(rest);
                 rest = step.stopped() ? step.text() : step.text() + stops.flush();
             }
