@@ -2,22 +2,27 @@
 # Sirocco vs llama.cpp on the same GGUF files, same threads, in one run (issue #3).
 #
 #   bench/compare.sh [--shape llama-3.2-1b|tiny-llama] [--types "F16 Q8_0 Q4_0 Q4_K_M"] [--threads 2]
-#                    [--prompt 512] [--gen 128] [--repeat 3] [--dir bench/work]
+#                    [--prompt 512] [--gen 128] [--repeat 3] [--dir bench/work] [--markdown]
 #
 # 1. Builds llama.cpp's llama-bench natively from the source node-llama-cpp ships
 #    (sirocco-testkit/oracle/node_modules/node-llama-cpp/llama/gitRelease.bundle), once, into the work dir.
 #    AMX is compiled out: some VMs advertise amx_int8 but fault on tile instructions (SIGILL seen here).
 # 2. Writes the models with our writer (random weights, the real Llama 3 vocabulary for llama-3.2-1b):
 #    F16/Q8_0/Q4_0 directly, Q4_K_M by `sirocco quantize` from the F16 file (llama-quantize's mix).
-# 3. Runs `bin/sirocco bench` and `llama-bench -fa 0` on each and prints tokens/s and the ratios.
+# 3. Runs `bin/sirocco bench` and `llama-bench -fa 0` on each and prints, as Sirocco/llama.cpp ratios:
+#    prompt processing (pp, tokens/s), decode after the prompt (tg, tokens/s at depth = prompt),
+#    time to first token (the prompt's evaluation), load time and peak RSS (llama.cpp's load time is the
+#    wall time of llama-bench doing one 1-token run, an upper bound), and decode as a share of the
+#    machine's memory bandwidth (bench/bandwidth.c, same thread count): tg x weight bytes per token / bandwidth.
+#    With --markdown, the table is printed in Markdown for docs/benchmarks.md.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-shape=llama-3.2-1b; types="F16 Q8_0 Q4_0 Q4_K_M"; threads=2; prompt=512; gen=128; repeat=3; work="$root/bench/work"
+shape=llama-3.2-1b; types="F16 Q8_0 Q4_0 Q4_K_M"; threads=2; prompt=512; gen=128; repeat=3; work="$root/bench/work"; markdown=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --shape) shape=$2; shift 2 ;; --types) types=$2; shift 2 ;; --threads) threads=$2; shift 2 ;;
     --prompt) prompt=$2; shift 2 ;; --gen) gen=$2; shift 2 ;; --repeat) repeat=$2; shift 2 ;;
-    --dir) work=$2; shift 2 ;;
+    --dir) work=$2; shift 2 ;; --markdown) markdown=1; shift ;;
     *) echo "compare.sh: unknown option $1 (see the header of this script)" >&2; exit 2 ;;
   esac
 done
@@ -54,19 +59,44 @@ model_for() { # type -> path of the model file, written on first use
   echo "$f"
 }
 
-printf '%-7s %12s %12s %6s %12s %12s %6s\n' type "pp sirocco" "pp llama" ratio "tg sirocco" "tg llama" ratio
+cc -O3 -march=native -pthread "$root/bench/bandwidth.c" -o "$work/bandwidth"
+bandwidth=$("$work/bandwidth" "$threads")
+echo "compare.sh: memory read bandwidth with $threads threads: $bandwidth GB/s" >&2
+
+rows=()
 for t in $types; do
   f=$(model_for "$t")
   ours=$("$root/bin/sirocco" bench --model "$f" --threads "$threads" --prompt-tokens "$prompt" \
            --gen-tokens "$gen" --repeat "$repeat" --json 2>/dev/null)
-  theirs=$(LD_LIBRARY_PATH="$work/llama.cpp/build/bin" "$bench_bin" -m "$f" -t "$threads" -fa 0 \
-             -p "$prompt" -n "$gen" -r "$repeat" -o json 2>/dev/null)
-  python3 - "$t" "$ours" "$theirs" <<'PY'
+  run_llama() { LD_LIBRARY_PATH="$work/llama.cpp/build/bin" "$bench_bin" -m "$f" -t "$threads" -fa 0 -o json "$@" 2>/dev/null; }
+  pp=$(run_llama -p "$prompt" -n 0 -r "$repeat")
+  tg=$(run_llama -p 0 -n "$gen" -d "$prompt" -r "$repeat")
+  load=$(LD_LIBRARY_PATH="$work/llama.cpp/build/bin" /usr/bin/time -f '%e %M' "$bench_bin" -m "$f" -t "$threads" \
+           -fa 0 -p 0 -n 1 -r 1 -o json 2>&1 >/dev/null | tail -1)
+  rows+=("$(python3 - "$t" "$ours" "$pp" "$tg" "$load" "$bandwidth" <<'PY'
 import json, sys
-t, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-pp = next(r["avg_ts"] for r in theirs if r["n_prompt"] > 0 and r["n_gen"] == 0)
-tg = next(r["avg_ts"] for r in theirs if r["n_gen"] > 0 and r["n_prompt"] == 0)
+t, ours, pp, tg = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
+load_s, rss_kb = (float(x) for x in sys.argv[5].split())
+bw = float(sys.argv[6]) * 1e9
+l_pp, l_tg = pp[0]["avg_ts"], tg[0]["avg_ts"]
 s_pp, s_tg = ours["prompt_tokens_per_s"], ours["gen_tokens_per_s"]
-print(f"{t:7s} {s_pp:12.2f} {pp:12.2f} {s_pp/pp:6.2f} {s_tg:12.2f} {tg:12.2f} {s_tg/tg:6.2f}")
+l_ttft = ours["prompt_tokens"] / l_pp
+rss_mib, l_rss_mib = ours["peak_rss_bytes"] / 2**20, rss_kb / 1024
+share = lambda ts: ts * ours["weight_bytes_per_token"] / bw
+print("|".join([t, f"{s_pp:.2f}", f"{l_pp:.2f}", f"{s_pp/l_pp:.3f}", f"{s_tg:.2f}", f"{l_tg:.2f}", f"{s_tg/l_tg:.3f}",
+                f"{ours['time_to_first_token_s']:.2f}", f"{l_ttft:.2f}", f"{ours['time_to_first_token_s']/l_ttft:.2f}",
+                f"{ours['load_s']:.2f}", f"{load_s:.2f}", f"{ours['load_s']/load_s:.2f}",
+                f"{rss_mib:.0f}", f"{l_rss_mib:.0f}", f"{rss_mib/l_rss_mib:.2f}",
+                f"{100*share(s_tg):.0f}%", f"{100*share(l_tg):.0f}%"]))
 PY
+)")
 done
+
+header="type|pp sirocco|pp llama|pp ratio|tg sirocco|tg llama|tg ratio|ttft sirocco s|ttft llama s|ttft ratio|load sirocco s|load llama s (upper bound)|load ratio|rss sirocco MiB|rss llama MiB|rss ratio|tg/bandwidth sirocco|tg/bandwidth llama"
+if [ "$markdown" = 1 ]; then
+  echo "| ${header//|/ | } |"
+  echo "|$(echo "$header" | sed 's/[^|]*/ --- /g')|"
+  for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
+else
+  { echo "$header"; printf '%s\n' "${rows[@]}"; } | column -t -s '|'
+fi

@@ -1,6 +1,7 @@
 package dev.sirocco.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sirocco.engine.gguf.GgufTensorInfo;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.Session;
 import picocli.CommandLine.Command;
@@ -83,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("time_to_first_token_s", median(ttft));
             result.put("load_s", loadSeconds);
             result.put("peak_rss_bytes", peakRssBytes());
+            result.put("weight_bytes_per_token", weightBytesPerToken(engine));
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(result));
             } else {
@@ -90,6 +92,28 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Bytes of weights one decode step reads: every matrix once, except the token embedding, of which only
+     * a row is read (unless it doubles as the output matrix); experts in the share a token routes to.
+     * Divided into the machine's memory bandwidth, this is the decode speed's upper bound.
+     */
+    static long weightBytesPerToken(Engine engine) {
+        boolean tied = !engine.file().hasTensor("output.weight");
+        int experts = engine.config().experts();
+        int used = engine.config().expertsUsed();
+        long bytes = 0;
+        for (GgufTensorInfo t : engine.file().tensorInfos()) {
+            if (t.name().equals("token_embd.weight")) {
+                bytes += tied ? t.byteSize() : t.byteSize() / Math.max(1, t.shape()[1]);
+            } else if (t.name().contains("_exps.") && experts > 0) {
+                bytes += t.byteSize() / experts * used;
+            } else {
+                bytes += t.byteSize();
+            }
+        }
+        return bytes;
     }
 
     private static int argmax(float[] logits) {

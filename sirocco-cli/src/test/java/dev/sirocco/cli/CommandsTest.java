@@ -131,4 +131,24 @@ class CommandsTest {
     void unknownOptionIsUsageError() {
         assertThat(run("run", "--nope").exit()).isEqualTo(2);
     }
+
+    @Test
+    void benchJsonReportsSpeedsAndTheWeightBytesADecodeStepReads() throws Exception {
+        Result r = run("bench", "--model", model.toString(), "--prompt-tokens", "8", "--gen-tokens", "4",
+                "--repeat", "1", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode node = JSON.readTree(r.out());
+        assertThat(node.get("prompt_tokens_per_s").asDouble()).isPositive();
+        assertThat(node.get("gen_tokens_per_s").asDouble()).isPositive();
+        assertThat(node.get("time_to_first_token_s").asDouble()).isPositive();
+        assertThat(node.get("load_s").asDouble()).isPositive();
+        // Every matrix is read once per token; at most one row of the token embedding unless it is the output too.
+        try (var file = dev.sirocco.engine.gguf.GgufFile.open(model)) {
+            long all = file.tensorInfos().stream().mapToLong(t -> t.byteSize()).sum();
+            long embd = file.tensorInfos().stream().filter(t -> t.name().equals("token_embd.weight"))
+                    .mapToLong(t -> t.byteSize()).sum();
+            long expectedMin = file.hasTensor("output.weight") ? all - embd : all;
+            assertThat(node.get("weight_bytes_per_token").asLong()).isBetween(expectedMin, all);
+        }
+    }
 }
