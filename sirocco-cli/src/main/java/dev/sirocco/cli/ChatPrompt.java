@@ -7,13 +7,18 @@ import dev.sirocco.engine.tokenizer.Vocabulary;
 
 import java.util.List;
 
-/** Renders a single user turn with the model's own chat template (or its family's fallback). */
+/** Renders a conversation (or a single user turn) with the model's own chat template (or its family's fallback). */
 final class ChatPrompt {
     private ChatPrompt() {
     }
 
     static String userTurn(Engine engine, String prompt) {
-        return template(engine).render(List.of(ChatMessage.of("user", prompt)), true);
+        return conversation(engine, List.of(ChatMessage.of("user", prompt)));
+    }
+
+    /** The whole conversation so far, ending with the prompt for the assistant's next turn. */
+    static String conversation(Engine engine, List<ChatMessage> messages) {
+        return template(engine).render(messages, true);
     }
 
     static boolean startsWithBos(Engine engine, String text) {

@@ -8,14 +8,12 @@ import dev.sirocco.engine.runtime.GenerationResult;
 import dev.sirocco.engine.runtime.Generator;
 import dev.sirocco.engine.runtime.Session;
 import dev.sirocco.engine.runtime.TokenListener;
-import dev.sirocco.engine.runtime.sampling.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sirocco run}: generate from a prompt, streaming to stdout. */
@@ -27,35 +25,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
     String prompt;
 
-    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default 256).")
-    int maxTokens;
-
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "Sampling temperature; 0 is greedy (default 0.8).")
-    float temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95", description = "Nucleus sampling threshold (default 0.95).")
-    float topP;
-
-    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "Keep the K most likely tokens; 0 is off (default 40).")
-    int topK;
-
-    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.05", description = "Drop tokens below P x the best one's probability (default 0.05).")
-    float minP;
-
-    @Option(names = "--repeat-penalty", paramLabel = "X", defaultValue = "1.0", description = "Penalty for recently seen tokens; 1 is off.")
-    float repeatPenalty;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "-1", description = "Sampling seed; -1 picks one at random.")
-    long seed;
-
-    @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this string (repeatable).")
-    List<String> stop = List.of();
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--chat", description = "Wrap the prompt in the model's chat template as a user message.")
     boolean chat;
-
-    @Option(names = "--ignore-eos", description = "Keep generating past end-of-generation tokens.")
-    boolean ignoreEos;
 
     @Option(names = "--lora", paramLabel = "F[:SCALE]", description = "Apply a LoRA adapter GGUF (not available yet).")
     String lora;
@@ -68,8 +42,6 @@ final class RunCommand implements Callable<Integer> {
         if (lora != null) {
             throw new BadInputException("--lora is not available yet: LoRA adapters arrive with the customization work (issue #4)");
         }
-        SamplingParams sampling = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, 64, 0f, 0f,
-                seed < 0 ? SamplingParams.RANDOM_SEED : seed);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = model.load()) {
             String text = chat ? ChatPrompt.userTurn(engine, prompt) : prompt;
@@ -78,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
             Session session = engine.newSession();
             TokenListener listener = json ? TokenListener.NONE : (id, piece) -> out.print(piece);
             GenerationResult r = Generator.generate(session, engine.tokenizer(), tokens,
-                    new GenerationRequest(maxTokens, sampling, stop, ignoreEos), listener);
+                    new GenerationRequest(sampling.maxTokens, sampling.params(), sampling.stop, sampling.ignoreEos), listener);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode node = mapper.createObjectNode();

@@ -151,4 +151,49 @@ class CommandsTest {
             assertThat(node.get("weight_bytes_per_token").asLong()).isBetween(expectedMin, all);
         }
     }
+
+    @Test
+    void chatReusesTheCachedPrefixAndAnswersAsAFreshEvaluationWould() throws Exception {
+        java.io.InputStream oldIn = System.in;
+        Result r;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("hello there\nand what next\n/bye\n".getBytes(StandardCharsets.UTF_8)));
+            r = run("chat", "--model", model.toString(), "--temperature", "0", "--max-tokens", "5", "--ignore-eos",
+                    "--kv-type", "f32");
+        } finally {
+            System.setIn(oldIn);
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        String[] turns = r.out().substring(2).split("\n> ", -1);
+        assertThat(turns).hasSizeGreaterThanOrEqualTo(2);
+        // Two stats lines; the second turn evaluated only what the cache did not already hold.
+        java.util.List<Integer> newTokens = r.err().lines().filter(l -> l.contains("new prompt tokens"))
+                .map(l -> Integer.parseInt(l.replaceAll("^sirocco: (\\d+) new prompt tokens.*$", "$1"))).toList();
+        assertThat(newTokens).hasSize(2);
+
+        try (var engine = optionsFor(model).load()) {
+            java.util.List<dev.sirocco.chat.ChatMessage> conversation = java.util.List.of(
+                    dev.sirocco.chat.ChatMessage.of("user", "hello there"),
+                    dev.sirocco.chat.ChatMessage.of("assistant", turns[0]),
+                    dev.sirocco.chat.ChatMessage.of("user", "and what next"));
+            String text = ChatPrompt.conversation(engine, conversation);
+            int[] tokens = engine.tokenizer().encode(text, !ChatPrompt.startsWithBos(engine, text), true);
+            assertThat(newTokens.get(1)).isLessThan(tokens.length);
+            var fresh = dev.sirocco.engine.runtime.Generator.generate(engine.newSession(), engine.tokenizer(), tokens,
+                    new dev.sirocco.engine.runtime.GenerationRequest(5,
+                            new dev.sirocco.engine.runtime.sampling.SamplingParams(0f, 40, 0.95f, 0.05f, 1f, 64, 0f, 0f, 1),
+                            java.util.List.of(), true),
+                    dev.sirocco.engine.runtime.TokenListener.NONE);
+            assertThat(turns[1].stripTrailing()).isEqualTo(fresh.text().stripTrailing());
+        }
+    }
+
+    /** The options a command gets from {@code --model FILE --kv-type f32} and the defaults. */
+    static ModelOptions optionsFor(Path file) {
+        ModelOptions o = new ModelOptions();
+        o.model = file.toString();
+        o.kvType = "f32";
+        o.batchSize = 64;
+        return o;
+    }
 }
