@@ -11,13 +11,26 @@ import java.util.List;
  * @param sampling   sampler settings (greedy when temperature is 0)
  * @param stop       stop strings: generation ends before the first one, which is not returned
  * @param ignoreEos  keep generating past end-of-generation tokens (llama.cpp's --ignore-eos)
+ * @param logprobs   {@link #NO_LOGPROBS}, or report each generated token's log-probability with this many
+ *                   most likely alternatives (0: the token's own only)
  */
-public record GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos) {
+public record GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos, int logprobs) {
+    /** {@link #logprobs} value for "do not compute log-probabilities". */
+    public static final int NO_LOGPROBS = -1;
+
     public GenerationRequest {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
         }
+        if (logprobs < NO_LOGPROBS) {
+            throw new IllegalArgumentException("logprobs must be -1 (off) or >= 0, got " + logprobs);
+        }
         stop = List.copyOf(stop);
+    }
+
+    /** A request without log-probabilities. */
+    public GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos) {
+        this(maxTokens, sampling, stop, ignoreEos, NO_LOGPROBS);
     }
 
     public static GenerationRequest greedy(int maxTokens) {

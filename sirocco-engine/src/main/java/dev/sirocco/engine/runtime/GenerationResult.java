@@ -9,9 +9,14 @@ package dev.sirocco.engine.runtime;
  * @param promptTokens    tokens evaluated for the prompt
  * @param promptNanos     time spent evaluating the prompt (includes the first token's logits)
  * @param generationNanos time spent generating after the prompt
+ * @param logprobs        one entry per generated token when the request asked for them, else empty
  */
 public record GenerationResult(int[] tokens, String text, FinishReason finishReason, int promptTokens,
-                               long promptNanos, long generationNanos) {
+                               long promptNanos, long generationNanos, java.util.List<TokenLogprob> logprobs) {
+
+    public GenerationResult {
+        logprobs = java.util.List.copyOf(logprobs);
+    }
 
     /** Why generation stopped (the API maps these to OpenAI/Mistral finish reasons). */
     public enum FinishReason {

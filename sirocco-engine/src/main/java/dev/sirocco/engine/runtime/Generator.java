@@ -5,7 +5,9 @@ import dev.sirocco.engine.runtime.sampling.StopStrings;
 import dev.sirocco.engine.tokenizer.StreamingDecoder;
 import dev.sirocco.engine.tokenizer.Tokenizer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The generation loop for one sequence: evaluate the prompt in batches, then sample, stream and feed
@@ -25,6 +27,8 @@ public final class Generator {
         StreamingDecoder decoder = new StreamingDecoder(tokenizer);
         StringBuilder text = new StringBuilder();
         int[] out = new int[Math.min(request.maxTokens(), 1024)];
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        float[] raw = request.logprobs() == GenerationRequest.NO_LOGPROBS ? null : new float[session.vocabSize()];
         int count = 0;
 
         long start = System.nanoTime();
@@ -35,7 +39,11 @@ public final class Generator {
         long promptDone = System.nanoTime();
         GenerationResult.FinishReason reason = GenerationResult.FinishReason.LENGTH;
         while (count < request.maxTokens()) {
+            if (raw != null) { // the model's own distribution, before the samplers reshape the logits in place
+                System.arraycopy(logits, 0, raw, 0, raw.length);
+            }
             int token = sampler.sample(logits);
+            TokenLogprob lp = raw != null ? TokenLogprob.of(raw, raw.length, token, request.logprobs()) : null;
             if (!request.ignoreEos() && tokenizer.isEndOfGeneration(token)) {
                 reason = GenerationResult.FinishReason.STOP;
                 break;
@@ -53,7 +61,10 @@ public final class Generator {
                 stopped = step.stopped();
             }
             text.append(piece);
-            listener.onToken(token, piece);
+            if (lp != null) {
+                logprobs.add(lp);
+            }
+            listener.onToken(token, piece, lp);
             if (stopped) {
                 reason = GenerationResult.FinishReason.STOP;
                 break;
@@ -80,6 +91,6 @@ public final class Generator {
         }
         long end = System.nanoTime();
         return new GenerationResult(Arrays.copyOf(out, count), text.toString(), reason, prompt.length,
-                promptDone - start, end - promptDone);
+                promptDone - start, end - promptDone, logprobs);
     }
 }

@@ -5,5 +5,10 @@ package dev.sirocco.engine.runtime;
 public interface TokenListener {
     void onToken(int token, String text);
 
+    /** As {@link #onToken(int, String)}, with the token's log-probability when the request asked for it (else null). */
+    default void onToken(int token, String text, TokenLogprob logprob) {
+        onToken(token, text);
+    }
+
     TokenListener NONE = (token, text) -> { };
 }

@@ -6,6 +6,8 @@ import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.engine.runtime.GenerationRequest;
 import dev.sirocco.engine.runtime.GenerationResult;
 import dev.sirocco.engine.runtime.Generator;
+import dev.sirocco.engine.runtime.TokenListener;
+import dev.sirocco.engine.runtime.TokenLogprob;
 import dev.sirocco.engine.runtime.sampling.SamplingParams;
 import dev.sirocco.testkit.ModelSpec;
 import dev.sirocco.testkit.RandomModels;
@@ -61,6 +63,39 @@ class GeneratorTest {
             assertThat(r.tokens()).isEmpty();
             assertThat(r.text()).isEmpty();
             assertThat(r.promptTokens()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void logprobsFollowEachGreedyTokenWithoutChangingTheOutput() throws Exception {
+        Path file = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tinylp.gguf"));
+        try (Engine engine = Engine.load(file, EngineOptions.defaults().withThreads(1).withKvType(KvCache.Type.F32))) {
+            int[] prompt = engine.tokenizer().encode("the people of the world", true, false);
+            GenerationResult plain = Generator.generate(engine.newSession(), engine.tokenizer(), prompt,
+                    new GenerationRequest(8, SamplingParams.greedy(), List.of(), true), TokenListener.NONE);
+            List<TokenLogprob> streamed = new java.util.ArrayList<>();
+            GenerationResult withLp = Generator.generate(engine.newSession(), engine.tokenizer(), prompt,
+                    new GenerationRequest(8, SamplingParams.greedy(), List.of(), true, 3), new TokenListener() {
+                        @Override
+                        public void onToken(int token, String text) {
+                        }
+
+                        @Override
+                        public void onToken(int token, String text, TokenLogprob logprob) {
+                            streamed.add(logprob);
+                        }
+                    });
+            assertThat(withLp.tokens()).containsExactly(plain.tokens());
+            assertThat(withLp.logprobs()).hasSize(8).isEqualTo(streamed);
+            assertThat(plain.logprobs()).isEmpty();
+            for (int i = 0; i < 8; i++) {
+                TokenLogprob lp = withLp.logprobs().get(i);
+                assertThat(lp.token()).isEqualTo(withLp.tokens()[i]);
+                // greedy takes the most likely token, so it heads the alternatives
+                assertThat(lp.topTokens()).hasSize(3).startsWith(lp.token());
+                assertThat(lp.logprob()).isEqualTo(lp.topLogprobs()[0]).isNegative();
+                assertThat(lp.topLogprobs()[1]).isLessThanOrEqualTo(lp.topLogprobs()[0]);
+            }
         }
     }
 }
