@@ -1,11 +1,16 @@
 package dev.sirocco.engine.model;
 
+import dev.sirocco.engine.tensor.AttentionKernels;
+import dev.sirocco.engine.tensor.ScalarAttentionKernels;
+
 /**
  * The element-wise and row-wise float operations of the forward pass, written to round like
  * ggml's CPU backend (sums of squares and softmax denominators in double, products in float),
  * so intermediate activations can be compared with llama.cpp's.
  */
 public final class FloatOps {
+    private static final AttentionKernels SCALAR = new ScalarAttentionKernels();
+
     private FloatOps() {
     }
 
@@ -26,14 +31,19 @@ public final class FloatOps {
         }
     }
 
-    /** In-place softmax of {@code x[off .. off+n)}. */
+    /**
+     * In-place softmax of {@code x[off .. off+n)} as ggml_soft_max_f32 on AVX2: max, then exp(x - max) with ggml's
+     * polynomial exp per block of 8 (each block's sum a float tree, the blocks summed in double) and libm's exp on
+     * the {@code n % 8} tail, then one multiply by the float of {@code 1 / sum}.
+     */
     public static void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
+        int blocked = n & ~7;
+        double sum = blocked > 0 ? SCALAR.softmaxNumerators(x, off, blocked, 0, max) : 0;
+        for (int i = blocked; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
@@ -44,12 +54,9 @@ public final class FloatOps {
         }
     }
 
-    /** {@code gate[i] = silu(gate[i]) * up[i]} (SwiGLU). */
+    /** {@code gate[i] = silu(gate[i]) * up[i]} (SwiGLU) as ggml_vec_swiglu_f32 (see {@link AttentionKernels#swiglu}). */
     public static void siluMul(float[] gate, float[] up, int off, int n) {
-        for (int i = off; i < off + n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
-        }
+        SCALAR.swiglu(gate, up, off, n);
     }
 
     private static final float SQRT_2_OVER_PI = 0.79788456080286535587989211986876f;

@@ -1,5 +1,7 @@
 package dev.sirocco.engine.model;
 
+import dev.sirocco.engine.tensor.AttentionKernels;
+
 /**
  * Keys and values of every layer for positions {@code 0 .. capacity-1}, stored contiguously per layer.
  * F16 storage halves the memory and rounds like llama.cpp's default F16 cache: queries and attention
@@ -85,42 +87,35 @@ public final class KvCache {
         }
     }
 
-    /** Rounds an attention weight the way it meets the values. */
-    public float roundWeight(float w) {
-        return type == Type.F16 ? Float.float16ToFloat(Float.floatToFloat16(w)) : w;
-    }
-
-    /** {@code q · K[layer][pos][kvHead]}. */
-    public float dotKey(int layer, int pos, int kvHead, float[] q, int qOff) {
-        int base = pos * kvDim + kvHead * headDim;
-        float sum = 0f;
-        if (type == Type.F32) {
-            float[] kd = keys32[layer];
-            for (int i = 0; i < headDim; i++) {
-                sum += q[qOff + i] * kd[base + i];
-            }
-        } else {
-            short[] kd = keys16[layer];
-            for (int i = 0; i < headDim; i++) {
-                sum += q[qOff + i] * Float.float16ToFloat(kd[base + i]);
+    /** Rounds attention weights {@code w[off .. off+n)} in place the way they meet the values. */
+    public void roundWeights(float[] w, int off, int n) {
+        if (type == Type.F16) {
+            for (int i = off; i < off + n; i++) {
+                w[i] = Float.float16ToFloat(Float.floatToFloat16(w[i]));
             }
         }
-        return sum;
     }
 
-    /** {@code out += w * V[layer][pos][kvHead]}. */
-    public void addValue(int layer, int pos, int kvHead, float w, float[] out, int outOff) {
-        int base = pos * vDim + kvHead * valueHeadDim;
+    /** {@code q · K[layer][pos][kvHead]} as llama.cpp's KQ product (ggml_vec_dot_f32, or _f16 with the query rounded). */
+    public float dotKey(AttentionKernels ak, int layer, int pos, int kvHead, float[] q, int qOff) {
+        int base = pos * kvDim + kvHead * headDim;
+        return type == Type.F32
+                ? ak.dot(q, qOff, keys32[layer], base, headDim)
+                : ak.dotHalf(q, qOff, keys16[layer], base, headDim);
+    }
+
+    /**
+     * {@code out = sum_p w[p - first] * V[layer][p][kvHead]} over positions {@code first .. first+n-1} as llama.cpp's
+     * KQV product over its V cache (position p in cell p): the vec_dot lane tree for one token, the tinyBLAS one
+     * ({@code gemm}) for a batch. {@code acc}: scratch of {@code 32 * valueHeadDim} floats.
+     */
+    public void sumValues(AttentionKernels ak, int layer, int kvHead, float[] w, int wOff, int first, int n,
+                          boolean gemm, float[] acc, float[] out, int outOff) {
+        int base = first * vDim + kvHead * valueHeadDim;
         if (type == Type.F32) {
-            float[] vd = values32[layer];
-            for (int i = 0; i < valueHeadDim; i++) {
-                out[outOff + i] += w * vd[base + i];
-            }
+            ak.weightedSum(w, wOff, n, first, values32[layer], base, vDim, valueHeadDim, gemm, acc, out, outOff);
         } else {
-            short[] vd = values16[layer];
-            for (int i = 0; i < valueHeadDim; i++) {
-                out[outOff + i] += w * Float.float16ToFloat(vd[base + i]);
-            }
+            ak.weightedSumHalf(w, wOff, n, first, values16[layer], base, vDim, valueHeadDim, gemm, acc, out, outOff);
         }
     }
 }

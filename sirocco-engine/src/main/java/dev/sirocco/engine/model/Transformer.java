@@ -1,10 +1,13 @@
 package dev.sirocco.engine.model;
 
+import dev.sirocco.engine.tensor.AttentionKernels;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tensor.ScalarKernels;
 import dev.sirocco.engine.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The forward pass shared by every architecture: token embedding, then per layer
@@ -38,6 +41,9 @@ public final class Transformer {
     private final float[] cos;
     private final float[] sin;
     private final float[][] scores; // per head: attention weights over the context
+    private final float[][] valueAcc; // per head: (32, valueHeadDim) lane accumulators of the KQV sum
+    private final AttentionKernels attention;
+    private final HeadTask headTask = new HeadTask();
     // MoE routing scratch
     private final float[] routerLogits; // (batch, experts)
     private final int[] chosen;         // (batch, expertsUsed)
@@ -47,6 +53,13 @@ public final class Transformer {
     private final int[] expertRows;
 
     public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, int maxBatch, int maxContext) {
+        this(c, w, kernels, AttentionKernels.create(kernels instanceof ScalarKernels), parallel, maxBatch, maxContext);
+    }
+
+    /** With explicit attention kernels (the other constructor pairs scalar with scalar, vector with vector). */
+    public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, AttentionKernels attention, Parallel parallel,
+                       int maxBatch, int maxContext) {
+        this.attention = attention;
         this.c = c;
         this.w = w;
         this.kernels = kernels;
@@ -78,6 +91,7 @@ public final class Transformer {
         cos = new float[c.ropeDim() / 2];
         sin = new float[c.ropeDim() / 2];
         scores = new float[c.heads()][maxContext];
+        valueAcc = new float[c.heads()][AttentionKernels.VEC_DOT_LANES * c.valueHeadDim()];
         int experts = Math.max(c.experts(), 1);
         int used = Math.max(c.expertsUsed(), 1);
         routerLogits = new float[maxBatch * experts];
@@ -132,14 +146,22 @@ public final class Transformer {
                 }
             }
         }
-        for (int l = 0; l < c.layers(); l++) {
+        int last = c.layers() - 1;
+        for (int l = 0; l < last; l++) {
             attentionBlock(l, n, startPos, cache);
             feedForwardBlock(l, n);
         }
-        int first = allLogits ? 0 : n - 1;
-        int rows = n - first;
-        for (int t = first; t < n; t++) {
-            FloatOps.rmsNorm(xb, (t - first) * dim, x, t * dim, w.outputNorm(), dim, c.rmsEps());
+        attentionBlock(last, n, startPos, cache);
+        // Like llama.cpp (inp_out_ids), the last layer's feed-forward runs only on the rows whose logits are wanted:
+        // less work, and one-row matmuls take the same arithmetic path as llama.cpp's.
+        int rows = n;
+        if (!allLogits && n > 1) {
+            System.arraycopy(x, (n - 1) * dim, x, 0, dim);
+            rows = 1;
+        }
+        feedForwardBlock(last, rows);
+        for (int t = 0; t < rows; t++) {
+            FloatOps.rmsNorm(xb, t * dim, x, t * dim, w.outputNorm(), dim, c.rmsEps());
         }
         kernels.matmul(w.output(), xb, logits, rows);
         if (c.logitSoftcap() > 0f) {
@@ -182,34 +204,61 @@ public final class Transformer {
             }
             cache.put(l, startPos + t, k, kOff, v, t * c.vDim());
         }
-        int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
-        parallel.forEach(c.heads(), h -> attendHead(l, h, n, startPos, window, cache));
+        HeadTask task = headTask;
+        task.layer = l;
+        task.n = n;
+        task.startPos = startPos;
+        task.window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
+        task.cache = cache;
+        try {
+            parallel.forEach(c.heads(), task);
+        } finally {
+            task.cache = null;
+        }
         linear(lw.o(), att, proj, n);
         addResidual(lw.postAttnNorm(), n);
     }
 
-    /** Causal attention of one query head for every token of the batch. */
-    private void attendHead(int l, int h, int n, int startPos, int window, KvCache cache) {
-        int hd = c.headDim();
-        int vhd = c.valueHeadDim();
-        int kvHead = h / (c.heads() / c.kvHeads());
-        float scale = c.architecture().scalesQueries() ? 1f : c.attentionScale();
-        float[] s = scores[h];
-        for (int t = 0; t < n; t++) {
-            int pos = startPos + t;
-            // llama.cpp masks key position p0 for query position p1 when p1 - p0 >= window.
-            int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
-            int qOff = t * c.qDim() + h * hd;
-            cache.roundQuery(q, qOff);
-            for (int p = lo; p <= pos; p++) {
-                s[p - lo] = cache.dotKey(l, p, kvHead, q, qOff) * scale;
-            }
-            int len = pos - lo + 1;
-            FloatOps.softmax(s, 0, len);
-            int out = t * c.heads() * vhd + h * vhd;
-            Arrays.fill(att, out, out + vhd, 0f);
-            for (int p = lo; p <= pos; p++) {
-                cache.addValue(l, p, kvHead, cache.roundWeight(s[p - lo]), att, out);
+    /**
+     * Causal attention of query heads for every token of the batch, as llama.cpp computes it without flash attention
+     * (position p in KV cell p): KQ = ggml_vec_dot per key, then ggml_soft_max_ext (scale, ggml's polynomial exp, sums
+     * per block of 8 cells in double), then KQV in tinyBLAS lanes for a batch, ggml_vec_dot lanes for one token.
+     * A reused task object, so a layer allocates nothing.
+     */
+    private final class HeadTask implements IntConsumer {
+        int layer;
+        int n;
+        int startPos;
+        int window;
+        KvCache cache;
+
+        @Override
+        public void accept(int h) {
+            int hd = c.headDim();
+            int vhd = c.valueHeadDim();
+            int kvHead = h / (c.heads() / c.kvHeads());
+            float scale = c.architecture().scalesQueries() ? 1f : c.attentionScale();
+            float[] s = scores[h];
+            boolean gemm = n > 1;
+            for (int t = 0; t < n; t++) {
+                int pos = startPos + t;
+                // llama.cpp masks key position p0 for query position p1 when p1 - p0 >= window.
+                int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                int len = pos - lo + 1;
+                int qOff = t * c.qDim() + h * hd;
+                cache.roundQuery(q, qOff);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = lo; p <= pos; p++) {
+                    float v = cache.dotKey(attention, layer, p, kvHead, q, qOff) * scale;
+                    s[p - lo] = v;
+                    max = Math.max(max, v);
+                }
+                float inv = (float) (1.0 / attention.softmaxNumerators(s, 0, len, lo, max));
+                for (int j = 0; j < len; j++) {
+                    s[j] *= inv;
+                }
+                cache.roundWeights(s, 0, len);
+                cache.sumValues(attention, layer, kvHead, s, 0, lo, len, gemm, valueAcc[h], att, t * c.heads() * vhd + h * vhd);
             }
         }
     }
@@ -226,7 +275,7 @@ public final class Transformer {
             int ffn = lw.gate().out();
             linear(lw.gate(), xb, hb, n);
             linear(lw.up(), xb, hb2, n);
-            activate(hb, hb2, n * ffn);
+            activate(hb, hb2, n, ffn);
             linear(lw.down(), hb, proj, n);
         }
         addResidual(lw.postFfnNorm(), n);
@@ -278,7 +327,7 @@ public final class Transformer {
             }
             kernels.matmul(views[0][e], expertIn, hb, rows);
             kernels.matmul(views[1][e], expertIn, hb2, rows);
-            activate(hb, hb2, rows * ffn);
+            activate(hb, hb2, rows, ffn);
             kernels.matmul(views[2][e], hb, expertOut, rows);
             for (int r = 0; r < rows; r++) {
                 int slot = expertRows[r];
@@ -301,11 +350,14 @@ public final class Transformer {
         return false;
     }
 
-    private void activate(float[] gate, float[] up, int count) {
+    /** The gated activation of {@code rows} rows of {@code width}: ggml applies it row by row (ggml_swiglu/geglu). */
+    private void activate(float[] gate, float[] up, int rows, int width) {
         if (c.architecture().activation() == Architecture.Activation.GELU_TANH) {
-            FloatOps.geluMul(gate, up, 0, count);
+            FloatOps.geluMul(gate, up, 0, rows * width);
         } else {
-            FloatOps.siluMul(gate, up, 0, count);
+            for (int r = 0; r < rows; r++) {
+                attention.swiglu(gate, up, r * width, width);
+            }
         }
     }
 

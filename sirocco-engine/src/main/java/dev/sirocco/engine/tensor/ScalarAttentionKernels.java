@@ -1,0 +1,169 @@
+package dev.sirocco.engine.tensor;
+
+/**
+ * The scalar reference {@link AttentionKernels}: ggml's AVX2 + FMA float code written out lane by lane.
+ *
+ * <p>Lane trees (every {@code +} a float addition, in this order; additions commute, so only grouping matters):
+ * <ul>
+ *   <li>vec_dot (ggml_vec_dot_f32, GGML_F32x8_REDUCE): 32 lanes {@code a[m]}; {@code z[m] = a[m] + a[m+16]},
+ *   {@code y[l] = z[l] + z[l+8]}, {@code t[l] = y[l] + y[l+4]}, result {@code (t0 + t1) + (t2 + t3)}.</li>
+ *   <li>gemm (tinyBLAS hsum of one __m256): 8 lanes {@code a[l]}; {@code b[l] = a[l] + a[l+4]}, result
+ *   {@code (b0 + b2) + (b1 + b3)}; the same tree sums each block of 8 softmax numerators.</li>
+ * </ul>
+ */
+public final class ScalarAttentionKernels implements AttentionKernels {
+
+    @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        int np = n & ~(VEC_DOT_LANES - 1);
+        float[] a = new float[VEC_DOT_LANES];
+        for (int i = 0; i < np; i++) {
+            a[i & 31] = Math.fma(x[xOff + i], y[yOff + i], a[i & 31]);
+        }
+        float sum = reduce32(a, 0);
+        for (int i = np; i < n; i++) {
+            // the compiled tail `sumf += x[i]*y[i]` is contracted into a fused multiply-add
+            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotHalf(float[] x, int xOff, short[] y, int yOff, int n) {
+        int np = n & ~(VEC_DOT_LANES - 1);
+        float[] a = new float[VEC_DOT_LANES];
+        for (int i = 0; i < np; i++) {
+            a[i & 31] = Math.fma(x[xOff + i], Float.float16ToFloat(y[yOff + i]), a[i & 31]);
+        }
+        double sum = reduce32(a, 0);
+        for (int i = np; i < n; i++) {
+            sum += x[xOff + i] * Float.float16ToFloat(y[yOff + i]);
+        }
+        return (float) sum;
+    }
+
+    @Override
+    public double softmaxNumerators(float[] x, int off, int n, int cell0, float max) {
+        double sum = 0;
+        float[] block = new float[GEMM_LANES];
+        int j = 0;
+        while (j < n) {
+            int lane = (cell0 + j) & 7;
+            java.util.Arrays.fill(block, 0f);
+            for (; lane < GEMM_LANES && j < n; lane++, j++) {
+                float e = expf(x[off + j] - max);
+                x[off + j] = e;
+                block[lane] = e;
+            }
+            sum += reduce8(block, 0);
+        }
+        return sum;
+    }
+
+    @Override
+    public void weightedSum(float[] w, int wOff, int n, int cell0, float[] v, int vOff, int stride, int width,
+                            boolean gemm, float[] acc, float[] out, int outOff) {
+        int lanes = gemm ? GEMM_LANES : VEC_DOT_LANES;
+        java.util.Arrays.fill(acc, 0, lanes * width, 0f);
+        for (int j = 0; j < n; j++) {
+            int row = ((cell0 + j) & (lanes - 1)) * width;
+            float wj = w[wOff + j];
+            int base = vOff + j * stride;
+            for (int i = 0; i < width; i++) {
+                acc[row + i] = Math.fma(v[base + i], wj, acc[row + i]);
+            }
+        }
+        reduceRows(acc, lanes, width, out, outOff);
+    }
+
+    @Override
+    public void weightedSumHalf(float[] w, int wOff, int n, int cell0, short[] v, int vOff, int stride, int width,
+                                boolean gemm, float[] acc, float[] out, int outOff) {
+        int lanes = gemm ? GEMM_LANES : VEC_DOT_LANES;
+        java.util.Arrays.fill(acc, 0, lanes * width, 0f);
+        for (int j = 0; j < n; j++) {
+            int row = ((cell0 + j) & (lanes - 1)) * width;
+            float wj = w[wOff + j];
+            int base = vOff + j * stride;
+            for (int i = 0; i < width; i++) {
+                acc[row + i] = Math.fma(Float.float16ToFloat(v[base + i]), wj, acc[row + i]);
+            }
+        }
+        reduceRows(acc, lanes, width, out, outOff);
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int off, int n) {
+        int i = off;
+        int blocked = off + (n & ~7);
+        for (; i < blocked; i++) {
+            float g = gate[i];
+            gate[i] = g / (1.0f + expf(0f - g)) * up[i];
+        }
+        for (; i < off + n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    /** Lane tree of the vec_dot reduction over {@code a[off .. off+32)}. */
+    public static float reduce32(float[] a, int off) {
+        float[] y = new float[8];
+        for (int l = 0; l < 8; l++) {
+            y[l] = (a[off + l] + a[off + l + 16]) + (a[off + l + 8] + a[off + l + 24]);
+        }
+        float t0 = y[0] + y[4];
+        float t1 = y[1] + y[5];
+        float t2 = y[2] + y[6];
+        float t3 = y[3] + y[7];
+        return (t0 + t1) + (t2 + t3);
+    }
+
+    /** Lane tree of tinyBLAS's hsum over {@code a[off .. off+8)}. */
+    public static float reduce8(float[] a, int off) {
+        float b0 = a[off] + a[off + 4];
+        float b1 = a[off + 1] + a[off + 5];
+        float b2 = a[off + 2] + a[off + 6];
+        float b3 = a[off + 3] + a[off + 7];
+        return (b0 + b2) + (b1 + b3);
+    }
+
+    /** out[i] = the lane tree over rows {@code acc[r * width + i]}, r < lanes (8 or 32). */
+    static void reduceRows(float[] acc, int lanes, int width, float[] out, int outOff) {
+        float[] a = new float[lanes];
+        for (int i = 0; i < width; i++) {
+            for (int r = 0; r < lanes; r++) {
+                a[r] = acc[r * width + i];
+            }
+            out[outOff + i] = lanes == GEMM_LANES ? reduce8(a, 0) : reduce32(a, 0);
+        }
+    }
+
+    /**
+     * One lane of ggml_v_expf (AVX2 + FMA): exp(x) as 2^n * (1 + p(b)) with {@code n = round(x / ln 2)},
+     * {@code b} the reduced argument and p a degree-5 polynomial, all in float with fused multiply-adds;
+     * |n| > 126 scales in two steps so results near overflow and underflow (to 0) come out as ggml's.
+     */
+    public static float expf(float x) {
+        float r = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, r);
+        float n = z - r;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        int e = Float.floatToRawIntBits(z) << 23;
+        float k = Float.intBitsToFloat(e + Float.floatToRawIntBits(1f));
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
+                        Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u, 0x1.ffffecp-1f * b);
+        float an = Math.abs(n);
+        if (!(an > 126f)) {
+            return Math.fma(k, j, k);
+        }
+        int g = n <= 0f ? 0x82000000 : 0;
+        float s1 = Float.intBitsToFloat(g + 0x7f000000);
+        if (an > 192f) {
+            return s1 * s1;
+        }
+        float s2 = Float.intBitsToFloat(e - g);
+        return Math.fma(s2, j, s2) * s1;
+    }
+}
