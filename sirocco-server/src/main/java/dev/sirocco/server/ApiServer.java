@@ -139,11 +139,12 @@ public final class ApiServer implements AutoCloseable {
         byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-        } catch (RuntimeException e) {
-            if (e.getMessage() != null && e.getMessage().toLowerCase().contains("payload")) {
+        } catch (io.helidon.http.RequestException e) {
+            if (e.status().code() == 413) {
                 throw tooLarge(); // Helidon refuses a chunked body past maxPayloadSize while it is read
             }
-            throw e;
+            throw new ApiException(e.status().code(), "invalid_request_error", null, "bad_request",
+                    "the request body could not be read: " + e.getMessage());
         }
         if (bytes.length > maxBodyBytes) {
             throw tooLarge();
@@ -178,7 +179,8 @@ public final class ApiServer implements AutoCloseable {
     private static DirectHandler.TransportResponse directError(DirectHandler.TransportRequest req, DirectHandler.EventType type,
                                                                io.helidon.http.Status status,
                                                                io.helidon.http.ServerResponseHeaders headers, String message) {
-        boolean tooLarge = type == DirectHandler.EventType.PAYLOAD_TOO_LARGE;
+        // Helidon reports an oversized entity as BAD_REQUEST with status 413: go by the status.
+        boolean tooLarge = status.code() == 413;
         byte[] body = ErrorBody.of(tooLarge ? "the request body is larger than this server's limit" : "bad request: " + message,
                 "invalid_request_error", null, tooLarge ? "request_too_large" : "bad_request");
         return DirectHandler.TransportResponse.builder()
