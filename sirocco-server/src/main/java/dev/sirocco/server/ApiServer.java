@@ -1,0 +1,198 @@
+package dev.sirocco.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The developer API over HTTP (Helidon SE, one virtual thread per request): OpenAI- and Mistral-compatible
+ * {@code /v1} endpoints, {@code /health} and {@code /metrics}. Handlers are written blocking; generation itself
+ * runs on each model's {@link GenerationScheduler}.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions");
+
+    private final WebServer server;
+    private final Map<String, ServedModel> models;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final ApiKey apiKey;
+    private final long maxBodyBytes;
+    private final CompletionEndpoints completions;
+
+    private ApiServer(ServerOptions options, List<ServedModel> served) throws IOException {
+        this.models = new LinkedHashMap<>();
+        for (ServedModel m : served) {
+            if (models.putIfAbsent(m.id(), m) != null) {
+                throw new IllegalArgumentException("two models have the id '" + m.id() + "'; ids are file names without .gguf");
+            }
+            metrics.addModel(m.id(), m.scheduler());
+        }
+        this.apiKey = options.apiKey() == null ? null : new ApiKey(options.apiKey());
+        this.maxBodyBytes = options.maxBodyBytes();
+        this.completions = new CompletionEndpoints(models, metrics);
+        this.server = WebServer.builder()
+                .address(InetAddress.getByName(options.host()))
+                .port(options.port())
+                .maxPayloadSize(options.maxBodyBytes())
+                .directHandlers(d -> d
+                        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, ApiServer::directError)
+                        .addHandler(DirectHandler.EventType.BAD_REQUEST, ApiServer::directError))
+                .routing(this::routes)
+                .build()
+                .start();
+    }
+
+    /** Starts serving {@code models} (the server does not close them; their owner does). */
+    public static ApiServer start(ServerOptions options, List<ServedModel> models) throws IOException {
+        return new ApiServer(options, models);
+    }
+
+    /** The port listened on (the chosen one when started with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    private void routes(HttpRouting.Builder r) {
+        r.get("/health", endpoint("/health", false, (req, res) -> send(res, 200, health())));
+        r.get("/metrics", endpoint("/metrics", true, (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }));
+        r.get("/v1/models", endpoint("/v1/models", true, (req, res) -> send(res, 200, ModelCards.list(models.values()))));
+        r.get("/v1/models/{id}", endpoint("/v1/models/{id}", true, (req, res) -> {
+            String id = req.path().pathParameters().get("id");
+            ServedModel m = models.get(id);
+            if (m == null) {
+                throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist");
+            }
+            send(res, 200, ModelCards.card(m));
+        }));
+        r.post("/v1/chat/completions", endpoint("/v1/chat/completions", true,
+                (req, res) -> completions.chat(body(req), res, System.nanoTime())));
+        r.post("/v1/completions", endpoint("/v1/completions", true,
+                (req, res) -> completions.text(body(req), res, System.nanoTime())));
+        r.any(endpoint("other", false, (req, res) -> {
+            String path = req.path().path();
+            if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/")) {
+                throw new ApiException(405, "invalid_request_error", null, "method_not_allowed",
+                        req.prologue().method().text() + " is not allowed on " + path);
+            }
+            throw ApiException.notFound(null, "not_found", "no such endpoint: " + req.prologue().method().text() + " " + path);
+        }));
+    }
+
+    /** A request handler that may throw; {@link #endpoint} turns failures into error bodies. */
+    @FunctionalInterface
+    private interface Endpoint {
+        void handle(ServerRequest req, ServerResponse res) throws Exception;
+    }
+
+    /** Wraps a handler: the key check, error bodies for every failure, and the request counter. */
+    private Handler endpoint(String name, boolean needsKey, Endpoint handler) {
+        return (req, res) -> {
+            int status;
+            try {
+                if (needsKey && apiKey != null) {
+                    apiKey.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                }
+                handler.handle(req, res);
+                status = res.status().code();
+            } catch (ApiException e) {
+                status = e.status();
+                if (!res.isSent()) {
+                    if (e.retryAfterSeconds() != null) {
+                        res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+                    }
+                    sendRaw(res, e.status(), ErrorBody.of(e));
+                }
+            } catch (Exception e) {
+                status = 500;
+                System.getLogger(ApiServer.class.getName()).log(System.Logger.Level.ERROR, "request failed", e);
+                if (!res.isSent()) {
+                    sendRaw(res, 500, ErrorBody.of("internal error: " + e, "server_error", null, "internal_error"));
+                }
+            }
+            metrics.request(name, status);
+        };
+    }
+
+    /** The request body as a JSON object, refusing bodies over the limit even when sent chunked (no Content-Length). */
+    private JsonNode body(ServerRequest req) throws IOException {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBodyBytes) {
+            throw tooLarge();
+        }
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+        } catch (io.helidon.http.RequestException e) {
+            if (e.status().code() == 413) {
+                throw tooLarge(); // Helidon refuses a chunked body past maxPayloadSize while it is read
+            }
+            throw new ApiException(e.status().code(), "invalid_request_error", null, "bad_request",
+                    "the request body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        return Json.parseObject(bytes);
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "invalid_request_error", null, "request_too_large",
+                "the request body is larger than this server's limit of " + maxBodyBytes + " bytes");
+    }
+
+    private ObjectNode health() {
+        ObjectNode h = Json.MAPPER.createObjectNode();
+        h.put("status", "ok");
+        var ids = h.putArray("models");
+        models.keySet().forEach(ids::add);
+        return h;
+    }
+
+    private static void send(ServerResponse res, int status, Object json) {
+        sendRaw(res, status, Json.bytes(json));
+    }
+
+    private static void sendRaw(ServerResponse res, int status, byte[] json) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(json);
+    }
+
+    /** Errors Helidon answers before routing (oversized or malformed HTTP) get the same JSON body as ours. */
+    private static DirectHandler.TransportResponse directError(DirectHandler.TransportRequest req, DirectHandler.EventType type,
+                                                               io.helidon.http.Status status,
+                                                               io.helidon.http.ServerResponseHeaders headers, String message) {
+        // Helidon reports an oversized entity as BAD_REQUEST with status 413: go by the status.
+        boolean tooLarge = status.code() == 413;
+        byte[] body = ErrorBody.of(tooLarge ? "the request body is larger than this server's limit" : "bad request: " + message,
+                "invalid_request_error", null, tooLarge ? "request_too_large" : "bad_request");
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .entity(body)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.sirocco.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sirocco.engine.runtime.GenerationResult;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: both read a request, queue a
+ * {@link GenerationTask} on the model's scheduler and answer with one JSON body or an SSE stream of chunks.
+ */
+final class CompletionEndpoints {
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom IDS = new SecureRandom();
+
+    /** The two response dialects: chat messages or plain text. */
+    private enum Kind {
+        CHAT("chatcmpl-", "chat.completion", "chat.completion.chunk"),
+        TEXT("cmpl-", "text_completion", "text_completion");
+
+        final String idPrefix;
+        final String object;
+        final String chunkObject;
+
+        Kind(String idPrefix, String object, String chunkObject) {
+            this.idPrefix = idPrefix;
+            this.object = object;
+            this.chunkObject = chunkObject;
+        }
+    }
+
+    private final Map<String, ServedModel> models;
+    private final ServerMetrics metrics;
+
+    CompletionEndpoints(Map<String, ServedModel> models, ServerMetrics metrics) {
+        this.models = models;
+        this.metrics = metrics;
+    }
+
+    void chat(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
+        ChatRequest req = ChatRequest.read(body);
+        ServedModel model = model(req.model());
+        String prompt;
+        try {
+            prompt = model.renderChat(req.messages());
+        } catch (RuntimeException e) {
+            // A template that raises (e.g. "roles must alternate") is the request's fault, said in the template's words.
+            throw ApiException.badField("messages", "the model's chat template refused these messages: " + e.getMessage());
+        }
+        GenerationTask task = new GenerationTask(model, metrics, List.of(prompt), model::encodeChat, "messages",
+                req.params(), seed(req.params()), arrivedNanos);
+        respond(Kind.CHAT, model, task, req.params(), res);
+    }
+
+    void text(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
+        CompletionRequest req = CompletionRequest.read(body);
+        ServedModel model = model(req.model());
+        if ((long) req.prompts().size() * req.params().n() > GenerationParams.MAX_N) {
+            throw ApiException.badField("n", "prompts x n may be at most " + GenerationParams.MAX_N + ", got "
+                    + req.prompts().size() + " x " + req.params().n());
+        }
+        GenerationTask task = new GenerationTask(model, metrics, req.prompts(), model::encodePrompt, "prompt",
+                req.params(), seed(req.params()), arrivedNanos);
+        respond(Kind.TEXT, model, task, req.params(), res);
+    }
+
+    private ServedModel model(String id) {
+        ServedModel m = models.get(id);
+        if (m == null) {
+            throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist; GET /v1/models lists those served");
+        }
+        return m;
+    }
+
+    private static long seed(GenerationParams p) {
+        return p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong(Long.MAX_VALUE / 2);
+    }
+
+    private void respond(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res)
+            throws InterruptedException {
+        task.submit();
+        String id = kind.idPrefix + randomId(24);
+        long created = System.currentTimeMillis() / 1000;
+        // The first event decides the status: a prompt that does not fit is a 400, not an SSE stream.
+        GenerationEvent first = task.next();
+        if (first instanceof GenerationEvent.Failed f) {
+            throw failure(f.error());
+        }
+        if (params.stream()) {
+            stream(kind, model, task, params, res, id, created, first);
+        } else {
+            whole(kind, model, task, res, id, created, first);
+        }
+    }
+
+    private void whole(Kind kind, ServedModel model, GenerationTask task, ServerResponse res, String id, long created,
+                       GenerationEvent first) throws InterruptedException {
+        ObjectNode root = header(kind, id, created, model, kind.object);
+        ArrayNode choices = root.putArray("choices");
+        int promptTokens = 0;
+        int completionTokens = 0;
+        for (GenerationEvent ev = first; ; ev = task.next()) {
+            switch (ev) {
+                case GenerationEvent.Prompt p -> promptTokens += p.tokens();
+                case GenerationEvent.Piece ignored -> {
+                }
+                case GenerationEvent.ChoiceDone d -> {
+                    completionTokens += d.result().tokens().length;
+                    ObjectNode c = choices.addObject();
+                    c.put("index", d.index());
+                    if (kind == Kind.CHAT) {
+                        ObjectNode message = c.putObject("message");
+                        message.put("role", "assistant");
+                        message.put("content", d.result().text());
+                    } else {
+                        c.put("text", d.result().text());
+                    }
+                    c.putNull("logprobs");
+                    c.put("finish_reason", finishReason(d.result().finishReason()));
+                }
+                case GenerationEvent.Failed f -> throw failure(f.error());
+                case GenerationEvent.Finished ignored -> {
+                    root.set("usage", usage(promptTokens, completionTokens));
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(Json.bytes(root));
+                    return;
+                }
+            }
+        }
+    }
+
+    private void stream(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res,
+                        String id, long created, GenerationEvent first) throws InterruptedException {
+        int promptTokens = 0;
+        int completionTokens = 0;
+        Set<Integer> started = new HashSet<>();
+        try (SseStream sse = new SseStream(res)) {
+            for (GenerationEvent ev = first; ; ev = task.next()) {
+                switch (ev) {
+                    case GenerationEvent.Prompt p -> promptTokens += p.tokens();
+                    case GenerationEvent.Piece p -> {
+                        if (kind == Kind.CHAT && started.add(p.index())) {
+                            sse.send(chunk(kind, id, created, model, p.index(), "", true, null));
+                        }
+                        if (!p.text().isEmpty()) {
+                            sse.send(chunk(kind, id, created, model, p.index(), p.text(), false, null));
+                        }
+                    }
+                    case GenerationEvent.ChoiceDone d -> {
+                        completionTokens += d.result().tokens().length;
+                        if (kind == Kind.CHAT && started.add(d.index())) {
+                            sse.send(chunk(kind, id, created, model, d.index(), "", true, null));
+                        }
+                        sse.send(chunk(kind, id, created, model, d.index(), null, false, finishReason(d.result().finishReason())));
+                    }
+                    case GenerationEvent.Failed f -> {
+                        // Headers are gone already: the error travels as an event, as OpenAI's API does mid-stream.
+                        ApiException e = failure(f.error());
+                        sse.send(Json.MAPPER.readTree(ErrorBody.of(e)));
+                        return;
+                    }
+                    case GenerationEvent.Finished ignored -> {
+                        if (params.includeUsage()) {
+                            ObjectNode last = header(kind, id, created, model, kind.chunkObject);
+                            last.putArray("choices");
+                            last.set("usage", usage(promptTokens, completionTokens));
+                            sse.send(last);
+                        }
+                        sse.done();
+                        return;
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            task.cancel(); // the client went away: free the model for the next request
+        }
+    }
+
+    private static ObjectNode chunk(Kind kind, String id, long created, ServedModel model, int index, String text,
+                                    boolean role, String finishReason) {
+        ObjectNode root = header(kind, id, created, model, kind.chunkObject);
+        ObjectNode c = root.putArray("choices").addObject();
+        c.put("index", index);
+        if (kind == Kind.CHAT) {
+            ObjectNode delta = c.putObject("delta");
+            if (role) {
+                delta.put("role", "assistant");
+            }
+            if (text != null) {
+                delta.put("content", text);
+            }
+        } else {
+            c.put("text", text == null ? "" : text);
+        }
+        c.putNull("logprobs");
+        if (finishReason == null) {
+            c.putNull("finish_reason");
+        } else {
+            c.put("finish_reason", finishReason);
+        }
+        return root;
+    }
+
+    private static ObjectNode header(Kind kind, String id, long created, ServedModel model, String object) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("id", id);
+        root.put("object", object);
+        root.put("created", created);
+        root.put("model", model.id());
+        return root;
+    }
+
+    private static ObjectNode usage(int prompt, int completion) {
+        ObjectNode u = Json.MAPPER.createObjectNode();
+        u.put("prompt_tokens", prompt);
+        u.put("completion_tokens", completion);
+        u.put("total_tokens", prompt + completion);
+        return u;
+    }
+
+    /** OpenAI's finish reasons, plus Mistral's {@code model_length} when the context window filled up. */
+    static String finishReason(GenerationResult.FinishReason r) {
+        return switch (r) {
+            case STOP -> "stop";
+            case LENGTH -> "length";
+            case CONTEXT_FULL -> "model_length";
+        };
+    }
+
+    private static ApiException failure(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        System.getLogger(CompletionEndpoints.class.getName()).log(System.Logger.Level.ERROR, "generation failed", e);
+        return new ApiException(500, "server_error", null, "internal_error", "generation failed: " + e);
+    }
+
+    static String randomId(int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(ALPHANUMERIC.charAt(IDS.nextInt(ALPHANUMERIC.length())));
+        }
+        return s.toString();
+    }
+}

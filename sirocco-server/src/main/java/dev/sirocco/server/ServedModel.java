@@ -1,0 +1,110 @@
+package dev.sirocco.server;
+
+import dev.sirocco.chat.ChatMessage;
+import dev.sirocco.chat.ChatTemplate;
+import dev.sirocco.engine.runtime.Engine;
+import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.engine.tokenizer.Vocabulary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One model the server answers for: its id (the file name without {@code .gguf}), the loaded engine,
+ * its chat template and the scheduler that runs its generations.
+ */
+public final class ServedModel implements AutoCloseable {
+    private final String id;
+    private final Engine engine;
+    private final ChatTemplate template;
+    private final String bosText;
+    private final long created;
+    private final GenerationScheduler scheduler;
+
+    private ServedModel(String id, Engine engine, long created, int queueCapacity) {
+        this.id = id;
+        this.engine = engine;
+        this.created = created;
+        Vocabulary v = engine.tokenizer().vocabulary();
+        this.bosText = tokenText(v, v.bos());
+        this.template = template(engine, bosText, tokenText(v, v.eos()));
+        this.scheduler = new GenerationScheduler(id, engine, queueCapacity);
+    }
+
+    /** Loads a GGUF file; {@code queueCapacity} requests may wait while one runs. */
+    public static ServedModel load(Path file, EngineOptions options, int queueCapacity) throws IOException {
+        Engine engine = Engine.load(file, options);
+        try {
+            long created = Files.getLastModifiedTime(file).toMillis() / 1000;
+            return new ServedModel(idOf(file), engine, created, queueCapacity);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** The model id clients send: the file name without its {@code .gguf} extension. */
+    public static String idOf(Path file) {
+        String name = file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    long created() {
+        return created;
+    }
+
+    GenerationScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * The chat prompt for {@code messages}, as {@code sirocco run --chat} renders it. Synchronized: one template
+     * instance per model, and rendering is cheap next to generation.
+     */
+    synchronized String renderChat(List<ChatMessage> messages) {
+        return template.render(messages, true);
+    }
+
+    /** Chat prompt tokens: a rendered template already carries its BOS text, so BOS is added only when it does not. */
+    int[] encodeChat(String rendered) {
+        boolean addSpecial = bosText.isEmpty() || !rendered.startsWith(bosText);
+        return engine.tokenizer().encode(rendered, addSpecial, true);
+    }
+
+    /** Plain-text prompt tokens, BOS/EOS added as the file's metadata says (as llama.cpp's server does). */
+    int[] encodePrompt(String prompt) {
+        return engine.tokenizer().encode(prompt, true, true);
+    }
+
+    // The same choice as the CLI's --chat: the file's template, else the family's fallback.
+    private static ChatTemplate template(Engine engine, String bos, String eos) {
+        String source = engine.file().metadata().getString("tokenizer.chat_template", null);
+        if (source != null) {
+            return new ChatTemplate(source, bos, eos);
+        }
+        boolean llama3Headers = Arrays.asList(engine.tokenizer().vocabulary().tokens()).contains("<|start_header_id|>");
+        return ChatTemplate.fallbackFor(engine.config().architecture().ggufName(), llama3Headers, bos, eos);
+    }
+
+    private static String tokenText(Vocabulary v, int id) {
+        String[] tokens = v.tokens();
+        return id >= 0 && id < tokens.length ? tokens[id] : "";
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        engine.close();
+    }
+}

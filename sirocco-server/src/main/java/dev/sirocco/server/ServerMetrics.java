@@ -1,0 +1,126 @@
+package dev.sirocco.server;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
+
+/**
+ * Counters behind {@code GET /metrics}, written in Prometheus' text exposition format (version 0.0.4):
+ * requests by endpoint and status, prompt and generated tokens, queue depth and time to first token per model.
+ */
+final class ServerMetrics {
+    /** Upper bounds of the time-to-first-token histogram, seconds. */
+    static final double[] TTFT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private record RequestKey(String endpoint, int status) {
+    }
+
+    private static final class ModelCounters {
+        final LongAdder promptTokens = new LongAdder();
+        final LongAdder generatedTokens = new LongAdder();
+        final AtomicLongArray ttftBuckets = new AtomicLongArray(TTFT_BUCKETS.length); // non-cumulative counts
+        final LongAdder ttftCount = new LongAdder();
+        final LongAdder ttftNanos = new LongAdder();
+    }
+
+    private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<String, ModelCounters> models = new ConcurrentHashMap<>();
+    private final Map<String, GenerationScheduler> queues = new ConcurrentHashMap<>();
+
+    void addModel(String id, GenerationScheduler scheduler) {
+        models.putIfAbsent(id, new ModelCounters());
+        queues.put(id, scheduler);
+    }
+
+    /** One answered request; {@code endpoint} is the route pattern, never the raw path (bounded label values). */
+    void request(String endpoint, int status) {
+        requests.computeIfAbsent(new RequestKey(endpoint, status), k -> new LongAdder()).increment();
+    }
+
+    void tokens(String model, int prompt, int generated) {
+        ModelCounters c = counters(model);
+        c.promptTokens.add(prompt);
+        c.generatedTokens.add(generated);
+    }
+
+    void timeToFirstToken(String model, long nanos) {
+        ModelCounters c = counters(model);
+        double seconds = nanos / 1e9;
+        for (int i = 0; i < TTFT_BUCKETS.length; i++) {
+            if (seconds <= TTFT_BUCKETS[i]) {
+                c.ttftBuckets.incrementAndGet(i);
+                break;
+            }
+        }
+        c.ttftCount.increment();
+        c.ttftNanos.add(nanos);
+    }
+
+    private ModelCounters counters(String model) {
+        return models.computeIfAbsent(model, k -> new ModelCounters());
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("# HELP sirocco_requests_total HTTP requests answered, by endpoint and status.\n");
+        out.append("# TYPE sirocco_requests_total counter\n");
+        Map<String, Long> sorted = new TreeMap<>();
+        requests.forEach((k, v) -> sorted.put("{endpoint=\"" + escape(k.endpoint()) + "\",status=\"" + k.status() + "\"}", v.sum()));
+        sorted.forEach((labels, v) -> out.append("sirocco_requests_total").append(labels).append(' ').append(v).append('\n'));
+
+        Map<String, ModelCounters> byModel = new TreeMap<>(models);
+        counter(out, "sirocco_prompt_tokens_total", "Prompt tokens evaluated.", byModel, c -> c.promptTokens.sum());
+        counter(out, "sirocco_generated_tokens_total", "Tokens generated.", byModel, c -> c.generatedTokens.sum());
+
+        out.append("# HELP sirocco_queue_depth Requests waiting for the model (not counting the one running).\n");
+        out.append("# TYPE sirocco_queue_depth gauge\n");
+        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_queue_depth", m, q, GenerationScheduler::waiting));
+        out.append("# HELP sirocco_running_requests Requests generating now.\n");
+        out.append("# TYPE sirocco_running_requests gauge\n");
+        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, GenerationScheduler::running));
+
+        out.append("# HELP sirocco_time_to_first_token_seconds From request arrival to the first generated token.\n");
+        out.append("# TYPE sirocco_time_to_first_token_seconds histogram\n");
+        byModel.forEach((m, c) -> {
+            long cumulative = 0;
+            String label = "model=\"" + escape(m) + "\"";
+            for (int i = 0; i < TTFT_BUCKETS.length; i++) {
+                cumulative += c.ttftBuckets.get(i);
+                out.append("sirocco_time_to_first_token_seconds_bucket{").append(label).append(",le=\"")
+                        .append(format(TTFT_BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+            }
+            long count = c.ttftCount.sum();
+            out.append("sirocco_time_to_first_token_seconds_bucket{").append(label).append(",le=\"+Inf\"} ").append(count).append('\n');
+            out.append("sirocco_time_to_first_token_seconds_sum{").append(label).append("} ")
+                    .append(format(c.ttftNanos.sum() / 1e9)).append('\n');
+            out.append("sirocco_time_to_first_token_seconds_count{").append(label).append("} ").append(count).append('\n');
+        });
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, Map<String, ModelCounters> byModel,
+                                java.util.function.ToLongFunction<ModelCounters> value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        byModel.forEach((m, c) -> out.append(name).append("{model=\"").append(escape(m)).append("\"} ")
+                .append(value.applyAsLong(c)).append('\n'));
+    }
+
+    private static void gaugeLine(StringBuilder out, String name, String model, GenerationScheduler q,
+                                  ToIntFunction<GenerationScheduler> value) {
+        out.append(name).append("{model=\"").append(escape(model)).append("\"} ").append(value.applyAsInt(q)).append('\n');
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.format(Locale.ROOT, "%s", d);
+    }
+
+    /** Label values escape backslash, quote and newline (exposition format). */
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}
