@@ -44,6 +44,7 @@ public final class Transformer {
     private final float[][] valueAcc; // per head: (32, valueHeadDim) lane accumulators of the KQV sum
     private final AttentionKernels attention;
     private final HeadTask headTask = new HeadTask();
+    private final Batch single; // the one-sequence batch of forward(tokens, ...), reused
     // MoE routing scratch
     private final float[] routerLogits; // (batch, experts)
     private final int[] chosen;         // (batch, expertsUsed)
@@ -65,6 +66,7 @@ public final class Transformer {
         this.kernels = kernels;
         this.parallel = parallel;
         this.maxBatch = maxBatch;
+        this.single = new Batch(maxBatch, 1);
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             boolean swa = c.isSlidingWindowLayer(l);
@@ -127,15 +129,29 @@ public final class Transformer {
         if (n < 1 || n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " tokens, expected 1.." + maxBatch);
         }
-        if (startPos < 0 || startPos + n > cache.capacity()) {
-            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + n - 1)
-                    + " do not fit the context of " + cache.capacity() + " tokens");
+        single.clear();
+        single.add(tokens, tokenOff, n, startPos, cache);
+        run(single, logits, allLogits);
+    }
+
+    /**
+     * Runs every segment of {@code batch} (many sequences at once) and writes the logits of each segment's
+     * last token to {@code logits[s * vocab ..]}. Each sequence's numbers are the same as in a pass of its own.
+     */
+    public void forward(Batch batch, float[] logits) {
+        if (batch.size() < 1 || batch.size() > maxBatch) {
+            throw new IllegalArgumentException("batch of " + batch.size() + " tokens, expected 1.." + maxBatch);
         }
+        run(batch, logits, false);
+    }
+
+    private void run(Batch b, float[] logits, boolean allLogits) {
+        int n = b.size;
         int dim = c.dim();
         int vocab = w.vocabSize();
         float embScale = c.architecture().scalesEmbeddings() ? (float) Math.sqrt(dim) : 1f;
         for (int t = 0; t < n; t++) {
-            int token = tokens[tokenOff + t];
+            int token = b.tokens[t];
             if (token < 0 || token >= vocab) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocab);
             }
@@ -148,16 +164,22 @@ public final class Transformer {
         }
         int last = c.layers() - 1;
         for (int l = 0; l < last; l++) {
-            attentionBlock(l, n, startPos, cache);
+            attentionBlock(l, b);
             feedForwardBlock(l, n);
         }
-        attentionBlock(last, n, startPos, cache);
+        attentionBlock(last, b);
         // Like llama.cpp (inp_out_ids), the last layer's feed-forward runs only on the rows whose logits are wanted:
-        // less work, and one-row matmuls take the same arithmetic path as llama.cpp's.
+        // less work, and one-row matmuls take the same arithmetic path as llama.cpp's. Each segment's last row moves
+        // to row s (s <= its index, so moving them in order overwrites nothing still needed).
         int rows = n;
-        if (!allLogits && n > 1) {
-            System.arraycopy(x, (n - 1) * dim, x, 0, dim);
-            rows = 1;
+        if (!allLogits) {
+            for (int s = 0; s < b.segments; s++) {
+                int lastRow = b.start[s] + b.length[s] - 1;
+                if (lastRow != s) {
+                    System.arraycopy(x, lastRow * dim, x, s * dim, dim);
+                }
+            }
+            rows = b.segments;
         }
         feedForwardBlock(last, rows);
         for (int t = 0; t < rows; t++) {
@@ -169,7 +191,8 @@ public final class Transformer {
         }
     }
 
-    private void attentionBlock(int l, int n, int startPos, KvCache cache) {
+    private void attentionBlock(int l, Batch b) {
+        int n = b.size;
         LayerWeights lw = w.layers().get(l);
         int dim = c.dim();
         int hd = c.headDim();
@@ -180,7 +203,11 @@ public final class Transformer {
         linear(lw.k(), xb, k, n);
         linear(lw.v(), xb, v, n);
         Rope rope = ropes[l];
-        for (int t = 0; t < n; t++) {
+        for (int t = 0, seg = 0; t < n; t++) {
+            while (t >= b.start[seg] + b.length[seg]) {
+                seg++;
+            }
+            int pos = b.position[seg] + t - b.start[seg];
             int qOff = t * c.qDim();
             int kOff = t * c.kvDim();
             if (lw.qNorm() != null) {
@@ -193,7 +220,7 @@ public final class Transformer {
                     FloatOps.rmsNorm(k, kOff + h * hd, k, kOff + h * hd, lw.kNorm(), hd, c.rmsEps());
                 }
             }
-            rope.angles(startPos + t, cos, sin);
+            rope.angles(pos, cos, sin);
             rope.apply(q, qOff, c.heads(), hd, cos, sin);
             rope.apply(k, kOff, c.kvHeads(), hd, cos, sin);
             if (c.architecture().scalesQueries()) {
@@ -202,18 +229,16 @@ public final class Transformer {
                     q[i] *= qs;
                 }
             }
-            cache.put(l, startPos + t, k, kOff, v, t * c.vDim());
+            b.cache[seg].put(l, pos, k, kOff, v, t * c.vDim());
         }
         HeadTask task = headTask;
         task.layer = l;
-        task.n = n;
-        task.startPos = startPos;
+        task.batch = b;
         task.window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
-        task.cache = cache;
         try {
             parallel.forEach(c.heads(), task);
         } finally {
-            task.cache = null;
+            task.batch = null;
         }
         linear(lw.o(), att, proj, n);
         addResidual(lw.postAttnNorm(), n);
@@ -227,21 +252,28 @@ public final class Transformer {
      */
     private final class HeadTask implements IntConsumer {
         int layer;
-        int n;
-        int startPos;
+        Batch batch;
         int window;
-        KvCache cache;
 
         @Override
         public void accept(int h) {
-            int hd = c.headDim();
-            int vhd = c.valueHeadDim();
             int kvHead = h / (c.heads() / c.kvHeads());
             float scale = c.architecture().scalesQueries() ? 1f : c.attentionScale();
             float[] s = scores[h];
+            for (int seg = 0; seg < batch.segments; seg++) {
+                attend(h, kvHead, scale, s, batch.start[seg], batch.length[seg], batch.position[seg], batch.cache[seg]);
+            }
+        }
+
+        /** One head of one segment: its {@code n} tokens from row {@code row0}, the first at {@code startPos} of {@code cache}. */
+        private void attend(int h, int kvHead, float scale, float[] s, int row0, int n, int startPos, KvCache cache) {
+            int hd = c.headDim();
+            int vhd = c.valueHeadDim();
+            // The arithmetic follows the segment's own length, so a sequence gets the same numbers alone or batched.
             boolean gemm = n > 1;
-            for (int t = 0; t < n; t++) {
-                int pos = startPos + t;
+            for (int i = 0; i < n; i++) {
+                int t = row0 + i;
+                int pos = startPos + i;
                 // llama.cpp masks key position p0 for query position p1 when p1 - p0 >= window.
                 int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 int len = pos - lo + 1;

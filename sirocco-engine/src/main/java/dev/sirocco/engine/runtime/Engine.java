@@ -75,10 +75,22 @@ public final class Engine implements AutoCloseable {
         return weights.vocabSize();
     }
 
+    /**
+     * A forward pass for up to {@code maxBatch} tokens at once. Sessions and schedulers made from one engine share
+     * its kernels, which run one matmul at a time: drive an engine from one thread (a {@link Scheduler} does).
+     */
+    Transformer newTransformer(int maxBatch) {
+        return new Transformer(config, weights, kernels, parallel, maxBatch, contextSize);
+    }
+
+    /** An empty KV cache of {@link #contextSize()} positions. */
+    KvCache newCache() {
+        return new KvCache(config, contextSize, options.kvType());
+    }
+
     /** A new, empty sequence with its own KV cache of {@link #contextSize()} positions. */
     public Session newSession() {
-        Transformer model = new Transformer(config, weights, kernels, parallel, options.batchSize(), contextSize);
-        return new Session(model, new KvCache(config, contextSize, options.kvType()), options.batchSize());
+        return new Session(newTransformer(options.batchSize()), newCache(), options.batchSize());
     }
 
     @Override

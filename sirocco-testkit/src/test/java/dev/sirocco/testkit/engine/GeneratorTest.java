@@ -82,7 +82,9 @@ class GeneratorTest {
 
                         @Override
                         public void onToken(int token, String text, TokenLogprob logprob) {
-                            streamed.add(logprob);
+                            if (token >= 0) { // -1: text the decoder still held at the end, no token of its own
+                                streamed.add(logprob);
+                            }
                         }
                     });
             assertThat(withLp.tokens()).containsExactly(plain.tokens());

@@ -1,0 +1,264 @@
+package dev.sirocco.engine.runtime;
+
+import dev.sirocco.engine.model.Batch;
+import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.model.Transformer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Continuous batching for one engine: up to {@code slots} sequences advance together, one batched forward pass
+ * per step (each decoding sequence contributes its next token, one sequence in prefill a chunk of its prompt), so
+ * the weights are read once per step for everyone. Requests wait in a bounded queue and join between steps;
+ * finished and cancelled ones leave at once and free their slot.
+ *
+ * <p>A sequence's numbers do not depend on its neighbours: prompts are evaluated in the same chunks as a
+ * {@link Session} would, and every per-token operation is independent of the other rows of the batch, so greedy
+ * output is the same alone and batched. The scheduler's thread is the only one that may use the engine.
+ */
+public final class Scheduler implements AutoCloseable {
+    private final Engine engine;
+    private final int slots;
+    private final int queueCapacity;
+    private final int chunk;
+    private final Transformer model;
+    private final Batch batch;
+    private final float[] logits;
+    private final ArrayDeque<KvCache> freeCaches = new ArrayDeque<>();
+    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final List<Sequence> active = new ArrayList<>();
+    private final Sequence[] inBatch;
+    private final Thread thread;
+    private boolean closed;
+
+    /** A scheduler running {@code slots} sequences at once, with at most {@code queueCapacity} waiting. */
+    public Scheduler(Engine engine, int slots, int queueCapacity) {
+        if (slots < 1 || queueCapacity < 0) {
+            throw new IllegalArgumentException("slots must be >= 1 and the queue >= 0, got " + slots + " and " + queueCapacity);
+        }
+        this.engine = engine;
+        this.slots = slots;
+        this.queueCapacity = queueCapacity;
+        this.chunk = engine.options().batchSize();
+        // Room for every decoding sequence's token plus one whole prompt chunk.
+        this.model = engine.newTransformer(chunk + slots);
+        this.batch = new Batch(chunk + slots, slots);
+        this.logits = new float[slots * engine.vocabSize()];
+        this.inBatch = new Sequence[slots];
+        this.thread = Thread.ofPlatform().name("sirocco-scheduler").daemon().start(this::loop);
+    }
+
+    /** A submitted request: its result when it finishes, and a way to stop it early. */
+    public static final class Ticket {
+        private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+        private volatile boolean cancelled;
+
+        /** Completes with the generation's result; exceptionally if it failed or was cancelled. */
+        public CompletableFuture<GenerationResult> result() {
+            return result;
+        }
+
+        /** Stops the request at the next step (a client went away); its slot is freed at once. */
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    /**
+     * Queues a generation of {@code request} after {@code prompt}; {@code listener} is called on the scheduler's
+     * thread as tokens come. Throws {@link QueueFullException} when the queue is full, {@link ContextFullException}
+     * when the prompt cannot fit the context.
+     */
+    public Ticket submit(int[] prompt, GenerationRequest request, TokenListener listener) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt has no tokens");
+        }
+        for (int t : prompt) {
+            if (t < 0 || t >= engine.vocabSize()) {
+                throw new IllegalArgumentException("token id " + t + " is outside the vocabulary of " + engine.vocabSize());
+            }
+        }
+        if (prompt.length + 1 > engine.contextSize()) {
+            throw new ContextFullException(0, prompt.length, engine.contextSize());
+        }
+        Sequence seq = new Sequence(prompt.clone(), request, listener);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the scheduler is closed");
+            }
+            // Waiting requests beyond the free slots are the queue.
+            if (waiting.size() >= queueCapacity + (slots - active.size())) {
+                throw new QueueFullException(queueCapacity);
+            }
+            waiting.add(seq);
+            notifyAll();
+        }
+        return seq.ticket;
+    }
+
+    /** Requests waiting for a slot. */
+    public synchronized int queueDepth() {
+        return waiting.size();
+    }
+
+    /** Sequences being generated now. */
+    public synchronized int activeSequences() {
+        return active.size();
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One request on its way: where its prompt and its cache are. */
+    private final class Sequence {
+        final Ticket ticket = new Ticket();
+        final int[] prompt;
+        final GenerationRequest request;
+        final TokenListener listener;
+        Generation generation;
+        KvCache cache;
+        int position;   // tokens in the cache
+        final int[] next = new int[1]; // the token to evaluate next once the prompt is done
+
+        Sequence(int[] prompt, GenerationRequest request, TokenListener listener) {
+            this.prompt = prompt;
+            this.request = request;
+            this.listener = listener;
+        }
+
+        boolean prefilling() {
+            return position < prompt.length;
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            synchronized (this) {
+                while (!closed && active.isEmpty() && waiting.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                }
+                if (closed) {
+                    break;
+                }
+                while (active.size() < slots && !waiting.isEmpty()) {
+                    Sequence seq = waiting.poll();
+                    seq.cache = freeCaches.isEmpty() ? engine.newCache() : freeCaches.poll();
+                    seq.generation = new Generation(engine.tokenizer(), engine.vocabSize(), seq.prompt, seq.request, seq.listener);
+                    active.add(seq);
+                }
+            }
+            step();
+        }
+        failAll(new CancellationException("the scheduler was closed"));
+    }
+
+    /** One batched forward pass: every decoding sequence's next token, then at most one whole prompt chunk. */
+    private void step() {
+        for (int i = active.size() - 1; i >= 0; i--) {
+            Sequence seq = active.get(i);
+            if (seq.ticket.cancelled) {
+                release(i, null, new CancellationException("cancelled"));
+            }
+        }
+        batch.clear();
+        int segments = 0;
+        for (Sequence seq : active) {
+            if (!seq.prefilling()) {
+                batch.add(seq.next, 0, 1, seq.position, seq.cache);
+                inBatch[segments++] = seq;
+            }
+        }
+        for (Sequence seq : active) {
+            if (seq.prefilling()) { // the same chunks as Session.evaluate, so the numbers are the same as alone
+                int n = Math.min(chunk, seq.prompt.length - seq.position);
+                batch.add(seq.prompt, seq.position, n, seq.position, seq.cache);
+                inBatch[segments++] = seq;
+                break;
+            }
+        }
+        if (segments == 0) {
+            return;
+        }
+        try {
+            model.forward(batch, logits);
+        } catch (RuntimeException e) {
+            for (int s = 0; s < segments; s++) {
+                release(active.indexOf(inBatch[s]), null, e);
+            }
+            return;
+        }
+        int vocab = engine.vocabSize();
+        for (int s = 0; s < segments; s++) {
+            Sequence seq = inBatch[s];
+            inBatch[s] = null;
+            boolean wasPrefill = seq.prefilling();
+            seq.position += wasPrefill ? Math.min(chunk, seq.prompt.length - seq.position) : 1;
+            if (seq.prefilling()) {
+                continue; // more prompt to go: these logits are not wanted
+            }
+            try {
+                int token = seq.generation.next(logits, s * vocab);
+                if (token != Generation.DONE && seq.position >= seq.cache.capacity()) {
+                    seq.generation.finish(GenerationResult.FinishReason.CONTEXT_FULL);
+                    token = Generation.DONE;
+                }
+                if (token == Generation.DONE) {
+                    release(active.indexOf(seq), seq.generation.result(), null);
+                } else {
+                    seq.next[0] = token;
+                }
+            } catch (RuntimeException e) { // e.g. the listener's client went away
+                release(active.indexOf(seq), null, e);
+            }
+        }
+    }
+
+    private void release(int index, GenerationResult result, Throwable failure) {
+        Sequence seq;
+        synchronized (this) {
+            seq = active.remove(index);
+        }
+        freeCaches.add(seq.cache);
+        seq.cache = null;
+        if (failure != null) {
+            seq.ticket.result.completeExceptionally(failure);
+        } else {
+            seq.ticket.result.complete(result);
+        }
+    }
+
+    private void failAll(RuntimeException e) {
+        synchronized (this) {
+            for (Sequence seq : active) {
+                seq.ticket.result.completeExceptionally(e);
+            }
+            for (Sequence seq : waiting) {
+                seq.ticket.result.completeExceptionally(e);
+            }
+            active.clear();
+            waiting.clear();
+        }
+    }
+}
