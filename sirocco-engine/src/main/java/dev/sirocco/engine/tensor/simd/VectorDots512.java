@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -53,6 +54,8 @@ final class VectorDots512 implements VectorDots {
     private static final int byteLanes = bs.length();
     /** How many float vectors one byte vector widens into (1, or 2 at 128 bits). */
     private static final int parts = byteLanes / lanes;
+    /** Lane i to lane (i + 8) mod lanes: at 512 bits, swaps the halves, so lanes k and k + 8 meet. */
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(fs, i -> (i + 8) % lanes);
 
     @Override
     public VectorSpecies<Float> species() {
@@ -262,69 +265,75 @@ final class VectorDots512 implements VectorDots {
     /**
      * Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes
      * of nibbles) with Q8_K activations; the float steps are Q4KCodec.dot's (per-lane sums s0..s7 of element
-     * index mod 8, the mins apart).
+     * index mod 8, the mins apart), the eight s kept in the lanes of one vector (two at 128 bits).
      */
     @Override
     public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        FloatVector s0 = FloatVector.zero(fs);
+        FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
             long b = wOff + 144L * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            // The 12 scale bytes read once into registers: decoding them byte by byte from the segment cost
-            // more than the vector work of the super-block.
-            long sc8 = w.get(LONG_LE, b + 4);
-            int sc4 = w.get(INT_LE, b + 12);
-            int sumi = 0;
-            for (int j = 0; j < 8; j++) {
-                sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
-            }
-            // One flat loop over the 128 nibble bytes with only the block sums carried: nested loops with
-            // per-sub-block accumulators ran several times slower under C2. Nibble times 6-bit scale is exact.
-            FloatVector even = FloatVector.zero(fs);
-            FloatVector odd = FloatVector.zero(fs);
-            for (int c = 0; c < 128; c += byteLanes) {
-                int j = c >> 5;
-                int l = c & 31;
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + c, LE);
-                FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
-                FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
-                ByteVector vl = v.and((byte) 0x0F);
-                ByteVector vh = highNibbles(v);
-                for (int p = 0; p < parts; p++) {
-                    int e = qb + 64 * j + l + p * lanes;
-                    FloatVector t = (p & 1) == 0 ? even : odd;
-                    t = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, e), t);
-                    t = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, e + 32), t);
-                    if ((p & 1) == 0) {
-                        even = t;
-                    } else {
-                        odd = t;
+            // The 12 scale bytes as three ints, the eight 6-bit scales and mins unpacked four to an int
+            // (ggml's get_scale_min_k4 on all bytes at once; masks drop the bits shifted in from neighbours).
+            long lo = w.get(LONG_LE, b + 4);
+            int hi = w.get(INT_LE, b + 12);
+            int b03 = (int) lo;
+            int b47 = (int) (lo >>> 32);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            int sumi = sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)
+                    + sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)
+                    + sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)
+                    + sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24);
+            // Lane sums of nibble * quant per sub-block, then times the sub-block's scale into acc: all exact
+            // integers below 2^24. acc1 holds the second part of each byte vector at 128 bits (elements 4..7 mod 8).
+            FloatVector acc0 = FloatVector.zero(fs);
+            FloatVector acc1 = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int shift = (j & 1) << 4;
+                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
+                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector lo0 = FloatVector.zero(fs);
+                FloatVector hi0 = FloatVector.zero(fs);
+                FloatVector lo1 = FloatVector.zero(fs);
+                FloatVector hi1 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + 32L * j + l, LE);
+                    for (int p = 0; p < parts; p++) {
+                        // Widened to ints first: int shifts and masks are single instructions, byte shifts are not.
+                        IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                        FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                        FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                        int e = qb + 64 * j + l + p * lanes;
+                        if (p == 0) {
+                            lo0 = fl.fma(FloatVector.fromArray(fs, q, e), lo0);
+                            hi0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi0);
+                        } else {
+                            lo1 = fl.fma(FloatVector.fromArray(fs, q, e), lo1);
+                            hi1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi1);
+                        }
                     }
+                }
+                acc0 = hi0.fma(sHi, lo0.fma(sLo, acc0));
+                if (parts == 2) {
+                    acc1 = hi1.fma(sHi, lo1.fma(sLo, acc1));
                 }
             }
             float dd = VectorDots.half(w, b) * d[dOff + i];
-            s0 += dd * mod8(even, odd, 0);
-            s1 += dd * mod8(even, odd, 1);
-            s2 += dd * mod8(even, odd, 2);
-            s3 += dd * mod8(even, odd, 3);
-            s4 += dd * mod8(even, odd, 4);
-            s5 += dd * mod8(even, odd, 5);
-            s6 += dd * mod8(even, odd, 6);
-            s7 += dd * mod8(even, odd, 7);
+            s0 = s0.add(mod8(acc0).mul(dd));
+            if (parts == 2) {
+                s1 = s1.add(acc1.mul(dd));
+            }
             float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
             sumf -= dmin * sumi;
         }
-        sumf += s0;
-        sumf += s1;
-        sumf += s2;
-        sumf += s3;
-        sumf += s4;
-        sumf += s5;
-        sumf += s6;
-        sumf += s7;
-        return sumf;
+        return addMod8(sumf, s0, s1);
     }
 
     /**
@@ -411,58 +420,89 @@ final class VectorDots512 implements VectorDots {
      */
     @Override
     public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        FloatVector s0 = FloatVector.zero(fs);
+        FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
             long b = wOff + 210L * i;
             int qb = qOff + 256 * i;
-            FloatVector even = FloatVector.zero(fs);
-            FloatVector odd = FloatVector.zero(fs);
+            // Lane sums of scale * q6 * quant: exact integers, at most 2^24 once folded mod 8.
+            FloatVector acc0 = FloatVector.zero(fs);
+            FloatVector acc1 = FloatVector.zero(fs);
             for (int h = 0; h < 2; h++) {
                 long ql = b + 64L * h;
                 long qh = b + 128 + 32L * h;
                 long sc = b + 192 + 8L * h;
                 int e = qb + 128 * h;
-                // One code path for the four quarters c (a smaller method keeps every vector op inlined and unboxed).
-                for (int c = 0; c < 4; c++) {
-                    long qlc = ql + ((c & 1) << 5);
-                    int shift = c < 2 ? 0 : 4;
-                    for (int l = 0; l < 32; l += byteLanes) {
-                        ByteVector v = ByteVector.fromMemorySegment(bs, w, qlc + l, LE);
-                        ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
-                        ByteVector nib = v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
-                        ByteVector q6 = nib.or(shiftedBits(vh, 2 * c, (byte) 3, 4)).sub((byte) 32);
-                        FloatVector scale = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4)));
-                        for (int p = 0; p < parts; p++) {
-                            FloatVector t = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p)).mul(scale)
-                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), (p & 1) == 0 ? even : odd);
-                            if ((p & 1) == 0) {
-                                even = t;
-                            } else {
-                                odd = t;
-                            }
+                for (int l = 0; l < 32; l += byteLanes) {
+                    // One load each of the two nibble rows and the high bits serves all four quarters c.
+                    ByteVector va = ByteVector.fromMemorySegment(bs, w, ql + l, LE);
+                    ByteVector vb = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, LE);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
+                    int g = l >> 4;
+                    FloatVector sc0 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + g));
+                    FloatVector sc1 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 + g));
+                    FloatVector sc2 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4 + g));
+                    FloatVector sc3 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6 + g));
+                    for (int p = 0; p < parts; p++) {
+                        IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
+                        IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
+                        IntVector hb = (IntVector) vh.convertShape(VectorOperators.B2I, is, p);
+                        FloatVector q0 = (FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q1 = (FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q2 = (FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q3 = (FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                                .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                        int o = e + l + p * lanes;
+                        FloatVector t = p == 0 ? acc0 : acc1;
+                        t = q0.mul(FloatVector.fromArray(fs, q, o)).fma(sc0, t);
+                        t = q1.mul(FloatVector.fromArray(fs, q, o + 32)).fma(sc1, t);
+                        t = q2.mul(FloatVector.fromArray(fs, q, o + 64)).fma(sc2, t);
+                        t = q3.mul(FloatVector.fromArray(fs, q, o + 96)).fma(sc3, t);
+                        if (p == 0) {
+                            acc0 = t;
+                        } else {
+                            acc1 = t;
                         }
                     }
                 }
             }
             float dd = VectorDots.half(w, b + 208) * d[dOff + i];
-            s0 += dd * mod8(even, odd, 0);
-            s1 += dd * mod8(even, odd, 1);
-            s2 += dd * mod8(even, odd, 2);
-            s3 += dd * mod8(even, odd, 3);
-            s4 += dd * mod8(even, odd, 4);
-            s5 += dd * mod8(even, odd, 5);
-            s6 += dd * mod8(even, odd, 6);
-            s7 += dd * mod8(even, odd, 7);
+            s0 = s0.add(mod8(acc0).mul(dd));
+            if (parts == 2) {
+                s1 = s1.add(acc1.mul(dd));
+            }
         }
-        float sumf = 0;
-        sumf += s0;
-        sumf += s1;
-        sumf += s2;
-        sumf += s3;
-        sumf += s4;
-        sumf += s5;
-        sumf += s6;
-        sumf += s7;
+        return addMod8(0f, s0, s1);
+    }
+
+    /**
+     * Lanes 0..7 of the result hold the sums of the lanes of {@code acc} with index = k (mod 8): at 512 bits
+     * lanes k and k + 8, one swap of the halves and one add; at 256 and 128 bits the lanes themselves.
+     */
+    private static FloatVector mod8(FloatVector acc) {
+        return lanes == 16 ? acc.add(acc.rearrange(SWAP_HALVES)) : acc;
+    }
+
+    /**
+     * {@code sumf += s_0; ...; sumf += s_7} in that order, the codecs' closing sum: s_k is lane k of {@code s0}
+     * (lanes 0..3 of {@code s0} then of {@code s1} at 128 bits).
+     */
+    private static float addMod8(float sumf, FloatVector s0, FloatVector s1) {
+        if (lanes == 4) {
+            for (int k = 0; k < 4; k++) {
+                sumf += s0.lane(k);
+            }
+            for (int k = 0; k < 4; k++) {
+                sumf += s1.lane(k);
+            }
+            return sumf;
+        }
+        for (int k = 0; k < 8; k++) {
+            sumf += s0.lane(k);
+        }
         return sumf;
     }
 
