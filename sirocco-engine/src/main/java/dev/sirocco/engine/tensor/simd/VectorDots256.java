@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
@@ -33,11 +35,11 @@ import java.nio.ByteOrder;
  * lies within about {@code 2n 2^-53 sum|w_i a_i|} of a float rounding boundary, and then one ulp apart.
  */
 final class VectorDots256 implements VectorDots {
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian ints and longs at any byte offset of a weight row. */
+    private static final VarHandle INT_AT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 0, 1, 2, ...: per-lane shift counts. */
     private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     // The species are static constants so that C2 intrinsifies every vector operation (an instance field
@@ -82,19 +84,19 @@ final class VectorDots256 implements VectorDots {
 
     /** sum w[i] * a[aOff + i] over F16 weights, summed in double (F16Codec.dot); a holds the F16-rounded activations as floats. */
     @Override
-    public float f16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+    public float f16(short[] w, int wOff, float[] a, int aOff, int n) {
         DoubleVector acc0 = DoubleVector.zero(ds);
         DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
             FloatVector p = halfToFloat(h).mul(FloatVector.fromArray(fs, a, aOff + i));
             acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
             acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
         }
         double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
-            sum += VectorDots.half(w, wOff + 2L * i) * a[aOff + i];
+            sum += Float.float16ToFloat(w[wOff + i]) * a[aOff + i];
         }
         return (float) sum;
     }
@@ -117,12 +119,12 @@ final class VectorDots256 implements VectorDots {
 
     /** sum w[i] * a[aOff + i] over BF16 weights, summed in double (BF16Codec.dot); a holds the BF16-rounded activations as floats. */
     @Override
-    public float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+    public float bf16(short[] w, int wOff, float[] a, int aOff, int n) {
         DoubleVector acc0 = DoubleVector.zero(ds);
         DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
             FloatVector wf = ((IntVector) h.convertShape(VectorOperators.S2I, is, 0))
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector p = wf.mul(FloatVector.fromArray(fs, a, aOff + i));
@@ -131,7 +133,7 @@ final class VectorDots256 implements VectorDots {
         }
         double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
-            sum += Float.intBitsToFloat(w.get(SHORT_LE, wOff + 2L * i) << 16) * a[aOff + i];
+            sum += Float.intBitsToFloat(w[wOff + i] << 16) * a[aOff + i];
         }
         return (float) sum;
     }
@@ -141,14 +143,14 @@ final class VectorDots256 implements VectorDots {
      * (as floats) and block scales {@code d[dOff ..]}.
      */
     @Override
-    public float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 34L * i;
+            int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 32; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
                 for (int p = 0; p < parts; p++) {
                     FloatVector wf = (FloatVector) v.convertShape(VectorOperators.B2F, fs, p);
                     blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
@@ -161,14 +163,14 @@ final class VectorDots256 implements VectorDots {
 
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
-    public float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 18L * i;
+            int b = wOff + 18 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
                 ByteVector lo = v.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = highNibbles(v).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
@@ -188,14 +190,14 @@ final class VectorDots256 implements VectorDots {
      * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q).
      */
     @Override
-    public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 20L * i;
+            int b = wOff + 20 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 4 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 4 + j);
                 ByteVector lo = v.and((byte) 0x0F);
                 ByteVector hi = highNibbles(v);
                 for (int p = 0; p < parts; p++) {
@@ -212,11 +214,11 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
     @Override
-    public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 22L * i;
-            FloatVector blk = q5Block(w, b + 6, w.get(INT_LE, b + 2), q, qOff + 32 * i, 16f);
+            int b = wOff + 22 * i;
+            FloatVector blk = q5Block(w, b + 6, (int) INT_AT.get(w, b + 2), q, qOff + 32 * i, 16f);
             sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk);
         }
         return sumf;
@@ -224,11 +226,11 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
     @Override
-    public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 24L * i;
-            FloatVector blk = q5Block(w, b + 8, w.get(INT_LE, b + 4), q, qOff + 32 * i, 0f);
+            int b = wOff + 24 * i;
+            FloatVector blk = q5Block(w, b + 8, (int) INT_AT.get(w, b + 4), q, qOff + 32 * i, 0f);
             sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
         }
         return sumf;
@@ -238,11 +240,11 @@ final class VectorDots256 implements VectorDots {
      * Lane-wise sums of (q5 - bias) * a over one 32-element block: nibbles at {@code qs} (element j low, j + 16
      * high), fifth bit of element j = bit j of {@code qh}, picked per lane with a variable shift.
      */
-    private static FloatVector q5Block(MemorySegment w, long qs, int qh, float[] q, int qb, float bias) {
+    private static FloatVector q5Block(byte[] w, int qs, int qh, float[] q, int qb, float bias) {
         FloatVector blk = FloatVector.zero(fs);
         IntVector bits = IntVector.broadcast(is, qh);
         for (int j = 0; j < 16; j += byteLanes) {
-            ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + j, LE);
+            ByteVector v = ByteVector.fromArray(bs, w, qs + j);
             ByteVector lo = v.and((byte) 0x0F);
             ByteVector hi = highNibbles(v);
             for (int p = 0; p < parts; p++) {
@@ -268,20 +270,19 @@ final class VectorDots256 implements VectorDots {
      * index mod 8, the mins apart), the eight s kept in the lanes of one vector (two at 128 bits).
      */
     @Override
-    public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
         FloatVector s0 = FloatVector.zero(fs);
         FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 144L * i;
+            int b = wOff + 144 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            // The 12 scale bytes as three ints, the eight 6-bit scales and mins unpacked four to an int
-            // (ggml's get_scale_min_k4 on all bytes at once; masks drop the bits shifted in from neighbours).
-            long lo = w.get(LONG_LE, b + 4);
-            int hi = w.get(INT_LE, b + 12);
-            int b03 = (int) lo;
-            int b47 = (int) (lo >>> 32);
+            // The eight 6-bit scales and mins unpacked four to an int from the 12 scale bytes read as three ints
+            // (ggml's get_scale_min_k4 on all bytes at once; masks drop the bits shifted in from neighbouring bytes).
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
             int sc03 = b03 & 0x3F3F3F3F;
             int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
             int mn03 = b47 & 0x3F3F3F3F;
@@ -304,7 +305,7 @@ final class VectorDots256 implements VectorDots {
                 FloatVector lo1 = FloatVector.zero(fs);
                 FloatVector hi1 = FloatVector.zero(fs);
                 for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + 32L * j + l, LE);
+                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
                     for (int p = 0; p < parts; p++) {
                         // Widened to ints first: int shifts and masks are single instructions, byte shifts are not.
                         IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
@@ -342,15 +343,15 @@ final class VectorDots256 implements VectorDots {
      * activations; the float steps are Q5KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q5_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 176L * i;
+            int b = wOff + 176 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            long sc8 = w.get(LONG_LE, b + 4);
-            int sc4 = w.get(INT_LE, b + 12);
+            long sc8 = (long) LONG_AT.get(w, b + 4);
+            int sc4 = (int) INT_AT.get(w, b + 12);
             int sumi = 0;
             for (int j = 0; j < 8; j++) {
                 sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
@@ -358,13 +359,13 @@ final class VectorDots256 implements VectorDots {
             FloatVector even = FloatVector.zero(fs);
             FloatVector odd = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
-                long qs = b + 48 + 32L * j;
+                int qs = b + 48 + 32 * j;
                 int e = qb + 64 * j;
                 FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
                 FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
                 for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
-                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
+                    ByteVector v = ByteVector.fromArray(bs, w, qs + l);
+                    ByteVector vh = ByteVector.fromArray(bs, w, b + 16 + l);
                     ByteVector vl = v.and((byte) 0x0F).or(shiftedBits(vh, 2 * j, (byte) 1, 4));
                     ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
@@ -419,30 +420,31 @@ final class VectorDots256 implements VectorDots {
      * Q6KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         FloatVector s0 = FloatVector.zero(fs);
         FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 210L * i;
+            int b = wOff + 210 * i;
             int qb = qOff + 256 * i;
-            // Lane sums of scale * q6 * quant: exact integers, at most 2^24 once folded mod 8.
-            FloatVector acc0 = FloatVector.zero(fs);
-            FloatVector acc1 = FloatVector.zero(fs);
+            // Lane sums of scale * q6 * quant: exact integers, at most 2^24 once folded mod 8. One accumulator per
+            // quarter c (and part p at 128 bits) keeps the chains of dependent fmas short.
+            FloatVector c00 = FloatVector.zero(fs), c01 = FloatVector.zero(fs), c02 = FloatVector.zero(fs), c03 = FloatVector.zero(fs);
+            FloatVector c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs), c12 = FloatVector.zero(fs), c13 = FloatVector.zero(fs);
             for (int h = 0; h < 2; h++) {
-                long ql = b + 64L * h;
-                long qh = b + 128 + 32L * h;
-                long sc = b + 192 + 8L * h;
+                int ql = b + 64 * h;
+                int qh = b + 128 + 32 * h;
                 int e = qb + 128 * h;
                 for (int l = 0; l < 32; l += byteLanes) {
                     // One load each of the two nibble rows and the high bits serves all four quarters c.
-                    ByteVector va = ByteVector.fromMemorySegment(bs, w, ql + l, LE);
-                    ByteVector vb = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, LE);
-                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
+                    ByteVector va = ByteVector.fromArray(bs, w, ql + l);
+                    ByteVector vb = ByteVector.fromArray(bs, w, ql + 32 + l);
+                    ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
                     int g = l >> 4;
-                    FloatVector sc0 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + g));
-                    FloatVector sc1 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 + g));
-                    FloatVector sc2 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4 + g));
-                    FloatVector sc3 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6 + g));
+                    int sc = b + 192 + 8 * h + g;
+                    FloatVector sc0 = FloatVector.broadcast(fs, w[sc]);
+                    FloatVector sc1 = FloatVector.broadcast(fs, w[sc + 2]);
+                    FloatVector sc2 = FloatVector.broadcast(fs, w[sc + 4]);
+                    FloatVector sc3 = FloatVector.broadcast(fs, w[sc + 6]);
                     for (int p = 0; p < parts; p++) {
                         IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
                         IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
@@ -456,19 +458,26 @@ final class VectorDots256 implements VectorDots {
                         FloatVector q3 = (FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
                                 .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
                         int o = e + l + p * lanes;
-                        FloatVector t = p == 0 ? acc0 : acc1;
-                        t = q0.mul(FloatVector.fromArray(fs, q, o)).fma(sc0, t);
-                        t = q1.mul(FloatVector.fromArray(fs, q, o + 32)).fma(sc1, t);
-                        t = q2.mul(FloatVector.fromArray(fs, q, o + 64)).fma(sc2, t);
-                        t = q3.mul(FloatVector.fromArray(fs, q, o + 96)).fma(sc3, t);
+                        FloatVector t0 = q0.mul(FloatVector.fromArray(fs, q, o));
+                        FloatVector t1 = q1.mul(FloatVector.fromArray(fs, q, o + 32));
+                        FloatVector t2 = q2.mul(FloatVector.fromArray(fs, q, o + 64));
+                        FloatVector t3 = q3.mul(FloatVector.fromArray(fs, q, o + 96));
                         if (p == 0) {
-                            acc0 = t;
+                            c00 = t0.fma(sc0, c00);
+                            c01 = t1.fma(sc1, c01);
+                            c02 = t2.fma(sc2, c02);
+                            c03 = t3.fma(sc3, c03);
                         } else {
-                            acc1 = t;
+                            c10 = t0.fma(sc0, c10);
+                            c11 = t1.fma(sc1, c11);
+                            c12 = t2.fma(sc2, c12);
+                            c13 = t3.fma(sc3, c13);
                         }
                     }
                 }
             }
+            FloatVector acc0 = c00.add(c01).add(c02.add(c03));
+            FloatVector acc1 = c10.add(c11).add(c12.add(c13));
             float dd = VectorDots.half(w, b + 208) * d[dOff + i];
             s0 = s0.add(mod8(acc0).mul(dd));
             if (parts == 2) {

@@ -245,29 +245,53 @@ public final class VectorKernels implements Kernels {
         public void accept(int c) {
             int from = c * chunk;
             int to = Math.min(rows, from + chunk);
+            if (type == GgmlType.F32) {
+                for (int r = from; r < to; r++) {
+                    long w = r * rowBytes;
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = dots.f32(weights, w, values, b * cols, cols);
+                    }
+                }
+                return;
+            }
+            // Each weight row is first copied to the heap in one bulk copy (see VectorDots); per chunk, so the
+            // threads never share a buffer.
+            if (type == GgmlType.F16 || type == GgmlType.BF16) {
+                short[] row = new short[cols];
+                for (int r = from; r < to; r++) {
+                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, row, 0, cols);
+                    for (int b = 0; b < batch; b++) {
+                        int v = b * cols;
+                        out[b * rows + r] = type == GgmlType.F16 ? dots.f16(row, 0, values, v, cols) : dots.bf16(row, 0, values, v, cols);
+                    }
+                }
+                return;
+            }
+            byte[] row = new byte[Math.toIntExact(rowBytes)];
             for (int r = from; r < to; r++) {
                 long w = r * rowBytes;
+                if (hasVectorKernel(type)) {
+                    MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, w, row, 0, row.length);
+                }
                 for (int b = 0; b < batch; b++) {
-                    out[b * rows + r] = dot(w, b);
+                    out[b * rows + r] = dot(row, w, b);
                 }
             }
         }
 
-        private float dot(long w, int b) {
+        /** Row {@code row} (a heap copy of the weight row at {@code w}) with activation row {@code b}. */
+        private float dot(byte[] row, long w, int b) {
             int v = b * cols;
             int s = b * blocks;
             return switch (type) {
-                case F32 -> dots.f32(weights, w, values, v, cols);
-                case F16 -> dots.f16(weights, w, values, v, cols);
-                case BF16 -> dots.bf16(weights, w, values, v, cols);
-                case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
-                case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
-                case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
-                case Q5_0 -> dots.q5_0(weights, w, values, v, scales, s, blocks);
-                case Q5_1 -> dots.q5_1(weights, w, values, v, scales, s, offsets, s, blocks);
-                case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
-                case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
-                case Q6_K -> dots.q6_K(weights, w, values, v, scales, s, blocks);
+                case Q8_0 -> dots.q8_0(row, 0, values, v, scales, s, blocks);
+                case Q4_0 -> dots.q4_0(row, 0, values, v, scales, s, blocks);
+                case Q4_1 -> dots.q4_1(row, 0, values, v, scales, s, offsets, s, blocks);
+                case Q5_0 -> dots.q5_0(row, 0, values, v, scales, s, blocks);
+                case Q5_1 -> dots.q5_1(row, 0, values, v, scales, s, offsets, s, blocks);
+                case Q4_K -> dots.q4_K(row, 0, values, v, scales, s, sums, 8 * s, blocks);
+                case Q5_K -> dots.q5_K(row, 0, values, v, scales, s, sums, 8 * s, blocks);
+                case Q6_K -> dots.q6_K(row, 0, values, v, scales, s, blocks);
                 default -> codec.dot(weights, w, act, b * actRowBytes, cols);
             };
         }
