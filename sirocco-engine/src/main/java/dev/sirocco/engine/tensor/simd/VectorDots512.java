@@ -327,7 +327,12 @@ final class VectorDots512 implements VectorDots {
                 }
             }
             float dd = VectorDots.half(w, b) * d[dOff + i];
-            s0 = s0.add(mod8(acc0).mul(dd));
+            // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
+            // method C2 sometimes left it uninlined, boxed and interpreted).
+            if (lanes == 16) {
+                acc0 = acc0.add(acc0.rearrange(SWAP_HALVES));
+            }
+            s0 = s0.add(acc0.mul(dd));
             if (parts == 2) {
                 s1 = s1.add(acc1.mul(dd));
             }
@@ -479,20 +484,17 @@ final class VectorDots512 implements VectorDots {
             FloatVector acc0 = c00.add(c01).add(c02.add(c03));
             FloatVector acc1 = c10.add(c11).add(c12.add(c13));
             float dd = VectorDots.half(w, b + 208) * d[dOff + i];
-            s0 = s0.add(mod8(acc0).mul(dd));
+            // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
+            // method C2 sometimes left it uninlined, boxed and interpreted).
+            if (lanes == 16) {
+                acc0 = acc0.add(acc0.rearrange(SWAP_HALVES));
+            }
+            s0 = s0.add(acc0.mul(dd));
             if (parts == 2) {
                 s1 = s1.add(acc1.mul(dd));
             }
         }
         return addMod8(0f, s0, s1);
-    }
-
-    /**
-     * Lanes 0..7 of the result hold the sums of the lanes of {@code acc} with index = k (mod 8): at 512 bits
-     * lanes k and k + 8, one swap of the halves and one add; at 256 and 128 bits the lanes themselves.
-     */
-    private static FloatVector mod8(FloatVector acc) {
-        return lanes == 16 ? acc.add(acc.rearrange(SWAP_HALVES)) : acc;
     }
 
     /**
