@@ -43,6 +43,27 @@ interface VectorDots {
 
     float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
+    /** Whether the {@code *x4} methods below share the weight work between their four activation rows (else they loop). */
+    boolean tiled();
+
+    /**
+     * The four-activation-row forms: one weight row with activation rows t = 0..3 at {@code qOff + t * qStep}
+     * (scales {@code dOff + t * dStep}, Q8_K sums {@code sOff + t * sStep}), results to
+     * {@code out[outOff + t * outStep]}, each the float the single-row method gives. The weights are decoded once
+     * for the four rows, which is what makes prompt processing cheaper per token than decoding.
+     */
+    void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
+
+    void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
+
+    void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
+
+    void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
+
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {
         return switch (bits) {

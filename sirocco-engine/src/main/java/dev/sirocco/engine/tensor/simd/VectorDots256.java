@@ -517,6 +517,256 @@ final class VectorDots256 implements VectorDots {
         return sumf;
     }
 
+    /** Whether the four-row kernels ({@code *x4}) run tiled here: at 128 bits a byte vector spans two float vectors and they loop over the single-row ones. */
+    @Override
+    public boolean tiled() {
+        return parts == 1;
+    }
+
+    /**
+     * {@link #q8_0} of one weight row with four activation rows t = 0..3 (quants at {@code qOff + t * qStep},
+     * scales at {@code dOff + t * dStep}), to {@code out[outOff + t * outStep]}: each block's weights are
+     * widened once for all four, every result is the single-row float.
+     */
+    @Override
+    public void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q8_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 34 * i;
+            int qb = qOff + 32 * i;
+            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+            for (int j = 0; j < 32; j += byteLanes) {
+                FloatVector wf = (FloatVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2F, fs, 0);
+                int e = qb + j;
+                b0 = wf.fma(FloatVector.fromArray(fs, q, e), b0);
+                b1 = wf.fma(FloatVector.fromArray(fs, q, e + qStep), b1);
+                b2 = wf.fma(FloatVector.fromArray(fs, q, e + 2 * qStep), b2);
+                b3 = wf.fma(FloatVector.fromArray(fs, q, e + 3 * qStep), b3);
+            }
+            float dw = VectorDots.half(w, b);
+            int s = dOff + i;
+            f0 += exact(b0) * (dw * d[s]);
+            f1 += exact(b1) * (dw * d[s + dStep]);
+            f2 += exact(b2) * (dw * d[s + 2 * dStep]);
+            f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+        }
+        out[outOff] = f0;
+        out[outOff + outStep] = f1;
+        out[outOff + 2 * outStep] = f2;
+        out[outOff + 3 * outStep] = f3;
+    }
+
+    /** {@link #q4_0} of one weight row with four activation rows, as {@link #q8_0x4}. */
+    @Override
+    public void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q4_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 18 * i;
+            int qb = qOff + 32 * i;
+            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+            for (int j = 0; j < 16; j += byteLanes) {
+                IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector l = (FloatVector) vi.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector h = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                int e = qb + j;
+                b0 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b0));
+                e += qStep;
+                b1 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b1));
+                e += qStep;
+                b2 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b2));
+                e += qStep;
+                b3 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b3));
+            }
+            float dw = VectorDots.half(w, b);
+            int s = dOff + i;
+            f0 += exact(b0) * dw * d[s];
+            f1 += exact(b1) * dw * d[s + dStep];
+            f2 += exact(b2) * dw * d[s + 2 * dStep];
+            f3 += exact(b3) * dw * d[s + 3 * dStep];
+        }
+        out[outOff] = f0;
+        out[outOff + outStep] = f1;
+        out[outOff + 2 * outStep] = f2;
+        out[outOff + 3 * outStep] = f3;
+    }
+
+    /**
+     * {@link #q4_K} of one weight row with four activation rows (quants at {@code qOff + t * qStep}, scales at
+     * {@code dOff + t * dStep}, sums at {@code sOff + t * sStep}), as {@link #q8_0x4}.
+     */
+    @Override
+    public void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                       int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q4_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs), s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 144 * i;
+            int qb = qOff + 256 * i;
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int shift = (j & 1) << 4;
+                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
+                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector l0 = FloatVector.zero(fs), l1 = FloatVector.zero(fs), l2 = FloatVector.zero(fs), l3 = FloatVector.zero(fs);
+                FloatVector h0 = FloatVector.zero(fs), h1 = FloatVector.zero(fs), h2 = FloatVector.zero(fs), h3 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 16 + 32 * j + l).convertShape(VectorOperators.B2I, is, 0);
+                    FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                    FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                    int e = qb + 64 * j + l;
+                    l0 = fl.fma(FloatVector.fromArray(fs, q, e), l0);
+                    h0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h0);
+                    e += qStep;
+                    l1 = fl.fma(FloatVector.fromArray(fs, q, e), l1);
+                    h1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h1);
+                    e += qStep;
+                    l2 = fl.fma(FloatVector.fromArray(fs, q, e), l2);
+                    h2 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h2);
+                    e += qStep;
+                    l3 = fl.fma(FloatVector.fromArray(fs, q, e), l3);
+                    h3 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h3);
+                }
+                a0 = h0.fma(sHi, l0.fma(sLo, a0));
+                a1 = h1.fma(sHi, l1.fma(sLo, a1));
+                a2 = h2.fma(sHi, l2.fma(sLo, a2));
+                a3 = h3.fma(sHi, l3.fma(sLo, a3));
+            }
+            if (lanes == 16) {
+                a0 = a0.add(a0.rearrange(SWAP_HALVES));
+                a1 = a1.add(a1.rearrange(SWAP_HALVES));
+                a2 = a2.add(a2.rearrange(SWAP_HALVES));
+                a3 = a3.add(a3.rearrange(SWAP_HALVES));
+            }
+            float dw = VectorDots.half(w, b);
+            float mw = VectorDots.half(w, b + 2);
+            int ds = dOff + i;
+            int sb = sOff + 8 * i;
+            s0 = s0.add(a0.mul(dw * d[ds]));
+            f0 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s1 = s1.add(a1.mul(dw * d[ds]));
+            f1 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s2 = s2.add(a2.mul(dw * d[ds]));
+            f2 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s3 = s3.add(a3.mul(dw * d[ds]));
+            f3 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+        }
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = addMod8(f0, s0, none);
+        out[outOff + outStep] = addMod8(f1, s1, none);
+        out[outOff + 2 * outStep] = addMod8(f2, s2, none);
+        out[outOff + 3 * outStep] = addMod8(f3, s3, none);
+    }
+
+    /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */
+    private static int minSum(int[] sums, int sb, int mn03, int mn47) {
+        return sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)
+                + sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)
+                + sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)
+                + sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24);
+    }
+
+    /** {@link #q6_K} of one weight row with four activation rows, as {@link #q8_0x4}. */
+    @Override
+    public void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q6_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs), s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 210 * i;
+            int qb = qOff + 256 * i;
+            // One accumulator per activation row: the four rows are independent chains.
+            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+            for (int h = 0; h < 2; h++) {
+                int ql = b + 64 * h;
+                int qh = b + 128 + 32 * h;
+                int e0 = qb + 128 * h;
+                for (int l = 0; l < 32; l += byteLanes) {
+                    IntVector a = (IntVector) ByteVector.fromArray(bs, w, ql + l).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector c = (IntVector) ByteVector.fromArray(bs, w, ql + 32 + l).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector hb = (IntVector) ByteVector.fromArray(bs, w, qh + l).convertShape(VectorOperators.B2I, is, 0);
+                    int sc = b + 192 + 8 * h + (l >> 4);
+                    // Each quarter's q6 times its scale: exact (|q6 * scale| <= 32 * 128).
+                    FloatVector q0 = ((FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc]);
+                    FloatVector q1 = ((FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 2]);
+                    FloatVector q2 = ((FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 4]);
+                    FloatVector q3 = ((FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                            .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 6]);
+                    int e = e0 + l;
+                    a0 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a0))));
+                    e += qStep;
+                    a1 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a1))));
+                    e += qStep;
+                    a2 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a2))));
+                    e += qStep;
+                    a3 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a3))));
+                }
+            }
+            if (lanes == 16) {
+                a0 = a0.add(a0.rearrange(SWAP_HALVES));
+                a1 = a1.add(a1.rearrange(SWAP_HALVES));
+                a2 = a2.add(a2.rearrange(SWAP_HALVES));
+                a3 = a3.add(a3.rearrange(SWAP_HALVES));
+            }
+            float dw = VectorDots.half(w, b + 208);
+            int ds = dOff + i;
+            s0 = s0.add(a0.mul(dw * d[ds]));
+            s1 = s1.add(a1.mul(dw * d[ds + dStep]));
+            s2 = s2.add(a2.mul(dw * d[ds + 2 * dStep]));
+            s3 = s3.add(a3.mul(dw * d[ds + 3 * dStep]));
+        }
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = addMod8(0f, s0, none);
+        out[outOff + outStep] = addMod8(0f, s1, none);
+        out[outOff + 2 * outStep] = addMod8(0f, s2, none);
+        out[outOff + 3 * outStep] = addMod8(0f, s3, none);
+    }
+
     /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */
     private static ByteVector highNibbles(ByteVector v) {
         return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
