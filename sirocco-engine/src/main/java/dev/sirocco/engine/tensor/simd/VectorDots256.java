@@ -58,6 +58,26 @@ final class VectorDots256 implements VectorDots {
     private static final int parts = byteLanes / lanes;
     /** Lane i to lane (i + 8) mod lanes: at 512 bits, swaps the halves, so lanes k and k + 8 meet. */
     private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(fs, i -> (i + 8) % lanes);
+    /*
+     * The shuffle tree that sums the 16 lanes of four vectors b0..b3 at once (512 bits): blends with HIGH8 and a
+     * swap of halves leave b0's eight partial sums in lanes 0..7 and b1's in 8..15 (likewise b2, b3); ODD4 and
+     * XOR4 pair those up to four partials each (b0 in lanes 0..3, b2 in 4..7, b1 in 8..11, b3 in 12..15); XOR2
+     * and XOR1 finish, leaving the four sums in lanes 0, 8, 4 and 12. Exact: every partial is an integer below 2^24.
+     */
+    private static final VectorMask<Float> HIGH8 = VectorMask.fromArray(fs, lanePattern(8), 0);
+    private static final VectorMask<Float> ODD4 = VectorMask.fromArray(fs, lanePattern(4), 0);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(fs, i -> (i ^ 4) & (lanes - 1));
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(fs, i -> (i ^ 2) & (lanes - 1));
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(fs, i -> (i ^ 1) & (lanes - 1));
+
+    /** Lane i is set where {@code i & bit} is. */
+    private static boolean[] lanePattern(int bit) {
+        boolean[] m = new boolean[lanes];
+        for (int i = 0; i < lanes; i++) {
+            m[i] = (i & bit) != 0;
+        }
+        return m;
+    }
 
     @Override
     public VectorSpecies<Float> species() {
@@ -145,7 +165,29 @@ final class VectorDots256 implements VectorDots {
     @Override
     public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
-        for (int i = 0; i < nb; i++) {
+        int i = 0;
+        if (lanes == 16) {
+            // Four blocks at a time, their lane sums reduced by one shuffle tree (see ODD4) instead of four.
+            for (; i + 4 <= nb; i += 4) {
+                int b = wOff + 34 * i;
+                int qb = qOff + 32 * i;
+                FloatVector b0 = q8Half(w, b + 2, q, qb).add(q8Half(w, b + 18, q, qb + 16));
+                FloatVector b1 = q8Half(w, b + 36, q, qb + 32).add(q8Half(w, b + 52, q, qb + 48));
+                FloatVector b2 = q8Half(w, b + 70, q, qb + 64).add(q8Half(w, b + 86, q, qb + 80));
+                FloatVector b3 = q8Half(w, b + 104, q, qb + 96).add(q8Half(w, b + 120, q, qb + 112));
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                int s = dOff + i;
+                sumf += y.lane(0) * (VectorDots.half(w, b) * d[s]);
+                sumf += y.lane(8) * (VectorDots.half(w, b + 34) * d[s + 1]);
+                sumf += y.lane(4) * (VectorDots.half(w, b + 68) * d[s + 2]);
+                sumf += y.lane(12) * (VectorDots.half(w, b + 102) * d[s + 3]);
+            }
+        }
+        for (; i < nb; i++) {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
@@ -156,16 +198,52 @@ final class VectorDots256 implements VectorDots {
                     blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
                 }
             }
-            sumf += exact(blk) * (VectorDots.half(w, b) * d[dOff + i]);
+            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+            sumf += sumi * (VectorDots.half(w, b) * d[dOff + i]);
         }
         return sumf;
+    }
+
+    /** 16 weight quants at {@code w[at ..]} times 16 activation quants at {@code q[qa ..]}, lane-wise (512 bits only). */
+    private static FloatVector q8Half(byte[] w, int at, float[] q, int qa) {
+        return ((FloatVector) ByteVector.fromArray(bs, w, at).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
     }
 
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
     public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
-        for (int i = 0; i < nb; i++) {
+        int i = 0;
+        if (lanes == 16) {
+            // Four blocks at a time, their lane sums reduced by one shuffle tree, as q8_0.
+            for (; i + 4 <= nb; i += 4) {
+                int b = wOff + 18 * i;
+                int qb = qOff + 32 * i;
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 20).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v2 = (IntVector) ByteVector.fromArray(bs, w, b + 38).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) ByteVector.fromArray(bs, w, b + 56).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector b0 = ((FloatVector) v0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb))
+                        .add(((FloatVector) v0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16)));
+                FloatVector b1 = ((FloatVector) v1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 32))
+                        .add(((FloatVector) v1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 48)));
+                FloatVector b2 = ((FloatVector) v2.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 64))
+                        .add(((FloatVector) v2.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 80)));
+                FloatVector b3 = ((FloatVector) v3.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 96))
+                        .add(((FloatVector) v3.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 112)));
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                int s = dOff + i;
+                sumf += y.lane(0) * VectorDots.half(w, b) * d[s];
+                sumf += y.lane(8) * VectorDots.half(w, b + 18) * d[s + 1];
+                sumf += y.lane(4) * VectorDots.half(w, b + 36) * d[s + 2];
+                sumf += y.lane(12) * VectorDots.half(w, b + 54) * d[s + 3];
+            }
+        }
+        for (; i < nb; i++) {
             int b = wOff + 18 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
@@ -180,7 +258,8 @@ final class VectorDots256 implements VectorDots {
                     blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
                 }
             }
-            sumf += exact(blk) * VectorDots.half(w, b) * d[dOff + i];
+            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+            sumf += sumi * VectorDots.half(w, b) * d[dOff + i];
         }
         return sumf;
     }
@@ -552,10 +631,22 @@ final class VectorDots256 implements VectorDots {
             }
             float dw = VectorDots.half(w, b);
             int s = dOff + i;
-            f0 += exact(b0) * (dw * d[s]);
-            f1 += exact(b1) * (dw * d[s + dStep]);
-            f2 += exact(b2) * (dw * d[s + 2 * dStep]);
-            f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+            if (lanes == 16) {
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 += y.lane(0) * (dw * d[s]);
+                f1 += y.lane(8) * (dw * d[s + dStep]);
+                f2 += y.lane(4) * (dw * d[s + 2 * dStep]);
+                f3 += y.lane(12) * (dw * d[s + 3 * dStep]);
+            } else {
+                f0 += exact(b0) * (dw * d[s]);
+                f1 += exact(b1) * (dw * d[s + dStep]);
+                f2 += exact(b2) * (dw * d[s + 2 * dStep]);
+                f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+            }
         }
         out[outOff] = f0;
         out[outOff + outStep] = f1;
@@ -593,10 +684,22 @@ final class VectorDots256 implements VectorDots {
             }
             float dw = VectorDots.half(w, b);
             int s = dOff + i;
-            f0 += exact(b0) * dw * d[s];
-            f1 += exact(b1) * dw * d[s + dStep];
-            f2 += exact(b2) * dw * d[s + 2 * dStep];
-            f3 += exact(b3) * dw * d[s + 3 * dStep];
+            if (lanes == 16) {
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 += y.lane(0) * dw * d[s];
+                f1 += y.lane(8) * dw * d[s + dStep];
+                f2 += y.lane(4) * dw * d[s + 2 * dStep];
+                f3 += y.lane(12) * dw * d[s + 3 * dStep];
+            } else {
+                f0 += exact(b0) * dw * d[s];
+                f1 += exact(b1) * dw * d[s + dStep];
+                f2 += exact(b2) * dw * d[s + 2 * dStep];
+                f3 += exact(b3) * dw * d[s + 3 * dStep];
+            }
         }
         out[outOff] = f0;
         out[outOff + outStep] = f1;
