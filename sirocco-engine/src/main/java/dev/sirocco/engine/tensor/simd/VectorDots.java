@@ -52,6 +52,8 @@ interface VectorDots {
      * {@code out[outOff + t * outStep]}, each the float the single-row method gives. The weights are decoded once
      * for the four rows, which is what makes prompt processing cheaper per token than decoding.
      */
+    void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep);
+
     void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                 float[] out, int outOff, int outStep);
 

@@ -603,6 +603,52 @@ final class VectorDots512 implements VectorDots {
     }
 
     /**
+     * {@link #f16} of one F16 weight row with four activation rows t = 0..3 at {@code aOff + t * aStep}, to
+     * {@code out[outOff + t * outStep]}: the weights are widened once for the four, each result is the
+     * single-row float (same double lanes, same order).
+     */
+    @Override
+    public void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep) {
+        DoubleVector x0 = DoubleVector.zero(ds), y0 = DoubleVector.zero(ds);
+        DoubleVector x1 = DoubleVector.zero(ds), y1 = DoubleVector.zero(ds);
+        DoubleVector x2 = DoubleVector.zero(ds), y2 = DoubleVector.zero(ds);
+        DoubleVector x3 = DoubleVector.zero(ds), y3 = DoubleVector.zero(ds);
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector wf = halfToFloat(ShortVector.fromArray(ss, w, wOff + i));
+            int e = aOff + i;
+            FloatVector p = wf.mul(FloatVector.fromArray(fs, a, e));
+            x0 = x0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y0 = y0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + aStep));
+            x1 = x1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y1 = y1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + 2 * aStep));
+            x2 = x2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y2 = y2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + 3 * aStep));
+            x3 = x3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y3 = y3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+        }
+        double s0 = sum(x0.add(y0));
+        double s1 = sum(x1.add(y1));
+        double s2 = sum(x2.add(y2));
+        double s3 = sum(x3.add(y3));
+        for (; i < n; i++) {
+            float wi = Float.float16ToFloat(w[wOff + i]);
+            int e = aOff + i;
+            s0 += wi * a[e];
+            s1 += wi * a[e + aStep];
+            s2 += wi * a[e + 2 * aStep];
+            s3 += wi * a[e + 3 * aStep];
+        }
+        out[outOff] = (float) s0;
+        out[outOff + outStep] = (float) s1;
+        out[outOff + 2 * outStep] = (float) s2;
+        out[outOff + 3 * outStep] = (float) s3;
+    }
+
+    /**
      * {@link #q8_0} of one weight row with four activation rows t = 0..3 (quants at {@code qOff + t * qStep},
      * scales at {@code dOff + t * dStep}), to {@code out[outOff + t * outStep]}: each block's weights are
      * widened once for all four, every result is the single-row float.

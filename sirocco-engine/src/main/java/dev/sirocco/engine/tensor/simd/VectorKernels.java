@@ -270,7 +270,13 @@ public final class VectorKernels implements Kernels {
                 short[] row = new short[cols];
                 for (int r = from; r < to; r++) {
                     MemorySegment.copy(weights, SHORT_LE, r * rowBytes, row, 0, cols);
-                    for (int b = 0; b < batch; b++) {
+                    int b = 0;
+                    if (type == GgmlType.F16 && dots.tiled()) {
+                        for (; b + 4 <= batch; b += 4) {
+                            dots.f16x4(row, 0, values, b * cols, cols, cols, out, b * rows + r, rows);
+                        }
+                    }
+                    for (; b < batch; b++) {
                         int v = b * cols;
                         out[b * rows + r] = type == GgmlType.F16 ? dots.f16(row, 0, values, v, cols) : dots.bf16(row, 0, values, v, cols);
                     }
