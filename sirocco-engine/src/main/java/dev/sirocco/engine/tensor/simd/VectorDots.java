@@ -4,12 +4,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
  * Dot products of one weight row (raw GGUF bytes) with one activation row that was rounded to the weight
  * type's companion format and widened to floats, at one vector width (one implementation per width).
- * Activation arguments: {@code q[qOff ..]} the values or quants, {@code d[dOff ..]} the block scales,
+ * Weight rows come as heap copies ({@code byte[]}, F16/BF16 as {@code short[]}; F32 still from the segment):
+ * one bulk copy per row replaces a bounds and liveness check of the mapped segment on every access, which
+ * cost several times the arithmetic. Activation arguments: {@code q[qOff ..]} the values or quants, {@code d[dOff ..]} the block scales,
  * {@code sums[sOff ..]} the Q8_K sums of each 32 quants; {@code nb} the number of weight blocks.
  */
 interface VectorDots {
@@ -19,25 +23,48 @@ interface VectorDots {
 
     float f32(MemorySegment w, long wOff, float[] x, int xOff, int n);
 
-    float f16(MemorySegment w, long wOff, float[] a, int aOff, int n);
+    float f16(short[] w, int wOff, float[] a, int aOff, int n);
 
-    float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n);
+    float bf16(short[] w, int wOff, float[] a, int aOff, int n);
 
-    float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+    float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
 
-    float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+    float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
 
-    float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+    float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
-    float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+    float q5_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
-    float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
+    /** Whether the {@code *x4} methods below share the weight work between their four activation rows (else they loop). */
+    boolean tiled();
+
+    /**
+     * The four-activation-row forms: one weight row with activation rows t = 0..3 at {@code qOff + t * qStep}
+     * (scales {@code dOff + t * dStep}, Q8_K sums {@code sOff + t * sStep}), results to
+     * {@code out[outOff + t * outStep]}, each the float the single-row method gives. The weights are decoded once
+     * for the four rows, which is what makes prompt processing cheaper per token than decoding.
+     */
+    void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep);
+
+    void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
+
+    void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
+
+    void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
+
+    void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                float[] out, int outOff, int outStep);
 
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {
@@ -52,6 +79,14 @@ interface VectorDots {
     /** An IEEE half at {@code off}, widened exactly. */
     static float half(MemorySegment s, long off) {
         return Float.float16ToFloat(s.get(SHORT_LE, off));
+    }
+
+    /** Little-endian shorts at any byte offset of a weight row. */
+    VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The IEEE half at byte {@code off} of a weight row, widened exactly. */
+    static float half(byte[] w, int off) {
+        return Float.float16ToFloat((short) SHORT_AT.get(w, off));
     }
 
     /**

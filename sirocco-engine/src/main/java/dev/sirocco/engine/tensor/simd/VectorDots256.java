@@ -7,9 +7,12 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
@@ -32,11 +35,11 @@ import java.nio.ByteOrder;
  * lies within about {@code 2n 2^-53 sum|w_i a_i|} of a float rounding boundary, and then one ulp apart.
  */
 final class VectorDots256 implements VectorDots {
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian ints and longs at any byte offset of a weight row. */
+    private static final VarHandle INT_AT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 0, 1, 2, ...: per-lane shift counts. */
     private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     // The species are static constants so that C2 intrinsifies every vector operation (an instance field
@@ -53,6 +56,28 @@ final class VectorDots256 implements VectorDots {
     private static final int byteLanes = bs.length();
     /** How many float vectors one byte vector widens into (1, or 2 at 128 bits). */
     private static final int parts = byteLanes / lanes;
+    /** Lane i to lane (i + 8) mod lanes: at 512 bits, swaps the halves, so lanes k and k + 8 meet. */
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(fs, i -> (i + 8) % lanes);
+    /*
+     * The shuffle tree that sums the 16 lanes of four vectors b0..b3 at once (512 bits): blends with HIGH8 and a
+     * swap of halves leave b0's eight partial sums in lanes 0..7 and b1's in 8..15 (likewise b2, b3); ODD4 and
+     * XOR4 pair those up to four partials each (b0 in lanes 0..3, b2 in 4..7, b1 in 8..11, b3 in 12..15); XOR2
+     * and XOR1 finish, leaving the four sums in lanes 0, 8, 4 and 12. Exact: every partial is an integer below 2^24.
+     */
+    private static final VectorMask<Float> HIGH8 = VectorMask.fromArray(fs, lanePattern(8), 0);
+    private static final VectorMask<Float> ODD4 = VectorMask.fromArray(fs, lanePattern(4), 0);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(fs, i -> (i ^ 4) & (lanes - 1));
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(fs, i -> (i ^ 2) & (lanes - 1));
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(fs, i -> (i ^ 1) & (lanes - 1));
+
+    /** Lane i is set where {@code i & bit} is. */
+    private static boolean[] lanePattern(int bit) {
+        boolean[] m = new boolean[lanes];
+        for (int i = 0; i < lanes; i++) {
+            m[i] = (i & bit) != 0;
+        }
+        return m;
+    }
 
     @Override
     public VectorSpecies<Float> species() {
@@ -79,19 +104,19 @@ final class VectorDots256 implements VectorDots {
 
     /** sum w[i] * a[aOff + i] over F16 weights, summed in double (F16Codec.dot); a holds the F16-rounded activations as floats. */
     @Override
-    public float f16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+    public float f16(short[] w, int wOff, float[] a, int aOff, int n) {
         DoubleVector acc0 = DoubleVector.zero(ds);
         DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
             FloatVector p = halfToFloat(h).mul(FloatVector.fromArray(fs, a, aOff + i));
             acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
             acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
         }
         double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
-            sum += VectorDots.half(w, wOff + 2L * i) * a[aOff + i];
+            sum += Float.float16ToFloat(w[wOff + i]) * a[aOff + i];
         }
         return (float) sum;
     }
@@ -114,12 +139,12 @@ final class VectorDots256 implements VectorDots {
 
     /** sum w[i] * a[aOff + i] over BF16 weights, summed in double (BF16Codec.dot); a holds the BF16-rounded activations as floats. */
     @Override
-    public float bf16(MemorySegment w, long wOff, float[] a, int aOff, int n) {
+    public float bf16(short[] w, int wOff, float[] a, int aOff, int n) {
         DoubleVector acc0 = DoubleVector.zero(ds);
         DoubleVector acc1 = DoubleVector.zero(ds);
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromMemorySegment(ss, w, wOff + 2L * i, LE);
+            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
             FloatVector wf = ((IntVector) h.convertShape(VectorOperators.S2I, is, 0))
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector p = wf.mul(FloatVector.fromArray(fs, a, aOff + i));
@@ -128,7 +153,7 @@ final class VectorDots256 implements VectorDots {
         }
         double sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
-            sum += Float.intBitsToFloat(w.get(SHORT_LE, wOff + 2L * i) << 16) * a[aOff + i];
+            sum += Float.intBitsToFloat(w[wOff + i] << 16) * a[aOff + i];
         }
         return (float) sum;
     }
@@ -138,34 +163,92 @@ final class VectorDots256 implements VectorDots {
      * (as floats) and block scales {@code d[dOff ..]}.
      */
     @Override
-    public float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
-        for (int i = 0; i < nb; i++) {
-            long b = wOff + 34L * i;
+        int i = 0;
+        if (lanes == 16) {
+            // Four blocks at a time, their lane sums reduced by one shuffle tree (see ODD4) instead of four.
+            for (; i + 4 <= nb; i += 4) {
+                int b = wOff + 34 * i;
+                int qb = qOff + 32 * i;
+                FloatVector b0 = q8Half(w, b + 2, q, qb).add(q8Half(w, b + 18, q, qb + 16));
+                FloatVector b1 = q8Half(w, b + 36, q, qb + 32).add(q8Half(w, b + 52, q, qb + 48));
+                FloatVector b2 = q8Half(w, b + 70, q, qb + 64).add(q8Half(w, b + 86, q, qb + 80));
+                FloatVector b3 = q8Half(w, b + 104, q, qb + 96).add(q8Half(w, b + 120, q, qb + 112));
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                int s = dOff + i;
+                sumf += y.lane(0) * (VectorDots.half(w, b) * d[s]);
+                sumf += y.lane(8) * (VectorDots.half(w, b + 34) * d[s + 1]);
+                sumf += y.lane(4) * (VectorDots.half(w, b + 68) * d[s + 2]);
+                sumf += y.lane(12) * (VectorDots.half(w, b + 102) * d[s + 3]);
+            }
+        }
+        for (; i < nb; i++) {
+            int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 32; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
                 for (int p = 0; p < parts; p++) {
                     FloatVector wf = (FloatVector) v.convertShape(VectorOperators.B2F, fs, p);
                     blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
                 }
             }
-            sumf += exact(blk) * (VectorDots.half(w, b) * d[dOff + i]);
+            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+            sumf += sumi * (VectorDots.half(w, b) * d[dOff + i]);
         }
         return sumf;
     }
 
+    /** 16 weight quants at {@code w[at ..]} times 16 activation quants at {@code q[qa ..]}, lane-wise (512 bits only). */
+    private static FloatVector q8Half(byte[] w, int at, float[] q, int qa) {
+        return ((FloatVector) ByteVector.fromArray(bs, w, at).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
+    }
+
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
-    public float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
-        for (int i = 0; i < nb; i++) {
-            long b = wOff + 18L * i;
+        int i = 0;
+        if (lanes == 16) {
+            // Four blocks at a time, their lane sums reduced by one shuffle tree, as q8_0.
+            for (; i + 4 <= nb; i += 4) {
+                int b = wOff + 18 * i;
+                int qb = qOff + 32 * i;
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 20).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v2 = (IntVector) ByteVector.fromArray(bs, w, b + 38).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) ByteVector.fromArray(bs, w, b + 56).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector b0 = ((FloatVector) v0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb))
+                        .add(((FloatVector) v0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16)));
+                FloatVector b1 = ((FloatVector) v1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 32))
+                        .add(((FloatVector) v1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 48)));
+                FloatVector b2 = ((FloatVector) v2.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 64))
+                        .add(((FloatVector) v2.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 80)));
+                FloatVector b3 = ((FloatVector) v3.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 96))
+                        .add(((FloatVector) v3.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 112)));
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                int s = dOff + i;
+                sumf += y.lane(0) * VectorDots.half(w, b) * d[s];
+                sumf += y.lane(8) * VectorDots.half(w, b + 18) * d[s + 1];
+                sumf += y.lane(4) * VectorDots.half(w, b + 36) * d[s + 2];
+                sumf += y.lane(12) * VectorDots.half(w, b + 54) * d[s + 3];
+            }
+        }
+        for (; i < nb; i++) {
+            int b = wOff + 18 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
                 ByteVector lo = v.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = highNibbles(v).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
@@ -175,7 +258,8 @@ final class VectorDots256 implements VectorDots {
                     blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
                 }
             }
-            sumf += exact(blk) * VectorDots.half(w, b) * d[dOff + i];
+            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+            sumf += sumi * VectorDots.half(w, b) * d[dOff + i];
         }
         return sumf;
     }
@@ -185,14 +269,14 @@ final class VectorDots256 implements VectorDots {
      * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q).
      */
     @Override
-    public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 20L * i;
+            int b = wOff + 20 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 4 + j, LE);
+                ByteVector v = ByteVector.fromArray(bs, w, b + 4 + j);
                 ByteVector lo = v.and((byte) 0x0F);
                 ByteVector hi = highNibbles(v);
                 for (int p = 0; p < parts; p++) {
@@ -209,11 +293,11 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
     @Override
-    public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 22L * i;
-            FloatVector blk = q5Block(w, b + 6, w.get(INT_LE, b + 2), q, qOff + 32 * i, 16f);
+            int b = wOff + 22 * i;
+            FloatVector blk = q5Block(w, b + 6, (int) INT_AT.get(w, b + 2), q, qOff + 32 * i, 16f);
             sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk);
         }
         return sumf;
@@ -221,11 +305,11 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
     @Override
-    public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         float sumf = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 24L * i;
-            FloatVector blk = q5Block(w, b + 8, w.get(INT_LE, b + 4), q, qOff + 32 * i, 0f);
+            int b = wOff + 24 * i;
+            FloatVector blk = q5Block(w, b + 8, (int) INT_AT.get(w, b + 4), q, qOff + 32 * i, 0f);
             sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
         }
         return sumf;
@@ -235,11 +319,11 @@ final class VectorDots256 implements VectorDots {
      * Lane-wise sums of (q5 - bias) * a over one 32-element block: nibbles at {@code qs} (element j low, j + 16
      * high), fifth bit of element j = bit j of {@code qh}, picked per lane with a variable shift.
      */
-    private static FloatVector q5Block(MemorySegment w, long qs, int qh, float[] q, int qb, float bias) {
+    private static FloatVector q5Block(byte[] w, int qs, int qh, float[] q, int qb, float bias) {
         FloatVector blk = FloatVector.zero(fs);
         IntVector bits = IntVector.broadcast(is, qh);
         for (int j = 0; j < 16; j += byteLanes) {
-            ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + j, LE);
+            ByteVector v = ByteVector.fromArray(bs, w, qs + j);
             ByteVector lo = v.and((byte) 0x0F);
             ByteVector hi = highNibbles(v);
             for (int p = 0; p < parts; p++) {
@@ -262,69 +346,79 @@ final class VectorDots256 implements VectorDots {
     /**
      * Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes
      * of nibbles) with Q8_K activations; the float steps are Q4KCodec.dot's (per-lane sums s0..s7 of element
-     * index mod 8, the mins apart).
+     * index mod 8, the mins apart), the eight s kept in the lanes of one vector (two at 128 bits).
      */
     @Override
-    public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        FloatVector s0 = FloatVector.zero(fs);
+        FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 144L * i;
+            int b = wOff + 144 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            // The 12 scale bytes read once into registers: decoding them byte by byte from the segment cost
-            // more than the vector work of the super-block.
-            long sc8 = w.get(LONG_LE, b + 4);
-            int sc4 = w.get(INT_LE, b + 12);
-            int sumi = 0;
-            for (int j = 0; j < 8; j++) {
-                sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
-            }
-            // One flat loop over the 128 nibble bytes with only the block sums carried: nested loops with
-            // per-sub-block accumulators ran several times slower under C2. Nibble times 6-bit scale is exact.
-            FloatVector even = FloatVector.zero(fs);
-            FloatVector odd = FloatVector.zero(fs);
-            for (int c = 0; c < 128; c += byteLanes) {
-                int j = c >> 5;
-                int l = c & 31;
-                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + c, LE);
-                FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
-                FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
-                ByteVector vl = v.and((byte) 0x0F);
-                ByteVector vh = highNibbles(v);
-                for (int p = 0; p < parts; p++) {
-                    int e = qb + 64 * j + l + p * lanes;
-                    FloatVector t = (p & 1) == 0 ? even : odd;
-                    t = ((FloatVector) vl.convertShape(VectorOperators.B2F, fs, p)).mul(sLo).fma(FloatVector.fromArray(fs, q, e), t);
-                    t = ((FloatVector) vh.convertShape(VectorOperators.B2F, fs, p)).mul(sHi).fma(FloatVector.fromArray(fs, q, e + 32), t);
-                    if ((p & 1) == 0) {
-                        even = t;
-                    } else {
-                        odd = t;
+            // The eight 6-bit scales and mins unpacked four to an int from the 12 scale bytes read as three ints
+            // (ggml's get_scale_min_k4 on all bytes at once; masks drop the bits shifted in from neighbouring bytes).
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            int sumi = sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)
+                    + sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)
+                    + sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)
+                    + sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24);
+            // Lane sums of nibble * quant per sub-block, then times the sub-block's scale into acc: all exact
+            // integers below 2^24. acc1 holds the second part of each byte vector at 128 bits (elements 4..7 mod 8).
+            FloatVector acc0 = FloatVector.zero(fs);
+            FloatVector acc1 = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int shift = (j & 1) << 4;
+                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
+                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector lo0 = FloatVector.zero(fs);
+                FloatVector hi0 = FloatVector.zero(fs);
+                FloatVector lo1 = FloatVector.zero(fs);
+                FloatVector hi1 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                    for (int p = 0; p < parts; p++) {
+                        // Widened to ints first: int shifts and masks are single instructions, byte shifts are not.
+                        IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                        FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                        FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                        int e = qb + 64 * j + l + p * lanes;
+                        if (p == 0) {
+                            lo0 = fl.fma(FloatVector.fromArray(fs, q, e), lo0);
+                            hi0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi0);
+                        } else {
+                            lo1 = fl.fma(FloatVector.fromArray(fs, q, e), lo1);
+                            hi1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi1);
+                        }
                     }
+                }
+                acc0 = hi0.fma(sHi, lo0.fma(sLo, acc0));
+                if (parts == 2) {
+                    acc1 = hi1.fma(sHi, lo1.fma(sLo, acc1));
                 }
             }
             float dd = VectorDots.half(w, b) * d[dOff + i];
-            s0 += dd * mod8(even, odd, 0);
-            s1 += dd * mod8(even, odd, 1);
-            s2 += dd * mod8(even, odd, 2);
-            s3 += dd * mod8(even, odd, 3);
-            s4 += dd * mod8(even, odd, 4);
-            s5 += dd * mod8(even, odd, 5);
-            s6 += dd * mod8(even, odd, 6);
-            s7 += dd * mod8(even, odd, 7);
+            // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
+            // method C2 sometimes left it uninlined, boxed and interpreted).
+            if (lanes == 16) {
+                acc0 = acc0.add(acc0.rearrange(SWAP_HALVES));
+            }
+            s0 = s0.add(acc0.mul(dd));
+            if (parts == 2) {
+                s1 = s1.add(acc1.mul(dd));
+            }
             float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
             sumf -= dmin * sumi;
         }
-        sumf += s0;
-        sumf += s1;
-        sumf += s2;
-        sumf += s3;
-        sumf += s4;
-        sumf += s5;
-        sumf += s6;
-        sumf += s7;
-        return sumf;
+        return addMod8(sumf, s0, s1);
     }
 
     /**
@@ -333,15 +427,15 @@ final class VectorDots256 implements VectorDots {
      * activations; the float steps are Q5KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q5_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 176L * i;
+            int b = wOff + 176 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            long sc8 = w.get(LONG_LE, b + 4);
-            int sc4 = w.get(INT_LE, b + 12);
+            long sc8 = (long) LONG_AT.get(w, b + 4);
+            int sc4 = (int) INT_AT.get(w, b + 12);
             int sumi = 0;
             for (int j = 0; j < 8; j++) {
                 sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
@@ -349,13 +443,13 @@ final class VectorDots256 implements VectorDots {
             FloatVector even = FloatVector.zero(fs);
             FloatVector odd = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
-                long qs = b + 48 + 32L * j;
+                int qs = b + 48 + 32 * j;
                 int e = qb + 64 * j;
                 FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
                 FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
                 for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, LE);
-                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, LE);
+                    ByteVector v = ByteVector.fromArray(bs, w, qs + l);
+                    ByteVector vh = ByteVector.fromArray(bs, w, b + 16 + l);
                     ByteVector vl = v.and((byte) 0x0F).or(shiftedBits(vh, 2 * j, (byte) 1, 4));
                     ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
@@ -410,60 +504,416 @@ final class VectorDots256 implements VectorDots {
      * Q6KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    public float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        FloatVector s0 = FloatVector.zero(fs);
+        FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            long b = wOff + 210L * i;
+            int b = wOff + 210 * i;
             int qb = qOff + 256 * i;
-            FloatVector even = FloatVector.zero(fs);
-            FloatVector odd = FloatVector.zero(fs);
+            // Lane sums of scale * q6 * quant: exact integers, at most 2^24 once folded mod 8. One accumulator per
+            // quarter c (and part p at 128 bits) keeps the chains of dependent fmas short.
+            FloatVector c00 = FloatVector.zero(fs), c01 = FloatVector.zero(fs), c02 = FloatVector.zero(fs), c03 = FloatVector.zero(fs);
+            FloatVector c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs), c12 = FloatVector.zero(fs), c13 = FloatVector.zero(fs);
             for (int h = 0; h < 2; h++) {
-                long ql = b + 64L * h;
-                long qh = b + 128 + 32L * h;
-                long sc = b + 192 + 8L * h;
+                int ql = b + 64 * h;
+                int qh = b + 128 + 32 * h;
                 int e = qb + 128 * h;
-                // One code path for the four quarters c (a smaller method keeps every vector op inlined and unboxed).
-                for (int c = 0; c < 4; c++) {
-                    long qlc = ql + ((c & 1) << 5);
-                    int shift = c < 2 ? 0 : 4;
-                    for (int l = 0; l < 32; l += byteLanes) {
-                        ByteVector v = ByteVector.fromMemorySegment(bs, w, qlc + l, LE);
-                        ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, LE);
-                        ByteVector nib = v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
-                        ByteVector q6 = nib.or(shiftedBits(vh, 2 * c, (byte) 3, 4)).sub((byte) 32);
-                        FloatVector scale = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2 * c + (l >> 4)));
-                        for (int p = 0; p < parts; p++) {
-                            FloatVector t = ((FloatVector) q6.convertShape(VectorOperators.B2F, fs, p)).mul(scale)
-                                    .fma(FloatVector.fromArray(fs, q, e + 32 * c + l + p * lanes), (p & 1) == 0 ? even : odd);
-                            if ((p & 1) == 0) {
-                                even = t;
-                            } else {
-                                odd = t;
-                            }
+                for (int l = 0; l < 32; l += byteLanes) {
+                    // One load each of the two nibble rows and the high bits serves all four quarters c.
+                    ByteVector va = ByteVector.fromArray(bs, w, ql + l);
+                    ByteVector vb = ByteVector.fromArray(bs, w, ql + 32 + l);
+                    ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
+                    int g = l >> 4;
+                    int sc = b + 192 + 8 * h + g;
+                    FloatVector sc0 = FloatVector.broadcast(fs, w[sc]);
+                    FloatVector sc1 = FloatVector.broadcast(fs, w[sc + 2]);
+                    FloatVector sc2 = FloatVector.broadcast(fs, w[sc + 4]);
+                    FloatVector sc3 = FloatVector.broadcast(fs, w[sc + 6]);
+                    for (int p = 0; p < parts; p++) {
+                        IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
+                        IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
+                        IntVector hb = (IntVector) vh.convertShape(VectorOperators.B2I, is, p);
+                        FloatVector q0 = (FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q1 = (FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q2 = (FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                                .sub(32).convert(VectorOperators.I2F, 0);
+                        FloatVector q3 = (FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                                .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                        int o = e + l + p * lanes;
+                        FloatVector t0 = q0.mul(FloatVector.fromArray(fs, q, o));
+                        FloatVector t1 = q1.mul(FloatVector.fromArray(fs, q, o + 32));
+                        FloatVector t2 = q2.mul(FloatVector.fromArray(fs, q, o + 64));
+                        FloatVector t3 = q3.mul(FloatVector.fromArray(fs, q, o + 96));
+                        if (p == 0) {
+                            c00 = t0.fma(sc0, c00);
+                            c01 = t1.fma(sc1, c01);
+                            c02 = t2.fma(sc2, c02);
+                            c03 = t3.fma(sc3, c03);
+                        } else {
+                            c10 = t0.fma(sc0, c10);
+                            c11 = t1.fma(sc1, c11);
+                            c12 = t2.fma(sc2, c12);
+                            c13 = t3.fma(sc3, c13);
                         }
                     }
                 }
             }
+            FloatVector acc0 = c00.add(c01).add(c02.add(c03));
+            FloatVector acc1 = c10.add(c11).add(c12.add(c13));
             float dd = VectorDots.half(w, b + 208) * d[dOff + i];
-            s0 += dd * mod8(even, odd, 0);
-            s1 += dd * mod8(even, odd, 1);
-            s2 += dd * mod8(even, odd, 2);
-            s3 += dd * mod8(even, odd, 3);
-            s4 += dd * mod8(even, odd, 4);
-            s5 += dd * mod8(even, odd, 5);
-            s6 += dd * mod8(even, odd, 6);
-            s7 += dd * mod8(even, odd, 7);
+            // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
+            // method C2 sometimes left it uninlined, boxed and interpreted).
+            if (lanes == 16) {
+                acc0 = acc0.add(acc0.rearrange(SWAP_HALVES));
+            }
+            s0 = s0.add(acc0.mul(dd));
+            if (parts == 2) {
+                s1 = s1.add(acc1.mul(dd));
+            }
         }
-        float sumf = 0;
-        sumf += s0;
-        sumf += s1;
-        sumf += s2;
-        sumf += s3;
-        sumf += s4;
-        sumf += s5;
-        sumf += s6;
-        sumf += s7;
+        return addMod8(0f, s0, s1);
+    }
+
+    /**
+     * {@code sumf += s_0; ...; sumf += s_7} in that order, the codecs' closing sum: s_k is lane k of {@code s0}
+     * (lanes 0..3 of {@code s0} then of {@code s1} at 128 bits).
+     */
+    private static float addMod8(float sumf, FloatVector s0, FloatVector s1) {
+        if (lanes == 4) {
+            for (int k = 0; k < 4; k++) {
+                sumf += s0.lane(k);
+            }
+            for (int k = 0; k < 4; k++) {
+                sumf += s1.lane(k);
+            }
+            return sumf;
+        }
+        for (int k = 0; k < 8; k++) {
+            sumf += s0.lane(k);
+        }
         return sumf;
+    }
+
+    /** Whether the four-row kernels ({@code *x4}) run tiled here: at 128 bits a byte vector spans two float vectors and they loop over the single-row ones. */
+    @Override
+    public boolean tiled() {
+        return parts == 1;
+    }
+
+    /**
+     * {@link #f16} of one F16 weight row with four activation rows t = 0..3 at {@code aOff + t * aStep}, to
+     * {@code out[outOff + t * outStep]}: the weights are widened once for the four, each result is the
+     * single-row float (same double lanes, same order).
+     */
+    @Override
+    public void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep) {
+        DoubleVector x0 = DoubleVector.zero(ds), y0 = DoubleVector.zero(ds);
+        DoubleVector x1 = DoubleVector.zero(ds), y1 = DoubleVector.zero(ds);
+        DoubleVector x2 = DoubleVector.zero(ds), y2 = DoubleVector.zero(ds);
+        DoubleVector x3 = DoubleVector.zero(ds), y3 = DoubleVector.zero(ds);
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector wf = halfToFloat(ShortVector.fromArray(ss, w, wOff + i));
+            int e = aOff + i;
+            FloatVector p = wf.mul(FloatVector.fromArray(fs, a, e));
+            x0 = x0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y0 = y0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + aStep));
+            x1 = x1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y1 = y1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + 2 * aStep));
+            x2 = x2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y2 = y2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+            p = wf.mul(FloatVector.fromArray(fs, a, e + 3 * aStep));
+            x3 = x3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
+            y3 = y3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
+        }
+        double s0 = sum(x0.add(y0));
+        double s1 = sum(x1.add(y1));
+        double s2 = sum(x2.add(y2));
+        double s3 = sum(x3.add(y3));
+        for (; i < n; i++) {
+            float wi = Float.float16ToFloat(w[wOff + i]);
+            int e = aOff + i;
+            s0 += wi * a[e];
+            s1 += wi * a[e + aStep];
+            s2 += wi * a[e + 2 * aStep];
+            s3 += wi * a[e + 3 * aStep];
+        }
+        out[outOff] = (float) s0;
+        out[outOff + outStep] = (float) s1;
+        out[outOff + 2 * outStep] = (float) s2;
+        out[outOff + 3 * outStep] = (float) s3;
+    }
+
+    /**
+     * {@link #q8_0} of one weight row with four activation rows t = 0..3 (quants at {@code qOff + t * qStep},
+     * scales at {@code dOff + t * dStep}), to {@code out[outOff + t * outStep]}: each block's weights are
+     * widened once for all four, every result is the single-row float.
+     */
+    @Override
+    public void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q8_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 34 * i;
+            int qb = qOff + 32 * i;
+            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+            for (int j = 0; j < 32; j += byteLanes) {
+                FloatVector wf = (FloatVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2F, fs, 0);
+                int e = qb + j;
+                b0 = wf.fma(FloatVector.fromArray(fs, q, e), b0);
+                b1 = wf.fma(FloatVector.fromArray(fs, q, e + qStep), b1);
+                b2 = wf.fma(FloatVector.fromArray(fs, q, e + 2 * qStep), b2);
+                b3 = wf.fma(FloatVector.fromArray(fs, q, e + 3 * qStep), b3);
+            }
+            float dw = VectorDots.half(w, b);
+            int s = dOff + i;
+            if (lanes == 16) {
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 += y.lane(0) * (dw * d[s]);
+                f1 += y.lane(8) * (dw * d[s + dStep]);
+                f2 += y.lane(4) * (dw * d[s + 2 * dStep]);
+                f3 += y.lane(12) * (dw * d[s + 3 * dStep]);
+            } else {
+                f0 += exact(b0) * (dw * d[s]);
+                f1 += exact(b1) * (dw * d[s + dStep]);
+                f2 += exact(b2) * (dw * d[s + 2 * dStep]);
+                f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+            }
+        }
+        out[outOff] = f0;
+        out[outOff + outStep] = f1;
+        out[outOff + 2 * outStep] = f2;
+        out[outOff + 3 * outStep] = f3;
+    }
+
+    /** {@link #q4_0} of one weight row with four activation rows, as {@link #q8_0x4}. */
+    @Override
+    public void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q4_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 18 * i;
+            int qb = qOff + 32 * i;
+            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+            for (int j = 0; j < 16; j += byteLanes) {
+                IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector l = (FloatVector) vi.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector h = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                int e = qb + j;
+                b0 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b0));
+                e += qStep;
+                b1 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b1));
+                e += qStep;
+                b2 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b2));
+                e += qStep;
+                b3 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b3));
+            }
+            float dw = VectorDots.half(w, b);
+            int s = dOff + i;
+            if (lanes == 16) {
+                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
+                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                y = y.add(y.rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 += y.lane(0) * dw * d[s];
+                f1 += y.lane(8) * dw * d[s + dStep];
+                f2 += y.lane(4) * dw * d[s + 2 * dStep];
+                f3 += y.lane(12) * dw * d[s + 3 * dStep];
+            } else {
+                f0 += exact(b0) * dw * d[s];
+                f1 += exact(b1) * dw * d[s + dStep];
+                f2 += exact(b2) * dw * d[s + 2 * dStep];
+                f3 += exact(b3) * dw * d[s + 3 * dStep];
+            }
+        }
+        out[outOff] = f0;
+        out[outOff + outStep] = f1;
+        out[outOff + 2 * outStep] = f2;
+        out[outOff + 3 * outStep] = f3;
+    }
+
+    /**
+     * {@link #q4_K} of one weight row with four activation rows (quants at {@code qOff + t * qStep}, scales at
+     * {@code dOff + t * dStep}, sums at {@code sOff + t * sStep}), as {@link #q8_0x4}.
+     */
+    @Override
+    public void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                       int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q4_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs), s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 144 * i;
+            int qb = qOff + 256 * i;
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int shift = (j & 1) << 4;
+                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
+                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector l0 = FloatVector.zero(fs), l1 = FloatVector.zero(fs), l2 = FloatVector.zero(fs), l3 = FloatVector.zero(fs);
+                FloatVector h0 = FloatVector.zero(fs), h1 = FloatVector.zero(fs), h2 = FloatVector.zero(fs), h3 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 16 + 32 * j + l).convertShape(VectorOperators.B2I, is, 0);
+                    FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                    FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                    int e = qb + 64 * j + l;
+                    l0 = fl.fma(FloatVector.fromArray(fs, q, e), l0);
+                    h0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h0);
+                    e += qStep;
+                    l1 = fl.fma(FloatVector.fromArray(fs, q, e), l1);
+                    h1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h1);
+                    e += qStep;
+                    l2 = fl.fma(FloatVector.fromArray(fs, q, e), l2);
+                    h2 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h2);
+                    e += qStep;
+                    l3 = fl.fma(FloatVector.fromArray(fs, q, e), l3);
+                    h3 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h3);
+                }
+                a0 = h0.fma(sHi, l0.fma(sLo, a0));
+                a1 = h1.fma(sHi, l1.fma(sLo, a1));
+                a2 = h2.fma(sHi, l2.fma(sLo, a2));
+                a3 = h3.fma(sHi, l3.fma(sLo, a3));
+            }
+            if (lanes == 16) {
+                a0 = a0.add(a0.rearrange(SWAP_HALVES));
+                a1 = a1.add(a1.rearrange(SWAP_HALVES));
+                a2 = a2.add(a2.rearrange(SWAP_HALVES));
+                a3 = a3.add(a3.rearrange(SWAP_HALVES));
+            }
+            float dw = VectorDots.half(w, b);
+            float mw = VectorDots.half(w, b + 2);
+            int ds = dOff + i;
+            int sb = sOff + 8 * i;
+            s0 = s0.add(a0.mul(dw * d[ds]));
+            f0 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s1 = s1.add(a1.mul(dw * d[ds]));
+            f1 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s2 = s2.add(a2.mul(dw * d[ds]));
+            f2 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+            ds += dStep;
+            sb += sStep;
+            s3 = s3.add(a3.mul(dw * d[ds]));
+            f3 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
+        }
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = addMod8(f0, s0, none);
+        out[outOff + outStep] = addMod8(f1, s1, none);
+        out[outOff + 2 * outStep] = addMod8(f2, s2, none);
+        out[outOff + 3 * outStep] = addMod8(f3, s3, none);
+    }
+
+    /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */
+    private static int minSum(int[] sums, int sb, int mn03, int mn47) {
+        return sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)
+                + sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)
+                + sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)
+                + sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24);
+    }
+
+    /** {@link #q6_K} of one weight row with four activation rows, as {@link #q8_0x4}. */
+    @Override
+    public void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                       float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q6_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+            }
+            return;
+        }
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs), s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 210 * i;
+            int qb = qOff + 256 * i;
+            // One accumulator per activation row: the four rows are independent chains.
+            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+            for (int h = 0; h < 2; h++) {
+                int ql = b + 64 * h;
+                int qh = b + 128 + 32 * h;
+                int e0 = qb + 128 * h;
+                for (int l = 0; l < 32; l += byteLanes) {
+                    IntVector a = (IntVector) ByteVector.fromArray(bs, w, ql + l).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector c = (IntVector) ByteVector.fromArray(bs, w, ql + 32 + l).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector hb = (IntVector) ByteVector.fromArray(bs, w, qh + l).convertShape(VectorOperators.B2I, is, 0);
+                    int sc = b + 192 + 8 * h + (l >> 4);
+                    // Each quarter's q6 times its scale: exact (|q6 * scale| <= 32 * 128).
+                    FloatVector q0 = ((FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc]);
+                    FloatVector q1 = ((FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 2]);
+                    FloatVector q2 = ((FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 4]);
+                    FloatVector q3 = ((FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                            .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 6]);
+                    int e = e0 + l;
+                    a0 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a0))));
+                    e += qStep;
+                    a1 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a1))));
+                    e += qStep;
+                    a2 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a2))));
+                    e += qStep;
+                    a3 = q3.fma(FloatVector.fromArray(fs, q, e + 96), q2.fma(FloatVector.fromArray(fs, q, e + 64),
+                            q1.fma(FloatVector.fromArray(fs, q, e + 32), q0.fma(FloatVector.fromArray(fs, q, e), a3))));
+                }
+            }
+            if (lanes == 16) {
+                a0 = a0.add(a0.rearrange(SWAP_HALVES));
+                a1 = a1.add(a1.rearrange(SWAP_HALVES));
+                a2 = a2.add(a2.rearrange(SWAP_HALVES));
+                a3 = a3.add(a3.rearrange(SWAP_HALVES));
+            }
+            float dw = VectorDots.half(w, b + 208);
+            int ds = dOff + i;
+            s0 = s0.add(a0.mul(dw * d[ds]));
+            s1 = s1.add(a1.mul(dw * d[ds + dStep]));
+            s2 = s2.add(a2.mul(dw * d[ds + 2 * dStep]));
+            s3 = s3.add(a3.mul(dw * d[ds + 3 * dStep]));
+        }
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = addMod8(0f, s0, none);
+        out[outOff + outStep] = addMod8(0f, s1, none);
+        out[outOff + 2 * outStep] = addMod8(0f, s2, none);
+        out[outOff + 3 * outStep] = addMod8(0f, s3, none);
     }
 
     /** The high nibble of each byte, 0..15: x86 has no byte shift, so shift shorts and mask off what crossed bytes. */

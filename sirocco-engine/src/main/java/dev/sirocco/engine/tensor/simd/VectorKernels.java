@@ -28,6 +28,8 @@ import java.util.function.IntConsumer;
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
+    /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
+    private static final int GROUP_BYTES = 64 * 1024;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -65,6 +67,14 @@ public final class VectorKernels implements Kernels {
     /** The float species the kernels run at. */
     public VectorSpecies<Float> species() {
         return dots.species();
+    }
+
+    /** Whether {@code type} has a four-activation-row kernel that decodes each weight block once for the four. */
+    static boolean hasTiledKernel(GgmlType type) {
+        return switch (type) {
+            case Q8_0, Q4_0, Q4_K, Q6_K -> true;
+            default -> false;
+        };
     }
 
     /** Whether {@code type} has a vector kernel here (else matmul uses the scalar codec dot). */
@@ -245,30 +255,96 @@ public final class VectorKernels implements Kernels {
         public void accept(int c) {
             int from = c * chunk;
             int to = Math.min(rows, from + chunk);
-            for (int r = from; r < to; r++) {
-                long w = r * rowBytes;
-                for (int b = 0; b < batch; b++) {
-                    out[b * rows + r] = dot(w, b);
+            if (type == GgmlType.F32) {
+                for (int r = from; r < to; r++) {
+                    long w = r * rowBytes;
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = dots.f32(weights, w, values, b * cols, cols);
+                    }
+                }
+                return;
+            }
+            // Each weight row is first copied to the heap in one bulk copy (see VectorDots); per chunk, so the
+            // threads never share a buffer.
+            if (type == GgmlType.F16 || type == GgmlType.BF16) {
+                short[] row = new short[cols];
+                for (int r = from; r < to; r++) {
+                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, row, 0, cols);
+                    int b = 0;
+                    if (type == GgmlType.F16 && dots.tiled()) {
+                        for (; b + 4 <= batch; b += 4) {
+                            dots.f16x4(row, 0, values, b * cols, cols, cols, out, b * rows + r, rows);
+                        }
+                    }
+                    for (; b < batch; b++) {
+                        int v = b * cols;
+                        out[b * rows + r] = type == GgmlType.F16 ? dots.f16(row, 0, values, v, cols) : dots.bf16(row, 0, values, v, cols);
+                    }
+                }
+                return;
+            }
+            if (!hasVectorKernel(type)) {
+                for (int r = from; r < to; r++) {
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = codec.dot(weights, r * rowBytes, act, b * actRowBytes, cols);
+                    }
+                }
+                return;
+            }
+            // Rows in groups of about 64 KiB: the group is copied once, then every activation row (four at a
+            // time where a tiled kernel exists) passes over it while it sits in L2, and the activations of a tile
+            // stay in L1/L2 across the group.
+            int rb = Math.toIntExact(rowBytes);
+            int group = Math.max(1, Math.min(to - from, GROUP_BYTES / rb));
+            byte[] buf = new byte[group * rb];
+            boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type);
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
+                int b = 0;
+                if (tiled) {
+                    for (; b + 4 <= batch; b += 4) {
+                        for (int r = 0; r < n; r++) {
+                            dot4(buf, r * rb, g + r, b);
+                        }
+                    }
+                }
+                for (; b < batch; b++) {
+                    for (int r = 0; r < n; r++) {
+                        out[b * rows + g + r] = dot(buf, r * rb, b);
+                    }
                 }
             }
         }
 
-        private float dot(long w, int b) {
+        /** Rows of output {@code r} for activation rows {@code b .. b + 3}, from the weight row at {@code buf[off ..]}. */
+        private void dot4(byte[] buf, int off, int r, int b) {
+            int v = b * cols;
+            int s = b * blocks;
+            int o = b * rows + r;
+            switch (type) {
+                case Q8_0 -> dots.q8_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
+                case Q4_0 -> dots.q4_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
+                case Q4_K -> dots.q4_Kx4(buf, off, values, v, cols, scales, s, blocks, sums, 8 * s, 8 * blocks, blocks, out, o, rows);
+                case Q6_K -> dots.q6_Kx4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
+                default -> throw new IllegalStateException("no tiled kernel for " + type);
+            }
+        }
+
+        /** The weight row at {@code row[off ..]} (a heap copy) with activation row {@code b}. */
+        private float dot(byte[] row, int off, int b) {
             int v = b * cols;
             int s = b * blocks;
             return switch (type) {
-                case F32 -> dots.f32(weights, w, values, v, cols);
-                case F16 -> dots.f16(weights, w, values, v, cols);
-                case BF16 -> dots.bf16(weights, w, values, v, cols);
-                case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
-                case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
-                case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
-                case Q5_0 -> dots.q5_0(weights, w, values, v, scales, s, blocks);
-                case Q5_1 -> dots.q5_1(weights, w, values, v, scales, s, offsets, s, blocks);
-                case Q4_K -> dots.q4_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
-                case Q5_K -> dots.q5_K(weights, w, values, v, scales, s, sums, 8 * s, blocks);
-                case Q6_K -> dots.q6_K(weights, w, values, v, scales, s, blocks);
-                default -> codec.dot(weights, w, act, b * actRowBytes, cols);
+                case Q8_0 -> dots.q8_0(row, off, values, v, scales, s, blocks);
+                case Q4_0 -> dots.q4_0(row, off, values, v, scales, s, blocks);
+                case Q4_1 -> dots.q4_1(row, off, values, v, scales, s, offsets, s, blocks);
+                case Q5_0 -> dots.q5_0(row, off, values, v, scales, s, blocks);
+                case Q5_1 -> dots.q5_1(row, off, values, v, scales, s, offsets, s, blocks);
+                case Q4_K -> dots.q4_K(row, off, values, v, scales, s, sums, 8 * s, blocks);
+                case Q5_K -> dots.q5_K(row, off, values, v, scales, s, sums, 8 * s, blocks);
+                case Q6_K -> dots.q6_K(row, off, values, v, scales, s, blocks);
+                default -> throw new IllegalStateException("no vector kernel for " + type);
             };
         }
     }
