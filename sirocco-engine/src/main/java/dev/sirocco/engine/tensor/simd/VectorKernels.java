@@ -119,6 +119,8 @@ public final class VectorKernels implements Kernels {
         t.rows = rows;
         t.batch = batch;
         t.out = out;
+        // F32/F16/BF16: llama.cpp's tinyBLAS lanes for batches whose tiles fit, its vec_dot lanes otherwise (ScalarKernels).
+        t.gemm = batch >= 2 && rows % 4 == 0 && cols % 8 == 0;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
         try {
             parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
@@ -239,6 +241,7 @@ public final class VectorKernels implements Kernels {
         int rows;
         int batch;
         float[] out;
+        boolean gemm;
         int chunk;
 
         @Override
@@ -257,9 +260,9 @@ public final class VectorKernels implements Kernels {
             int v = b * cols;
             int s = b * blocks;
             return switch (type) {
-                case F32 -> dots.f32(weights, w, values, v, cols);
-                case F16 -> dots.f16(weights, w, values, v, cols);
-                case BF16 -> dots.bf16(weights, w, values, v, cols);
+                case F32 -> gemm ? VectorFloatDots.f32Gemm(weights, w, values, v, cols) : VectorFloatDots.f32VecDot(weights, w, values, v, cols);
+                case F16 -> VectorFloatDots.halfDot(false, weights, w, values, v, cols, gemm);
+                case BF16 -> VectorFloatDots.halfDot(true, weights, w, values, v, cols, gemm);
                 case Q8_0 -> dots.q8_0(weights, w, values, v, scales, s, blocks);
                 case Q4_0 -> dots.q4_0(weights, w, values, v, scales, s, blocks);
                 case Q4_1 -> dots.q4_1(weights, w, values, v, scales, s, offsets, s, blocks);
