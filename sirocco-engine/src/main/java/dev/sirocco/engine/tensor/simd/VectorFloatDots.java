@@ -78,7 +78,11 @@ final class VectorFloatDots {
 
     /** 8 F16 or BF16 weights at {@code off}, widened exactly. */
     private static FloatVector load(boolean bf16, MemorySegment w, long off) {
-        ShortVector h = ShortVector.fromMemorySegment(S8, w, off, LE);
+        return widen(bf16, ShortVector.fromMemorySegment(S8, w, off, LE));
+    }
+
+    /** 8 F16 or BF16 values widened exactly to floats. */
+    static FloatVector widen(boolean bf16, ShortVector h) {
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I8, 0);
         if (bf16) {
             return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
