@@ -90,14 +90,34 @@ public final class VectorAttentionKernels implements AttentionKernels {
         for (int r = 0; r < lanes; r++) {
             int j0 = Math.floorMod(r - cell0, lanes); // first j whose cell is in chain r
             int row = r * width;
-            for (int i = 0; i < vectorWidth; i += 8) {
+            int i = 0;
+            // four output vectors per pass over the chain's cells: one broadcast weight feeds four fmas
+            for (; i + 32 <= vectorWidth; i += 32) {
+                FloatVector a0 = FloatVector.zero(F8);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int j = j0; j < n; j += lanes) {
+                    FloatVector wj = FloatVector.broadcast(F8, w[wOff + j]);
+                    int base = vOff + j * stride + i;
+                    a0 = FloatVector.fromArray(F8, v, base).fma(wj, a0);
+                    a1 = FloatVector.fromArray(F8, v, base + 8).fma(wj, a1);
+                    a2 = FloatVector.fromArray(F8, v, base + 16).fma(wj, a2);
+                    a3 = FloatVector.fromArray(F8, v, base + 24).fma(wj, a3);
+                }
+                a0.intoArray(acc, row + i);
+                a1.intoArray(acc, row + i + 8);
+                a2.intoArray(acc, row + i + 16);
+                a3.intoArray(acc, row + i + 24);
+            }
+            for (; i < vectorWidth; i += 8) {
                 FloatVector a = FloatVector.zero(F8);
                 for (int j = j0; j < n; j += lanes) {
                     a = FloatVector.fromArray(F8, v, vOff + j * stride + i).fma(FloatVector.broadcast(F8, w[wOff + j]), a);
                 }
                 a.intoArray(acc, row + i);
             }
-            for (int i = vectorWidth; i < width; i++) {
+            for (; i < width; i++) {
                 float a = 0f;
                 for (int j = j0; j < n; j += lanes) {
                     a = Math.fma(v[vOff + j * stride + i], w[wOff + j], a);
