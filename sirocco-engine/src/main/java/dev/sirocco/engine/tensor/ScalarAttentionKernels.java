@@ -16,48 +16,78 @@ public final class ScalarAttentionKernels implements AttentionKernels {
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
-        float[] a = new float[VEC_DOT_LANES];
-        for (int i = 0; i < np; i++) {
-            a[i & 31] = Math.fma(x[xOff + i], y[yOff + i], a[i & 31]);
-        }
-        float sum = reduce32(a, 0);
+        float t0 = laneY(x, xOff, y, yOff, np, 0) + laneY(x, xOff, y, yOff, np, 4);
+        float t1 = laneY(x, xOff, y, yOff, np, 1) + laneY(x, xOff, y, yOff, np, 5);
+        float t2 = laneY(x, xOff, y, yOff, np, 2) + laneY(x, xOff, y, yOff, np, 6);
+        float t3 = laneY(x, xOff, y, yOff, np, 3) + laneY(x, xOff, y, yOff, np, 7);
+        float sum = (t0 + t1) + (t2 + t3);
         for (int i = np; i < n; i++) {
-            // the compiled tail `sumf += x[i]*y[i]` is contracted into a fused multiply-add
-            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+            sum += x[xOff + i] * y[yOff + i];
         }
         return sum;
+    }
+
+    /** y[l] of the vec_dot tree: (a[l] + a[l+16]) + (a[l+8] + a[l+24]), a[m] the fused chain over i = m mod 32. */
+    private static float laneY(float[] x, int xOff, float[] y, int yOff, int np, int l) {
+        return (chain(x, xOff, y, yOff, np, l) + chain(x, xOff, y, yOff, np, l + 16))
+                + (chain(x, xOff, y, yOff, np, l + 8) + chain(x, xOff, y, yOff, np, l + 24));
+    }
+
+    private static float chain(float[] x, int xOff, float[] y, int yOff, int np, int m) {
+        float a = 0f;
+        for (int i = m; i < np; i += VEC_DOT_LANES) {
+            a = Math.fma(x[xOff + i], y[yOff + i], a);
+        }
+        return a;
     }
 
     @Override
     public float dotHalf(float[] x, int xOff, short[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
-        float[] a = new float[VEC_DOT_LANES];
-        for (int i = 0; i < np; i++) {
-            a[i & 31] = Math.fma(x[xOff + i], Float.float16ToFloat(y[yOff + i]), a[i & 31]);
-        }
-        double sum = reduce32(a, 0);
+        float t0 = laneYHalf(x, xOff, y, yOff, np, 0) + laneYHalf(x, xOff, y, yOff, np, 4);
+        float t1 = laneYHalf(x, xOff, y, yOff, np, 1) + laneYHalf(x, xOff, y, yOff, np, 5);
+        float t2 = laneYHalf(x, xOff, y, yOff, np, 2) + laneYHalf(x, xOff, y, yOff, np, 6);
+        float t3 = laneYHalf(x, xOff, y, yOff, np, 3) + laneYHalf(x, xOff, y, yOff, np, 7);
+        double sum = (t0 + t1) + (t2 + t3);
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * Float.float16ToFloat(y[yOff + i]);
         }
         return (float) sum;
     }
 
+    private static float laneYHalf(float[] x, int xOff, short[] y, int yOff, int np, int l) {
+        return (chainHalf(x, xOff, y, yOff, np, l) + chainHalf(x, xOff, y, yOff, np, l + 16))
+                + (chainHalf(x, xOff, y, yOff, np, l + 8) + chainHalf(x, xOff, y, yOff, np, l + 24));
+    }
+
+    private static float chainHalf(float[] x, int xOff, short[] y, int yOff, int np, int m) {
+        float a = 0f;
+        for (int i = m; i < np; i += VEC_DOT_LANES) {
+            a = Math.fma(x[xOff + i], Float.float16ToFloat(y[yOff + i]), a);
+        }
+        return a;
+    }
+
     @Override
     public double softmaxNumerators(float[] x, int off, int n, int cell0, float max) {
+        for (int j = 0; j < n; j++) {
+            x[off + j] = expf(x[off + j] - max);
+        }
         double sum = 0;
-        float[] block = new float[GEMM_LANES];
-        int j = 0;
-        while (j < n) {
-            int lane = (cell0 + j) & 7;
-            java.util.Arrays.fill(block, 0f);
-            for (; lane < GEMM_LANES && j < n; lane++, j++) {
-                float e = expf(x[off + j] - max);
-                x[off + j] = e;
-                block[lane] = e;
-            }
-            sum += reduce8(block, 0);
+        // blocks of 8 cells aligned to cell 0; cells outside [cell0, cell0 + n) are masked and add 0
+        for (int block = cell0 & ~7; block < cell0 + n; block += GEMM_LANES) {
+            int first = block - cell0; // index of the block's lane 0 in x[off ..], may be outside
+            float b0 = lane(x, off, n, first) + lane(x, off, n, first + 4);
+            float b1 = lane(x, off, n, first + 1) + lane(x, off, n, first + 5);
+            float b2 = lane(x, off, n, first + 2) + lane(x, off, n, first + 6);
+            float b3 = lane(x, off, n, first + 3) + lane(x, off, n, first + 7);
+            sum += (b0 + b2) + (b1 + b3);
         }
         return sum;
+    }
+
+    private static float lane(float[] x, int off, int n, int j) {
+        return j >= 0 && j < n ? x[off + j] : 0f;
     }
 
     @Override
@@ -106,36 +136,32 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         }
     }
 
-    /** Lane tree of the vec_dot reduction over {@code a[off .. off+32)}. */
-    public static float reduce32(float[] a, int off) {
-        float[] y = new float[8];
-        for (int l = 0; l < 8; l++) {
-            y[l] = (a[off + l] + a[off + l + 16]) + (a[off + l + 8] + a[off + l + 24]);
-        }
-        float t0 = y[0] + y[4];
-        float t1 = y[1] + y[5];
-        float t2 = y[2] + y[6];
-        float t3 = y[3] + y[7];
+    /** Lane tree of the vec_dot reduction over {@code a[off], a[off + stride], ..., a[off + 31 * stride]}. */
+    public static float reduce32(float[] a, int off, int stride) {
+        float t0 = y32(a, off, stride, 0) + y32(a, off, stride, 4);
+        float t1 = y32(a, off, stride, 1) + y32(a, off, stride, 5);
+        float t2 = y32(a, off, stride, 2) + y32(a, off, stride, 6);
+        float t3 = y32(a, off, stride, 3) + y32(a, off, stride, 7);
         return (t0 + t1) + (t2 + t3);
     }
 
-    /** Lane tree of tinyBLAS's hsum over {@code a[off .. off+8)}. */
-    public static float reduce8(float[] a, int off) {
-        float b0 = a[off] + a[off + 4];
-        float b1 = a[off + 1] + a[off + 5];
-        float b2 = a[off + 2] + a[off + 6];
-        float b3 = a[off + 3] + a[off + 7];
+    private static float y32(float[] a, int off, int stride, int l) {
+        return (a[off + l * stride] + a[off + (l + 16) * stride]) + (a[off + (l + 8) * stride] + a[off + (l + 24) * stride]);
+    }
+
+    /** Lane tree of tinyBLAS's hsum over {@code a[off], a[off + stride], ..., a[off + 7 * stride]}. */
+    public static float reduce8(float[] a, int off, int stride) {
+        float b0 = a[off] + a[off + 4 * stride];
+        float b1 = a[off + stride] + a[off + 5 * stride];
+        float b2 = a[off + 2 * stride] + a[off + 6 * stride];
+        float b3 = a[off + 3 * stride] + a[off + 7 * stride];
         return (b0 + b2) + (b1 + b3);
     }
 
     /** out[i] = the lane tree over rows {@code acc[r * width + i]}, r < lanes (8 or 32). */
     static void reduceRows(float[] acc, int lanes, int width, float[] out, int outOff) {
-        float[] a = new float[lanes];
         for (int i = 0; i < width; i++) {
-            for (int r = 0; r < lanes; r++) {
-                a[r] = acc[r * width + i];
-            }
-            out[outOff + i] = lanes == GEMM_LANES ? reduce8(a, 0) : reduce32(a, 0);
+            out[outOff + i] = lanes == GEMM_LANES ? reduce8(acc, i, width) : reduce32(acc, i, width);
         }
     }
 

@@ -140,6 +140,71 @@ public final class Q2KCodec implements BlockCodec {
     /** ggml_vec_dot_q2_K_q8_K_generic: one integer sum per super-block, mins through the Q8_K block sums. */
     @Override
     public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        // ggml_vec_dot_q2_K_q8_K as llama.cpp's AVX2 build computes it (the haswell CPU variant has no AVX-512
+        // repack for Q2_K, so prompts and single tokens both run it): per block, two fused multiply-adds into 8
+        // float lanes, lane l taking the mins term of sub-blocks 2l, 2l+1 and the scaled quant products of bytes
+        // 4l..4l+3 of every 32-quant group (exact ints); then the lanes' hsum tree.
+        int nb = blocks(n);
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8KCodec.BYTES;
+            float yd = Le.f32(a, by);
+            float d = yd * Le.half(w, bx + D);
+            float dmin = -yd * Le.half(w, bx + DMIN);
+            a0 = Math.fma(dmin, mins(w, bx, a, by, 0), a0);
+            a1 = Math.fma(dmin, mins(w, bx, a, by, 1), a1);
+            a2 = Math.fma(dmin, mins(w, bx, a, by, 2), a2);
+            a3 = Math.fma(dmin, mins(w, bx, a, by, 3), a3);
+            a4 = Math.fma(dmin, mins(w, bx, a, by, 4), a4);
+            a5 = Math.fma(dmin, mins(w, bx, a, by, 5), a5);
+            a6 = Math.fma(dmin, mins(w, bx, a, by, 6), a6);
+            a7 = Math.fma(dmin, mins(w, bx, a, by, 7), a7);
+            a0 = Math.fma(d, quants(w, bx, a, by, 0), a0);
+            a1 = Math.fma(d, quants(w, bx, a, by, 1), a1);
+            a2 = Math.fma(d, quants(w, bx, a, by, 2), a2);
+            a3 = Math.fma(d, quants(w, bx, a, by, 3), a3);
+            a4 = Math.fma(d, quants(w, bx, a, by, 4), a4);
+            a5 = Math.fma(d, quants(w, bx, a, by, 5), a5);
+            a6 = Math.fma(d, quants(w, bx, a, by, 6), a6);
+            a7 = Math.fma(d, quants(w, bx, a, by, 7), a7);
+        }
+        float b0 = a0 + a4;
+        float b1 = a1 + a5;
+        float b2 = a2 + a6;
+        float b3 = a3 + a7;
+        return (b0 + b2) + (b1 + b3);
+    }
+
+    /** Lane l of the mins term: min(2l) * bsum(2l) + min(2l+1) * bsum(2l+1) (_mm256_madd_epi16). */
+    private static int mins(MemorySegment w, long bx, MemorySegment a, long by, int l) {
+        return Q8KCodec.bsum(a, by, 2 * l) * (Le.u8(w, bx + 2 * l) >> 4)
+                + Q8KCodec.bsum(a, by, 2 * l + 1) * (Le.u8(w, bx + 2 * l + 1) >> 4);
+    }
+
+    /** Lane l of the quant term: over the 8 groups of 32 quants, scale of the group's half times bytes 4l..4l+3. */
+    private static int quants(MemorySegment w, long bx, MemorySegment a, long by, int l) {
+        long q8 = by + Q8KCodec.QS;
+        int sum = 0;
+        for (int j = 0; j < 2; j++) {
+            for (int k = 0; k < 4; k++) {
+                int base = 128 * j + 32 * k;
+                int scale = Le.u8(w, bx + 8 * j + 2 * k + (l >> 2)) & 0xF;
+                int dot = 0;
+                for (int b = 4 * l; b < 4 * l + 4; b++) {
+                    dot += Le.s8(a, q8 + base + b) * q2(w, bx, base + b);
+                }
+                sum += scale * dot;
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * ggml's generic (reference C) order of the same dot product, which its golden vectors pin; llama.cpp's x86
+     * builds run {@link #dot}'s AVX2 order instead, and the two differ in the last float bits.
+     */
+    float dotGeneric(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int nb = blocks(n);
         float sumf = 0;
         for (int i = 0; i < nb; i++) {

@@ -129,6 +129,8 @@ public final class VectorKernels implements Kernels {
         t.rows = rows;
         t.batch = batch;
         t.out = out;
+        // F32/F16/BF16: llama.cpp's tinyBLAS lanes for batches whose tiles fit, its vec_dot lanes otherwise (ScalarKernels).
+        t.gemm = batch >= 2 && rows % 4 == 0 && cols % 8 == 0;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
         try {
             parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
@@ -249,36 +251,24 @@ public final class VectorKernels implements Kernels {
         int rows;
         int batch;
         float[] out;
+        boolean gemm;
         int chunk;
 
         @Override
         public void accept(int c) {
             int from = c * chunk;
             int to = Math.min(rows, from + chunk);
-            if (type == GgmlType.F32) {
+            if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+                // llama.cpp's exact float lanes (VectorFloatDots): tinyBLAS for batches, vec_dot for one row.
                 for (int r = from; r < to; r++) {
                     long w = r * rowBytes;
                     for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = dots.f32(weights, w, values, b * cols, cols);
-                    }
-                }
-                return;
-            }
-            // Each weight row is first copied to the heap in one bulk copy (see VectorDots); per chunk, so the
-            // threads never share a buffer.
-            if (type == GgmlType.F16 || type == GgmlType.BF16) {
-                short[] row = new short[cols];
-                for (int r = from; r < to; r++) {
-                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, row, 0, cols);
-                    int b = 0;
-                    if (type == GgmlType.F16 && dots.tiled()) {
-                        for (; b + 4 <= batch; b += 4) {
-                            dots.f16x4(row, 0, values, b * cols, cols, cols, out, b * rows + r, rows);
-                        }
-                    }
-                    for (; b < batch; b++) {
                         int v = b * cols;
-                        out[b * rows + r] = type == GgmlType.F16 ? dots.f16(row, 0, values, v, cols) : dots.bf16(row, 0, values, v, cols);
+                        out[b * rows + r] = switch (type) {
+                            case F32 -> gemm ? VectorFloatDots.f32Gemm(weights, w, values, v, cols) : VectorFloatDots.f32VecDot(weights, w, values, v, cols);
+                            case F16 -> VectorFloatDots.halfDot(false, weights, w, values, v, cols, gemm);
+                            default -> VectorFloatDots.halfDot(true, weights, w, values, v, cols, gemm);
+                        };
                     }
                 }
                 return;
