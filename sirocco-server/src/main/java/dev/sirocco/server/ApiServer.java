@@ -111,6 +111,8 @@ public final class ApiServer implements AutoCloseable {
                 }
                 handler.handle(req, res);
                 status = res.status().code();
+            } catch (CompletionEndpoints.ClientGoneException e) {
+                status = 499; // nginx's "client closed request": counted, never sent
             } catch (ApiException e) {
                 status = e.status();
                 if (!res.isSent()) {
