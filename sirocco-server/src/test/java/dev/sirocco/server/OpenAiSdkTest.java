@@ -74,7 +74,7 @@ class OpenAiSdkTest {
         }
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
