@@ -82,9 +82,9 @@ public final class ApiServer implements AutoCloseable {
             send(res, 200, ModelCards.card(m));
         }));
         r.post("/v1/chat/completions", endpoint("/v1/chat/completions", true,
-                (req, res) -> completions.chat(body(req), res, System.nanoTime())));
+                (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));
         r.post("/v1/completions", endpoint("/v1/completions", true,
-                (req, res) -> completions.text(body(req), res, System.nanoTime())));
+                (req, res) -> completions.text(body(req, res), res, System.nanoTime())));
         r.any(endpoint("other", false, (req, res) -> {
             String path = req.path().path();
             if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/")) {
@@ -111,6 +111,8 @@ public final class ApiServer implements AutoCloseable {
                 }
                 handler.handle(req, res);
                 status = res.status().code();
+            } catch (CompletionEndpoints.ClientGoneException e) {
+                status = 499; // nginx's "client closed request": counted, never sent
             } catch (ApiException e) {
                 status = e.status();
                 if (!res.isSent()) {
@@ -131,9 +133,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The request body as a JSON object, refusing bodies over the limit even when sent chunked (no Content-Length). */
-    private JsonNode body(ServerRequest req) throws IOException {
+    private JsonNode body(ServerRequest req, ServerResponse res) throws IOException {
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > maxBodyBytes) {
+            res.header(HeaderNames.CONNECTION, "close"); // the unread body makes this connection unusable
             throw tooLarge();
         }
         byte[] bytes;
@@ -141,12 +144,16 @@ public final class ApiServer implements AutoCloseable {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
         } catch (io.helidon.http.RequestException e) {
             if (e.status().code() == 413) {
-                throw tooLarge(); // Helidon refuses a chunked body past maxPayloadSize while it is read
+                // Helidon refuses a chunked body past maxPayloadSize while it is read; the rest stays unread,
+                // so the connection cannot carry another request: tell the client instead of letting it reuse it.
+                res.header(HeaderNames.CONNECTION, "close");
+                throw tooLarge();
             }
             throw new ApiException(e.status().code(), "invalid_request_error", null, "bad_request",
                     "the request body could not be read: " + e.getMessage());
         }
         if (bytes.length > maxBodyBytes) {
+            res.header(HeaderNames.CONNECTION, "close");
             throw tooLarge();
         }
         return Json.parseObject(bytes);

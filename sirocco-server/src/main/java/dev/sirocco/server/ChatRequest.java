@@ -18,7 +18,8 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
             "tools", "tool_choice", "parallel_tool_calls", "response_format", "logprobs", "top_logprobs",
             "safe_prompt", "logit_bias", "prediction");
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
-    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id", "prefix");
+    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id", "prefix",
+            "annotations"); // OpenAI's response message field, sent back by clients that append the answer as is
 
     static ChatRequest read(JsonNode body) {
         RequestFields.onlyKnown(body, FIELDS, "");
@@ -94,6 +95,10 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
         }
         if (Boolean.TRUE.equals(RequestFields.optBool(m, "prefix", path + ".prefix"))) {
             throw ApiException.unsupported(path + ".prefix", "assistant 'prefix' is not supported yet by this server");
+        }
+        JsonNode annotations = m.get("annotations");
+        if (annotations != null && !annotations.isNull() && !(annotations.isArray() && annotations.isEmpty())) {
+            throw ApiException.unsupported(path + ".annotations", "message 'annotations' are not supported yet");
         }
         String content = content(m.get("content"), path + ".content");
         String name = optText(m, "name", path);

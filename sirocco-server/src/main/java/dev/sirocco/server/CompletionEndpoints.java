@@ -181,8 +181,9 @@ final class CompletionEndpoints {
                     }
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException e) {
             task.cancel(); // the client went away: free the model for the next request
+            throw new ClientGoneException(e);
         }
     }
 
@@ -243,6 +244,13 @@ final class CompletionEndpoints {
         }
         System.getLogger(CompletionEndpoints.class.getName()).log(System.Logger.Level.ERROR, "generation failed", e);
         return new ApiException(500, "server_error", null, "internal_error", "generation failed: " + e);
+    }
+
+    /** The client closed the connection mid-stream: nothing more can be sent, nothing is wrong with the server. */
+    static final class ClientGoneException extends RuntimeException {
+        ClientGoneException(IOException cause) {
+            super("the client closed the connection", cause);
+        }
     }
 
     static String randomId(int length) {

@@ -111,6 +111,7 @@ final class GenerationTask {
             }
             events.add(new GenerationEvent.Finished());
         } catch (Cancelled e) {
+            metrics.cancelled(model.id());
             events.add(new GenerationEvent.Failed(e));
         } catch (ContextFullException e) {
             events.add(new GenerationEvent.Failed(new ApiException(400, "invalid_request_error", promptParam,

@@ -107,11 +107,14 @@ final class RequestFields {
         return out;
     }
 
-    /** Refuses fields outside {@code known}: an unknown parameter is answered, not ignored. */
+    /**
+     * Refuses fields outside {@code known}: an unknown parameter is answered, not ignored. A field set to
+     * {@code null} is absent, whatever its name (clients that echo a response message back send {@code "audio": null}).
+     */
     static void onlyKnown(JsonNode obj, Set<String> known, String prefix) {
         for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !obj.get(name).isNull()) {
                 String path = prefix + name;
                 throw ApiException.unsupported(path, "unknown parameter '" + path + "'");
             }

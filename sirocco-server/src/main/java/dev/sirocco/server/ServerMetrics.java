@@ -22,6 +22,7 @@ final class ServerMetrics {
     private static final class ModelCounters {
         final LongAdder promptTokens = new LongAdder();
         final LongAdder generatedTokens = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
         final AtomicLongArray ttftBuckets = new AtomicLongArray(TTFT_BUCKETS.length); // non-cumulative counts
         final LongAdder ttftCount = new LongAdder();
         final LongAdder ttftNanos = new LongAdder();
@@ -45,6 +46,11 @@ final class ServerMetrics {
         ModelCounters c = counters(model);
         c.promptTokens.add(prompt);
         c.generatedTokens.add(generated);
+    }
+
+    /** A generation abandoned because its client went away. */
+    void cancelled(String model) {
+        counters(model).cancelled.increment();
     }
 
     void timeToFirstToken(String model, long nanos) {
@@ -75,6 +81,8 @@ final class ServerMetrics {
         Map<String, ModelCounters> byModel = new TreeMap<>(models);
         counter(out, "sirocco_prompt_tokens_total", "Prompt tokens evaluated.", byModel, c -> c.promptTokens.sum());
         counter(out, "sirocco_generated_tokens_total", "Tokens generated.", byModel, c -> c.generatedTokens.sum());
+        counter(out, "sirocco_cancelled_requests_total", "Generations stopped because the client went away.", byModel,
+                c -> c.cancelled.sum());
 
         out.append("# HELP sirocco_queue_depth Requests waiting for the model (not counting the one running).\n");
         out.append("# TYPE sirocco_queue_depth gauge\n");

@@ -32,14 +32,23 @@ final class SseStream implements AutoCloseable {
     }
 
     private void write(byte[] data) throws IOException {
-        out.write("data: ".getBytes(StandardCharsets.US_ASCII));
-        out.write(data);
-        out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        try {
+            out.write("data: ".getBytes(StandardCharsets.US_ASCII));
+            out.write(data);
+            out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (RuntimeException e) {
+            // Helidon reports a closed connection as an unchecked ServerConnectionException: make it the IOException it is.
+            throw new IOException("the client went away: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            out.close();
+        } catch (RuntimeException e) {
+            throw new IOException("the client went away: " + e.getMessage(), e);
+        }
     }
 }

@@ -107,6 +107,17 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void streamingWorksForClientsThatAcceptOnlyJson() throws Exception {
+        // The npm openai SDK sends Accept: application/json even when streaming (Helidon's SseSink answers those 406).
+        ObjectNode body = request("tiny", "hi");
+        body.put("max_tokens", 3).put("stream", true);
+        TestServer.Reply r = server.post("/v1/chat/completions", body, "Accept", "application/json");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(TestServer.events(r.body())).isNotEmpty();
+    }
+
+    @Test
     void withoutIncludeUsageNoUsageChunkIsSent() throws Exception {
         ObjectNode body = request("tiny", "hi");
         body.put("max_tokens", 3).put("stream", true);

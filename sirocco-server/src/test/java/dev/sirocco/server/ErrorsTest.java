@@ -102,6 +102,19 @@ class ErrorsTest {
     }
 
     @Test
+    void anAnswerEchoedBackAsHistoryIsAccepted() throws Exception {
+        // Clients often append the response message as is: OpenAI's own fields arrive null or empty.
+        String body = "{\"model\": \"tiny\", \"max_tokens\": 2, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"hello\", \"refusal\": null, \"audio\": null, \"function_call\": null, "
+                + "\"tool_calls\": null, \"annotations\": []}, {\"role\": \"user\", \"content\": \"and?\"}]}";
+        TestServer.Reply r = server.post("/v1/chat/completions", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        // a non-null value of a field this server does not know is still refused
+        JsonNode e = error(server.post("/v1/chat/completions", body.replace("\"refusal\": null", "\"refusal\": \"no\"")), 400);
+        assertThat(e.get("param").asText()).isEqualTo("messages[1].refusal");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         JsonNode e = error(server.post("/v1/chat/completions", "{\"model\": \"tiny\", "), 400);
         assertThat(e.get("code").asText()).isEqualTo("invalid_json");

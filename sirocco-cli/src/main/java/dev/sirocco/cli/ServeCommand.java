@@ -1,0 +1,75 @@
+package dev.sirocco.cli;
+
+import dev.sirocco.server.ApiServer;
+import dev.sirocco.server.ServedModel;
+import dev.sirocco.server.ServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code sirocco serve}: the OpenAI- and Mistral-compatible HTTP API over one model, until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerOptions.DEFAULT_HOST,
+            description = "Address to listen on (default 127.0.0.1). Any non-loopback address requires --api-key.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port (default 8080; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on every API call (default: $SIROCCO_API_KEY; without a key only loopback hosts are allowed).")
+    String apiKey;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "16",
+            description = "Requests that may wait while one generates; more get 429 (default 16).")
+    int queue;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Largest request body accepted; larger ones get 413 (default 1 MiB).")
+    long maxBody;
+
+    @Override
+    public Integer call() throws Exception {
+        String key = apiKey != null ? apiKey : System.getenv("SIROCCO_API_KEY");
+        if (key != null && key.isBlank()) {
+            throw new BadInputException("--api-key must not be empty");
+        }
+        if (queue < 1) {
+            throw new BadInputException("--queue must be at least 1, got " + queue);
+        }
+        ServerOptions options;
+        try {
+            options = new ServerOptions(host, port, key, maxBody); // refuses a non-loopback host without a key, before loading
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        ServedModel served = ServedModel.load(model.modelPath(), model.engineOptions(), queue);
+        ApiServer server;
+        try {
+            server = ApiServer.start(options, List.of(served));
+        } catch (RuntimeException e) {
+            served.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            served.close();
+            stopped.countDown();
+        }, "sirocco-serve-shutdown"));
+        System.err.printf("sirocco: serving '%s' at http://%s:%d/v1 (context %d tokens, one request at a time, %d may wait)%s%n",
+                served.id(), host.contains(":") ? "[" + host + "]" : host, server.port(), served.engine().contextSize(), queue,
+                key == null ? "" : "; API key required");
+        stopped.await();
+        return Main.EXIT_OK;
+    }
+}

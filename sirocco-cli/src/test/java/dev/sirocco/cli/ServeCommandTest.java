@@ -1,0 +1,71 @@
+package dev.sirocco.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sirocco.testkit.ModelSpec;
+import dev.sirocco.testkit.RandomModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code sirocco serve}: refuses unsafe setups with exit 2 and serves the model's API. */
+class ServeCommandTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        model = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
+    }
+
+    @Test
+    void nonLoopbackHostWithoutKeyIsRefusedWithExit2() {
+        CommandsTest.Result r = CommandsTest.run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0");
+        assertThat(r.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("--api-key").contains("0.0.0.0");
+    }
+
+    @Test
+    void helpDescribesTheFlags() {
+        CommandsTest.Result r = CommandsTest.run("serve", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--host", "--port", "--api-key", "--threads", "--model");
+    }
+
+    @Test
+    void servesTheModelUnderItsFileName() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String[] args = {"serve", "--model", model.toString(), "--port", Integer.toString(port), "--threads", "1", "--ctx", "64"};
+        // serve runs until the JVM stops; a daemon thread leaves it to the end of the test run
+        Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> models = null;
+        for (int i = 0; i < 200 && models == null; i++) {
+            try {
+                models = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                assertThat(serving.isAlive()).as("serve exited early").isTrue();
+                Thread.sleep(50);
+            }
+        }
+        assertThat(models).isNotNull();
+        JsonNode list = new ObjectMapper().readTree(models.body());
+        assertThat(list.get("data").get(0).get("id").asText()).isEqualTo("tiny");
+        assertThat(list.get("data").get(0).get("max_context_length").asInt()).isEqualTo(64);
+    }
+}

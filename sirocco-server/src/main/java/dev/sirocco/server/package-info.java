@@ -1,0 +1,11 @@
+/**
+ * The developer API: OpenAI- and Mistral-compatible HTTP endpoints over the engine (Helidon SE 4, one virtual
+ * thread per request, handlers written blocking).
+ *
+ * <p>Request flow: {@link dev.sirocco.server.ApiServer} routes and checks the key; {@code ChatRequest} /
+ * {@code CompletionRequest} read a body into one internal shape (400s name the JSON path); a {@code GenerationTask}
+ * waits in its model's bounded {@code GenerationScheduler} queue (429 when full) and runs there, one generation at a
+ * time per model, reporting events that {@code CompletionEndpoints} turns into a JSON body or an SSE stream.
+ * Continuous batching, tools, structured output, FIM, embeddings, keys and quotas come later (issue #8).
+ */
+package dev.sirocco.server;

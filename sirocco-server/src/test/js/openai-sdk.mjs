@@ -1,0 +1,54 @@
+// Drives a running Sirocco server with the official npm `openai` SDK and prints what it saw as one JSON line.
+// Usage: node openai-sdk.mjs NODE_MODULES_DIR BASE_URL MODEL
+// The SDK is loaded from NODE_MODULES_DIR (the test passes where it is installed), so this file needs no package.json.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [modulesDir, baseURL, model] = process.argv.slice(2);
+const require = createRequire(path.join(path.resolve(modulesDir), 'index.js'));
+const OpenAI = require('openai');
+// maxRetries 0: a 429 or 5xx must show up as the error it is, not be retried away.
+const client = new OpenAI({ baseURL, apiKey: 'sk-unused-on-loopback', maxRetries: 0, timeout: 60_000 });
+
+const out = {};
+const list = await client.models.list();
+out.modelIds = list.data.map((m) => m.id);
+const card = await client.models.retrieve(model);
+out.card = card;
+
+const params = { model, messages: [{ role: 'user', content: 'Say something.' }], max_tokens: 12, temperature: 0.7, seed: 42 };
+const whole = await client.chat.completions.create(params);
+out.whole = { id: whole.id, object: whole.object, text: whole.choices[0].message.content, role: whole.choices[0].message.role,
+  finish: whole.choices[0].finish_reason, usage: whole.usage };
+
+const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+let text = '';
+let finish = null;
+let usage = null;
+let chunks = 0;
+for await (const chunk of stream) {
+  chunks++;
+  if (chunk.usage) usage = chunk.usage;
+  for (const c of chunk.choices) {
+    if (c.delta?.content) text += c.delta.content;
+    if (c.finish_reason) finish = c.finish_reason;
+  }
+}
+out.streamed = { text, finish, usage, chunks };
+
+const legacy = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 5, temperature: 0 });
+out.legacy = { object: legacy.object, text: legacy.choices[0].text, finish: legacy.choices[0].finish_reason, usage: legacy.usage };
+
+async function failure(call) {
+  try {
+    await call();
+    return { status: 0 };
+  } catch (e) {
+    return { status: e.status ?? -1, name: e.constructor.name, param: e.param ?? null, code: e.code ?? null, message: e.message };
+  }
+}
+out.unknownModel = await failure(() => client.chat.completions.create({ ...params, model: 'no-such-model' }));
+out.badField = await failure(() => client.chat.completions.create({ ...params, temperature: 7 }));
+out.unsupported = await failure(() => client.chat.completions.create({ ...params, response_format: { type: 'json_object' } }));
+
+console.log(JSON.stringify(out));
