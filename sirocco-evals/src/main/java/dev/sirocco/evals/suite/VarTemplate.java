@@ -1,0 +1,40 @@
+package dev.sirocco.evals.suite;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+
+import java.util.Map;
+
+/**
+ * Fills a prompt (or an assertion value) with a test's vars. promptfoo uses Nunjucks; we use Jinjava, whose
+ * {@code {{ var }}}, {@code {{ obj.field }}}, filters, {@code {% if %}} and {@code {% for %}} behave the same
+ * for the templates suites write. An undefined var renders empty, as in Nunjucks. Var values are never
+ * themselves evaluated as templates.
+ */
+public final class VarTemplate {
+    private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
+            .withKeepTrailingNewline(true)
+            .withNestedInterpretationEnabled(false)
+            .withFailOnUnknownTokens(false)
+            .build());
+
+    private VarTemplate() {
+    }
+
+    /** Renders {@code template}; a syntax error becomes an {@link IllegalArgumentException} naming the template line. */
+    public static String render(String template, Map<String, Object> vars) {
+        if (!template.contains("{{") && !template.contains("{%") && !template.contains("{#")) {
+            return template;
+        }
+        RenderResult result = JINJAVA.renderForResult(template, vars);
+        for (TemplateError e : result.getErrors()) {
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new IllegalArgumentException("template error at template line " + e.getLineno() + ": "
+                        + e.getMessage());
+            }
+        }
+        return result.getOutput();
+    }
+}
