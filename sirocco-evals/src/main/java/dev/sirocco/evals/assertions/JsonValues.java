@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.SpecVersionDetector;
 import com.networknt.schema.ValidationMessage;
@@ -84,13 +85,27 @@ public final class JsonValues {
         return -1;
     }
 
-    /** A compiled schema (draft 7 unless the schema's {@code $schema} says otherwise, as Ajv's default). */
+    /**
+     * A compiled schema (draft 7 unless the schema's {@code $schema} says otherwise, as Ajv's default). A schema
+     * that breaks its draft's meta-schema is refused here with the violations, as Ajv refuses to compile it.
+     */
     public static JsonSchema schema(Object schemaValue) {
         JsonNode node = STRICT.valueToTree(schemaValue);
         SpecVersion.VersionFlag version = node.isObject() && node.has("$schema")
                 ? SpecVersionDetector.detect(node) : SpecVersion.VersionFlag.V7;
-        return JsonSchemaFactory.getInstance(version).getSchema(node);
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
+        if (version == SpecVersion.VersionFlag.V7) {
+            String problems = violations(META_V7, node);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(problems);
+            }
+        }
+        return factory.getSchema(node);
     }
+
+    /** Draft 7's meta-schema, bundled in the validator's jar (nothing is fetched). */
+    private static final JsonSchema META_V7 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+            .getSchema(SchemaLocation.of("http://json-schema.org/draft-07/schema"));
 
     /** Schema violations of {@code value}, joined into one line; empty if it conforms. */
     static String violations(JsonSchema schema, JsonNode value) {
