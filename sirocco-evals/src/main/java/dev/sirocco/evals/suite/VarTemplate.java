@@ -30,7 +30,8 @@ public final class VarTemplate {
         }
         RenderResult result = JINJAVA.renderForResult(template, vars);
         for (TemplateError e : result.getErrors()) {
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+            // Jinjava reports an unclosed {{ only as a warning; Nunjucks refuses it, and so do we
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                 throw new IllegalArgumentException("template error at template line " + e.getLineno() + ": "
                         + e.getMessage());
             }
