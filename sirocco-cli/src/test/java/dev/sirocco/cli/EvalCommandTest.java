@@ -87,7 +87,7 @@ class EvalCommandTest {
         assertThat(r.err().strip()).isEqualTo("sirocco: bad.yaml line 5: tests[0].assert[0].type: assertion type 'llm-rubric' "
                 + "is not supported yet (supported, each also with not-: equals, contains, icontains, contains-any, "
                 + "contains-all, icontains-any, icontains-all, regex, starts-with, is-json, contains-json, latency, "
-                + "is-valid-openai-tools-call)");
+                + "is-valid-openai-tools-call, javascript)");
         assertThat(CommandsTest.run("eval", dir.resolve("absent.yaml").toString()).exit()).isEqualTo(2);
     }
 

@@ -48,11 +48,17 @@ public final class LocalChatEndpoint implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex, Function<JsonNode, Answer> answer) throws IOException {
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (ex) {
             JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
             requests.add(new Seen(body, ex.getRequestHeaders().getFirst("Authorization")));
-            Answer a = answer.apply(body);
+            // counted while answering only: once the reply is on its way the client may already send the next request
+            Answer a;
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                a = answer.apply(body);
+            } finally {
+                inFlight.decrementAndGet();
+            }
             ObjectNode resp = JSON.createObjectNode();
             if (a.status() != 200) {
                 resp.putObject("error").put("message", a.content()).put("type", "invalid_request_error");
@@ -75,8 +81,6 @@ public final class LocalChatEndpoint implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
             }
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 

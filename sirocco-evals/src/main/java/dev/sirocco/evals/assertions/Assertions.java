@@ -22,6 +22,11 @@ public final class Assertions {
     }
 
     public static AssertionResult evaluate(AssertionSpec spec, Output output, Map<String, Object> vars) {
+        return evaluate(spec, output, vars, "");
+    }
+
+    /** As {@link #evaluate(AssertionSpec, Output, Map)}, telling code-based assertions the rendered prompt. */
+    public static AssertionResult evaluate(AssertionSpec spec, Output output, Map<String, Object> vars, String prompt) {
         Object value = render(spec.value(), vars);
         String out = output.text() == null ? "" : output.text();
         return switch (spec.type()) {
@@ -38,6 +43,7 @@ public final class Assertions {
             case "contains-json" -> containsJson(spec, value, out);
             case "latency" -> latency(spec, output);
             case "is-valid-openai-tools-call" -> ToolCalls.check(spec, output);
+            case "javascript" -> JavascriptCheck.check(spec, jsString(value).stripTrailing(), out, vars, prompt);
             default -> throw new IllegalStateException("assertion type " + spec.type() + " passed the suite check but has no evaluator");
         };
     }

@@ -180,7 +180,7 @@ public final class EvalRunner {
                     job.provider().tools());
             List<AssertionResult> results = new ArrayList<>();
             for (AssertionSpec a : job.test().asserts()) {
-                results.add(Assertions.evaluate(a, output, job.test().vars()));
+                results.add(Assertions.evaluate(a, output, job.test().vars(), job.rendered()));
             }
             grade = TestGrade.of(results, job.test().threshold());
         }

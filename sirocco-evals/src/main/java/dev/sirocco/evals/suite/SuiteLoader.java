@@ -441,6 +441,14 @@ public final class SuiteLoader {
             }
         } else if (AssertionTypes.SCHEMA_VALUE.contains(base)) {
             value = schemaValue(value, type, source, line, where);
+        } else if (AssertionTypes.CODE_VALUE.contains(base)) {
+            if (!(value instanceof String code) || code.isBlank()) {
+                throw new SuiteException(source, line, where + ": '" + type + "' needs the code as a string value");
+            }
+            if (code.strip().startsWith("file://")) {
+                throw new SuiteException(source, line, where + ": '" + type
+                        + "' from a file is not supported (scripts are not run from files); inline the code");
+            }
         } else if (AssertionTypes.NO_VALUE.contains(base) && value != null) {
             throw new SuiteException(source, line, where + ": '" + type + "' takes no value"
                     + (base.equals("latency") ? " (give the limit in milliseconds as threshold)" : ""));
