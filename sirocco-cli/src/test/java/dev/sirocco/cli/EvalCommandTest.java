@@ -81,13 +81,13 @@ class EvalCommandTest {
     @Test
     void badSuiteExitsTwoWithTheLineInOneSentence() throws Exception {
         Path f = dir.resolve("bad.yaml");
-        Files.writeString(f, "prompts: [hi]\nproviders: [sirocco:tiny.gguf]\ntests:\n  - assert:\n      - type: llm-rubric\n        value: polite\n");
+        Files.writeString(f, "prompts: [hi]\nproviders: [sirocco:tiny.gguf]\ntests:\n  - assert:\n      - type: factuality\n        value: polite\n");
         CommandsTest.Result r = CommandsTest.run("eval", f.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("sirocco: bad.yaml line 5: tests[0].assert[0].type: assertion type 'llm-rubric' "
+        assertThat(r.err().strip()).isEqualTo("sirocco: bad.yaml line 5: tests[0].assert[0].type: assertion type 'factuality' "
                 + "is not supported yet (supported, each also with not-: equals, contains, icontains, contains-any, "
                 + "contains-all, icontains-any, icontains-all, regex, starts-with, is-json, contains-json, latency, "
-                + "is-valid-openai-tools-call, javascript)");
+                + "is-valid-openai-tools-call, javascript, llm-rubric, similar)");
         assertThat(CommandsTest.run("eval", dir.resolve("absent.yaml").toString()).exit()).isEqualTo(2);
     }
 

@@ -44,7 +44,43 @@ public final class LocalChatEndpoint implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", ex -> handle(ex, answer));
+        server.createContext("/v1/embeddings", this::embeddings);
         server.start();
+    }
+
+    /**
+     * {@code POST /v1/embeddings} with a deterministic toy embedding: the counts of the letters a-z in the
+     * lower-cased text, so cosine similarities can be worked out by hand in tests.
+     */
+    private void embeddings(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            requests.add(new Seen(body, ex.getRequestHeaders().getFirst("Authorization")));
+            ObjectNode resp = JSON.createObjectNode().put("object", "list");
+            var data = resp.putArray("data");
+            for (int i = 0; i < body.path("input").size(); i++) {
+                var vec = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
+                for (double v : letterCounts(body.path("input").get(i).asText())) {
+                    vec.add(v);
+                }
+            }
+            byte[] bytes = JSON.writeValueAsBytes(resp);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    public static double[] letterCounts(String text) {
+        double[] v = new double[26];
+        for (char c : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (c >= 'a' && c <= 'z') {
+                v[c - 'a']++;
+            }
+        }
+        return v;
     }
 
     private void handle(HttpExchange ex, Function<JsonNode, Answer> answer) throws IOException {

@@ -27,6 +27,12 @@ public final class Assertions {
 
     /** As {@link #evaluate(AssertionSpec, Output, Map)}, telling code-based assertions the rendered prompt. */
     public static AssertionResult evaluate(AssertionSpec spec, Output output, Map<String, Object> vars, String prompt) {
+        return evaluate(spec, output, vars, prompt, Graders.NONE);
+    }
+
+    /** As above, with the judges and embedders model-graded assertions ask. */
+    public static AssertionResult evaluate(AssertionSpec spec, Output output, Map<String, Object> vars, String prompt,
+                                           Graders graders) {
         Object value = render(spec.value(), vars);
         String out = output.text() == null ? "" : output.text();
         return switch (spec.type()) {
@@ -43,6 +49,9 @@ public final class Assertions {
             case "contains-json" -> containsJson(spec, value, out);
             case "latency" -> latency(spec, output);
             case "is-valid-openai-tools-call" -> ToolCalls.check(spec, output);
+            case "llm-rubric" -> ModelGraded.llmRubric(spec, jsString(value), out, graders);
+            case "similar" -> ModelGraded.similar(spec, value instanceof List<?> ? list(value) : List.of(jsString(value)),
+                    out, graders);
             case "javascript" -> JavascriptCheck.check(spec, jsString(value).stripTrailing(), out, vars, prompt);
             default -> throw new IllegalStateException("assertion type " + spec.type() + " passed the suite check but has no evaluator");
         };

@@ -37,7 +37,20 @@ public final class Providers {
                 }
                 yield new SiroccoProvider(spec.label(), model, c);
             }
+            case OPENAI_EMBEDDING -> throw new SuiteException(spec.source(), spec.line(), "'" + spec.id()
+                    + "' is an embedding provider; it can only grade similar assertions");
         };
+    }
+
+    /** The embedding client for a {@code similar} assertion's {@code openai:embedding:MODEL} provider. */
+    public static Embedder embedder(ProviderSpec spec, Function<String, String> env) {
+        ProviderIds.Parsed p = ProviderIds.parse(spec.id(), spec.source(), spec.line(), "provider");
+        if (p.kind() != ProviderIds.Kind.OPENAI_EMBEDDING) {
+            throw new SuiteException(spec.source(), spec.line(), "'" + spec.id() + "' is not an embedding provider");
+        }
+        Map<String, Object> c = spec.config();
+        return new OpenAiEmbeddings(p.model(), baseUrl(c, env, "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+                apiKey(c, env, "OPENAI_API_KEY"), Duration.ofMinutes(2));
     }
 
     private static String baseUrl(Map<String, Object> c, Function<String, String> env, String envName, String fallback) {

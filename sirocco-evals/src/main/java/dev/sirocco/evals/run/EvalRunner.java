@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Runs the suite's matrix (providers x prompts x tests), each case {@code repeat} times, at most
@@ -36,12 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EvalRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How to run: repetitions, parallel requests, and the response cache (null: no caching). */
-    public record Options(int repeat, int concurrency, ResponseCache cache) {
+    /**
+     * How to run: repetitions, parallel requests, the response cache (null: no caching) and the environment
+     * graders read their API keys from.
+     */
+    public record Options(int repeat, int concurrency, ResponseCache cache, Function<String, String> env) {
         public Options {
             if (repeat < 1 || concurrency < 1) {
                 throw new IllegalArgumentException("--repeat and --concurrency must be at least 1");
             }
+        }
+
+        public Options(int repeat, int concurrency, ResponseCache cache) {
+            this(repeat, concurrency, cache, System::getenv);
         }
     }
 
@@ -65,7 +73,8 @@ public final class EvalRunner {
         List<Job> jobs = plan(suite, providers, options.repeat());
         CaseRun[] results = new CaseRun[jobs.size()];
         AtomicInteger done = new AtomicInteger();
-        try (ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
+        try (GraderPool graders = new GraderPool(suite.baseDir(), options.env());
+             ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
             Thread t = new Thread(r, "eval-worker");
             t.setDaemon(true);
             return t;
@@ -74,7 +83,7 @@ public final class EvalRunner {
             for (int i = 0; i < jobs.size(); i++) {
                 int index = i;
                 futures.add(pool.submit(() -> {
-                    results[index] = execute(jobs.get(index), options.cache());
+                    results[index] = execute(jobs.get(index), options.cache(), graders);
                     progress.runFinished(done.incrementAndGet(), jobs.size(), results[index]);
                 }));
             }
@@ -159,7 +168,7 @@ public final class EvalRunner {
         }
     }
 
-    private static CaseRun execute(Job job, ResponseCache cache) {
+    private static CaseRun execute(Job job, ResponseCache cache, GraderPool graders) {
         ProviderResponse response = null;
         String cacheKey = null;
         if (cache != null) {
@@ -180,7 +189,7 @@ public final class EvalRunner {
                     job.provider().tools());
             List<AssertionResult> results = new ArrayList<>();
             for (AssertionSpec a : job.test().asserts()) {
-                results.add(Assertions.evaluate(a, output, job.test().vars(), job.rendered()));
+                results.add(Assertions.evaluate(a, output, job.test().vars(), job.rendered(), graders));
             }
             grade = TestGrade.of(results, job.test().threshold());
         }

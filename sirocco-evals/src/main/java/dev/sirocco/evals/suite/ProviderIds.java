@@ -11,7 +11,7 @@ public final class ProviderIds {
     }
 
     /** Which wire or engine a provider id names. */
-    public enum Kind { OPENAI, MISTRAL, SIROCCO }
+    public enum Kind { OPENAI, MISTRAL, SIROCCO, OPENAI_EMBEDDING }
 
     /** A checked id: its kind and the model it names (model name, or the GGUF path for sirocco). */
     public record Parsed(Kind kind, String model) {
@@ -22,6 +22,8 @@ public final class ProviderIds {
     static final Set<String> MISTRAL_EXTRA = Set.of("random_seed", "safe_prompt");
     static final Set<String> SIROCCO_CONFIG = Set.of("temperature", "max_tokens", "seed", "top_p", "top_k", "min_p",
             "repeat_penalty", "stop", "threads", "context_size");
+
+    static final Set<String> EMBEDDING_CONFIG = Set.of("apiBaseUrl", "apiKey", "apiKeyEnvar");
 
     public static final String SUPPORTED = "openai:chat:MODEL, openai:MODEL, mistral:MODEL, mistral:chat:MODEL, sirocco:PATH.gguf";
 
@@ -36,6 +38,9 @@ public final class ProviderIds {
                     }
                     if (p[1].equals("chat") && !p[2].isEmpty()) {
                         return new Parsed(Kind.OPENAI, p[2]);
+                    }
+                    if ((p[1].equals("embedding") || p[1].equals("embeddings")) && !p[2].isEmpty()) {
+                        return new Parsed(Kind.OPENAI_EMBEDDING, p[2]);
                     }
                 }
                 case "mistral" -> {
@@ -61,6 +66,7 @@ public final class ProviderIds {
             case OPENAI -> HTTP_CONFIG;
             case MISTRAL -> union(HTTP_CONFIG, MISTRAL_EXTRA);
             case SIROCCO -> SIROCCO_CONFIG;
+            case OPENAI_EMBEDDING -> EMBEDDING_CONFIG;
         };
     }
 

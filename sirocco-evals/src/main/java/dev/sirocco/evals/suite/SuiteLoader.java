@@ -27,9 +27,11 @@ public final class SuiteLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("description", "prompts", "providers", "targets", "tests",
             "defaultTest");
-    private static final Set<String> TEST_KEYS = Set.of("description", "vars", "assert", "threshold", "metadata");
-    private static final Set<String> DEFAULT_TEST_KEYS = Set.of("vars", "assert", "threshold", "metadata");
-    private static final Set<String> ASSERT_KEYS = Set.of("type", "value", "threshold", "weight", "metric");
+    private static final Set<String> TEST_KEYS = Set.of("description", "vars", "assert", "threshold", "metadata",
+            "options");
+    private static final Set<String> DEFAULT_TEST_KEYS = Set.of("vars", "assert", "threshold", "metadata", "options");
+    private static final Set<String> OPTIONS_KEYS = Set.of("provider");
+    private static final Set<String> ASSERT_KEYS = Set.of("type", "value", "threshold", "weight", "metric", "provider");
     private static final Set<String> PROMPT_KEYS = Set.of("id", "raw", "label");
     private static final Set<String> PROVIDER_KEYS = Set.of("id", "label", "config");
 
@@ -152,7 +154,12 @@ public final class SuiteLoader {
         List<YamlNode> items = node instanceof YamlNode.Sequence seq ? seq.items() : List.of(node);
         List<ProviderSpec> out = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            out.add(provider(items.get(i), node instanceof YamlNode.Sequence ? "providers[" + i + "]" : "providers"));
+            ProviderSpec p = provider(items.get(i), node instanceof YamlNode.Sequence ? "providers[" + i + "]" : "providers");
+            if (ProviderIds.parse(p.id(), p.source(), p.line(), "providers").kind() == ProviderIds.Kind.OPENAI_EMBEDDING) {
+                throw new SuiteException(p.source(), p.line(), "providers: '" + p.id()
+                        + "' is an embedding provider; name it as a similar assertion's provider instead");
+            }
+            out.add(p);
         }
         return out;
     }
@@ -194,23 +201,24 @@ public final class SuiteLoader {
     // ---- tests ----
 
     private record TestDefaults(Map<String, Object> vars, List<AssertionSpec> asserts, Double threshold,
-                                Map<String, Object> metadata) {
-        static final TestDefaults NONE = new TestDefaults(Map.of(), List.of(), null, Map.of());
+                                Map<String, Object> metadata, ProviderSpec grader) {
+        static final TestDefaults NONE = new TestDefaults(Map.of(), List.of(), null, Map.of(), null);
     }
 
     private TestDefaults defaults(YamlNode node) {
         YamlNode.Mapping m = mapping(node, "defaultTest");
         checkKeys(m, "defaultTest", DEFAULT_TEST_KEYS);
         return new TestDefaults(vars(m.get("vars"), "defaultTest.vars"), asserts(m.get("assert"), "defaultTest.assert"),
-                optionalNumber(m.get("threshold"), "defaultTest.threshold"), metadata(m.get("metadata"), "defaultTest.metadata"));
+                optionalNumber(m.get("threshold"), "defaultTest.threshold"), metadata(m.get("metadata"), "defaultTest.metadata"),
+                grader(m.get("options"), "defaultTest.options"));
     }
 
     private List<TestCase> tests(YamlNode node, TestDefaults defaults, String source, int line) {
         List<TestCase> out = new ArrayList<>();
         if (node == null) {
             // promptfoo runs each prompt once with no vars when a suite has no tests
-            out.add(new TestCase(null, defaults.vars(), defaults.asserts(), defaults.threshold(), defaults.metadata(),
-                    source, line));
+            out.add(new TestCase(null, defaults.vars(), withGraders(defaults.asserts(), defaults.grader()),
+                    defaults.threshold(), defaults.metadata(), source, line));
             return out;
         }
         switch (node) {
@@ -241,8 +249,9 @@ public final class SuiteLoader {
         Double threshold = optionalNumber(m.get("threshold"), where + ".threshold");
         Map<String, Object> metadata = new LinkedHashMap<>(defaults.metadata());
         metadata.putAll(metadata(m.get("metadata"), where + ".metadata"));
-        return expand(description, vars, asserts, threshold != null ? threshold : defaults.threshold(), metadata,
-                m.source(), m.line());
+        ProviderSpec grader = grader(m.get("options"), where + ".options");
+        return expand(description, vars, withGraders(asserts, grader != null ? grader : defaults.grader()),
+                threshold != null ? threshold : defaults.threshold(), metadata, m.source(), m.line());
     }
 
     /** promptfoo runs a test once per combination of its list-valued vars. */
@@ -345,7 +354,8 @@ public final class SuiteLoader {
         for (String e : expected) {
             asserts.add(assertionFromString(e, metric, source, row.line()));
         }
-        return expand(description, vars, asserts, threshold, defaults.metadata(), source, row.line());
+        return expand(description, vars, withGraders(asserts, defaults.grader()), threshold, defaults.metadata(), source,
+                row.line());
     }
 
     private static final Pattern EXPECTED_FORM = Pattern.compile(
@@ -405,9 +415,17 @@ public final class SuiteLoader {
             if (!AssertionTypes.isSupported(base)) {
                 checkedAssertion(base, inverse, null, threshold, 1, metric, m.source(), line, w + ".type");
             }
-            out.add(checkedAssertion(base, inverse, value == null ? null : value.toPlain(), threshold,
+            ProviderSpec grader = null;
+            if (m.get("provider") != null) {
+                if (!AssertionTypes.GRADED.contains(base)) {
+                    throw error(m.get("provider"), w + ".provider: '" + type + "' is not graded by a model and takes no provider");
+                }
+                grader = provider(m.get("provider"), w + ".provider");
+            }
+            AssertionSpec a = checkedAssertion(base, inverse, value == null ? null : value.toPlain(), threshold,
                     weight == null ? 1.0 : weight, metric, m.source(), value != null ? value.line() : line,
-                    w + (value != null ? ".value" : "")));
+                    w + (value != null ? ".value" : ""));
+            out.add(grader == null ? a : withGrader(a, grader));
         }
         return out;
     }
@@ -441,6 +459,16 @@ public final class SuiteLoader {
             }
         } else if (AssertionTypes.SCHEMA_VALUE.contains(base)) {
             value = schemaValue(value, type, source, line, where);
+        } else if (base.equals("llm-rubric")) {
+            if (!(value instanceof String rubric) || rubric.isBlank()) {
+                throw new SuiteException(source, line, where + ": '" + type + "' needs the rubric as a string value");
+            }
+        } else if (base.equals("similar")) {
+            boolean ok = value instanceof String str ? !str.isBlank()
+                    : value instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String);
+            if (!ok) {
+                throw new SuiteException(source, line, where + ": '" + type + "' needs a string (or list of strings) to compare with");
+            }
         } else if (AssertionTypes.CODE_VALUE.contains(base)) {
             if (!(value instanceof String code) || code.isBlank()) {
                 throw new SuiteException(source, line, where + ": '" + type + "' needs the code as a string value");
@@ -457,6 +485,46 @@ public final class SuiteLoader {
             throw new SuiteException(source, line, where + ": '" + type + "' needs a threshold (milliseconds)");
         }
         return new AssertionSpec(base, inverse, value, threshold, weight, metric, source, line);
+    }
+
+    /** {@code options: {provider: ...}} of a test or defaultTest: the grader for its model-graded assertions. */
+    private ProviderSpec grader(YamlNode options, String where) {
+        if (options == null) {
+            return null;
+        }
+        YamlNode.Mapping m = mapping(options, where);
+        checkKeys(m, where, OPTIONS_KEYS);
+        return m.get("provider") == null ? null : provider(m.get("provider"), where + ".provider");
+    }
+
+    /** Gives model-graded assertions without their own provider the test's, and checks each has a fitting one. */
+    private static List<AssertionSpec> withGraders(List<AssertionSpec> asserts, ProviderSpec testGrader) {
+        List<AssertionSpec> out = new ArrayList<>(asserts.size());
+        for (AssertionSpec a : asserts) {
+            if (!AssertionTypes.GRADED.contains(a.type())) {
+                out.add(a);
+                continue;
+            }
+            AssertionSpec g = a.grader() != null ? a : testGrader != null ? withGrader(a, testGrader) : null;
+            if (g == null) {
+                throw new SuiteException(a.source(), a.line(), "'" + a.displayType()
+                        + "' needs a provider to grade with: set the assertion's provider or the test's options.provider");
+            }
+            out.add(g);
+        }
+        return out;
+    }
+
+    private static AssertionSpec withGrader(AssertionSpec a, ProviderSpec grader) {
+        ProviderIds.Kind kind = ProviderIds.parse(grader.id(), grader.source(), grader.line(), "provider").kind();
+        boolean embedding = kind == ProviderIds.Kind.OPENAI_EMBEDDING;
+        if (a.type().equals("similar") != embedding) {
+            throw new SuiteException(grader.source(), grader.line(), "provider '" + grader.id() + "' cannot grade '"
+                    + a.displayType() + "': similar needs an embedding provider (openai:embedding:MODEL), "
+                    + "llm-rubric a chat provider");
+        }
+        return new AssertionSpec(a.type(), a.inverse(), a.value(), a.threshold(), a.weight(), a.metric(), a.source(),
+                a.line(), grader);
     }
 
     /**

@@ -183,11 +183,11 @@ class SuiteLoaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             unknown top-level key          | 9 | key 'outputPath' is not supported
-            unsupported assertion type     | 9 | assertion type 'llm-rubric' is not supported yet
+            unsupported assertion type     | 9 | assertion type 'factuality' is not supported yet
             unknown assertion type         | 9 | assertion type 'contains-some' is unknown
             unsupported provider           | 3 | provider 'anthropic:messages:claude' is not supported
             unsupported provider option    | 6 | key 'organization' is not supported
-            unsupported test key           | 8 | key 'options' is not supported
+            unsupported test option        | 9 | key 'prefix' is not supported
             missing assertion value        | 9 | 'contains' needs a non-empty string value
             latency without threshold      | 9 | 'latency' needs a threshold
             invalid regex                  | 10 | is not a valid regular expression
@@ -197,7 +197,7 @@ class SuiteLoaderTest {
     void badSuitesNameTheLineAndField(String name, int line, String message) {
         String yaml = switch (name) {
             case "unknown top-level key" -> base("") + "outputPath: out.json\n";
-            case "unsupported assertion type" -> base("") + assertion("llm-rubric", "polite");
+            case "unsupported assertion type" -> base("") + assertion("factuality", "Paris is in France");
             case "unknown assertion type" -> base("") + assertion("contains-some", "x");
             case "unsupported provider" -> "prompts: [hi]\nproviders:\n  - anthropic:messages:claude\n";
             case "unsupported provider option" -> """
@@ -208,7 +208,7 @@ class SuiteLoaderTest {
                           temperature: 0
                           organization: acme
                     """;
-            case "unsupported test key" -> base("    options: {prefix: x}\n");
+            case "unsupported test option" -> base("    options:\n      prefix: x\n");
             case "missing assertion value" -> base("") + "      - type: contains\n";
             case "latency without threshold" -> base("") + "      - type: latency\n";
             case "invalid regex" -> base("") + "      - type: regex\n        value: '(unclosed'\n";
@@ -240,11 +240,11 @@ class SuiteLoaderTest {
 
     @Test
     void badCsvCellsNameTheCsvFileAndRow() throws IOException {
-        Files.writeString(dir.resolve("t.csv"), "q,__expected\nfine,hi\nbad,llm-rubric:is polite\n");
+        Files.writeString(dir.resolve("t.csv"), "q,__expected\nfine,hi\nbad,python:output == 1\n");
         SuiteException e = loadFails("prompts: [hi]\ntests: file://t.csv\n");
         assertThat(e.source()).isEqualTo("t.csv");
         assertThat(e.line()).isEqualTo(3);
-        assertThat(e.getMessage()).contains("'llm-rubric' is not supported");
+        assertThat(e.getMessage()).contains("'python' is not supported");
 
         Files.writeString(dir.resolve("u.csv"), "q,__prefix\nx,y\n");
         assertThat(loadFails("prompts: [hi]\ntests: file://u.csv\n").getMessage()).contains("CSV column '__prefix' is not supported");
