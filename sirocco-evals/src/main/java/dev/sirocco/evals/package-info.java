@@ -23,14 +23,19 @@
  *       {@code max_tokens} (default 256), {@code seed, top_p, top_k, min_p, repeat_penalty, stop, threads,
  *       context_size}. Only options the suite sets are sent to an HTTP endpoint.</li>
  *   <li>{@code tests}: a list of tests or {@code file://} references ({@code .csv}, {@code .yaml}, {@code .json},
- *       {@code .jsonl}), or one such reference. Test keys: {@code description, vars, assert, threshold, metadata}.
+ *       {@code .jsonl}), or one such reference. Test keys: {@code description, vars, assert, threshold, metadata,
+ *       options} (options: only {@code provider}, the grader of the test's model-graded assertions).
  *       Vars may be {@code file://} text/JSON/YAML files; list-valued vars expand into one test per combination.
  *       CSV columns are vars, plus {@code __expected}, {@code __expectedN}, {@code __description},
  *       {@code __metric}, {@code __threshold}; an {@code __expected} cell is {@code TYPE:VALUE} or a value to equal.</li>
  *   <li>{@code defaultTest}: {@code vars}, {@code assert} (run before each test's own), {@code threshold},
- *       {@code metadata}.</li>
+ *       {@code metadata}, {@code options.provider}.</li>
  *   <li>Assertions: {@code type} (see {@link dev.sirocco.evals.suite.AssertionTypes#SUPPORTED}, each also with
- *       {@code not-}), {@code value}, {@code threshold}, {@code weight} (default 1), {@code metric}.</li>
+ *       {@code not-}), {@code value}, {@code threshold}, {@code weight} (default 1), {@code metric}, and for
+ *       model-graded types {@code provider}. {@code javascript} runs inline code only (no {@code file://} scripts)
+ *       in GraalJS under the CONSTRAINED sandbox policy with a 5 s limit. {@code llm-rubric} needs a chat provider
+ *       (no default judge: name one); {@code similar} an {@code openai:embedding:MODEL} provider (threshold
+ *       default 0.75). Grader calls are not cached.</li>
  * </ul>
  *
  * <h2>Grading and statistics</h2>
