@@ -371,10 +371,12 @@ public final class SuiteLoader {
         if (m.matches()) {
             String base = m.group(2);
             boolean inverse = m.group(1) != null;
-            if (base.equals("fn") || base.equals("eval") || base.equals("grade")) {
-                throw new SuiteException(source, line, "__expected '" + abbreviate(text) + "': assertion type '"
-                        + base + "' is not supported (supported: " + String.join(", ", AssertionTypes.SUPPORTED) + ")");
-            }
+            // promptfoo's CSV aliases
+            base = switch (base) {
+                case "fn", "eval" -> "javascript";
+                case "grade" -> "llm-rubric";
+                default -> base;
+            };
             boolean hasValue = m.group(4) != null;
             if (AssertionTypes.isKnownToPromptfoo(base) && (hasValue || AssertionTypes.SCHEMA_VALUE.contains(base)
                     || AssertionTypes.NO_VALUE.contains(base) || m.group(3) != null)) {

@@ -1,6 +1,10 @@
 package dev.sirocco.evals.suite;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -14,11 +18,33 @@ import java.util.Map;
  * themselves evaluated as templates.
  */
 public final class VarTemplate {
-    private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
-            .withKeepTrailingNewline(true)
-            .withNestedInterpretationEnabled(false)
-            .withFailOnUnknownTokens(false)
-            .build());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Jinjava JINJAVA = newEngine();
+
+    private static Jinjava newEngine() {
+        Jinjava j = new Jinjava(JinjavaConfig.newBuilder()
+                .withKeepTrailingNewline(true)
+                .withNestedInterpretationEnabled(false)
+                .withFailOnUnknownTokens(false)
+                .build());
+        // Nunjucks' dump (JSON.stringify), common in promptfoo prompts: {{ messages | dump }}
+        j.getGlobalContext().registerFilter(new Filter() {
+            @Override
+            public String getName() {
+                return "dump";
+            }
+
+            @Override
+            public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+                try {
+                    return JSON.writeValueAsString(var);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("dump: " + e.getOriginalMessage(), e);
+                }
+            }
+        });
+        return j;
+    }
 
     private VarTemplate() {
     }

@@ -251,6 +251,22 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void csvAliasesForJavascriptAndRubricFollowPromptfoo() throws IOException {
+        Files.writeString(dir.resolve("a.csv"), "q,__expected1,__expected2,__expected3\nx,fn:output.length > 2,eval:true,grade:is polite\n");
+        Suite s = load("""
+                prompts: [hi]
+                defaultTest:
+                  options: {provider: openai:chat:judge}
+                tests: file://a.csv
+                """);
+        assertThat(s.tests().getFirst().asserts()).extracting(AssertionSpec::type, AssertionSpec::value).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("javascript", "output.length > 2"),
+                org.assertj.core.groups.Tuple.tuple("javascript", "true"),
+                org.assertj.core.groups.Tuple.tuple("llm-rubric", "is polite"));
+        assertThat(s.tests().getFirst().asserts().get(2).grader().id()).isEqualTo("openai:chat:judge");
+    }
+
+    @Test
     void missingReferencedFileIsNamed() {
         SuiteException e = loadFails("prompts:\n  - file://nope.txt\n");
         assertThat(e.line()).isEqualTo(2);
