@@ -42,7 +42,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Run against this provider instead of the suite's (repeatable): openai:chat:MODEL, mistral:MODEL, sirocco:PATH.gguf.")
     List<String> providerIds = List.of();
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Runs per case (default 1); pass rates get 95% intervals.")
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Runs per case (default 1); pass rates get 95%% intervals.")
     int repeat;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Requests in flight at once (default 4).")

@@ -72,6 +72,14 @@ class EvalCommandTest {
     }
 
     @Test
+    void helpListsTheOptionsWithoutFormatWarnings() {
+        CommandsTest.Result r = CommandsTest.run("eval", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--repeat=N").contains("95% intervals").contains("--baseline=FILE");
+        assertThat(r.out() + r.err()).doesNotContain("picocli WARN");
+    }
+
+    @Test
     void failingAssertionExitsOne() throws Exception {
         CommandsTest.Result r = CommandsTest.run("eval", suite("fail.yaml", "not-equals").toString(), "--no-cache");
         assertThat(r.exit()).isEqualTo(1);
