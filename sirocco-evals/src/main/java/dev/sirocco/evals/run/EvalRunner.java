@@ -114,8 +114,15 @@ public final class EvalRunner {
                 renderValueChecked(a, test);
             }
             for (PromptTemplate prompt : suite.prompts()) {
-                String rendered = renderChecked(prompt.template(), test, "prompt '" + prompt.label() + "'");
-                List<Message> messages = PromptMessages.of(rendered);
+                String what = "prompt '" + prompt.label() + "'";
+                List<Message> messages = PromptMessages.renderedChat(prompt.template(), t0 -> renderChecked(t0, test, what));
+                String rendered;
+                if (messages != null) {
+                    rendered = messagesJson(messages);
+                } else {
+                    rendered = renderChecked(prompt.template(), test, what);
+                    messages = PromptMessages.of(rendered);
+                }
                 for (Provider provider : providers) {
                     String key = provider.label() + " | " + prompt.label() + " | " + testName;
                     int n = seen.merge(key, 1, Integer::sum);
@@ -133,6 +140,14 @@ public final class EvalRunner {
             }
         }
         return jobs;
+    }
+
+    private static String messagesJson(List<Message> messages) {
+        try {
+            return JSON.writeValueAsString(messages);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String testName(TestCase test, int index) {

@@ -16,7 +16,25 @@ final class PromptMessages {
     private PromptMessages() {
     }
 
+    /**
+     * The template's messages when the template itself is a JSON chat array: each content is rendered on its
+     * own, so a var holding quotes or newlines cannot break the JSON (rendering the whole text first, as
+     * promptfoo does, would); null when the template is not such an array.
+     */
+    static List<Message> renderedChat(String template, java.util.function.UnaryOperator<String> render) {
+        List<Message> raw = parseChat(template);
+        if (raw == null) {
+            return null;
+        }
+        return raw.stream().map(m -> new Message(m.role(), render.apply(m.content()))).toList();
+    }
+
     static List<Message> of(String rendered) {
+        List<Message> chat = parseChat(rendered);
+        return chat != null ? chat : List.of(new Message("user", rendered));
+    }
+
+    private static List<Message> parseChat(String rendered) {
         String t = rendered.strip();
         if (t.startsWith("[")) {
             try {
@@ -37,6 +55,6 @@ final class PromptMessages {
                 // not JSON: a text prompt that happens to start with a bracket
             }
         }
-        return List.of(new Message("user", rendered));
+        return null;
     }
 }

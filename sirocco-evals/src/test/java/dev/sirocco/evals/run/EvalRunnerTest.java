@@ -176,6 +176,22 @@ class EvalRunnerTest {
     }
 
     @Test
+    void chatPromptsStayValidWhenVarsHoldQuotesAndNewlines() throws IOException {
+        try (LocalChatEndpoint server = new LocalChatEndpoint(b -> LocalChatEndpoint.Answer.text(
+                b.path("messages").size() + " messages: " + LocalChatEndpoint.lastUserMessage(b)))) {
+            Suite s = suite("""
+                    prompts:
+                      - '[{"role": "system", "content": "Quote back."}, {"role": "user", "content": "{{text}}"}]'
+                    providers: [{id: 'openai:m', config: {apiBaseUrl: BASE_URL}}]
+                    tests:
+                      - vars: {text: "She said \\"hi\\"\\nthen left"}
+                    """, server);
+            EvalReport r = EvalRunner.run(s, providers(s), new EvalRunner.Options(1, 1, null), EvalRunner.Progress.NONE);
+            assertThat(r.runs().getFirst().output()).isEqualTo("2 messages: She said \"hi\"\nthen left");
+        }
+    }
+
+    @Test
     void aTemplateErrorIsABadSuiteBeforeAnyRequest() throws IOException {
         try (LocalChatEndpoint server = new LocalChatEndpoint(TRANSLATOR)) {
             Suite s = suite("""
