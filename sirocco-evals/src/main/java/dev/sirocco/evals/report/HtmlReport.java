@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): a matrix of (prompt, test)
- * rows by provider columns with each cell's pass count, score and first output, the baseline's output beside
- * it where it changed, and a bar chart of each provider's mean score.
+ * rows by provider columns with each cell's pass count, score and first output, a word diff against the
+ * baseline's output where it changed, and a bar chart of each provider's mean score.
  */
 public final class HtmlReport {
     private HtmlReport() {
@@ -47,7 +47,8 @@ public final class HtmlReport {
                 .append("body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}")
                 .append("th,td{border:1px solid #ccc;padding:6px;vertical-align:top;max-width:32em}")
                 .append("td.pass{background:#e6f4ea}td.fail{background:#fce8e6}td.flaky{background:#fef7e0}")
-                .append("pre{white-space:pre-wrap;margin:4px 0;font-size:12px}.base{color:#777;border-left:3px solid #aaa;padding-left:4px}")
+                .append("pre{white-space:pre-wrap;margin:4px 0;font-size:12px}.diff{border-left:3px solid #aaa;padding-left:4px}")
+                .append("del{background:#f9d0cc}ins{background:#c8efd2;text-decoration:none}")
                 .append(".reg{color:#b00020;font-weight:bold}.imp{color:#137333;font-weight:bold}")
                 .append("</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
@@ -87,7 +88,9 @@ public final class HtmlReport {
                 String out = r.output() == null ? "" : r.output();
                 h.append("<pre>").append(esc(truncate(out))).append("</pre>");
                 if (ch != null && ch.baseOutput() != null && !ch.baseOutput().equals(out)) {
-                    h.append("<pre class=\"base\" title=\"baseline output\">").append(esc(truncate(ch.baseOutput())))
+                    String diff = WordDiff.html(truncate(ch.baseOutput()), truncate(out));
+                    h.append("<pre class=\"diff\" title=\"change from the baseline's output\">")
+                            .append(diff != null ? diff : "<del>" + esc(truncate(ch.baseOutput())) + "</del>")
                             .append("</pre>");
                 }
                 h.append("</td>");

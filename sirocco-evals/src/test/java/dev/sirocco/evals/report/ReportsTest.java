@@ -106,6 +106,14 @@ class ReportsTest {
     }
 
     @Test
+    void htmlShowsAWordDiffAgainstTheBaselinesOutput() {
+        var prev = new JsonReport.Previous(java.util.Map.of("local | {{q}} | good", new int[]{2, 2}),
+                java.util.Map.of("local | {{q}} | good", "fine <i>&</i>"));
+        String html = HtmlReport.toHtml(report, BaselineComparison.compare(report, prev, 0.05));
+        assertThat(html).contains("fine <del>&lt;i&gt;&amp;&lt;/i&gt;</del><ins>&lt;b&gt;&amp;&lt;/b&gt;</ins>");
+    }
+
+    @Test
     void htmlIsSelfContainedAndShowsTheMatrix() {
         String html = HtmlReport.toHtml(report, null);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<table id=\"matrix\">").contains("<svg id=\"scores\"");
