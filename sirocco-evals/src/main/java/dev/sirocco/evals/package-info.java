@@ -38,6 +38,18 @@
  *       default 0.75). Grader calls are not cached.</li>
  * </ul>
  *
+ * <h2>Known differences from promptfoo</h2>
+ * <ul>
+ *   <li>{@code contains-json} finds balanced {@code {...}} spans that parse as strict JSON (promptfoo's earlier
+ *       extraction); current promptfoo first repairs malformed JSON (jsonrepair), which we do not.</li>
+ *   <li>{@code regex} uses Java's regular-expression syntax, which agrees with JavaScript's for common patterns.</li>
+ *   <li>{@code javascript} is synchronous (no promises), has no {@code require}/{@code process}, and its
+ *       {@code context} holds {@code prompt}, {@code vars} and {@code test.vars} only.</li>
+ *   <li>{@code llm-rubric} uses our own grading prompt and needs a named judge (promptfoo defaults to OpenAI).</li>
+ *   <li>{@code latency} on a cached response fails with a message (promptfoo reports an error).</li>
+ *   <li>Chat-array prompts render each message's content separately, so vars with quotes cannot break the JSON.</li>
+ * </ul>
+ *
  * <h2>Grading and statistics</h2>
  * A test's score is the weighted mean of its assertion scores; with a {@code threshold} it passes iff the score
  * reaches it, otherwise iff every assertion passes (promptfoo's rule). {@code --repeat N} runs each case N times and
