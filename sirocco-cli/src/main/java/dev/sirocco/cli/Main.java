@@ -2,6 +2,7 @@ package dev.sirocco.cli;
 
 import dev.sirocco.engine.gguf.GgufFormatException;
 import dev.sirocco.engine.model.UnsupportedModelException;
+import dev.sirocco.models.ModelRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "sirocco", mixinStandardHelpOptions = true, version = "sirocco 0.1.0",
         description = "Open-weight language models on your own machine.",
         subcommands = {RunCommand.class, TokenizeCommand.class, LogitsCommand.class, PerplexityCommand.class,
-                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, ListCommand.class, ShowCommand.class,
+                RemoveCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int EXIT_OK = 0;
@@ -48,6 +50,7 @@ public final class Main {
     private static boolean isBadInput(Throwable e) {
         return e instanceof GgufFormatException || e instanceof UnsupportedModelException
                 || e instanceof NoSuchFileException || e instanceof FileNotFoundException
-                || e instanceof BadInputException || e instanceof IllegalArgumentException;
+                || e instanceof BadInputException || e instanceof IllegalArgumentException
+                || e instanceof ModelRequestException;
     }
 }

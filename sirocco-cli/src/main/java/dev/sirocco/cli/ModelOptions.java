@@ -3,6 +3,7 @@ package dev.sirocco.cli;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.models.store.ModelStore;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -11,8 +12,11 @@ import java.util.Locale;
 
 /** The options shared by every command that loads a model: which file, how many threads, which KV cache. */
 public final class ModelOptions {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file.")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file, or a model id from the store (sirocco list).")
     String model;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Model store for ids (default: $SIROCCO_DATA_DIR or ~/.sirocco).")
+    Path dataDir;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")
     Integer threads;
@@ -30,7 +34,7 @@ public final class ModelOptions {
     boolean scalar;
 
     Path modelPath() {
-        return ModelFile.existing(model);
+        return ModelFile.existing(model, dataDir != null ? dataDir : ModelStore.defaultDataDir());
     }
 
     EngineOptions engineOptions() {
