@@ -3,6 +3,7 @@ package dev.sirocco.cli;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.models.memory.MemoryCheck;
 import dev.sirocco.models.store.ModelStore;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,8 @@ public final class ModelOptions {
     }
 
     Engine load() throws IOException {
-        return Engine.load(modelPath(), engineOptions());
+        Path path = modelPath();
+        MemoryCheck.beforeLoading(path, engineOptions()); // refuse with the numbers rather than fail half way
+        return Engine.load(path, engineOptions());
     }
 }
