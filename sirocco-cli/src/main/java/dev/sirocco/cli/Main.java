@@ -17,8 +17,8 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "sirocco", mixinStandardHelpOptions = true, version = "sirocco 0.1.0",
         description = "Open-weight language models on your own machine.",
         subcommands = {RunCommand.class, TokenizeCommand.class, LogitsCommand.class, PerplexityCommand.class,
-                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, PullCommand.class, ListCommand.class,
-                ShowCommand.class, RemoveCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, ConvertCommand.class, PullCommand.class,
+                ListCommand.class, ShowCommand.class, RemoveCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int EXIT_OK = 0;
