@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code sirocco convert}: a Hugging Face llama-family checkpoint directory to a GGUF file as llama.cpp's
- * convert_hf_to_gguf.py writes it — its metadata keys, tensor names, Q/K row permutation and tokenizer metadata.
+ * {@code sirocco convert}: a Hugging Face checkpoint directory of a {@link DecoderFamily} (llama, Mistral, Qwen 2,
+ * Qwen 3) to a GGUF file as llama.cpp's convert_hf_to_gguf.py writes it — its metadata keys, tensor names, Q/K row
+ * permutation (llama) and tokenizer metadata.
  * Norms and other 1-D tensors stay F32; matrices become F32, F16 or Q8_0 (F16 where a row is not a whole number
  * of Q8_0 blocks, as the script falls back). Q4_K_M is F16 first, then {@link ModelQuantizer} as llama-quantize.
  * Tensors are streamed row by row from the safetensors maps into the output's map: the model is never in memory.
@@ -52,8 +53,9 @@ public final class CheckpointConverter {
 
     private static void write(Path dir, Path out, ConvertType type, Progress progress) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
-            LlamaCheckpoint llama = LlamaCheckpoint.of(ckpt.config());
-            List<LlamaCheckpoint.Mapping> mappings = llama.mappings(ckpt.tensors());
+            DecoderCheckpoint spec = DecoderCheckpoint.of(ckpt.config());
+            List<DecoderCheckpoint.Mapping> mappings = spec.mappings(ckpt.tensors());
+            String arch = spec.family().ggufName();
             JsonNode tokenizer = ckpt.optionalJson("tokenizer.json");
             if (tokenizer == null) {
                 throw new ModelRequestException("tokenizer.json not found in " + dir
@@ -62,34 +64,36 @@ public final class CheckpointConverter {
             JsonNode tokenizerConfig = ckpt.optionalJson("tokenizer_config.json");
 
             GgufWriter w = new GgufWriter();
-            w.putString("general.architecture", "llama");
+            w.putString("general.architecture", arch);
             w.putString("general.type", "model");
             w.putString("general.name", dir.toAbsolutePath().normalize().getFileName().toString());
-            w.putU32("llama.block_count", llama.layers());
-            w.putU32("llama.context_length", llama.context());
-            w.putU32("llama.embedding_length", llama.dim());
-            w.putU32("llama.feed_forward_length", llama.ffn());
-            w.putU32("llama.attention.head_count", llama.heads());
-            w.putU32("llama.attention.head_count_kv", llama.kvHeads());
-            if (llama.linearRopeFactor() > 0) {
-                w.putString("llama.rope.scaling.type", "linear");
-                w.putF32("llama.rope.scaling.factor", (float) llama.linearRopeFactor());
+            w.putU32(arch + ".block_count", spec.layers());
+            w.putU32(arch + ".context_length", spec.context());
+            w.putU32(arch + ".embedding_length", spec.dim());
+            w.putU32(arch + ".feed_forward_length", spec.ffn());
+            w.putU32(arch + ".attention.head_count", spec.heads());
+            w.putU32(arch + ".attention.head_count_kv", spec.kvHeads());
+            if (spec.linearRopeFactor() > 0) {
+                w.putString(arch + ".rope.scaling.type", "linear");
+                w.putF32(arch + ".rope.scaling.factor", (float) spec.linearRopeFactor());
             }
-            if (llama.ropeTheta() != null) {
-                w.putF32("llama.rope.freq_base", llama.ropeTheta().floatValue());
+            if (spec.ropeTheta() != null) {
+                w.putF32(arch + ".rope.freq_base", spec.ropeTheta().floatValue());
             }
-            w.putF32("llama.attention.layer_norm_rms_epsilon", (float) llama.rmsEps());
-            if (llama.explicitHeadDim()) {
-                w.putU32("llama.attention.key_length", llama.headDim());
-                w.putU32("llama.attention.value_length", llama.headDim());
+            w.putF32(arch + ".attention.layer_norm_rms_epsilon", (float) spec.rmsEps());
+            if (spec.explicitHeadDim()) {
+                w.putU32(arch + ".attention.key_length", spec.headDim());
+                w.putU32(arch + ".attention.value_length", spec.headDim());
             }
             w.putU32("general.file_type", type.llamaFtype());
-            w.putU32("llama.vocab_size", llama.vocab());
-            w.putU32("llama.rope.dimension_count", llama.headDim());
+            if (spec.family().writesVocabAndRopeDim()) {
+                w.putU32(arch + ".vocab_size", spec.vocab());
+                w.putU32(arch + ".rope.dimension_count", spec.headDim());
+            }
             w.putU32("general.quantization_version", 2);
-            HfTokenizerMetadata.write(w, tokenizer, tokenizerConfig, llama.vocab());
+            HfTokenizerMetadata.write(w, tokenizer, tokenizerConfig, ckpt.config(), spec.vocab());
 
-            float[] ropeFactors = llama.llama3RopeFactors();
+            float[] ropeFactors = spec.llama3RopeFactors();
             int count = mappings.size() + (ropeFactors != null ? 1 : 0);
             int index = 0;
             if (ropeFactors != null) {
@@ -98,7 +102,7 @@ public final class CheckpointConverter {
                 w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {ropeFactors.length}, seg);
                 progress.tensorWritten(index++, count, "rope_freqs.weight", GgmlType.F32);
             }
-            for (LlamaCheckpoint.Mapping m : mappings) {
+            for (DecoderCheckpoint.Mapping m : mappings) {
                 SafetensorsTensor src = ckpt.tensors().get(m.hfName());
                 long[] hf = m.hfShape();
                 long[] ggml = new long[hf.length];

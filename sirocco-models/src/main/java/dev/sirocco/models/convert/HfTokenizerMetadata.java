@@ -33,10 +33,11 @@ public final class HfTokenizerMetadata {
     }
 
     /**
-     * @param vocabSize config.json's vocab_size (the embedding rows), or -1 to use the tokenizer's own size
+     * @param modelConfig config.json: its {@code *_token_id} fill the special ids tokenizer_config.json leaves unset
+     * @param vocabSize   config.json's vocab_size (the embedding rows), or -1 to use the tokenizer's own size
      * @return the number of tokens written
      */
-    public static int write(GgufWriter w, JsonNode tokenizer, JsonNode tokenizerConfig, int vocabSize) {
+    public static int write(GgufWriter w, JsonNode tokenizer, JsonNode tokenizerConfig, JsonNode modelConfig, int vocabSize) {
         JsonNode model = tokenizer.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
             throw new ModelRequestException("tokenizer.json has a " + model.path("type").asText("unknown")
@@ -84,7 +85,7 @@ public final class HfTokenizerMetadata {
         w.putStringArray("tokenizer.ggml.tokens", tokens);
         w.putI32Array("tokenizer.ggml.token_type", types);
         w.putStringArray("tokenizer.ggml.merges", merges(model.path("merges")));
-        specialTokens(w, tokenizer, tokenizerConfig, added);
+        specialTokens(w, tokenizer, tokenizerConfig, modelConfig, added, n);
         if (tokenizerConfig != null && tokenizerConfig.path("chat_template").isTextual()) {
             w.putString("tokenizer.chat_template", tokenizerConfig.path("chat_template").asText());
         }
@@ -129,7 +130,8 @@ public final class HfTokenizerMetadata {
     }
 
     /** gguf-py's SpecialVocab: token ids from tokenizer_config's *_token texts; add_bos/add_eos from it or the post-processor. */
-    private static void specialTokens(GgufWriter w, JsonNode tokenizer, JsonNode config, Map<String, JsonNode> added) {
+    private static void specialTokens(GgufWriter w, JsonNode tokenizer, JsonNode config, JsonNode modelConfig,
+                                      Map<String, JsonNode> added, int n) {
         String bos = tokenText(config, "bos_token");
         String eos = tokenText(config, "eos_token");
         Boolean addBos = null;
@@ -162,11 +164,12 @@ public final class HfTokenizerMetadata {
         if (config != null && config.path("add_eos_token").isBoolean()) {
             addEos = config.path("add_eos_token").asBoolean();
         }
-        putId(w, "tokenizer.ggml.bos_token_id", added, bos);
-        putId(w, "tokenizer.ggml.eos_token_id", added, eos);
-        putId(w, "tokenizer.ggml.unknown_token_id", added, tokenText(config, "unk_token"));
-        putId(w, "tokenizer.ggml.seperator_token_id", added, tokenText(config, "sep_token"));
-        putId(w, "tokenizer.ggml.padding_token_id", added, tokenText(config, "pad_token"));
+        // tokenizer_config.json's texts first, then config.json's ids for the types still unset (SpecialVocab._load)
+        putId(w, "tokenizer.ggml.bos_token_id", added, bos, modelConfig, "bos_token_id", n);
+        putId(w, "tokenizer.ggml.eos_token_id", added, eos, modelConfig, "eos_token_id", n);
+        putId(w, "tokenizer.ggml.unknown_token_id", added, tokenText(config, "unk_token"), modelConfig, "unk_token_id", n);
+        putId(w, "tokenizer.ggml.seperator_token_id", added, tokenText(config, "sep_token"), modelConfig, "sep_token_id", n);
+        putId(w, "tokenizer.ggml.padding_token_id", added, tokenText(config, "pad_token"), modelConfig, "pad_token_id", n);
         if (addBos != null) {
             w.putBool("tokenizer.ggml.add_bos_token", addBos);
         }
@@ -175,10 +178,17 @@ public final class HfTokenizerMetadata {
         }
     }
 
-    private static void putId(GgufWriter w, String key, Map<String, JsonNode> added, String content) {
+    private static void putId(GgufWriter w, String key, Map<String, JsonNode> added, String content,
+                              JsonNode modelConfig, String configKey, int n) {
         JsonNode a = content == null ? null : added.get(content);
         if (a != null) {
             w.putU32(key, a.path("id").asLong());
+            return;
+        }
+        // only a plain integer counts (Llama 3.1 lists several eos ids; the script skips lists), and it must be in range
+        JsonNode id = modelConfig == null ? null : modelConfig.path(configKey);
+        if (id != null && id.isIntegralNumber() && id.asLong() >= 0 && id.asLong() < n) {
+            w.putU32(key, id.asLong());
         }
     }
 

