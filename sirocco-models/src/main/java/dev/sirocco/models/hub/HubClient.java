@@ -103,7 +103,9 @@ public final class HubClient {
             HttpRequest.Builder b = HttpRequest.newBuilder(current).GET().timeout(Duration.ofMinutes(2))
                     .header("User-Agent", "sirocco/0.1");
             headers.forEach(b::header);
-            if (token != null && Objects.equals(current.getHost(), endpoint.getHost())) {
+            // the token goes to the hub only, never to the CDN a download redirects to (or anywhere else)
+            if (token != null && Objects.equals(current.getScheme(), endpoint.getScheme())
+                    && Objects.equals(current.getAuthority(), endpoint.getAuthority())) {
                 b.header("Authorization", "Bearer " + token);
             }
             HttpResponse<InputStream> r;

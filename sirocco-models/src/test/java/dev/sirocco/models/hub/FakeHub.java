@@ -33,6 +33,9 @@ final class FakeHub implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     final List<String> cdnRanges = Collections.synchronizedList(new ArrayList<>());
+    final List<String> cdnAuthorizations = Collections.synchronizedList(new ArrayList<>());
+    /** Redirect downloads to this host name (e.g. "localhost": another host than the endpoint's 127.0.0.1), or null: a relative path. */
+    volatile String cdnHost;
     volatile String acceptedToken = "hf_secret";
     /** Cut the next full-file CDN response after this many bytes (-1: never). */
     volatile long cutAt = -1;
@@ -116,7 +119,9 @@ final class FakeHub implements AutoCloseable {
             send(ex, 404, Map.of("X-Error-Code", "EntryNotFound"), "Entry not found");
             return;
         }
-        ex.getResponseHeaders().add("Location", "/cdn/" + repo + "/" + file);
+        String cdnPath = "/cdn/" + repo + "/" + file;
+        ex.getResponseHeaders().add("Location", cdnHost == null ? cdnPath
+                : "http://" + cdnHost + ":" + server.getAddress().getPort() + cdnPath);
         ex.getResponseHeaders().add("X-Linked-Etag", "\"" + sha256(data) + "\"");
         ex.getResponseHeaders().add("X-Linked-Size", Long.toString(data.length));
         ex.sendResponseHeaders(302, -1);
@@ -130,6 +135,10 @@ final class FakeHub implements AutoCloseable {
         }
         String range = ex.getRequestHeaders().getFirst("Range");
         cdnRanges.add(range == null ? "" : range);
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth != null) {
+            cdnAuthorizations.add(auth);
+        }
         long from = 0;
         if (range != null) {
             from = Long.parseLong(range.substring("bytes=".length(), range.indexOf('-')));
@@ -149,6 +158,11 @@ final class FakeHub implements AutoCloseable {
             OutputStream out = ex.getResponseBody();
             out.write(data, 0, (int) cut);
             out.flush();
+            try {
+                Thread.sleep(200); // let the bytes reach the client before the connection drops
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             throw new IOException("connection cut on purpose after " + cut + " bytes");
         }
         ex.sendResponseHeaders(range != null ? 206 : 200, data.length - from);
