@@ -2,6 +2,7 @@ package dev.sirocco.cli;
 
 import dev.sirocco.engine.gguf.GgufFormatException;
 import dev.sirocco.engine.model.UnsupportedModelException;
+import dev.sirocco.models.ModelRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "sirocco", mixinStandardHelpOptions = true, version = "sirocco 0.1.0",
         description = "Open-weight language models on your own machine.",
         subcommands = {RunCommand.class, ChatCommand.class, TokenizeCommand.class, LogitsCommand.class, PerplexityCommand.class,
-                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, ServeCommand.class, EvalCommand.class,
+                BenchCommand.class, InspectCommand.class, QuantizeCommand.class, ConvertCommand.class, PullCommand.class,
+                ListCommand.class, ShowCommand.class, RemoveCommand.class, ServeCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -49,6 +51,7 @@ public final class Main {
     private static boolean isBadInput(Throwable e) {
         return e instanceof GgufFormatException || e instanceof UnsupportedModelException
                 || e instanceof NoSuchFileException || e instanceof FileNotFoundException
-                || e instanceof BadInputException || e instanceof IllegalArgumentException;
+                || e instanceof BadInputException || e instanceof IllegalArgumentException
+                || e instanceof ModelRequestException;
     }
 }

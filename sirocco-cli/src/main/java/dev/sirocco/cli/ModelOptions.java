@@ -3,6 +3,8 @@ package dev.sirocco.cli;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.models.memory.MemoryCheck;
+import dev.sirocco.models.store.ModelStore;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -11,8 +13,11 @@ import java.util.Locale;
 
 /** The options shared by every command that loads a model: which file, how many threads, which KV cache. */
 public final class ModelOptions {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file.")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file, or a model id from the store (sirocco list).")
     String model;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Model store for ids (default: $SIROCCO_DATA_DIR or ~/.sirocco).")
+    Path dataDir;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")
     Integer threads;
@@ -30,7 +35,7 @@ public final class ModelOptions {
     boolean scalar;
 
     Path modelPath() {
-        return ModelFile.existing(model);
+        return ModelFile.existing(model, dataDir != null ? dataDir : ModelStore.defaultDataDir());
     }
 
     EngineOptions engineOptions() {
@@ -51,6 +56,8 @@ public final class ModelOptions {
     }
 
     Engine load() throws IOException {
-        return Engine.load(modelPath(), engineOptions());
+        Path path = modelPath();
+        MemoryCheck.beforeLoading(path, engineOptions()); // refuse with the numbers rather than fail half way
+        return Engine.load(path, engineOptions());
     }
 }
