@@ -16,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * the weights are read once per step for everyone. Requests wait in a bounded queue and join between steps;
  * finished and cancelled ones leave at once and free their slot.
  *
- * <p>A sequence's numbers do not depend on its neighbours: prompts are evaluated in the same chunks as a
- * {@link Session} would, and every per-token operation is independent of the other rows of the batch, so greedy
- * output is the same alone and batched. The scheduler's thread is the only one that may use the engine.
+ * <p>On quantized weights a sequence's numbers do not depend on its neighbours: prompts are evaluated in the same
+ * chunks as a {@link Session} would, attention follows each sequence's own chunk, and the 8-bit integer dot
+ * products are per (row, token), so greedy output is the same alone and batched. F32/F16/BF16 weights follow
+ * llama.cpp, whose float lanes differ between one row and a batch (tinyBLAS), so there a batched decode step can
+ * differ from a lone one in the last bits, as it does in llama.cpp. The scheduler's thread is the only one that
+ * may use the engine.
  */
 public final class Scheduler implements AutoCloseable {
     private final Engine engine;
