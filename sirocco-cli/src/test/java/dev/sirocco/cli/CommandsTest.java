@@ -69,8 +69,10 @@ class CommandsTest {
         JsonNode rows = JSON.readTree(all.out()).get("logits");
         assertThat(rows.size()).isEqualTo(3);
         assertThat(rows.get(2).size()).isEqualTo(vocab);
-        // the last row of --all is the same computation as the plain call
-        assertThat(rows.get(2).get(7).floatValue()).isEqualTo(node.get("logits").get(7).floatValue());
+        // The last row of --all is the plain call's computation, up to float lanes: like llama.cpp, F32 weights take
+        // tinyBLAS lanes for a batch of rows and vec_dot lanes for the single row the plain call's last layer runs.
+        float plain = node.get("logits").get(7).floatValue();
+        assertThat(rows.get(2).get(7).floatValue()).isCloseTo(plain, org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(plain))));
     }
 
     @Test
