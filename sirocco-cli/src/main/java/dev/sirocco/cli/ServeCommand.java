@@ -29,8 +29,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Require 'Authorization: Bearer KEY' on every API call (default: $SIROCCO_API_KEY; without a key only loopback hosts are allowed).")
     String apiKey;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "Sequences generated together in one batched forward pass, each with its own KV cache of --ctx tokens (default 4).")
+    int parallel;
+
     @Option(names = "--queue", paramLabel = "N", defaultValue = "16",
-            description = "Requests that may wait while one generates; more get 429 (default 16).")
+            description = "Sequences that may wait for a free slot; more get 429 (default 16).")
     int queue;
 
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
@@ -46,13 +50,16 @@ final class ServeCommand implements Callable<Integer> {
         if (queue < 1) {
             throw new BadInputException("--queue must be at least 1, got " + queue);
         }
+        if (parallel < 1) {
+            throw new BadInputException("--parallel must be at least 1, got " + parallel);
+        }
         ServerOptions options;
         try {
             options = new ServerOptions(host, port, key, maxBody); // refuses a non-loopback host without a key, before loading
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        ServedModel served = ServedModel.load(model.modelPath(), model.engineOptions(), queue);
+        ServedModel served = ServedModel.load(model.modelPath(), model.engineOptions(), parallel, queue);
         ApiServer server;
         try {
             server = ApiServer.start(options, List.of(served));
@@ -66,8 +73,8 @@ final class ServeCommand implements Callable<Integer> {
             served.close();
             stopped.countDown();
         }, "sirocco-serve-shutdown"));
-        System.err.printf("sirocco: serving '%s' at http://%s:%d/v1 (context %d tokens, one request at a time, %d may wait)%s%n",
-                served.id(), host.contains(":") ? "[" + host + "]" : host, server.port(), served.engine().contextSize(), queue,
+        System.err.printf("sirocco: serving '%s' at http://%s:%d/v1 (context %d tokens, %d sequences batched together, %d may wait)%s%n",
+                served.id(), host.contains(":") ? "[" + host + "]" : host, server.port(), served.engine().contextSize(), parallel, queue,
                 key == null ? "" : "; API key required");
         stopped.await();
         return Main.EXIT_OK;

@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * The developer API over HTTP (Helidon SE, one virtual thread per request): OpenAI- and Mistral-compatible
  * {@code /v1} endpoints, {@code /health} and {@code /metrics}. Handlers are written blocking; generation itself
- * runs on each model's {@link GenerationScheduler}.
+ * runs on each model's {@link dev.sirocco.engine.runtime.Scheduler}, which batches every active request into one
+ * forward pass per step.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions");

@@ -2,19 +2,23 @@ package dev.sirocco.server;
 
 import dev.sirocco.engine.runtime.ContextFullException;
 import dev.sirocco.engine.runtime.GenerationRequest;
-import dev.sirocco.engine.runtime.Generator;
-import dev.sirocco.engine.runtime.Session;
+import dev.sirocco.engine.runtime.QueueFullException;
+import dev.sirocco.engine.runtime.Scheduler;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * One API request on its model's scheduler: tokenizes the prompt, generates {@code n} choices one after
- * another and reports {@link GenerationEvent}s to the HTTP thread, which turns them into one JSON body or
- * an SSE stream. Both paths read the same events, so streamed and whole responses carry the same text.
+ * One API request on its model's {@link Scheduler}: tokenizes the prompts, submits {@code n} choices per prompt as
+ * sequences that the scheduler batches with everyone else's, and reports {@link GenerationEvent}s to the HTTP thread,
+ * which turns them into one JSON body or an SSE stream. Both paths read the same events, so streamed and whole
+ * responses carry the same text.
  */
 final class GenerationTask {
     /** Thrown from the token listener to abandon a generation whose client has gone. */
@@ -34,6 +38,9 @@ final class GenerationTask {
     private final long arrivedNanos;
     private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final List<Scheduler.Ticket> tickets = new ArrayList<>();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean firstToken = new AtomicBoolean(true);
 
     /**
      * @param prompts one prompt per choice group; each gets {@code params.n()} choices, indexed in order
@@ -52,12 +59,72 @@ final class GenerationTask {
         this.arrivedNanos = arrivedNanos;
     }
 
-    /** Queues the task; a full queue is a 429 with a hint when to retry. */
+    /**
+     * Tokenizes every prompt and queues its choices; a prompt longer than the context is a 400, a full queue a 429
+     * with a hint when to retry (choices already queued are withdrawn).
+     */
     void submit() {
-        if (!model.scheduler().offer(this::run)) {
-            throw ApiException.tooBusy(1, "model '" + model.id() + "' has " + model.scheduler().capacity()
-                    + " requests waiting already; retry shortly");
+        Scheduler scheduler = model.scheduler();
+        int contextSize = model.engine().contextSize();
+        List<int[]> encoded = new ArrayList<>();
+        for (String prompt : prompts) {
+            int[] tokens = encoder.apply(prompt);
+            if (tokens.length + 1 > contextSize) { // room for the prompt and one generated token
+                throw new ApiException(400, "invalid_request_error", promptParam, "context_length_exceeded",
+                        "the prompt does not fit the model's context of " + contextSize + " tokens: "
+                        + new ContextFullException(0, tokens.length, contextSize).getMessage());
+            }
+            encoded.add(tokens);
         }
+        int choices = encoded.size() * params.n();
+        AtomicInteger remaining = new AtomicInteger(choices);
+        int index = 0;
+        try {
+            for (int[] tokens : encoded) {
+                events.add(new GenerationEvent.Prompt(tokens.length));
+                for (int c = 0; c < params.n(); c++, index++) {
+                    int maxTokens = params.maxTokens() != null ? params.maxTokens() : contextSize;
+                    GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(), false);
+                    int choice = index;
+                    Scheduler.Ticket ticket = scheduler.submit(tokens, request, (id, text) -> {
+                        if (cancelled.get()) {
+                            throw new Cancelled();
+                        }
+                        if (firstToken.compareAndSet(true, false)) {
+                            metrics.timeToFirstToken(model.id(), System.nanoTime() - arrivedNanos);
+                        }
+                        events.add(new GenerationEvent.Piece(choice, text));
+                    });
+                    tickets.add(ticket);
+                    ticket.result().whenComplete((result, error) -> {
+                        if (error != null) {
+                            fail(error);
+                            return;
+                        }
+                        metrics.tokens(model.id(), result.promptTokens(), result.tokens().length);
+                        events.add(new GenerationEvent.ChoiceDone(choice, result));
+                        if (remaining.decrementAndGet() == 0 && !failed.get()) {
+                            events.add(new GenerationEvent.Finished());
+                        }
+                    });
+                }
+            }
+        } catch (QueueFullException e) {
+            cancel();
+            throw ApiException.tooBusy(1, "model '" + model.id() + "' is busy: " + e.getMessage());
+        }
+    }
+
+    /** The first failure of any choice fails the request; the other choices are stopped. */
+    private void fail(Throwable error) {
+        if (!failed.compareAndSet(false, true)) {
+            return;
+        }
+        cancel();
+        if (error instanceof Cancelled || error instanceof CancellationException) {
+            metrics.cancelled(model.id());
+        }
+        events.add(new GenerationEvent.Failed(error instanceof RuntimeException r ? r : new IllegalStateException(error)));
     }
 
     /** The next event, waiting as long as needed. */
@@ -70,55 +137,11 @@ final class GenerationTask {
         return events.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the generation at its next token (the client disconnected); a queued task never starts. */
+    /** Stops every choice at its next step (the client disconnected); queued choices never start. */
     void cancel() {
         cancelled.set(true);
-    }
-
-    private void run(Session session) {
-        if (cancelled.get()) {
-            return;
-        }
-        try {
-            int index = 0;
-            boolean firstToken = true;
-            for (String prompt : prompts) {
-                int[] tokens = encoder.apply(prompt);
-                if (tokens.length + 1 > session.contextSize()) { // room for the prompt and one generated token
-                    throw new ContextFullException(0, tokens.length, session.contextSize());
-                }
-                events.add(new GenerationEvent.Prompt(tokens.length));
-                for (int c = 0; c < params.n(); c++, index++) {
-                    session.reset();
-                    int maxTokens = params.maxTokens() != null ? params.maxTokens() : session.contextSize();
-                    GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(), false);
-                    int choice = index;
-                    boolean[] first = {firstToken};
-                    var result = Generator.generate(session, model.engine().tokenizer(), tokens, request, (id, text) -> {
-                        if (cancelled.get()) {
-                            throw new Cancelled();
-                        }
-                        if (first[0]) {
-                            first[0] = false;
-                            metrics.timeToFirstToken(model.id(), System.nanoTime() - arrivedNanos);
-                        }
-                        events.add(new GenerationEvent.Piece(choice, text));
-                    });
-                    firstToken = first[0];
-                    metrics.tokens(model.id(), result.promptTokens(), result.tokens().length);
-                    events.add(new GenerationEvent.ChoiceDone(choice, result));
-                }
-            }
-            events.add(new GenerationEvent.Finished());
-        } catch (Cancelled e) {
-            metrics.cancelled(model.id());
-            events.add(new GenerationEvent.Failed(e));
-        } catch (ContextFullException e) {
-            events.add(new GenerationEvent.Failed(new ApiException(400, "invalid_request_error", promptParam,
-                    "context_length_exceeded", "the prompt does not fit the model's context of "
-                    + session.contextSize() + " tokens: " + e.getMessage())));
-        } catch (RuntimeException e) {
-            events.add(new GenerationEvent.Failed(e));
+        for (Scheduler.Ticket t : tickets) {
+            t.cancel();
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.sirocco.chat.ChatMessage;
 import dev.sirocco.chat.ChatTemplate;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.engine.runtime.Scheduler;
 import dev.sirocco.engine.tokenizer.Vocabulary;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /**
  * One model the server answers for: its id (the file name without {@code .gguf}), the loaded engine,
- * its chat template and the scheduler that runs its generations.
+ * its chat template and the {@link Scheduler} that batches its generations.
  */
 public final class ServedModel implements AutoCloseable {
     private final String id;
@@ -22,24 +23,32 @@ public final class ServedModel implements AutoCloseable {
     private final ChatTemplate template;
     private final String bosText;
     private final long created;
-    private final GenerationScheduler scheduler;
+    private final Scheduler scheduler;
 
-    private ServedModel(String id, Engine engine, long created, int queueCapacity) {
+    private ServedModel(String id, Engine engine, long created, int parallel, int queueCapacity) {
         this.id = id;
         this.engine = engine;
         this.created = created;
         Vocabulary v = engine.tokenizer().vocabulary();
         this.bosText = tokenText(v, v.bos());
         this.template = template(engine, bosText, tokenText(v, v.eos()));
-        this.scheduler = new GenerationScheduler(id, engine, queueCapacity);
+        this.scheduler = new Scheduler(engine, parallel, queueCapacity);
     }
 
-    /** Loads a GGUF file; {@code queueCapacity} requests may wait while one runs. */
+    /** Loads a GGUF file served one sequence at a time; {@code queueCapacity} sequences may wait. */
     public static ServedModel load(Path file, EngineOptions options, int queueCapacity) throws IOException {
+        return load(file, options, 1, queueCapacity);
+    }
+
+    /**
+     * Loads a GGUF file; {@code parallel} sequences are generated together (continuous batching, each with its own
+     * KV cache of the context size), and {@code queueCapacity} more may wait for a slot.
+     */
+    public static ServedModel load(Path file, EngineOptions options, int parallel, int queueCapacity) throws IOException {
         Engine engine = Engine.load(file, options);
         try {
             long created = Files.getLastModifiedTime(file).toMillis() / 1000;
-            return new ServedModel(idOf(file), engine, created, queueCapacity);
+            return new ServedModel(idOf(file), engine, created, parallel, queueCapacity);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
@@ -64,7 +73,7 @@ public final class ServedModel implements AutoCloseable {
         return created;
     }
 
-    GenerationScheduler scheduler() {
+    Scheduler scheduler() {
         return scheduler;
     }
 

@@ -1,5 +1,7 @@
 package dev.sirocco.server;
 
+import dev.sirocco.engine.runtime.Scheduler;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,9 +32,9 @@ final class ServerMetrics {
 
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, ModelCounters> models = new ConcurrentHashMap<>();
-    private final Map<String, GenerationScheduler> queues = new ConcurrentHashMap<>();
+    private final Map<String, Scheduler> queues = new ConcurrentHashMap<>();
 
-    void addModel(String id, GenerationScheduler scheduler) {
+    void addModel(String id, Scheduler scheduler) {
         models.putIfAbsent(id, new ModelCounters());
         queues.put(id, scheduler);
     }
@@ -84,12 +86,12 @@ final class ServerMetrics {
         counter(out, "sirocco_cancelled_requests_total", "Generations stopped because the client went away.", byModel,
                 c -> c.cancelled.sum());
 
-        out.append("# HELP sirocco_queue_depth Requests waiting for the model (not counting the one running).\n");
+        out.append("# HELP sirocco_queue_depth Sequences (choices) waiting for a slot of the model.\n");
         out.append("# TYPE sirocco_queue_depth gauge\n");
-        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_queue_depth", m, q, GenerationScheduler::waiting));
-        out.append("# HELP sirocco_running_requests Requests generating now.\n");
+        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_queue_depth", m, q, Scheduler::queueDepth));
+        out.append("# HELP sirocco_running_requests Sequences (choices) generating now, batched together.\n");
         out.append("# TYPE sirocco_running_requests gauge\n");
-        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, GenerationScheduler::running));
+        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, Scheduler::activeSequences));
 
         out.append("# HELP sirocco_time_to_first_token_seconds From request arrival to the first generated token.\n");
         out.append("# TYPE sirocco_time_to_first_token_seconds histogram\n");
@@ -118,8 +120,8 @@ final class ServerMetrics {
                 .append(value.applyAsLong(c)).append('\n'));
     }
 
-    private static void gaugeLine(StringBuilder out, String name, String model, GenerationScheduler q,
-                                  ToIntFunction<GenerationScheduler> value) {
+    private static void gaugeLine(StringBuilder out, String name, String model, Scheduler q,
+                                  ToIntFunction<Scheduler> value) {
         out.append(name).append("{model=\"").append(escape(model)).append("\"} ").append(value.applyAsInt(q)).append('\n');
     }
 

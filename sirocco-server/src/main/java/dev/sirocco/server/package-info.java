@@ -4,8 +4,9 @@
  *
  * <p>Request flow: {@link dev.sirocco.server.ApiServer} routes and checks the key; {@code ChatRequest} /
  * {@code CompletionRequest} read a body into one internal shape (400s name the JSON path); a {@code GenerationTask}
- * waits in its model's bounded {@code GenerationScheduler} queue (429 when full) and runs there, one generation at a
- * time per model, reporting events that {@code CompletionEndpoints} turns into a JSON body or an SSE stream.
- * Continuous batching, tools, structured output, FIM, embeddings, keys and quotas come later (issue #8).
+ * submits each choice to its model's engine {@code Scheduler} (continuous batching: up to {@code --parallel}
+ * sequences advance in one forward pass per step; a bounded queue beyond that, 429 when full), reporting events that
+ * {@code CompletionEndpoints} turns into a JSON body or an SSE stream. Tools, structured output, FIM, embeddings,
+ * keys and quotas come later (issue #8).
  */
 package dev.sirocco.server;

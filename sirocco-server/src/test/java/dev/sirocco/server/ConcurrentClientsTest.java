@@ -14,15 +14,15 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Many clients at once: all complete, each with the answer it gets alone (requests run one after another per model). */
+/** Many clients at once, batched together by the model's scheduler: all complete, each with the answer it gets alone. */
 class ConcurrentClientsTest {
     @TempDir
     Path dir;
 
     @Test
-    void eightStreamingClientsAtOnceAllGetTheirOwnAnswers() throws Exception {
-        try (TestServer server = TestServer.start(dir, ServerOptions.loopback(0), 16)) {
-            int clients = 8;
+    void sixteenStreamingClientsAtOnceAllGetTheirOwnAnswers() throws Exception {
+        try (TestServer server = TestServer.startBatched(dir, 4, 16)) {
+            int clients = 16;
             List<String> alone = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 alone.add(ok(server.post("/v1/chat/completions", body(i, false))).get("choices").get(0).get("message").get("content").asText());
@@ -48,6 +48,7 @@ class ConcurrentClientsTest {
             for (int i = 0; i < clients; i++) {
                 assertThat(results.get(i).get()).as("client " + i).isEqualTo(alone.get(i));
             }
+            assertThat(server.model("tiny").scheduler().activeSequences()).isZero();
         }
     }
 

@@ -51,10 +51,10 @@ class DisconnectTest {
             client.close();
 
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while ((model.scheduler().running() == 1 || model.scheduler().waiting() > 0) && System.nanoTime() < deadline) {
+            while ((model.scheduler().activeSequences() > 0 || model.scheduler().queueDepth() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(model.scheduler().running()).as("the abandoned generation stopped").isZero();
+            assertThat(model.scheduler().activeSequences()).as("the abandoned generation stopped").isZero();
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());

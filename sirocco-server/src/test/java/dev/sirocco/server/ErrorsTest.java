@@ -153,26 +153,33 @@ class ErrorsTest {
 
     @Test
     void aFullQueueIs429WithRetryAfterAndTheServerRecovers() throws Exception {
-        GenerationScheduler scheduler = server.model("tiny").scheduler();
+        ServedModel tiny = server.model("tiny");
+        dev.sirocco.engine.runtime.Scheduler scheduler = tiny.scheduler();
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // Occupy the model's one worker, then fill its queue of 1, so the next request cannot wait anywhere.
-        assertThat(scheduler.offer(session -> {
+        int[] prompt = tiny.encodePrompt("occupy");
+        var forever = new dev.sirocco.engine.runtime.GenerationRequest(100_000,
+                dev.sirocco.engine.runtime.sampling.SamplingParams.greedy(), java.util.List.of(), true);
+        // Occupy the model's one slot (its listener holds the scheduler at the first token), then fill its queue of 1,
+        // so the next request cannot wait anywhere.
+        var occupying = scheduler.submit(prompt, forever, (id, text) -> {
             running.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        })).isTrue();
+        });
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(scheduler.offer(session -> { })).isTrue();
+        var waiting = scheduler.submit(prompt, forever, dev.sirocco.engine.runtime.TokenListener.NONE);
         try {
             TestServer.Reply r = server.post("/v1/chat/completions", ChatCompletionsTest.request("tiny", "x"));
             JsonNode e = error(r, 429);
             assertThat(e.get("code").asText()).isEqualTo("queue_full");
             assertThat(r.raw().headers().firstValue("retry-after")).hasValue("1");
         } finally {
+            occupying.cancel();
+            waiting.cancel();
             release.countDown();
         }
         ObjectNode body = ChatCompletionsTest.request("tiny", "x");

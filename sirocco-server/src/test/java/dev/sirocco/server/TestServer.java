@@ -50,6 +50,17 @@ final class TestServer implements AutoCloseable {
         return new TestServer(options, models);
     }
 
+    /**
+     * Serves "tiny" (context 256) with Q8_0 weights and {@code parallel} sequences batched together: on 8-bit weights
+     * a sequence's numbers do not depend on its batch neighbours, so answers can be compared with answers alone.
+     */
+    static TestServer startBatched(Path dir, int parallel, int queue) throws IOException {
+        Path tiny = RandomModels.write(ModelSpec.tinyLlama().toBuilder().weightType(dev.sirocco.engine.tensor.GgmlType.Q8_0).build(),
+                dir.resolve("tiny.gguf"));
+        EngineOptions engine = EngineOptions.defaults().withThreads(1).withContextSize(256);
+        return new TestServer(ServerOptions.loopback(0), List.of(ServedModel.load(tiny, engine, parallel, queue)));
+    }
+
     static TestServer start(Path dir) throws IOException {
         return start(dir, ServerOptions.loopback(0), 8);
     }
