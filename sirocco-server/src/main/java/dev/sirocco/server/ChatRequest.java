@@ -36,7 +36,16 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
         for (int i = 0; i < msgs.size(); i++) {
             messages.add(message(msgs.get(i), "messages[" + i + "]"));
         }
-        return new ChatRequest(model, messages, GenerationParams.read(body, true));
+        GenerationParams params = GenerationParams.read(body, true);
+        Boolean logprobs = RequestFields.optBool(body, "logprobs", "logprobs");
+        Integer top = RequestFields.optInt(body, "top_logprobs", 0, 20);
+        if (top != null && !Boolean.TRUE.equals(logprobs)) {
+            throw ApiException.badField("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+        if (Boolean.TRUE.equals(logprobs)) {
+            params = params.withLogprobs(top == null ? 0 : top);
+        }
+        return new ChatRequest(model, messages, params);
     }
 
     /** Parameters both APIs define that this server does not implement yet: a clear 400, never ignored. */
@@ -60,14 +69,6 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
                 throw ApiException.unsupported("response_format.type",
                         "'response_format' type '" + type.asText() + "' is not supported yet; only 'text' is");
             }
-        }
-        Boolean logprobs = RequestFields.optBool(body, "logprobs", "logprobs");
-        if (Boolean.TRUE.equals(logprobs)) {
-            throw ApiException.unsupported("logprobs", "'logprobs' is not supported yet by this server");
-        }
-        Integer top = RequestFields.optInt(body, "top_logprobs", 0, 20);
-        if (top != null && top > 0) {
-            throw ApiException.unsupported("top_logprobs", "'top_logprobs' is not supported yet by this server");
         }
         if (Boolean.TRUE.equals(RequestFields.optBool(body, "safe_prompt", "safe_prompt"))) {
             throw ApiException.unsupported("safe_prompt", "'safe_prompt' is not supported yet by this server");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.engine.runtime.GenerationResult;
+import dev.sirocco.engine.runtime.TokenLogprob;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -125,7 +126,11 @@ final class CompletionEndpoints {
                     } else {
                         c.put("text", d.result().text());
                     }
-                    c.putNull("logprobs");
+                    if (d.result().logprobs().isEmpty()) {
+                        c.putNull("logprobs");
+                    } else {
+                        c.putObject("logprobs").set("content", logprobContent(model, d.result().logprobs()));
+                    }
                     c.put("finish_reason", finishReason(d.result().finishReason()));
                 }
                 case GenerationEvent.Failed f -> throw failure(f.error());
@@ -152,8 +157,13 @@ final class CompletionEndpoints {
                         if (kind == Kind.CHAT && started.add(p.index())) {
                             sse.send(chunk(kind, id, created, model, p.index(), "", true, null));
                         }
-                        if (!p.text().isEmpty()) {
-                            sse.send(chunk(kind, id, created, model, p.index(), p.text(), false, null));
+                        if (!p.text().isEmpty() || p.logprob() != null) {
+                            ObjectNode chunk = chunk(kind, id, created, model, p.index(), p.text(), false, null);
+                            if (p.logprob() != null) {
+                                ((ObjectNode) chunk.get("choices").get(0)).putObject("logprobs")
+                                        .set("content", logprobContent(model, List.of(p.logprob())));
+                            }
+                            sse.send(chunk);
                         }
                     }
                     case GenerationEvent.ChoiceDone d -> {
@@ -210,6 +220,35 @@ final class CompletionEndpoints {
             c.put("finish_reason", finishReason);
         }
         return root;
+    }
+
+    /**
+     * OpenAI's {@code logprobs.content}: per generated token its text, log-probability, UTF-8 bytes (a token can hold
+     * part of a character) and the most likely alternatives.
+     */
+    private static ArrayNode logprobContent(ServedModel model, List<TokenLogprob> logprobs) {
+        ArrayNode content = Json.MAPPER.createArrayNode();
+        for (TokenLogprob lp : logprobs) {
+            ObjectNode entry = tokenEntry(model, lp.token(), lp.logprob());
+            ArrayNode top = entry.putArray("top_logprobs");
+            for (int i = 0; i < lp.topTokens().length; i++) {
+                top.add(tokenEntry(model, lp.topTokens()[i], lp.topLogprobs()[i]));
+            }
+            content.add(entry);
+        }
+        return content;
+    }
+
+    private static ObjectNode tokenEntry(ServedModel model, int token, float logprob) {
+        byte[] bytes = model.engine().tokenizer().tokenBytes(token);
+        ObjectNode e = Json.MAPPER.createObjectNode();
+        e.put("token", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        e.put("logprob", logprob);
+        ArrayNode b = e.putArray("bytes");
+        for (byte x : bytes) {
+            b.add(x & 0xFF);
+        }
+        return e;
     }
 
     private static ObjectNode header(Kind kind, String id, long created, ServedModel model, String object) {

@@ -8,8 +8,11 @@ sealed interface GenerationEvent {
     record Prompt(int tokens) implements GenerationEvent {
     }
 
-    /** New text for choice {@code index} (possibly empty while a UTF-8 character is incomplete). */
-    record Piece(int index, String text) implements GenerationEvent {
+    /**
+     * New text for choice {@code index} (possibly empty while a UTF-8 character is incomplete), with the generated
+     * token's log-probability when the request asked for it (else null).
+     */
+    record Piece(int index, String text, dev.sirocco.engine.runtime.TokenLogprob logprob) implements GenerationEvent {
     }
 
     /** Choice {@code index} is complete. */

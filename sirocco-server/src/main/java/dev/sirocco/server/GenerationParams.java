@@ -1,6 +1,7 @@
 package dev.sirocco.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sirocco.engine.runtime.GenerationRequest;
 import dev.sirocco.engine.runtime.sampling.SamplingParams;
 
 import java.util.List;
@@ -13,9 +14,17 @@ import java.util.List;
  * @param seed         the sampling seed, or null for a random one per request
  * @param n            how many choices (generated one after another)
  * @param includeUsage {@code stream_options.include_usage}
+ * @param logprobs     {@link GenerationRequest#NO_LOGPROBS}, or report each token's log-probability with this many
+ *                     alternatives (chat's {@code logprobs: true} with {@code top_logprobs})
  */
 record GenerationParams(Integer maxTokens, float temperature, float topP, List<String> stop, Long seed,
-                        float presencePenalty, float frequencyPenalty, int n, boolean stream, boolean includeUsage) {
+                        float presencePenalty, float frequencyPenalty, int n, boolean stream, boolean includeUsage,
+                        int logprobs) {
+
+    GenerationParams withLogprobs(int top) {
+        return new GenerationParams(maxTokens, temperature, topP, stop, seed, presencePenalty, frequencyPenalty, n,
+                stream, includeUsage, top);
+    }
 
     static final int MAX_N = 16;
 
@@ -52,7 +61,8 @@ record GenerationParams(Integer maxTokens, float temperature, float topP, List<S
         }
         return new GenerationParams(maxTokens, temperature == null ? 1f : temperature, topP == null ? 1f : topP,
                 RequestFields.stop(obj), seed != null ? seed : randomSeed, presence == null ? 0f : presence,
-                frequency == null ? 0f : frequency, n == null ? 1 : n, stream != null && stream, includeUsage);
+                frequency == null ? 0f : frequency, n == null ? 1 : n, stream != null && stream, includeUsage,
+                GenerationRequest.NO_LOGPROBS);
     }
 
     /**

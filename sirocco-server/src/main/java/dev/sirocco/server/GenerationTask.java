@@ -4,6 +4,8 @@ import dev.sirocco.engine.runtime.ContextFullException;
 import dev.sirocco.engine.runtime.GenerationRequest;
 import dev.sirocco.engine.runtime.QueueFullException;
 import dev.sirocco.engine.runtime.Scheduler;
+import dev.sirocco.engine.runtime.TokenListener;
+import dev.sirocco.engine.runtime.TokenLogprob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,16 +86,25 @@ final class GenerationTask {
                 events.add(new GenerationEvent.Prompt(tokens.length));
                 for (int c = 0; c < params.n(); c++, index++) {
                     int maxTokens = params.maxTokens() != null ? params.maxTokens() : contextSize;
-                    GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(), false);
+                    GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(),
+                            false, params.logprobs());
                     int choice = index;
-                    Scheduler.Ticket ticket = scheduler.submit(tokens, request, (id, text) -> {
-                        if (cancelled.get()) {
-                            throw new Cancelled();
+                    Scheduler.Ticket ticket = scheduler.submit(tokens, request, new TokenListener() {
+                        @Override
+                        public void onToken(int token, String text) {
+                            onToken(token, text, null);
                         }
-                        if (firstToken.compareAndSet(true, false)) {
-                            metrics.timeToFirstToken(model.id(), System.nanoTime() - arrivedNanos);
+
+                        @Override
+                        public void onToken(int token, String text, TokenLogprob logprob) {
+                            if (cancelled.get()) {
+                                throw new Cancelled();
+                            }
+                            if (firstToken.compareAndSet(true, false)) {
+                                metrics.timeToFirstToken(model.id(), System.nanoTime() - arrivedNanos);
+                            }
+                            events.add(new GenerationEvent.Piece(choice, text, logprob));
                         }
-                        events.add(new GenerationEvent.Piece(choice, text));
                     });
                     tickets.add(ticket);
                     ticket.result().whenComplete((result, error) -> {

@@ -43,6 +43,40 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void logprobsFollowEveryTokenWholeAndStreamed() throws Exception {
+        ObjectNode body = request("tiny", "hello there");
+        body.put("max_tokens", 5).put("temperature", 0).put("logprobs", true).put("top_logprobs", 2);
+        JsonNode whole = ok(server.post("/v1/chat/completions", body)).get("choices").get(0);
+        JsonNode content = whole.get("logprobs").get("content");
+        StringBuilder fromTokens = new StringBuilder();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (JsonNode t : content) {
+            // greedy takes the most likely token: it heads its own alternatives
+            assertThat(t.get("top_logprobs")).hasSize(2);
+            assertThat(t.get("top_logprobs").get(0).get("token").asText()).isEqualTo(t.get("token").asText());
+            assertThat(t.get("logprob").asDouble()).isEqualTo(t.get("top_logprobs").get(0).get("logprob").asDouble())
+                    .isLessThanOrEqualTo(0.0);
+            assertThat(t.get("top_logprobs").get(1).get("logprob").asDouble()).isLessThanOrEqualTo(t.get("logprob").asDouble());
+            t.get("bytes").forEach(b -> bytes.write(b.asInt()));
+        }
+        assertThat(content.size()).isBetween(1, 5);
+        // the tokens' bytes are the answer's text
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(whole.get("message").get("content").asText());
+
+        body.put("stream", true);
+        TestServer.Reply r = server.post("/v1/chat/completions", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonNode> streamed = new java.util.ArrayList<>();
+        for (JsonNode e : TestServer.events(r.body())) {
+            JsonNode lp = e.get("choices").isEmpty() ? null : e.get("choices").get(0).get("logprobs");
+            if (lp != null && !lp.isNull()) {
+                lp.get("content").forEach(streamed::add);
+            }
+        }
+        assertThat(streamed).containsExactlyElementsOf(content);
+    }
+
+    @Test
     void answerHasOpenAiShapeAndUsage() throws Exception {
         ObjectNode body = request("tiny", "hello there");
         body.put("max_tokens", 5).put("seed", 7);

@@ -69,6 +69,8 @@ class ErrorsTest {
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"seed\": 1, \"random_seed\": 2} | random_seed",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"stream_options\": {\"include_usage\": \"yes\"}} | stream_options.include_usage",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"frobnicate\": true}  | frobnicate",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 3}  | top_logprobs",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true, \"top_logprobs\": 21}  | top_logprobs",
     })
     void badFieldsAre400NamingTheField(String body, String param) throws Exception {
         JsonNode e = error(server.post("/v1/chat/completions", body), 400);
@@ -81,8 +83,6 @@ class ErrorsTest {
             "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]   | tools",
             "\"tool_choice\": \"required\"                                             | tool_choice",
             "\"response_format\": {\"type\": \"json_object\"}                          | response_format.type",
-            "\"logprobs\": true                                                        | logprobs",
-            "\"top_logprobs\": 3                                                       | top_logprobs",
             "\"safe_prompt\": true                                                     | safe_prompt",
             "\"logit_bias\": {\"5\": 10}                                               | logit_bias",
     })
