@@ -67,7 +67,8 @@ public final class ProgressBar implements DownloadProgress {
         return sb.toString();
     }
 
-    static String bytes(long n) {
+    /** A byte count for people: "512 B", "4.07 GiB" (binary units). */
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
