@@ -12,6 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.IntConsumer;
 
@@ -23,19 +25,22 @@ import java.util.function.IntConsumer;
  * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
  * their scalar codec dot on the same rounded activations.
  *
- * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. A matmul allocates
- * nothing once its scratch buffers have grown to the largest shape seen.
+ * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
+ * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
+ * 64 KiB, or one row) per chunk of rows, short-lived garbage that keeps the threads from sharing a buffer.
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
     /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
     private static final int GROUP_BYTES = 64 * 1024;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT_AT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Parallel parallel;
     private final VectorDots dots;
     private final RowTask rowTask = new RowTask();
+    private final ActTask actTask = new ActTask();
     // Scratch, grown on demand: the rounded activations as bytes, and expanded to floats.
     private byte[] scratch = new byte[0];
     private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
@@ -110,14 +115,25 @@ public final class VectorKernels implements Kernels {
             // x: (batch, cols) -> act: batch rows of cols in actType, each actRowBytes long
             long actRowBytes = actType.bytesFor(cols);
             MemorySegment act = scratch(Math.multiplyExact(actRowBytes, batch));
-            for (int b = 0; b < batch; b++) {
-                ActivationQuantizer.quantize(actType, x, b * cols, cols, act, b * actRowBytes);
+            boolean vector = hasVectorKernel(weight.type());
+            if (vector) {
+                reserve(actType, cols, batch);
+            }
+            // One activation row per task: rounding and widening a prompt's rows is serial work otherwise.
+            ActTask a = actTask;
+            a.type = actType;
+            a.x = x;
+            a.cols = cols;
+            a.act = act;
+            a.actRowBytes = actRowBytes;
+            a.expand = vector;
+            try {
+                parallel.forEach(batch, a);
+            } finally {
+                a.x = null;
             }
             t.act = act;
             t.actRowBytes = actRowBytes;
-            if (hasVectorKernel(weight.type())) {
-                expand(actType, act, actRowBytes, cols, batch);
-            }
             t.values = actValues;
         }
         t.scales = actScales;
@@ -150,12 +166,8 @@ public final class VectorKernels implements Kernels {
         Codecs.of(tensor.type()).dequantize(tensor.data(), row * tensor.rowBytes(), dst, dstOffset, tensor.rowLength());
     }
 
-    /**
-     * Widens the rounded activations to floats once per matmul (exact: F16/BF16 values and int8 quants are
-     * all floats), so every weight row reuses them: values to {@link #actValues}, scales to
-     * {@link #actScales}, Q8_1 offsets to {@link #actOffsets}, Q8_K sums per 32 to {@link #actSums}.
-     */
-    private void expand(GgmlType actType, MemorySegment act, long actRowBytes, int cols, int batch) {
+    /** Grows the widened-activation arrays to hold {@code batch} rows of {@code cols} in {@code actType}. */
+    private void reserve(GgmlType actType, int cols, int batch) {
         int blocks = cols / actType.blockSize();
         if (actValues.length < batch * cols) {
             actValues = new float[Math.max(batch * cols, actValues.length * 3 / 2)];
@@ -163,60 +175,88 @@ public final class VectorKernels implements Kernels {
         if (actType.isQuantized() && actScales.length < batch * blocks) {
             actScales = new float[Math.max(batch * blocks, actScales.length * 3 / 2)];
         }
-        for (int b = 0; b < batch; b++) {
-            long row = b * actRowBytes;
-            int v = b * cols;
-            switch (actType) {
-                case F16 -> {
-                    for (int i = 0; i < cols; i++) {
-                        actValues[v + i] = Float.float16ToFloat(act.get(SHORT_LE, row + 2L * i));
+        if (actType == GgmlType.Q8_1 && actOffsets.length < batch * blocks) {
+            actOffsets = new float[Math.max(batch * blocks, actOffsets.length * 3 / 2)];
+        }
+        if (actType == GgmlType.Q8_K && actSums.length < batch * blocks * 8) {
+            actSums = new int[Math.max(batch * blocks * 8, actSums.length * 3 / 2)];
+        }
+    }
+
+    /**
+     * Widens rounded activation row {@code b} to floats once per matmul (exact: F16/BF16 values and int8 quants
+     * are all floats), so every weight row reuses it: values to {@link #actValues}, scales to
+     * {@link #actScales}, Q8_1 offsets to {@link #actOffsets}, Q8_K sums per 32 to {@link #actSums}. Reads the
+     * scratch array behind {@code act} directly (plain array reads, not segment accesses).
+     */
+    private void expandRow(GgmlType actType, long actRowBytes, int cols, int b) {
+        byte[] a = scratch;
+        int blocks = cols / actType.blockSize();
+        int row = Math.toIntExact(b * actRowBytes);
+        int v = b * cols;
+        float[] values = actValues;
+        switch (actType) {
+            case F16 -> {
+                for (int i = 0; i < cols; i++) {
+                    values[v + i] = Float.float16ToFloat((short) SHORT_AT.get(a, row + 2 * i));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < cols; i++) {
+                    values[v + i] = Float.intBitsToFloat(((short) SHORT_AT.get(a, row + 2 * i)) << 16);
+                }
+            }
+            case Q8_0 -> {
+                for (int k = 0; k < blocks; k++) {
+                    int blk = row + 34 * k;
+                    actScales[b * blocks + k] = Float.float16ToFloat((short) SHORT_AT.get(a, blk));
+                    for (int j = 0; j < 32; j++) {
+                        values[v + 32 * k + j] = a[blk + 2 + j];
                     }
                 }
-                case BF16 -> {
-                    for (int i = 0; i < cols; i++) {
-                        actValues[v + i] = Float.intBitsToFloat(act.get(SHORT_LE, row + 2L * i) << 16);
+            }
+            case Q8_1 -> {
+                for (int k = 0; k < blocks; k++) {
+                    int blk = row + 36 * k;
+                    actScales[b * blocks + k] = Float.float16ToFloat((short) SHORT_AT.get(a, blk));
+                    actOffsets[b * blocks + k] = Float.float16ToFloat((short) SHORT_AT.get(a, blk + 2));
+                    for (int j = 0; j < 32; j++) {
+                        values[v + 32 * k + j] = a[blk + 4 + j];
                     }
                 }
-                case Q8_0 -> {
-                    for (int k = 0; k < blocks; k++) {
-                        long blk = row + 34L * k;
-                        actScales[b * blocks + k] = VectorDots.half(act, blk);
-                        for (int j = 0; j < 32; j++) {
-                            actValues[v + 32 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 2 + j);
-                        }
+            }
+            case Q8_K -> {
+                for (int k = 0; k < blocks; k++) {
+                    int blk = row + 292 * k;
+                    actScales[b * blocks + k] = (float) FLOAT_AT.get(a, blk);
+                    for (int j = 0; j < 256; j++) {
+                        values[v + 256 * k + j] = a[blk + 4 + j];
+                    }
+                    // Pairs of the 16 sums, one per 32-element sub-block (the K-quant mins come per 32; exact ints).
+                    for (int g = 0; g < 8; g++) {
+                        actSums[(b * blocks + k) * 8 + g] = (short) SHORT_AT.get(a, blk + 260 + 4 * g)
+                                + (short) SHORT_AT.get(a, blk + 262 + 4 * g);
                     }
                 }
-                case Q8_1 -> {
-                    if (actOffsets.length < batch * blocks) {
-                        actOffsets = new float[Math.max(batch * blocks, actOffsets.length * 3 / 2)];
-                    }
-                    for (int k = 0; k < blocks; k++) {
-                        long blk = row + 36L * k;
-                        actScales[b * blocks + k] = VectorDots.half(act, blk);
-                        actOffsets[b * blocks + k] = VectorDots.half(act, blk + 2);
-                        for (int j = 0; j < 32; j++) {
-                            actValues[v + 32 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 4 + j);
-                        }
-                    }
-                }
-                case Q8_K -> {
-                    if (actSums.length < batch * blocks * 8) {
-                        actSums = new int[Math.max(batch * blocks * 8, actSums.length * 3 / 2)];
-                    }
-                    for (int k = 0; k < blocks; k++) {
-                        long blk = row + 292L * k;
-                        actScales[b * blocks + k] = act.get(FLOAT_LE, blk);
-                        for (int j = 0; j < 256; j++) {
-                            actValues[v + 256 * k + j] = act.get(ValueLayout.JAVA_BYTE, blk + 4 + j);
-                        }
-                        // Pairs of the 16 sums, one per 32-element sub-block (the K-quant mins come per 32; exact ints).
-                        for (int g = 0; g < 8; g++) {
-                            actSums[(b * blocks + k) * 8 + g] = act.get(SHORT_LE, blk + 260 + 4L * g)
-                                    + act.get(SHORT_LE, blk + 262 + 4L * g);
-                        }
-                    }
-                }
-                default -> throw new IllegalStateException("no expansion for " + actType);
+            }
+            default -> throw new IllegalStateException("no expansion for " + actType);
+        }
+    }
+
+    /** Rounds activation row {@code b} to the companion format and (for vector kernels) widens it; reused per matmul. */
+    private final class ActTask implements IntConsumer {
+        GgmlType type;
+        float[] x;
+        int cols;
+        MemorySegment act;
+        long actRowBytes;
+        boolean expand;
+
+        @Override
+        public void accept(int b) {
+            ActivationQuantizer.quantize(type, x, b * cols, cols, act, b * actRowBytes);
+            if (expand) {
+                expandRow(type, actRowBytes, cols, b);
             }
         }
     }

@@ -150,6 +150,44 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * Batches of four activation rows share one pass over each weight row (the tiled kernels), and weight rows
+     * are copied in groups of about 64 KiB: with rows spanning several groups and a batch of two tiles plus a
+     * remainder, every output must still be the scalar float (quantized types), or for F16 the float that the
+     * vector kernel gives the same activation row alone (same double lanes, same order).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void tiledBatchesOverSeveralRowGroupsGiveTheSingleRowFloats(GgmlType type) {
+        int rows = 72;
+        int cols = 16 * 256;
+        int batch = 9;
+        assertThat(type.bytesFor(cols) * rows).as("several 64 KiB row groups").isGreaterThan(2 * 65536L);
+        Tensor w = weights(type, rows, cols, 99 + type.id());
+        float[] x = activations(batch * cols, 100 + type.id());
+        float[] expected = new float[batch * rows];
+        new ScalarKernels(one).matmul(w, x, expected, batch);
+        for (int bits : widths()) {
+            for (Parallel p : new Parallel[]{one, two}) {
+                VectorKernels k = new VectorKernels(p, bits);
+                float[] got = new float[batch * rows];
+                k.matmul(w, x, got, batch);
+                for (int b = 0; b < batch; b++) {
+                    float[] alone = new float[rows];
+                    k.matmul(w, Arrays.copyOfRange(x, b * cols, (b + 1) * cols), alone, 1);
+                    for (int r = 0; r < rows; r++) {
+                        int i = b * rows + r;
+                        String what = String.format("%s width %d threads %d batch row %d row %d", type, bits, p.threads(), b, r);
+                        assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs alone").isEqualTo(Float.floatToRawIntBits(alone[r]));
+                        if (type.isQuantized()) {
+                            assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs scalar").isEqualTo(Float.floatToRawIntBits(expected[i]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void plainTypesMatchScalarBitForBitOnAlmostEveryOutput() {
         // The double-sum allowance above is for rare ties; in practice the outputs are the same floats.
