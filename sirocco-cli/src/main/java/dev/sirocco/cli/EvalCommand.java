@@ -113,14 +113,18 @@ final class EvalCommand implements Callable<Integer> {
             BaselineComparison comparison = previous == null ? null
                     : BaselineComparison.compare(report, previous, alpha);
             ConsoleReport.print(out, report, comparison);
-            if (jsonOut != null) {
-                JsonReport.write(jsonOut, report, comparison);
-            }
-            if (junitOut != null) {
-                JunitReport.write(junitOut, report);
-            }
-            if (htmlOut != null) {
-                HtmlReport.write(htmlOut, report, comparison);
+            try {
+                if (jsonOut != null) {
+                    JsonReport.write(jsonOut, report, comparison);
+                }
+                if (junitOut != null) {
+                    JunitReport.write(junitOut, report);
+                }
+                if (htmlOut != null) {
+                    HtmlReport.write(htmlOut, report, comparison);
+                }
+            } catch (java.io.IOException e) {
+                throw new BadInputException("cannot write the report: " + e);
             }
             boolean failed = !report.allPassed() || (comparison != null && comparison.regressed());
             return failed ? Main.EXIT_INTERNAL : Main.EXIT_OK;

@@ -80,6 +80,14 @@ class EvalCommandTest {
     }
 
     @Test
+    void anUnwritableReportPathIsBadInput() throws Exception {
+        CommandsTest.Result r = CommandsTest.run("eval", suite("pass2.yaml", "equals").toString(), "--no-cache",
+                "--json", dir.resolve("no/such/dir/out.json").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("sirocco: cannot write the report").doesNotContain("\tat ");
+    }
+
+    @Test
     void failingAssertionExitsOne() throws Exception {
         CommandsTest.Result r = CommandsTest.run("eval", suite("fail.yaml", "not-equals").toString(), "--no-cache");
         assertThat(r.exit()).isEqualTo(1);

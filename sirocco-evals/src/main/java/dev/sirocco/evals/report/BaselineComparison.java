@@ -35,13 +35,43 @@ public record BaselineComparison(double alpha, List<Change> changes, List<String
     public static final double DEFAULT_ALPHA = 0.05;
 
     public static BaselineComparison compare(EvalReport current, JsonReport.Previous baseline, double alpha) {
+        return compare(current.cases(), baseline, alpha);
+    }
+
+    /**
+     * Two providers of one run against each other, case by case ("prompt | test"): {@code candidate}'s changes
+     * relative to {@code base}. This is the question a fine-tuning gate asks: is the tuned model significantly
+     * better than its base on the suite, and where is it worse?
+     */
+    public static BaselineComparison compareProviders(EvalReport report, String base, String candidate, double alpha) {
+        Map<String, int[]> counts = new java.util.LinkedHashMap<>();
+        Map<String, String> outputs = new java.util.LinkedHashMap<>();
+        List<CaseSummary> candidates = new ArrayList<>();
+        for (CaseSummary c : report.cases()) {
+            String key = c.prompt() + " | " + c.test();
+            if (c.provider().equals(base)) {
+                counts.put(key, new int[]{c.passes(), c.runs()});
+                report.runs().stream().filter(r -> r.key().equals(c.key())).findFirst()
+                        .ifPresent(r -> outputs.put(key, r.output()));
+            } else if (c.provider().equals(candidate)) {
+                candidates.add(new CaseSummary(key, c.provider(), c.prompt(), c.testIndex(), c.test(), c.runs(),
+                        c.passes(), c.meanScore(), c.low(), c.high()));
+            }
+        }
+        if (counts.isEmpty() || candidates.isEmpty()) {
+            throw new IllegalArgumentException("the run has no cases for provider '" + (counts.isEmpty() ? base : candidate) + "'");
+        }
+        return compare(candidates, new JsonReport.Previous(counts, outputs), alpha);
+    }
+
+    private static BaselineComparison compare(List<CaseSummary> current, JsonReport.Previous baseline, double alpha) {
         List<Change> changes = new ArrayList<>();
         List<String> added = new ArrayList<>();
         int basePassSum = 0;
         int baseRunSum = 0;
         int passSum = 0;
         int runSum = 0;
-        for (CaseSummary c : current.cases()) {
+        for (CaseSummary c : current) {
             int[] b = baseline.passesAndRuns().get(c.key());
             if (b == null) {
                 added.add(c.key());
@@ -55,7 +85,7 @@ public record BaselineComparison(double alpha, List<Change> changes, List<String
         }
         List<String> removed = new ArrayList<>();
         for (Map.Entry<String, int[]> e : baseline.passesAndRuns().entrySet()) {
-            if (current.cases().stream().noneMatch(c -> c.key().equals(e.getKey()))) {
+            if (current.stream().noneMatch(c -> c.key().equals(e.getKey()))) {
                 removed.add(e.getKey());
             }
         }

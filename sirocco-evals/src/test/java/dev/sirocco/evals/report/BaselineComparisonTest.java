@@ -64,6 +64,36 @@ class BaselineComparisonTest {
     }
 
     @Test
+    void aTunedProviderIsComparedWithItsBaseInOneRun() throws Exception {
+        Random rnd = new Random(5);
+        // "base" answers right 30% of the time on every question, "tuned" 90% on "easy" and 30% on "hard"
+        try (LocalChatEndpoint server = new LocalChatEndpoint(b -> {
+            boolean tuned = b.path("model").asText().equals("tuned");
+            double p = tuned && LocalChatEndpoint.lastUserMessage(b).equals("easy") ? 0.9 : 0.3;
+            synchronized (rnd) {
+                return LocalChatEndpoint.Answer.text(rnd.nextDouble() < p ? "right" : "wrong");
+            }
+        })) {
+            Suite s = SuiteLoader.parse("""
+                    prompts: ['{{q}}']
+                    providers:
+                      - {id: 'openai:base', label: base, config: {apiBaseUrl: %1$s}}
+                      - {id: 'openai:tuned', label: tuned, config: {apiBaseUrl: %1$s}}
+                    defaultTest: {assert: [{type: equals, value: right}]}
+                    tests:
+                      - {description: easy, vars: {q: easy}}
+                      - {description: hard, vars: {q: hard}}
+                    """.formatted(server.baseUrl()), "s.yaml", dir);
+            List<Provider> providers = s.providers().stream().map(p -> Providers.create(p, dir, k -> null)).toList();
+            EvalReport r = EvalRunner.run(s, providers, new EvalRunner.Options(40, 1, null), EvalRunner.Progress.NONE);
+            BaselineComparison c = BaselineComparison.compareProviders(r, "base", "tuned", 0.05);
+            assertThat(c.improvements()).extracting(BaselineComparison.Change::key).containsExactly("{{q}} | easy");
+            assertThat(c.regressions()).isEmpty();
+            assertThat(c.overall().kind()).isEqualTo(BaselineComparison.Kind.IMPROVEMENT);
+        }
+    }
+
+    @Test
     void noiseAloneIsNeverFlaggedAcrossSeeds() throws Exception {
         Map<String, Double> rates = Map.of("stable", 0.7, "fragile", 0.5, "better", 0.9);
         EvalReport base = run(rates, 10);
