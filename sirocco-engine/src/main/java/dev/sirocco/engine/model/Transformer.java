@@ -1,6 +1,7 @@
 package dev.sirocco.engine.model;
 
 import dev.sirocco.engine.tensor.AttentionKernels;
+import dev.sirocco.engine.tensor.GgmlType;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.engine.tensor.Parallel;
 import dev.sirocco.engine.tensor.ScalarKernels;
@@ -52,6 +53,8 @@ public final class Transformer {
     private final float[] expertIn;     // (batch, dim) gathered rows for one expert
     private final float[] expertOut;    // (batch, dim)
     private final int[] expertRows;
+    private final float[] rowIn;  // (max(dim, ffn)) one row for F32/F16/BF16 experts
+    private final float[] rowOut; // (max(dim, ffn))
 
     public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, int maxBatch, int maxContext) {
         this(c, w, kernels, AttentionKernels.create(kernels instanceof ScalarKernels), parallel, maxBatch, maxContext);
@@ -102,6 +105,8 @@ public final class Transformer {
         expertIn = new float[maxBatch * c.dim()];
         expertOut = new float[maxBatch * c.dim()];
         expertRows = new int[maxBatch];
+        rowIn = new float[Math.max(c.dim(), ffn)];
+        rowOut = new float[Math.max(c.dim(), ffn)];
     }
 
     public ModelConfig config() {
@@ -357,10 +362,10 @@ public final class Transformer {
             if (rows == 0) {
                 continue;
             }
-            kernels.matmul(views[0][e], expertIn, hb, rows);
-            kernels.matmul(views[1][e], expertIn, hb2, rows);
+            expertMatmul(views[0][e], expertIn, dim, hb, ffn, rows);
+            expertMatmul(views[1][e], expertIn, dim, hb2, ffn, rows);
             activate(hb, hb2, rows, ffn);
-            kernels.matmul(views[2][e], hb, expertOut, rows);
+            expertMatmul(views[2][e], hb, ffn, expertOut, dim, rows);
             for (int r = 0; r < rows; r++) {
                 int slot = expertRows[r];
                 int t = slot / used;
@@ -369,6 +374,24 @@ public final class Transformer {
                     proj[t * dim + i] += expertOut[r * dim + i] * weight;
                 }
             }
+        }
+    }
+
+    /**
+     * One expert's matmul of {@code rows} rows. llama.cpp's ggml_mul_mat_id takes each row's dot products with
+     * ggml_vec_dot, never tinyBLAS, so F32/F16/BF16 experts (whose batched kernels follow tinyBLAS) go one row
+     * at a time; the block formats' dots do not depend on the batch.
+     */
+    private void expertMatmul(Tensor weight, float[] in, int inWidth, float[] out, int outWidth, int rows) {
+        GgmlType type = weight.type();
+        if (rows == 1 || !(type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16)) {
+            kernels.matmul(weight, in, out, rows);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(in, r * inWidth, rowIn, 0, inWidth);
+            kernels.matmul(weight, rowIn, rowOut, 1);
+            System.arraycopy(rowOut, 0, out, r * outWidth, outWidth);
         }
     }
 
