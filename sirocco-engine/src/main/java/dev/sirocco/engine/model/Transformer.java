@@ -136,7 +136,21 @@ public final class Transformer {
         }
         single.clear();
         single.add(tokens, tokenOff, n, startPos, cache);
-        run(single, logits, allLogits);
+        run(single, logits, allLogits, false);
+    }
+
+    /**
+     * Runs {@code n} tokens as {@link #forward} does and writes, instead of logits, every token's final hidden state
+     * (after the output norm, the vector the output matrix would read) to {@code hidden[t * dim ..]}: what
+     * embeddings are pooled from.
+     */
+    public void hiddenStates(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] hidden) {
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " tokens, expected 1.." + maxBatch);
+        }
+        single.clear();
+        single.add(tokens, tokenOff, n, startPos, cache);
+        run(single, hidden, true, true);
     }
 
     /**
@@ -147,10 +161,10 @@ public final class Transformer {
         if (batch.size() < 1 || batch.size() > maxBatch) {
             throw new IllegalArgumentException("batch of " + batch.size() + " tokens, expected 1.." + maxBatch);
         }
-        run(batch, logits, false);
+        run(batch, logits, false, false);
     }
 
-    private void run(Batch b, float[] logits, boolean allLogits) {
+    private void run(Batch b, float[] logits, boolean allLogits, boolean hiddenOnly) {
         int n = b.size;
         int dim = c.dim();
         int vocab = w.vocabSize();
@@ -189,6 +203,10 @@ public final class Transformer {
         feedForwardBlock(last, rows);
         for (int t = 0; t < rows; t++) {
             FloatOps.rmsNorm(xb, t * dim, x, t * dim, w.outputNorm(), dim, c.rmsEps());
+        }
+        if (hiddenOnly) {
+            System.arraycopy(xb, 0, logits, 0, rows * dim);
+            return;
         }
         kernels.matmul(w.output(), xb, logits, rows);
         if (c.logitSoftcap() > 0f) {

@@ -71,6 +71,11 @@ public final class Engine implements AutoCloseable {
         return contextSize;
     }
 
+    /** How this model's embeddings are pooled: the file's {@code <arch>.pooling_type}, else mean. */
+    public Session.Pooling pooling() {
+        return Session.Pooling.ofGguf(file.metadata().getInt(config.architecture().ggufName() + ".pooling_type", 1));
+    }
+
     public int vocabSize() {
         return weights.vocabSize();
     }

@@ -33,6 +33,8 @@ public final class Scheduler implements AutoCloseable {
     private final float[] logits;
     private final ArrayDeque<KvCache> freeCaches = new ArrayDeque<>();
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final ArrayDeque<EmbeddingJob> embeddings = new ArrayDeque<>();
+    private Session embeddingSession; // made on first use, on the scheduler's thread
     private final List<Sequence> active = new ArrayList<>();
     private final Sequence[] inBatch;
     private final Thread thread;
@@ -103,6 +105,39 @@ public final class Scheduler implements AutoCloseable {
         return seq.ticket;
     }
 
+    /**
+     * Queues the embedding of {@code tokens} (see {@link Session#embed}); it runs on the scheduler's thread between
+     * two generation steps. Throws {@link QueueFullException} when {@code queueCapacity} embeddings already wait.
+     */
+    public CompletableFuture<float[]> embed(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("the input has no tokens");
+        }
+        for (int t : tokens) {
+            if (t < 0 || t >= engine.vocabSize()) {
+                throw new IllegalArgumentException("token id " + t + " is outside the vocabulary of " + engine.vocabSize());
+            }
+        }
+        if (tokens.length > engine.contextSize()) {
+            throw new ContextFullException(0, tokens.length, engine.contextSize());
+        }
+        EmbeddingJob job = new EmbeddingJob(tokens.clone(), new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the scheduler is closed");
+            }
+            if (embeddings.size() >= Math.max(1, queueCapacity)) {
+                throw new QueueFullException(queueCapacity);
+            }
+            embeddings.add(job);
+            notifyAll();
+        }
+        return job.result();
+    }
+
+    private record EmbeddingJob(int[] tokens, CompletableFuture<float[]> result) {
+    }
+
     /** Requests waiting for a slot. */
     public synchronized int queueDepth() {
         return waiting.size();
@@ -154,8 +189,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void loop() {
         while (true) {
+            EmbeddingJob job;
             synchronized (this) {
-                while (!closed && active.isEmpty() && waiting.isEmpty()) {
+                while (!closed && active.isEmpty() && waiting.isEmpty() && embeddings.isEmpty()) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -165,12 +201,16 @@ public final class Scheduler implements AutoCloseable {
                 if (closed) {
                     break;
                 }
+                job = embeddings.poll();
                 while (active.size() < slots && !waiting.isEmpty()) {
                     Sequence seq = waiting.poll();
                     seq.cache = freeCaches.isEmpty() ? engine.newCache() : freeCaches.poll();
                     seq.generation = new Generation(engine.tokenizer(), engine.vocabSize(), seq.prompt, seq.request, seq.listener);
                     active.add(seq);
                 }
+            }
+            if (job != null) {
+                runEmbedding(job);
             }
             step();
         }
@@ -238,6 +278,17 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    private void runEmbedding(EmbeddingJob job) {
+        try {
+            if (embeddingSession == null) {
+                embeddingSession = engine.newSession();
+            }
+            job.result().complete(embeddingSession.embed(job.tokens(), engine.pooling()));
+        } catch (RuntimeException e) {
+            job.result().completeExceptionally(e);
+        }
+    }
+
     private void release(int index, GenerationResult result, Throwable failure) {
         Sequence seq;
         synchronized (this) {
@@ -260,8 +311,12 @@ public final class Scheduler implements AutoCloseable {
             for (Sequence seq : waiting) {
                 seq.ticket.result.completeExceptionally(e);
             }
+            for (EmbeddingJob job : embeddings) {
+                job.result().completeExceptionally(e);
+            }
             active.clear();
             waiting.clear();
+            embeddings.clear();
         }
     }
 }

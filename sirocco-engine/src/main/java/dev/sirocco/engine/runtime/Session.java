@@ -78,6 +78,66 @@ public final class Session {
         return evaluate(single);
     }
 
+    /**
+     * The embedding of {@code tokens} as a sequence of its own (the session is reset first and left holding them):
+     * the final hidden states, after the output norm, pooled by {@code pooling} and scaled to unit length, as
+     * llama.cpp's server returns them.
+     */
+    public float[] embed(int[] tokens, Pooling pooling) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens to embed");
+        }
+        reset();
+        requireRoom(tokens.length);
+        int dim = model.config().dim();
+        float[] hidden = new float[batchSize * dim];
+        double[] sum = new double[dim];
+        for (int off = 0; off < tokens.length; off += batchSize) {
+            int n = Math.min(batchSize, tokens.length - off);
+            model.hiddenStates(tokens, off, n, position, cache, hidden);
+            record(tokens, off, n);
+            for (int t = 0; t < n; t++) {
+                int index = off + t;
+                boolean take = switch (pooling) {
+                    case MEAN -> true;
+                    case FIRST -> index == 0;
+                    case LAST -> index == tokens.length - 1;
+                };
+                if (take) {
+                    for (int i = 0; i < dim; i++) {
+                        sum[i] += hidden[t * dim + i];
+                    }
+                }
+            }
+        }
+        double scale = pooling == Pooling.MEAN ? 1.0 / tokens.length : 1.0;
+        double norm = 0;
+        for (int i = 0; i < dim; i++) {
+            sum[i] *= scale;
+            norm += sum[i] * sum[i];
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            out[i] = (float) (norm > 0 ? sum[i] / norm : 0);
+        }
+        return out;
+    }
+
+    /** How token states become one embedding (GGUF {@code <arch>.pooling_type}: 1 mean, 2 cls = first, 3 last). */
+    public enum Pooling {
+        MEAN, FIRST, LAST;
+
+        /** The pooling a GGUF's {@code pooling_type} asks for; mean when it names none (decoder models). */
+        public static Pooling ofGguf(int type) {
+            return switch (type) {
+                case 2 -> FIRST;
+                case 3 -> LAST;
+                default -> MEAN;
+            };
+        }
+    }
+
     /** Appends {@code tokens} and returns the logits after each of them, {@code (tokens.length, vocab)} row-major. */
     public float[] evaluateAll(int[] tokens) {
         requireRoom(tokens.length);
