@@ -38,6 +38,10 @@ for await (const event of stream) {
 out.streamed = { text, finish };
 lap('stream');
 
+const emb = await client.embeddings.create({ model, inputs: ['hello there', 'general kenobi'] });
+out.embeddings = { count: emb.data.length, dims: emb.data[0].embedding.length, index1: emb.data[1].index, usage: emb.usage };
+lap('embeddings');
+
 try {
   await client.chat.complete({ ...params, model: 'no-such-model' });
   out.unknownModel = { status: 0 };

@@ -39,6 +39,12 @@ out.streamed = { text, finish, usage, chunks };
 const legacy = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 5, temperature: 0 });
 out.legacy = { object: legacy.object, text: legacy.choices[0].text, finish: legacy.choices[0].finish_reason, usage: legacy.usage };
 
+// The SDK asks for base64 by default and decodes it to floats itself; ask for floats too, to compare.
+const emb64 = await client.embeddings.create({ model, input: ['hello there', 'general kenobi'] });
+const embF = await client.embeddings.create({ model, input: 'hello there', encoding_format: 'float' });
+out.embeddings = { count: emb64.data.length, dims: emb64.data[0].embedding.length, first: emb64.data[0].embedding,
+                   floats: embF.data[0].embedding, usage: emb64.usage, object: emb64.object };
+
 async function failure(call) {
   try {
     await call();

@@ -25,7 +25,7 @@ import java.util.Set;
  * forward pass per step.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions");
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings");
 
     private final WebServer server;
     private final Map<String, ServedModel> models;
@@ -33,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiKey apiKey;
     private final long maxBodyBytes;
     private final CompletionEndpoints completions;
+    private final EmbeddingsEndpoint embeddings;
 
     private ApiServer(ServerOptions options, List<ServedModel> served) throws IOException {
         this.models = new LinkedHashMap<>();
@@ -45,6 +46,7 @@ public final class ApiServer implements AutoCloseable {
         this.apiKey = options.apiKey() == null ? null : new ApiKey(options.apiKey());
         this.maxBodyBytes = options.maxBodyBytes();
         this.completions = new CompletionEndpoints(models, metrics);
+        this.embeddings = new EmbeddingsEndpoint(models);
         this.server = WebServer.builder()
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
@@ -86,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
                 (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));
         r.post("/v1/completions", endpoint("/v1/completions", true,
                 (req, res) -> completions.text(body(req, res), res, System.nanoTime())));
+        r.post("/v1/embeddings", endpoint("/v1/embeddings", true, (req, res) -> embeddings.handle(body(req, res), res)));
         r.any(endpoint("other", false, (req, res) -> {
             String path = req.path().path();
             if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/")) {

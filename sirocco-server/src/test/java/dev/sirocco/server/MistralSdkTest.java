@@ -54,6 +54,12 @@ class MistralSdkTest {
                     + "\"content\": \"Say something.\"}], \"max_tokens\": 12, \"temperature\": 0.7, \"seed\": 42}").json();
             assertThat(direct.get("choices").get(0).get("message").get("content").asText()).isEqualTo(whole.get("text").asText());
 
+            assertThat(out.get("embeddings").get("count").asInt()).isEqualTo(2);
+
+            assertThat(out.get("embeddings").get("index1").asInt()).isEqualTo(1);
+
+            assertThat(out.get("embeddings").get("dims").asInt()).isEqualTo(server.model("tiny").engine().config().dim());
+
             assertThat(out.get("unknownModel").get("status").asInt()).isEqualTo(404);
         }
     }

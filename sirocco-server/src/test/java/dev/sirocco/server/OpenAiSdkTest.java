@@ -64,6 +64,16 @@ class OpenAiSdkTest {
             assertThat(out.get("legacy").get("object").asText()).isEqualTo("text_completion");
             assertThat(out.get("legacy").get("usage").get("completion_tokens").asInt()).isBetween(0, 5);
 
+            JsonNode emb = out.get("embeddings");
+            assertThat(emb.get("object").asText()).isEqualTo("list");
+            assertThat(emb.get("count").asInt()).isEqualTo(2);
+            int dim = server.model("tiny").engine().config().dim();
+            assertThat(emb.get("dims").asInt()).isEqualTo(dim);
+            // the SDK's decoding of our base64 gives the floats we send as numbers
+            for (int i = 0; i < dim; i++) {
+                assertThat(emb.get("first").get(i).floatValue()).isEqualTo(emb.get("floats").get(i).floatValue());
+            }
+            assertThat(emb.get("usage").get("prompt_tokens").asInt()).isPositive();
             assertThat(out.get("unknownModel").get("status").asInt()).isEqualTo(404);
             assertThat(out.get("unknownModel").get("name").asText()).isEqualTo("NotFoundError");
             assertThat(out.get("badField").get("status").asInt()).isEqualTo(400);
