@@ -25,7 +25,7 @@ import java.util.Set;
  * forward pass per step.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings");
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/fim/completions");
 
     private final WebServer server;
     private final Map<String, ServedModel> models;
@@ -88,6 +88,8 @@ public final class ApiServer implements AutoCloseable {
                 (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));
         r.post("/v1/completions", endpoint("/v1/completions", true,
                 (req, res) -> completions.text(body(req, res), res, System.nanoTime())));
+        r.post("/v1/fim/completions", endpoint("/v1/fim/completions", true,
+                (req, res) -> completions.fim(body(req, res), res, System.nanoTime())));
         r.post("/v1/embeddings", endpoint("/v1/embeddings", true, (req, res) -> embeddings.handle(body(req, res), res)));
         r.any(endpoint("other", false, (req, res) -> {
             String path = req.path().path();

@@ -75,6 +75,18 @@ final class CompletionEndpoints {
         respond(Kind.TEXT, model, task, req.params(), res);
     }
 
+    /** Mistral's fill-in-the-middle: answered in the chat completion's shape, as Mistral's API does. */
+    void fim(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
+        FimRequest req = FimRequest.read(body);
+        ServedModel model = model(req.model());
+        if (!model.hasFim()) {
+            model.encodeFim("", ""); // throws the 400 that explains it
+        }
+        GenerationTask task = new GenerationTask(model, metrics, List.of(req.prompt()), prefix -> model.encodeFim(prefix, req.suffix()),
+                "prompt", req.params(), seed(req.params()), arrivedNanos);
+        respond(Kind.CHAT, model, task, req.params(), res);
+    }
+
     private ServedModel model(String id) {
         ServedModel m = models.get(id);
         if (m == null) {

@@ -23,7 +23,7 @@ final class ModelCards {
         ObjectNode caps = card.putObject("capabilities");
         // Only what this server does today: no FIM, tools, fine-tuning or images yet.
         caps.put("completion_chat", true);
-        caps.put("completion_fim", false);
+        caps.put("completion_fim", m.hasFim());
         caps.put("function_calling", false);
         caps.put("fine_tuning", false);
         caps.put("vision", false);

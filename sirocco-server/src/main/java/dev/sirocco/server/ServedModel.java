@@ -96,6 +96,41 @@ public final class ServedModel implements AutoCloseable {
         return engine.tokenizer().encode(prompt, true, true);
     }
 
+    /**
+     * Fill-in-the-middle prompt tokens as llama.cpp's server builds them: [BOS] FIM_PRE prefix FIM_SUF suffix FIM_MID,
+     * with the model's own FIM tokens; a 400 when its vocabulary has none.
+     */
+    int[] encodeFim(String prefix, String suffix) {
+        var special = engine.tokenizer().specialTokens();
+        if (special.fimPre() < 0 || special.fimSuf() < 0 || special.fimMid() < 0) {
+            throw new ApiException(400, "invalid_request_error", "model", "fim_not_supported",
+                    "the model '" + id + "' has no fill-in-the-middle tokens (FIM prefix/suffix/middle); use a code model"
+                            + " that has them (e.g. Codestral, Qwen2.5-Coder) or /v1/completions");
+        }
+        int[] pre = engine.tokenizer().encode(prefix, false, false);
+        int[] suf = engine.tokenizer().encode(suffix, false, false);
+        boolean bos = special.addBos() && special.bos() >= 0;
+        int[] out = new int[(bos ? 1 : 0) + 3 + pre.length + suf.length];
+        int i = 0;
+        if (bos) {
+            out[i++] = special.bos();
+        }
+        out[i++] = special.fimPre();
+        System.arraycopy(pre, 0, out, i, pre.length);
+        i += pre.length;
+        out[i++] = special.fimSuf();
+        System.arraycopy(suf, 0, out, i, suf.length);
+        i += suf.length;
+        out[i] = special.fimMid();
+        return out;
+    }
+
+    /** Whether the vocabulary has the tokens {@link #encodeFim} needs. */
+    boolean hasFim() {
+        var special = engine.tokenizer().specialTokens();
+        return special.fimPre() >= 0 && special.fimSuf() >= 0 && special.fimMid() >= 0;
+    }
+
     // The same choice as the CLI's --chat: the file's template, else the family's fallback.
     private static ChatTemplate template(Engine engine, String bos, String eos) {
         String source = engine.file().metadata().getString("tokenizer.chat_template", null);

@@ -61,6 +61,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(ServerOptions.loopback(0), List.of(ServedModel.load(tiny, engine, parallel, queue)));
     }
 
+    /** Serves {@code models}; closing the test server closes them. */
+    static TestServer of(List<ServedModel> models) throws IOException {
+        return new TestServer(ServerOptions.loopback(0), models);
+    }
+
     static TestServer start(Path dir) throws IOException {
         return start(dir, ServerOptions.loopback(0), 8);
     }
