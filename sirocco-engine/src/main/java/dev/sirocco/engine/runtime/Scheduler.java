@@ -6,6 +6,7 @@ import dev.sirocco.engine.model.Transformer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,10 +15,12 @@ import java.util.concurrent.CompletableFuture;
  * Continuous batching for one engine: up to {@code slots} sequences advance together, one batched forward pass
  * per step (each decoding sequence contributes its next token, one sequence in prefill a chunk of its prompt), so
  * the weights are read once per step for everyone. Requests wait in a bounded queue and join between steps;
- * finished and cancelled ones leave at once and free their slot.
+ * finished and cancelled ones leave at once and free their slot. A finished sequence's KV cache is kept with the
+ * tokens it holds, and a new prompt that starts the same way (a shared system prompt, the earlier turns of a chat)
+ * continues from it instead of evaluating that prefix again.
  *
  * <p>On quantized weights a sequence's numbers do not depend on its neighbours: prompts are evaluated in the same
- * chunks as a {@link Session} would, attention follows each sequence's own chunk, and the 8-bit integer dot
+ * chunks as a {@link Session} would (from the reused prefix on, when there is one), attention follows each sequence's own chunk, and the 8-bit integer dot
  * products are per (row, token), so greedy output is the same alone and batched. F32/F16/BF16 weights follow
  * llama.cpp, whose float lanes differ between one row and a batch (tinyBLAS), so there a batched decode step can
  * differ from a lone one in the last bits, as it does in llama.cpp. The scheduler's thread is the only one that
@@ -31,7 +34,9 @@ public final class Scheduler implements AutoCloseable {
     private final Transformer model;
     private final Batch batch;
     private final float[] logits;
-    private final ArrayDeque<KvCache> freeCaches = new ArrayDeque<>();
+    /** Caches of finished sequences with the tokens they hold: a new prompt that starts the same way reuses them. */
+    private final List<FreeCache> freeCaches = new ArrayList<>();
+    private volatile long reusedPromptTokens;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final ArrayDeque<EmbeddingJob> embeddings = new ArrayDeque<>();
     private Session embeddingSession; // made on first use, on the scheduler's thread
@@ -135,6 +140,14 @@ public final class Scheduler implements AutoCloseable {
         return job.result();
     }
 
+    /** Prompt tokens that were not evaluated again because a finished sequence's cache already held them. */
+    public long reusedPromptTokens() {
+        return reusedPromptTokens;
+    }
+
+    private record FreeCache(KvCache cache, int[] tokens) {
+    }
+
     private record EmbeddingJob(int[] tokens, CompletableFuture<float[]> result) {
     }
 
@@ -174,6 +187,7 @@ public final class Scheduler implements AutoCloseable {
         Generation generation;
         KvCache cache;
         int position;   // tokens in the cache
+        int[] history;  // (position): the tokens the cache holds, for the next prompt that starts the same way
         final int[] next = new int[1]; // the token to evaluate next once the prompt is done
 
         Sequence(int[] prompt, GenerationRequest request, TokenListener listener) {
@@ -204,7 +218,7 @@ public final class Scheduler implements AutoCloseable {
                 job = embeddings.poll();
                 while (active.size() < slots && !waiting.isEmpty()) {
                     Sequence seq = waiting.poll();
-                    seq.cache = freeCaches.isEmpty() ? engine.newCache() : freeCaches.poll();
+                    attachCache(seq);
                     seq.generation = new Generation(engine.tokenizer(), engine.vocabSize(), seq.prompt, seq.request, seq.listener);
                     active.add(seq);
                 }
@@ -215,6 +229,36 @@ public final class Scheduler implements AutoCloseable {
             step();
         }
         failAll(new CancellationException("the scheduler was closed"));
+    }
+
+    /**
+     * Gives {@code seq} the free cache holding the longest prefix of its prompt (llama.cpp's prompt cache): those
+     * positions are not evaluated again; at least the prompt's last token is, for its logits.
+     */
+    private void attachCache(Sequence seq) {
+        int best = -1;
+        int bestLength = 0;
+        for (int i = 0; i < freeCaches.size(); i++) {
+            int[] held = freeCaches.get(i).tokens();
+            int n = 0;
+            int max = Math.min(held.length, seq.prompt.length - 1);
+            while (n < max && held[n] == seq.prompt[n]) {
+                n++;
+            }
+            if (best < 0 || n > bestLength) {
+                best = i;
+                bestLength = n;
+            }
+        }
+        seq.history = new int[engine.contextSize()];
+        if (best < 0) {
+            seq.cache = engine.newCache();
+            return;
+        }
+        seq.cache = freeCaches.remove(best).cache();
+        seq.position = bestLength;
+        System.arraycopy(seq.prompt, 0, seq.history, 0, bestLength);
+        reusedPromptTokens += bestLength;
     }
 
     /** One batched forward pass: every decoding sequence's next token, then at most one whole prompt chunk. */
@@ -256,8 +300,13 @@ public final class Scheduler implements AutoCloseable {
         for (int s = 0; s < segments; s++) {
             Sequence seq = inBatch[s];
             inBatch[s] = null;
-            boolean wasPrefill = seq.prefilling();
-            seq.position += wasPrefill ? Math.min(chunk, seq.prompt.length - seq.position) : 1;
+            if (seq.prefilling()) {
+                int n = Math.min(chunk, seq.prompt.length - seq.position);
+                System.arraycopy(seq.prompt, seq.position, seq.history, seq.position, n);
+                seq.position += n;
+            } else {
+                seq.history[seq.position++] = seq.next[0];
+            }
             if (seq.prefilling()) {
                 continue; // more prompt to go: these logits are not wanted
             }
@@ -294,7 +343,7 @@ public final class Scheduler implements AutoCloseable {
         synchronized (this) {
             seq = active.remove(index);
         }
-        freeCaches.add(seq.cache);
+        freeCaches.add(new FreeCache(seq.cache, Arrays.copyOf(seq.history, seq.position)));
         seq.cache = null;
         if (failure != null) {
             seq.ticket.result.completeExceptionally(failure);

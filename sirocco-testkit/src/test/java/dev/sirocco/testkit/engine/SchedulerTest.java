@@ -119,4 +119,25 @@ class SchedulerTest {
             assertThat(fine.result().get(30, TimeUnit.SECONDS).tokens()).hasSize(8);
         }
     }
+
+    @Test
+    void aPromptThatStartsLikeAFinishedOneContinuesFromItsCache() throws Exception {
+        try (Engine engine = load(); Scheduler scheduler = new Scheduler(engine, 1, 4)) {
+            String system = "you are a helpful assistant who answers in short sentences about the people of the world. ";
+            int[] first = engine.tokenizer().encode(system + "hello", true, false);
+            int[] second = engine.tokenizer().encode(system + "goodbye and thanks", true, false);
+            int shared = 0;
+            while (first[shared] == second[shared]) {
+                shared++;
+            }
+            assertThat(shared).isGreaterThan(10);
+            scheduler.submit(first, greedy(3), TokenListener.NONE).result().get(30, TimeUnit.SECONDS);
+            long before = scheduler.reusedPromptTokens();
+            GenerationResult r = scheduler.submit(second, greedy(6), TokenListener.NONE).result().get(30, TimeUnit.SECONDS);
+            assertThat(scheduler.reusedPromptTokens() - before).isEqualTo(shared);
+            GenerationResult alone = Generator.generate(engine.newSession(), engine.tokenizer(), second, greedy(6), TokenListener.NONE);
+            assertThat(r.tokens()).containsExactly(alone.tokens());
+            assertThat(r.promptTokens()).isEqualTo(second.length);
+        }
+    }
 }
