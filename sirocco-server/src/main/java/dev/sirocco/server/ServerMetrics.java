@@ -92,6 +92,10 @@ final class ServerMetrics {
         out.append("# HELP sirocco_running_requests Sequences (choices) generating now, batched together.\n");
         out.append("# TYPE sirocco_running_requests gauge\n");
         new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, Scheduler::activeSequences));
+        out.append("# HELP sirocco_prompt_cache_tokens_total Prompt tokens not evaluated again: a finished sequence's cache held them.\n");
+        out.append("# TYPE sirocco_prompt_cache_tokens_total counter\n");
+        new TreeMap<>(queues).forEach((m, q) -> out.append("sirocco_prompt_cache_tokens_total{model=\"").append(escape(m))
+                .append("\"} ").append(q.reusedPromptTokens()).append('\n'));
 
         out.append("# HELP sirocco_time_to_first_token_seconds From request arrival to the first generated token.\n");
         out.append("# TYPE sirocco_time_to_first_token_seconds histogram\n");
