@@ -86,6 +86,21 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         return sum;
     }
 
+    /**
+     * One block of 8 cells starting at {@code x[off + first]} (some outside {@code [0, n)}, masked): writes the
+     * in-range numerators and returns the block's tree sum, masked lanes as 0.
+     */
+    public static float partialBlock(float[] x, int off, int n, int first, float max) {
+        for (int j = Math.max(0, first); j < Math.min(n, first + GEMM_LANES); j++) {
+            x[off + j] = expf(x[off + j] - max);
+        }
+        float b0 = lane(x, off, n, first) + lane(x, off, n, first + 4);
+        float b1 = lane(x, off, n, first + 1) + lane(x, off, n, first + 5);
+        float b2 = lane(x, off, n, first + 2) + lane(x, off, n, first + 6);
+        float b3 = lane(x, off, n, first + 3) + lane(x, off, n, first + 7);
+        return (b0 + b2) + (b1 + b3);
+    }
+
     private static float lane(float[] x, int off, int n, int j) {
         return j >= 0 && j < n ? x[off + j] : 0f;
     }

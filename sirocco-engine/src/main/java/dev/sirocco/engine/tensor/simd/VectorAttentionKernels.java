@@ -1,6 +1,7 @@
 package dev.sirocco.engine.tensor.simd;
 
 import dev.sirocco.engine.tensor.AttentionKernels;
+import dev.sirocco.engine.tensor.ScalarAttentionKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -17,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorAttentionKernels implements AttentionKernels {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
 
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
@@ -31,7 +33,8 @@ public final class VectorAttentionKernels implements AttentionKernels {
             a2 = FloatVector.fromArray(F8, x, xOff + i + 16).fma(FloatVector.fromArray(F8, y, yOff + i + 16), a2);
             a3 = FloatVector.fromArray(F8, x, xOff + i + 24).fma(FloatVector.fromArray(F8, y, yOff + i + 24), a3);
         }
-        float sum = np == 0 ? 0f : VectorFloatDots.reduceHadd(a0.add(a2).add(a1.add(a3)));
+        FloatVector t = a0.add(a2).add(a1.add(a3));
+        float sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * y[yOff + i];
         }
@@ -45,21 +48,29 @@ public final class VectorAttentionKernels implements AttentionKernels {
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
-        for (int i = 0; i < np; i += VEC_DOT_LANES) {
-            a0 = FloatVector.fromArray(F8, x, xOff + i).fma(half(y, yOff + i), a0);
-            a1 = FloatVector.fromArray(F8, x, xOff + i + 8).fma(half(y, yOff + i + 8), a1);
-            a2 = FloatVector.fromArray(F8, x, xOff + i + 16).fma(half(y, yOff + i + 16), a2);
-            a3 = FloatVector.fromArray(F8, x, xOff + i + 24).fma(half(y, yOff + i + 24), a3);
+        // one 8-lane step per iteration, accumulator (i / 8) % 4; the F16 widening is written out in the loop
+        // (a helper taking or returning vectors that C2 does not inline would box them on every call)
+        for (int i = 0; i < np; i += 8) {
+            IntVector bits = (IntVector) ShortVector.fromArray(S8, y, yOff + i).convertShape(VectorOperators.S2I, I8, 0);
+            IntVector mag = bits.and(0x7fff);
+            IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
+            FloatVector h = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector xv = FloatVector.fromArray(F8, x, xOff + i);
+            switch ((i >> 3) & 3) {
+                case 0 -> a0 = xv.fma(h, a0);
+                case 1 -> a1 = xv.fma(h, a1);
+                case 2 -> a2 = xv.fma(h, a2);
+                default -> a3 = xv.fma(h, a3);
+            }
         }
-        double sum = np == 0 ? 0f : VectorFloatDots.reduceHadd(a0.add(a2).add(a1.add(a3)));
+        FloatVector t = a0.add(a2).add(a1.add(a3));
+        double sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * Float.float16ToFloat(y[yOff + i]);
         }
         return (float) sum;
-    }
-
-    private static FloatVector half(short[] y, int off) {
-        return VectorFloatDots.widen(false, ShortVector.fromArray(S8, y, off));
     }
 
     @Override
@@ -68,16 +79,12 @@ public final class VectorAttentionKernels implements AttentionKernels {
         // blocks of 8 cells aligned to cell 0; cells outside [cell0, cell0 + n) are masked and add 0
         for (int block = cell0 & ~7; block < cell0 + n; block += GEMM_LANES) {
             int first = block - cell0;
-            FloatVector e;
             if (first >= 0 && first + GEMM_LANES <= n) {
-                e = expf(FloatVector.fromArray(F8, x, off + first).sub(max));
-                e.intoArray(x, off + first);
+                sum += expBlock(x, off + first, max);
             } else {
-                VectorMask<Float> in = F8.indexInRange(first, n);
-                e = expf(FloatVector.fromArray(F8, x, off + first, in).sub(max)).blend(0f, in.not());
-                e.intoArray(x, off + first, in);
+                // a block cut by the window's edge: its lanes one by one (the scalar twin's exp is lane-exact)
+                sum += ScalarAttentionKernels.partialBlock(x, off, n, first, max);
             }
-            sum += VectorFloatDots.hsum8(e);
         }
         return sum;
     }
@@ -139,7 +146,15 @@ public final class VectorAttentionKernels implements AttentionKernels {
             for (int i = 0; i < vectorWidth; i += 8) {
                 FloatVector a = FloatVector.zero(F8);
                 for (int j = j0; j < n; j += lanes) {
-                    a = half(v, vOff + j * stride + i).fma(FloatVector.broadcast(F8, w[wOff + j]), a);
+                    // F16 widening written out here: a helper C2 does not inline would box the vector per call
+                    IntVector bits = (IntVector) ShortVector.fromArray(S8, v, vOff + j * stride + i)
+                            .convertShape(VectorOperators.S2I, I8, 0);
+                    IntVector mag = bits.and(0x7fff);
+                    IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
+                    FloatVector h = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                            .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                    a = h.fma(FloatVector.broadcast(F8, w[wOff + j]), a);
                 }
                 a.intoArray(acc, row + i);
             }
@@ -154,41 +169,49 @@ public final class VectorAttentionKernels implements AttentionKernels {
         reduceRows(acc, gemm, width, out, outOff);
     }
 
-    /** The lane tree (gemm: 8 rows, else 32) over the rows of {@code acc}, 8 outputs at a time. */
+    /**
+     * The lane tree (gemm: 8 rows, else 32) over the rows of {@code acc}, folded in place: vec_dot adds row m + 16
+     * to row m, then row l + 8 to row l, both trees row l + 4 to row l, and the last four rows end as
+     * {@code (r0 + r2) + (r1 + r3)} (gemm) or {@code (r0 + r1) + (r2 + r3)} (vec_dot's hadds). Plain loops, no vector
+     * passed between methods (C2 would box it where it does not inline).
+     */
     private static void reduceRows(float[] acc, boolean gemm, int width, float[] out, int outOff) {
+        if (!gemm) {
+            fold(acc, 16, width);
+            fold(acc, 8, width);
+        }
+        fold(acc, 4, width);
         int vectorWidth = width & ~7;
+        int r1 = width;
+        int r2 = 2 * width;
+        int r3 = 3 * width;
         for (int i = 0; i < vectorWidth; i += 8) {
-            FloatVector b0;
-            FloatVector b1;
-            FloatVector b2;
-            FloatVector b3;
-            if (gemm) {
-                b0 = row(acc, 0, width, i).add(row(acc, 4, width, i));
-                b1 = row(acc, 1, width, i).add(row(acc, 5, width, i));
-                b2 = row(acc, 2, width, i).add(row(acc, 6, width, i));
-                b3 = row(acc, 3, width, i).add(row(acc, 7, width, i));
-                b0.add(b2).add(b1.add(b3)).intoArray(out, outOff + i);
-            } else {
-                b0 = y32(acc, 0, width, i).add(y32(acc, 4, width, i));
-                b1 = y32(acc, 1, width, i).add(y32(acc, 5, width, i));
-                b2 = y32(acc, 2, width, i).add(y32(acc, 6, width, i));
-                b3 = y32(acc, 3, width, i).add(y32(acc, 7, width, i));
-                b0.add(b1).add(b2.add(b3)).intoArray(out, outOff + i);
-            }
+            FloatVector a0 = FloatVector.fromArray(F8, acc, i);
+            FloatVector a1 = FloatVector.fromArray(F8, acc, r1 + i);
+            FloatVector a2 = FloatVector.fromArray(F8, acc, r2 + i);
+            FloatVector a3 = FloatVector.fromArray(F8, acc, r3 + i);
+            FloatVector sum = gemm ? a0.add(a2).add(a1.add(a3)) : a0.add(a1).add(a2.add(a3));
+            sum.intoArray(out, outOff + i);
         }
         for (int i = vectorWidth; i < width; i++) {
-            out[outOff + i] = gemm
-                    ? dev.sirocco.engine.tensor.ScalarAttentionKernels.reduce8(acc, i, width)
-                    : dev.sirocco.engine.tensor.ScalarAttentionKernels.reduce32(acc, i, width);
+            out[outOff + i] = gemm ? (acc[i] + acc[r2 + i]) + (acc[r1 + i] + acc[r3 + i])
+                    : (acc[i] + acc[r1 + i]) + (acc[r2 + i] + acc[r3 + i]);
         }
     }
 
-    private static FloatVector row(float[] acc, int r, int width, int i) {
-        return FloatVector.fromArray(F8, acc, r * width + i);
-    }
-
-    private static FloatVector y32(float[] acc, int l, int width, int i) {
-        return row(acc, l, width, i).add(row(acc, l + 16, width, i)).add(row(acc, l + 8, width, i).add(row(acc, l + 24, width, i)));
+    /** Rows {@code m < half} of {@code acc} (rows of {@code width}) += row {@code m + half}. */
+    private static void fold(float[] acc, int half, int width) {
+        int vectorWidth = width & ~7;
+        for (int m = 0; m < half; m++) {
+            int dst = m * width;
+            int src = (m + half) * width;
+            for (int i = 0; i < vectorWidth; i += 8) {
+                FloatVector.fromArray(F8, acc, dst + i).add(FloatVector.fromArray(F8, acc, src + i)).intoArray(acc, dst + i);
+            }
+            for (int i = vectorWidth; i < width; i++) {
+                acc[dst + i] += acc[src + i];
+            }
+        }
     }
 
     @Override
@@ -196,9 +219,7 @@ public final class VectorAttentionKernels implements AttentionKernels {
         int i = off;
         int blocked = off + (n & ~7);
         for (; i < blocked; i += 8) {
-            FloatVector x = FloatVector.fromArray(F8, gate, i);
-            FloatVector silu = x.div(FloatVector.broadcast(F8, 1f).add(expf(FloatVector.zero(F8).sub(x))));
-            silu.mul(FloatVector.fromArray(F8, up, i)).intoArray(gate, i);
+            siluBlock(gate, up, i);
         }
         for (; i < off + n; i++) {
             float g = gate[i];
@@ -206,11 +227,17 @@ public final class VectorAttentionKernels implements AttentionKernels {
         }
     }
 
-    /** ggml_v_expf on 8 lanes (see ScalarAttentionKernels.expf, its lane-by-lane twin). */
-    static FloatVector expf(FloatVector x) {
-        FloatVector r = FloatVector.broadcast(F8, 0x1.8p23f);
+    /*
+     * ggml_v_expf on 8 lanes (ScalarAttentionKernels.expf is its lane-by-lane twin) appears twice below, written
+     * out in each loop: as a method taking and returning vectors it is too big for C2 to inline, and then every
+     * call boxes its vectors.
+     */
+
+    /** x[off .. off+8) = expf(x - max) as ggml_v_expf; returns the block's hsum tree. */
+    private static float expBlock(float[] xs, int off, float max) {
+        FloatVector x = FloatVector.fromArray(F8, xs, off).sub(max);
         FloatVector z = x.fma(0x1.715476p+0f, 0x1.8p23f);
-        FloatVector n = z.sub(r);
+        FloatVector n = z.sub(0x1.8p23f);
         FloatVector nn = n.neg();
         FloatVector b = nn.fma(FloatVector.broadcast(F8, 0x1.7f7d1cp-20f), nn.fma(FloatVector.broadcast(F8, 0x1.62e4p-1f), x));
         IntVector e = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
@@ -220,16 +247,39 @@ public final class VectorAttentionKernels implements AttentionKernels {
         FloatVector u = b.mul(b);
         FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f))
                 .fma(u, b.mul(0x1.ffffecp-1f));
-        FloatVector normal = k.fma(j, k);
-        if (!c.anyTrue()) {
-            return normal;
+        FloatVector exp = k.fma(j, k);
+        if (c.anyTrue()) {
+            IntVector g = IntVector.zero(I8).blend(0x82000000, n.compare(VectorOperators.LE, 0f).cast(I8));
+            FloatVector s1 = g.add(0x7f000000).reinterpretAsFloats();
+            FloatVector s2 = e.sub(g).reinterpretAsFloats();
+            exp = exp.blend(s2.fma(j, s2).mul(s1), c).blend(s1.mul(s1), an.compare(VectorOperators.GT, 192f));
         }
-        IntVector g = IntVector.zero(IntVector.SPECIES_256).blend(0x82000000,
-                n.compare(VectorOperators.LE, 0f).cast(IntVector.SPECIES_256));
-        FloatVector s1 = g.add(0x7f000000).reinterpretAsFloats();
-        FloatVector s2 = e.sub(g).reinterpretAsFloats();
-        VectorMask<Float> d = an.compare(VectorOperators.GT, 192f);
-        FloatVector scaled = s2.fma(j, s2).mul(s1);
-        return normal.blend(scaled, c).blend(s1.mul(s1), d);
+        exp.intoArray(xs, off);
+        return ((exp.lane(0) + exp.lane(4)) + (exp.lane(2) + exp.lane(6))) + ((exp.lane(1) + exp.lane(5)) + (exp.lane(3) + exp.lane(7)));
+    }
+
+    /** gate[i .. i+8) = silu(gate) * up as ggml_v_silu: x / (1 + expf(0 - x)), then times up. */
+    private static void siluBlock(float[] gate, float[] up, int i) {
+        FloatVector in = FloatVector.fromArray(F8, gate, i);
+        FloatVector x = FloatVector.zero(F8).sub(in);
+        FloatVector z = x.fma(0x1.715476p+0f, 0x1.8p23f);
+        FloatVector n = z.sub(0x1.8p23f);
+        FloatVector nn = n.neg();
+        FloatVector b = nn.fma(FloatVector.broadcast(F8, 0x1.7f7d1cp-20f), nn.fma(FloatVector.broadcast(F8, 0x1.62e4p-1f), x));
+        IntVector e = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+        FloatVector k = e.add(Float.floatToRawIntBits(1f)).reinterpretAsFloats();
+        FloatVector an = n.abs();
+        VectorMask<Float> c = an.compare(VectorOperators.GT, 126f);
+        FloatVector u = b.mul(b);
+        FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f))
+                .fma(u, b.mul(0x1.ffffecp-1f));
+        FloatVector exp = k.fma(j, k);
+        if (c.anyTrue()) {
+            IntVector g = IntVector.zero(I8).blend(0x82000000, n.compare(VectorOperators.LE, 0f).cast(I8));
+            FloatVector s1 = g.add(0x7f000000).reinterpretAsFloats();
+            FloatVector s2 = e.sub(g).reinterpretAsFloats();
+            exp = exp.blend(s2.fma(j, s2).mul(s1), c).blend(s1.mul(s1), an.compare(VectorOperators.GT, 192f));
+        }
+        in.div(FloatVector.broadcast(F8, 1f).add(exp)).mul(FloatVector.fromArray(F8, up, i)).intoArray(gate, i);
     }
 }

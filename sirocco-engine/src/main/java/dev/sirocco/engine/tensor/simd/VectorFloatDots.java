@@ -29,23 +29,9 @@ final class VectorFloatDots {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
-    /** tinyBLAS's hsum of one __m256: b[l] = a[l] + a[l+4], then (b0 + b2) + (b1 + b3). */
-    static float hsum8(FloatVector a) {
-        float b0 = a.lane(0) + a.lane(4);
-        float b1 = a.lane(1) + a.lane(5);
-        float b2 = a.lane(2) + a.lane(6);
-        float b3 = a.lane(3) + a.lane(7);
-        return (b0 + b2) + (b1 + b3);
-    }
-
-    /** GGML_F32x8_REDUCE after the accumulators were folded to y: t[l] = y[l] + y[l+4], then (t0 + t1) + (t2 + t3). */
-    static float reduceHadd(FloatVector y) {
-        float t0 = y.lane(0) + y.lane(4);
-        float t1 = y.lane(1) + y.lane(5);
-        float t2 = y.lane(2) + y.lane(6);
-        float t3 = y.lane(3) + y.lane(7);
-        return (t0 + t1) + (t2 + t3);
-    }
+    // The lane trees (tinyBLAS hsum: (a0+a4 + a2+a6) + (a1+a5 + a3+a7); vec_dot after folding: (y0+y4 + y1+y5) +
+    // (y2+y6 + y3+y7)) are written out at each use as lane() sums: a helper taking a vector that C2 does not
+    // inline would box the vector on every call.
 
     /** ggml_vec_dot_f32: 4 x 8 fused lanes, folded (a0 + a2) + (a1 + a3), hadd tree, tail added unfused in float. */
     static float f32VecDot(MemorySegment w, long wOff, float[] x, int xOff, int n) {
@@ -60,7 +46,8 @@ final class VectorFloatDots {
             a2 = FloatVector.fromMemorySegment(F8, w, wOff + 4L * (i + 16), LE).fma(FloatVector.fromArray(F8, x, xOff + i + 16), a2);
             a3 = FloatVector.fromMemorySegment(F8, w, wOff + 4L * (i + 24), LE).fma(FloatVector.fromArray(F8, x, xOff + i + 24), a3);
         }
-        float sum = reduceHadd(a0.add(a2).add(a1.add(a3)));
+        FloatVector y = a0.add(a2).add(a1.add(a3));
+        float sum = (((y.lane(0) + y.lane(4)) + (y.lane(1) + y.lane(5))) + ((y.lane(2) + y.lane(6)) + (y.lane(3) + y.lane(7))));
         for (int i = np; i < n; i++) {
             sum += w.get(F32_LE, wOff + 4L * i) * x[xOff + i];
         }
@@ -73,27 +60,24 @@ final class VectorFloatDots {
         for (int i = 0; i < n; i += 8) {
             a = FloatVector.fromMemorySegment(F8, w, wOff + 4L * i, LE).fma(FloatVector.fromArray(F8, x, xOff + i), a);
         }
-        return hsum8(a);
+        return (((a.lane(0) + a.lane(4)) + (a.lane(2) + a.lane(6))) + ((a.lane(1) + a.lane(5)) + (a.lane(3) + a.lane(7))));
     }
 
-    /** 8 F16 or BF16 weights at {@code off}, widened exactly. */
+    /**
+     * 8 F16 or BF16 weights at {@code off}, widened exactly. Small on purpose: C2 must inline it, or the
+     * returned vector is boxed on every call. IEEE half: the 15 magnitude bits in a float's place read 2^112
+     * too small (subnormals land on float subnormals), one exact multiply fixes it; infinities and NaNs take
+     * the all-ones exponent; the sign goes back last.
+     */
     private static FloatVector load(boolean bf16, MemorySegment w, long off) {
-        return widen(bf16, ShortVector.fromMemorySegment(S8, w, off, LE));
-    }
-
-    /** 8 F16 or BF16 values widened exactly to floats. */
-    static FloatVector widen(boolean bf16, ShortVector h) {
-        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I8, 0);
+        IntVector bits = (IntVector) ShortVector.fromMemorySegment(S8, w, off, LE).convertShape(VectorOperators.S2I, I8, 0);
         if (bf16) {
             return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
         }
-        // IEEE half: the 15 magnitude bits in a float's place read 2^112 too small (subnormals land on float
-        // subnormals), one exact multiply fixes it; infinities and NaNs take the all-ones exponent; sign last.
         IntVector mag = bits.and(0x7fff);
         IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
-        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = mag.compare(VectorOperators.GE, 0x7c00);
-        return scaled.blend(shifted.or(0x7f800000), special)
+        return shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
                 .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
@@ -108,31 +92,27 @@ final class VectorFloatDots {
             for (int i = 0; i < n; i += 8) {
                 acc = load(bf16, w, wOff + 2L * i).fma(FloatVector.fromArray(F8, a, aOff + i), acc);
             }
-            return hsum8(acc);
+            return (((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6))) + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7))));
         }
         int np = n & ~31;
         FloatVector c0 = FloatVector.zero(F8);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
         FloatVector c3 = c0;
-        double sum;
-        if (bf16) {
-            for (int i = 0; i < np; i += 32) {
-                c0 = c0.add(load(true, w, wOff + 2L * i).mul(FloatVector.fromArray(F8, a, aOff + i)));
-                c1 = c1.add(load(true, w, wOff + 2L * (i + 8)).mul(FloatVector.fromArray(F8, a, aOff + i + 8)));
-                c2 = c2.add(load(true, w, wOff + 2L * (i + 16)).mul(FloatVector.fromArray(F8, a, aOff + i + 16)));
-                c3 = c3.add(load(true, w, wOff + 2L * (i + 24)).mul(FloatVector.fromArray(F8, a, aOff + i + 24)));
+        // one 8-lane step per iteration into accumulator (i / 8) % 4, so the widening is inlined once
+        for (int i = 0; i < np; i += 8) {
+            FloatVector wv = load(bf16, w, wOff + 2L * i);
+            FloatVector av = FloatVector.fromArray(F8, a, aOff + i);
+            // F16: fused (GGML_F16_VEC_FMA); BF16 on AVX2: _mm256_add_ps(_mm256_mul_ps(..), c), not fused
+            switch ((i >> 3) & 3) {
+                case 0 -> c0 = bf16 ? c0.add(wv.mul(av)) : wv.fma(av, c0);
+                case 1 -> c1 = bf16 ? c1.add(wv.mul(av)) : wv.fma(av, c1);
+                case 2 -> c2 = bf16 ? c2.add(wv.mul(av)) : wv.fma(av, c2);
+                default -> c3 = bf16 ? c3.add(wv.mul(av)) : wv.fma(av, c3);
             }
-            sum = hsum8(c0.add(c2).add(c1.add(c3)));
-        } else {
-            for (int i = 0; i < np; i += 32) {
-                c0 = load(false, w, wOff + 2L * i).fma(FloatVector.fromArray(F8, a, aOff + i), c0);
-                c1 = load(false, w, wOff + 2L * (i + 8)).fma(FloatVector.fromArray(F8, a, aOff + i + 8), c1);
-                c2 = load(false, w, wOff + 2L * (i + 16)).fma(FloatVector.fromArray(F8, a, aOff + i + 16), c2);
-                c3 = load(false, w, wOff + 2L * (i + 24)).fma(FloatVector.fromArray(F8, a, aOff + i + 24), c3);
-            }
-            sum = reduceHadd(c0.add(c2).add(c1.add(c3)));
         }
+        FloatVector folded = c0.add(c2).add(c1.add(c3));
+        double sum = np == 0 ? 0 : bf16 ? (((folded.lane(0) + folded.lane(4)) + (folded.lane(2) + folded.lane(6))) + ((folded.lane(1) + folded.lane(5)) + (folded.lane(3) + folded.lane(7)))) : (((folded.lane(0) + folded.lane(4)) + (folded.lane(1) + folded.lane(5))) + ((folded.lane(2) + folded.lane(6)) + (folded.lane(3) + folded.lane(7))));
         for (int i = np; i < n; i++) {
             short h = w.get(SHORT_LE, wOff + 2L * i);
             float wi = bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
