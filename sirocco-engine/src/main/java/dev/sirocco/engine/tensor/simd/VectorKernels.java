@@ -321,22 +321,39 @@ public final class VectorKernels implements Kernels {
                 }
                 return;
             }
-            // Rows in groups of about 64 KiB: the group is copied once, then every activation row (four at a
-            // time where a tiled kernel exists) passes over it while it sits in L2, and the activations of a tile
-            // stay in L1/L2 across the group.
             int rb = Math.toIntExact(rowBytes);
+            boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type);
+            if (!tiled) {
+                // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
+                // overlap that arithmetic, and the weights stream as one sequential read the prefetchers follow
+                // (copying large groups left the memory idle during the arithmetic: slower decode).
+                byte[] cur = new byte[rb];
+                byte[] next = new byte[rb];
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, rb);
+                for (int r = from; r < to; r++) {
+                    if (r + 1 < to) {
+                        MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + 1) * rowBytes, next, 0, rb);
+                    }
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = dot(cur, 0, b);
+                    }
+                    byte[] t = cur;
+                    cur = next;
+                    next = t;
+                }
+                return;
+            }
+            // Batches: rows in groups of about 64 KiB, each copied once; every tile of four activation rows then
+            // passes over the group while it sits in L2, and a tile's activations stay in L1/L2 across the group.
             int group = Math.max(1, Math.min(to - from, GROUP_BYTES / rb));
             byte[] buf = new byte[group * rb];
-            boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type);
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
                 MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
                 int b = 0;
-                if (tiled) {
-                    for (; b + 4 <= batch; b += 4) {
-                        for (int r = 0; r < n; r++) {
-                            dot4(buf, r * rb, g + r, b);
-                        }
+                for (; b + 4 <= batch; b += 4) {
+                    for (int r = 0; r < n; r++) {
+                        dot4(buf, r * rb, g + r, b);
                     }
                 }
                 for (; b < batch; b++) {
