@@ -153,8 +153,9 @@ class VectorKernelsTest {
     /**
      * Batches of four activation rows share one pass over each weight row (the tiled kernels), and weight rows
      * are copied in groups of about 64 KiB: with rows spanning several groups and a batch of two tiles plus a
-     * remainder, every output must still be the scalar float (quantized types), or for F16 the float that the
-     * vector kernel gives the same activation row alone (same double lanes, same order).
+     * remainder, every output must still be the scalar twin's float for the same batch. Quantized types also give
+     * each activation row's float alone; F16 does not, by design: like llama.cpp it takes tinyBLAS lanes for a batch
+     * and vec_dot lanes for one row.
      */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
@@ -178,9 +179,9 @@ class VectorKernelsTest {
                     for (int r = 0; r < rows; r++) {
                         int i = b * rows + r;
                         String what = String.format("%s width %d threads %d batch row %d row %d", type, bits, p.threads(), b, r);
-                        assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs alone").isEqualTo(Float.floatToRawIntBits(alone[r]));
+                        assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs scalar").isEqualTo(Float.floatToRawIntBits(expected[i]));
                         if (type.isQuantized()) {
-                            assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs scalar").isEqualTo(Float.floatToRawIntBits(expected[i]));
+                            assertThat(Float.floatToRawIntBits(got[i])).as(what + " vs alone").isEqualTo(Float.floatToRawIntBits(alone[r]));
                         }
                     }
                 }
