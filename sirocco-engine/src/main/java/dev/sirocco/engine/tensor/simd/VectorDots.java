@@ -21,12 +21,6 @@ interface VectorDots {
 
     VectorSpecies<Float> species();
 
-    float f32(MemorySegment w, long wOff, float[] x, int xOff, int n);
-
-    float f16(short[] w, int wOff, float[] a, int aOff, int n);
-
-    float bf16(short[] w, int wOff, float[] a, int aOff, int n);
-
     float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
     float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
@@ -52,8 +46,6 @@ interface VectorDots {
      * {@code out[outOff + t * outStep]}, each the float the single-row method gives. The weights are decoded once
      * for the four rows, which is what makes prompt processing cheaper per token than decoding.
      */
-    void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep);
-
     void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                 float[] out, int outOff, int outStep);
 

@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -48,8 +47,6 @@ final class VectorDots512 implements VectorDots {
     private static final VectorSpecies<Integer> is = IntVector.SPECIES_512;
     /** Doubles of the same width: each float vector widens into two of them. */
     private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_512;
-    /** Shorts with as many lanes as {@link #fs}: F16/BF16 weights load through it. */
-    private static final VectorSpecies<Short> ss = ShortVector.SPECIES_256;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
     private static final VectorSpecies<Byte> bs = ByteVector.SPECIES_128;
     private static final int lanes = fs.length();
@@ -82,80 +79,6 @@ final class VectorDots512 implements VectorDots {
     @Override
     public VectorSpecies<Float> species() {
         return fs;
-    }
-
-    /** sum w[i] * x[xOff + i] over F32 weights: each product rounded to float, summed in double (F32Codec.dot). */
-    @Override
-    public float f32(MemorySegment w, long wOff, float[] x, int xOff, int n) {
-        DoubleVector acc0 = DoubleVector.zero(ds);
-        DoubleVector acc1 = DoubleVector.zero(ds);
-        int i = 0;
-        for (; i + lanes <= n; i += lanes) {
-            FloatVector p = FloatVector.fromMemorySegment(fs, w, wOff + 4L * i, LE).mul(FloatVector.fromArray(fs, x, xOff + i));
-            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-        }
-        double sum = sum(acc0.add(acc1));
-        for (; i < n; i++) {
-            sum += w.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE), wOff + 4L * i) * x[xOff + i];
-        }
-        return (float) sum;
-    }
-
-    /** sum w[i] * a[aOff + i] over F16 weights, summed in double (F16Codec.dot); a holds the F16-rounded activations as floats. */
-    @Override
-    public float f16(short[] w, int wOff, float[] a, int aOff, int n) {
-        DoubleVector acc0 = DoubleVector.zero(ds);
-        DoubleVector acc1 = DoubleVector.zero(ds);
-        int i = 0;
-        for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
-            FloatVector p = halfToFloat(h).mul(FloatVector.fromArray(fs, a, aOff + i));
-            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-        }
-        double sum = sum(acc0.add(acc1));
-        for (; i < n; i++) {
-            sum += Float.float16ToFloat(w[wOff + i]) * a[aOff + i];
-        }
-        return (float) sum;
-    }
-
-    /**
-     * IEEE half to float, exactly: the 15 magnitude bits shifted into a float's place read as a float
-     * 2^112 too small (subnormal halves land on float subnormals), so one exact multiply fixes the exponent;
-     * infinities and NaNs get the all-ones exponent instead; the sign goes back last.
-     */
-    private FloatVector halfToFloat(ShortVector h) {
-        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, is, 0);
-        IntVector mag = bits.and(0x7fff);
-        IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
-        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = mag.compare(VectorOperators.GE, 0x7c00);
-        IntVector out = scaled.blend(shifted.or(0x7f800000), special)
-                .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16));
-        return out.reinterpretAsFloats();
-    }
-
-    /** sum w[i] * a[aOff + i] over BF16 weights, summed in double (BF16Codec.dot); a holds the BF16-rounded activations as floats. */
-    @Override
-    public float bf16(short[] w, int wOff, float[] a, int aOff, int n) {
-        DoubleVector acc0 = DoubleVector.zero(ds);
-        DoubleVector acc1 = DoubleVector.zero(ds);
-        int i = 0;
-        for (; i + lanes <= n; i += lanes) {
-            ShortVector h = ShortVector.fromArray(ss, w, wOff + i);
-            FloatVector wf = ((IntVector) h.convertShape(VectorOperators.S2I, is, 0))
-                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector p = wf.mul(FloatVector.fromArray(fs, a, aOff + i));
-            acc0 = acc0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            acc1 = acc1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-        }
-        double sum = sum(acc0.add(acc1));
-        for (; i < n; i++) {
-            sum += Float.intBitsToFloat(w[wOff + i] << 16) * a[aOff + i];
-        }
-        return (float) sum;
     }
 
     /**
@@ -600,52 +523,6 @@ final class VectorDots512 implements VectorDots {
     @Override
     public boolean tiled() {
         return parts == 1;
-    }
-
-    /**
-     * {@link #f16} of one F16 weight row with four activation rows t = 0..3 at {@code aOff + t * aStep}, to
-     * {@code out[outOff + t * outStep]}: the weights are widened once for the four, each result is the
-     * single-row float (same double lanes, same order).
-     */
-    @Override
-    public void f16x4(short[] w, int wOff, float[] a, int aOff, int aStep, int n, float[] out, int outOff, int outStep) {
-        DoubleVector x0 = DoubleVector.zero(ds), y0 = DoubleVector.zero(ds);
-        DoubleVector x1 = DoubleVector.zero(ds), y1 = DoubleVector.zero(ds);
-        DoubleVector x2 = DoubleVector.zero(ds), y2 = DoubleVector.zero(ds);
-        DoubleVector x3 = DoubleVector.zero(ds), y3 = DoubleVector.zero(ds);
-        int i = 0;
-        for (; i + lanes <= n; i += lanes) {
-            FloatVector wf = halfToFloat(ShortVector.fromArray(ss, w, wOff + i));
-            int e = aOff + i;
-            FloatVector p = wf.mul(FloatVector.fromArray(fs, a, e));
-            x0 = x0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            y0 = y0.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-            p = wf.mul(FloatVector.fromArray(fs, a, e + aStep));
-            x1 = x1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            y1 = y1.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-            p = wf.mul(FloatVector.fromArray(fs, a, e + 2 * aStep));
-            x2 = x2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            y2 = y2.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-            p = wf.mul(FloatVector.fromArray(fs, a, e + 3 * aStep));
-            x3 = x3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 0));
-            y3 = y3.add((DoubleVector) p.convertShape(VectorOperators.F2D, ds, 1));
-        }
-        double s0 = sum(x0.add(y0));
-        double s1 = sum(x1.add(y1));
-        double s2 = sum(x2.add(y2));
-        double s3 = sum(x3.add(y3));
-        for (; i < n; i++) {
-            float wi = Float.float16ToFloat(w[wOff + i]);
-            int e = aOff + i;
-            s0 += wi * a[e];
-            s1 += wi * a[e + aStep];
-            s2 += wi * a[e + 2 * aStep];
-            s3 += wi * a[e + 3 * aStep];
-        }
-        out[outOff] = (float) s0;
-        out[outOff + outStep] = (float) s1;
-        out[outOff + 2 * outStep] = (float) s2;
-        out[outOff + 3 * outStep] = (float) s3;
     }
 
     /**
