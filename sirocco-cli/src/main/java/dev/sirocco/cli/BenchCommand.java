@@ -43,8 +43,8 @@ final class BenchCommand implements Callable<Integer> {
         if (promptTokens < 1 || genTokens < 1 || repeat < 1) {
             throw new BadInputException("--prompt-tokens, --gen-tokens and --repeat must be at least 1");
         }
-        if (model.contextSize == 0) {
-            model.contextSize = promptTokens + genTokens;
+        if (model.engine.contextSize == 0) {
+            model.engine.contextSize = promptTokens + genTokens;
         }
         long loadStart = System.nanoTime();
         try (Engine engine = model.load()) {

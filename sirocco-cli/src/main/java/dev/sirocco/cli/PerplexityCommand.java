@@ -36,8 +36,8 @@ final class PerplexityCommand implements Callable<Integer> {
             throw new BadInputException("text file not found: " + file);
         }
         String text = Files.readString(path, StandardCharsets.UTF_8);
-        int ctx = model.contextSize > 0 ? model.contextSize : 512;
-        model.contextSize = ctx;
+        int ctx = model.engine.contextSize > 0 ? model.engine.contextSize : 512;
+        model.engine.contextSize = ctx;
         try (Engine engine = model.load()) {
             int[] tokens = engine.tokenizer().encode(text, true, false);
             int chunks = tokens.length / ctx;

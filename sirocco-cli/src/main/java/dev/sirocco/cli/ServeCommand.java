@@ -1,22 +1,55 @@
 package dev.sirocco.cli;
 
+import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.models.memory.AvailableMemory;
+import dev.sirocco.models.memory.MemoryCheck;
+import dev.sirocco.models.store.ModelManifest;
+import dev.sirocco.models.store.ModelStore;
 import dev.sirocco.server.ApiServer;
+import dev.sirocco.server.ModelRegistry;
+import dev.sirocco.server.ModelSource;
 import dev.sirocco.server.ServedModel;
 import dev.sirocco.server.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** {@code sirocco serve}: the OpenAI- and Mistral-compatible HTTP API over one model, until interrupted. */
+/**
+ * {@code sirocco serve}: the OpenAI- and Mistral-compatible HTTP API, until interrupted. The first {@code --model} is
+ * loaded at once and stays loaded; the other files given and every model in the store are loaded on their first
+ * request, within a memory budget, and unloaded when idle.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics).")
+        description = "Serve models over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics).")
 final class ServeCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, paramLabel = "M",
+            description = "A .gguf file or a model id from the store; repeatable. The first is loaded at start and stays"
+                    + " loaded; the others, and every model in the store, load on their first request.")
+    List<String> models = new ArrayList<>();
+
     @Mixin
-    ModelOptions model;
+    EngineFlags engine;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long a model loaded on demand stays loaded with no request: 30s, 5m, 1h; 0 keeps it until"
+                    + " memory is needed (default 5m).")
+    String keepAlive;
+
+    @Option(names = "--memory-budget", paramLabel = "BYTES",
+            description = "Memory the models loaded on demand may use together (weights + KV caches): 8G, 512M, or"
+                    + " bytes (default: the memory available when the server starts).")
+    String memoryBudget;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerOptions.DEFAULT_HOST,
             description = "Address to listen on (default 127.0.0.1). Any non-loopback address requires --api-key.")
@@ -59,24 +92,88 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        ServedModel served = ServedModel.load(model.modelPath(), model.engineOptions(), parallel, queue);
+        Duration idle = duration(keepAlive);
+        ModelStore store = new ModelStore(engine.dataDir());
+        EngineOptions engineOptions = engine.engineOptions();
+        List<ModelSource> given = new ArrayList<>();
+        for (String m : models) {
+            Path file = ModelFile.existing(m, engine.dataDir());
+            String id = Files.isRegularFile(Path.of(m)) ? ServedModel.idOf(file) : m;
+            given.add(new ModelSource(id, file, engineOptions, parallel, queue));
+        }
+        if (given.isEmpty() && store.list().isEmpty()) {
+            throw new BadInputException("no model to serve: give --model FILE.gguf, or pull one into the store at "
+                    + store.modelsDir() + " with 'sirocco pull hf:OWNER/REPO'");
+        }
+        List<ServedModel> pinned = new ArrayList<>();
+        if (!given.isEmpty()) {
+            ModelSource first = given.getFirst();
+            MemoryCheck.beforeLoading(first.file(), engineOptions);
+            pinned.add(ServedModel.load(first.id(), first.file(), engineOptions, parallel, queue));
+        }
+        long budget = memoryBudget != null ? bytes(memoryBudget) : Math.max(0, AvailableMemory.measure().systemBytes());
+        // Files given on the command line first, then the store's models under their ids.
+        Supplier<List<ModelSource>> catalog = () -> {
+            List<ModelSource> all = new ArrayList<>(given);
+            for (ModelManifest m : store.list()) {
+                all.add(new ModelSource(m.id(), store.modelFile(m.id()), engineOptions, parallel, queue));
+            }
+            return all;
+        };
+        ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {
-            server = ApiServer.start(options, List.of(served));
+            server = ApiServer.start(options, registry);
         } catch (RuntimeException e) {
-            served.close();
+            registry.close();
+            pinned.forEach(ServedModel::close);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
-            served.close();
+            registry.close();
+            pinned.forEach(ServedModel::close);
             stopped.countDown();
         }, "sirocco-serve-shutdown"));
-        System.err.printf("sirocco: serving '%s' at http://%s:%d/v1 (context %d tokens, %d sequences batched together, %d may wait)%s%n",
-                served.id(), host.contains(":") ? "[" + host + "]" : host, server.port(), served.engine().contextSize(), parallel, queue,
-                key == null ? "" : "; API key required");
+        String loadedNow = pinned.isEmpty() ? "no model loaded yet"
+                : String.format("'%s' loaded (context %d tokens)", pinned.getFirst().id(), pinned.getFirst().engine().contextSize());
+        System.err.printf("sirocco: serving %d model(s) at http://%s:%d/v1, %s; %d sequences batched together, %d may wait%s%n",
+                catalog.get().stream().map(ModelSource::id).distinct().count(), host.contains(":") ? "[" + host + "]" : host,
+                server.port(), loadedNow, parallel, queue, key == null ? "" : "; API key required");
         stopped.await();
         return Main.EXIT_OK;
+    }
+
+    /** "30s", "5m", "1h", "250ms" or plain seconds. */
+    static Duration duration(String text) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(text.trim());
+        if (!m.matches()) {
+            throw new BadInputException("--keep-alive " + text + " is not a duration; use e.g. 30s, 5m, 1h or 0");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** "8G", "512M", "64K" (powers of 1024) or plain bytes. */
+    static long bytes(String text) {
+        Matcher m = Pattern.compile("(\\d+)([KMGT]i?B?)?", Pattern.CASE_INSENSITIVE).matcher(text.trim());
+        if (!m.matches()) {
+            throw new BadInputException("--memory-budget " + text + " is not a size; use e.g. 8G, 512M or a number of bytes");
+        }
+        long n = Long.parseLong(m.group(1));
+        int shift = m.group(2) == null ? 0 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 40;
+        };
+        return n << shift;
     }
 }

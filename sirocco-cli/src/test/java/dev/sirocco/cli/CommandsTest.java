@@ -194,8 +194,9 @@ class CommandsTest {
     static ModelOptions optionsFor(Path file) {
         ModelOptions o = new ModelOptions();
         o.model = file.toString();
-        o.kvType = "f32";
-        o.batchSize = 64;
+        o.engine = new EngineFlags();
+        o.engine.kvType = "f32";
+        o.engine.batchSize = 64;
         return o;
     }
 }

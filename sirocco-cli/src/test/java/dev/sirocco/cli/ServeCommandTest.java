@@ -44,12 +44,23 @@ class ServeCommandTest {
     }
 
     @Test
-    void servesTheModelUnderItsFileName() throws Exception {
+    void withNoModelAndAnEmptyStoreItSaysHowToGetOneWithExit2() {
+        CommandsTest.Result r = CommandsTest.run("serve", "--data-dir", dir.resolve("empty-store").toString(), "--port", "0");
+        assertThat(r.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("--model", "sirocco pull");
+    }
+
+    @Test
+    void servesTheGivenFileUnderItsFileNameAndTheStoresModelsUnderTheirIds() throws Exception {
+        Path storeDir = dir.resolve("store");
+        Path copy = java.nio.file.Files.copy(model, dir.resolve("copy.gguf"));
+        new dev.sirocco.models.store.ModelStore(storeDir).add("tiny-chat:q8_0", copy, "test", "0".repeat(64));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String[] args = {"serve", "--model", model.toString(), "--port", Integer.toString(port), "--threads", "1", "--ctx", "64"};
+        String[] args = {"serve", "--model", model.toString(), "--data-dir", storeDir.toString(), "--port", Integer.toString(port),
+                "--threads", "1", "--ctx", "64"};
         // serve runs until the JVM stops; a daemon thread leaves it to the end of the test run
         Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
         HttpClient client = HttpClient.newHttpClient();
@@ -65,7 +76,14 @@ class ServeCommandTest {
         }
         assertThat(models).isNotNull();
         JsonNode list = new ObjectMapper().readTree(models.body());
-        assertThat(list.get("data").get(0).get("id").asText()).isEqualTo("tiny");
+        assertThat(list.get("data")).extracting(m -> m.get("id").asText()).containsExactly("tiny", "tiny-chat:q8_0");
         assertThat(list.get("data").get(0).get("max_context_length").asInt()).isEqualTo(64);
+        // the store's model loads on its first request
+        HttpResponse<String> chat = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"tiny-chat:q8_0\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
     }
 }

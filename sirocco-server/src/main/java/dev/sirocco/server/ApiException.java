@@ -38,6 +38,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "invalid_request_error", param, code, message);
     }
 
+    /** 503 with Retry-After: the server cannot take this request now, but may soon. */
+    public static ApiException unavailable(String param, String code, String message, long retryAfterSeconds) {
+        return new ApiException(503, "server_error", param, code, message, retryAfterSeconds);
+    }
+
     public static ApiException tooBusy(long retryAfterSeconds, String message) {
         return new ApiException(429, "rate_limit_error", null, "queue_full", message, retryAfterSeconds);
     }

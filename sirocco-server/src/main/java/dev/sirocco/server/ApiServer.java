@@ -13,9 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,21 +26,15 @@ public final class ApiServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/fim/completions");
 
     private final WebServer server;
-    private final Map<String, ServedModel> models;
+    private final ModelRegistry models;
     private final ServerMetrics metrics = new ServerMetrics();
     private final ApiKey apiKey;
     private final long maxBodyBytes;
     private final CompletionEndpoints completions;
     private final EmbeddingsEndpoint embeddings;
 
-    private ApiServer(ServerOptions options, List<ServedModel> served) throws IOException {
-        this.models = new LinkedHashMap<>();
-        for (ServedModel m : served) {
-            if (models.putIfAbsent(m.id(), m) != null) {
-                throw new IllegalArgumentException("two models have the id '" + m.id() + "'; ids are file names without .gguf");
-            }
-            metrics.addModel(m.id(), m.scheduler());
-        }
+    private ApiServer(ServerOptions options, ModelRegistry models) throws IOException {
+        this.models = models;
         this.apiKey = options.apiKey() == null ? null : new ApiKey(options.apiKey());
         this.maxBodyBytes = options.maxBodyBytes();
         this.completions = new CompletionEndpoints(models, metrics);
@@ -61,6 +53,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts serving {@code models} (the server does not close them; their owner does). */
     public static ApiServer start(ServerOptions options, List<ServedModel> models) throws IOException {
+        return new ApiServer(options, ModelRegistry.of(models));
+    }
+
+    /** Starts serving the registry's models, loading them on demand (the registry's owner closes it). */
+    public static ApiServer start(ServerOptions options, ModelRegistry models) throws IOException {
         return new ApiServer(options, models);
     }
 
@@ -73,15 +70,13 @@ public final class ApiServer implements AutoCloseable {
         r.get("/health", endpoint("/health", false, (req, res) -> send(res, 200, health())));
         r.get("/metrics", endpoint("/metrics", true, (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(metrics.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            res.send(metrics.render(models.loaded()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }));
-        r.get("/v1/models", endpoint("/v1/models", true, (req, res) -> send(res, 200, ModelCards.list(models.values()))));
+        r.get("/v1/models", endpoint("/v1/models", true, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
         r.get("/v1/models/{id}", endpoint("/v1/models/{id}", true, (req, res) -> {
             String id = req.path().pathParameters().get("id");
-            ServedModel m = models.get(id);
-            if (m == null) {
-                throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist");
-            }
+            ModelInfo m = models.info(id).orElseThrow(
+                    () -> ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist"));
             send(res, 200, ModelCards.card(m));
         }));
         r.post("/v1/chat/completions", endpoint("/v1/chat/completions", true,
@@ -115,7 +110,10 @@ public final class ApiServer implements AutoCloseable {
                 if (needsKey && apiKey != null) {
                     apiKey.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
                 }
-                handler.handle(req, res);
+                models.withLeases(() -> {
+                    handler.handle(req, res);
+                    return null;
+                });
                 status = res.status().code();
             } catch (CompletionEndpoints.ClientGoneException e) {
                 status = 499; // nginx's "client closed request": counted, never sent
@@ -173,8 +171,8 @@ public final class ApiServer implements AutoCloseable {
     private ObjectNode health() {
         ObjectNode h = Json.MAPPER.createObjectNode();
         h.put("status", "ok");
-        var ids = h.putArray("models");
-        models.keySet().forEach(ids::add);
+        var ids = h.putArray("models"); // the models loaded now
+        models.loaded().forEach(m -> ids.add(m.id()));
         return h;
     }
 

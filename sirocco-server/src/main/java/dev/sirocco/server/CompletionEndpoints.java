@@ -40,10 +40,10 @@ final class CompletionEndpoints {
         }
     }
 
-    private final Map<String, ServedModel> models;
+    private final ModelRegistry models;
     private final ServerMetrics metrics;
 
-    CompletionEndpoints(Map<String, ServedModel> models, ServerMetrics metrics) {
+    CompletionEndpoints(ModelRegistry models, ServerMetrics metrics) {
         this.models = models;
         this.metrics = metrics;
     }
@@ -88,11 +88,7 @@ final class CompletionEndpoints {
     }
 
     private ServedModel model(String id) {
-        ServedModel m = models.get(id);
-        if (m == null) {
-            throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist; GET /v1/models lists those served");
-        }
-        return m;
+        return models.acquire(id);
     }
 
     private static long seed(GenerationParams p) {

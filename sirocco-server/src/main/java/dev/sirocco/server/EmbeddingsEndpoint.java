@@ -28,19 +28,16 @@ final class EmbeddingsEndpoint {
     static final int MAX_INPUTS = 2048; // OpenAI's limit per request
     private static final Set<String> FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user", "output_dtype");
 
-    private final Map<String, ServedModel> models;
+    private final ModelRegistry models;
 
-    EmbeddingsEndpoint(Map<String, ServedModel> models) {
+    EmbeddingsEndpoint(ModelRegistry models) {
         this.models = models;
     }
 
     void handle(JsonNode body, ServerResponse res) throws InterruptedException {
         RequestFields.onlyKnown(body, FIELDS, "");
         String id = RequestFields.requiredString(body, "model", "model");
-        ServedModel model = models.get(id);
-        if (model == null) {
-            throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist; GET /v1/models lists those served");
-        }
+        ServedModel model = models.acquire(id);
         boolean base64 = encoding(body);
         int dim = model.engine().config().dim();
         Integer dimensions = RequestFields.optInt(body, "dimensions", 1, Integer.MAX_VALUE);

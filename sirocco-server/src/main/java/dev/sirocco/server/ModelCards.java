@@ -12,18 +12,18 @@ final class ModelCards {
     private ModelCards() {
     }
 
-    static ObjectNode card(ServedModel m) {
+    static ObjectNode card(ModelInfo m) {
         ObjectNode card = Json.MAPPER.createObjectNode();
         card.put("id", m.id());
         card.put("object", "model");
         card.put("created", m.created());
         card.put("owned_by", "sirocco");
         card.put("name", m.id());
-        card.put("max_context_length", m.engine().contextSize());
+        card.put("max_context_length", m.contextSize());
         ObjectNode caps = card.putObject("capabilities");
         // Only what this server does today: no FIM, tools, fine-tuning or images yet.
         caps.put("completion_chat", true);
-        caps.put("completion_fim", m.hasFim());
+        caps.put("completion_fim", m.fim());
         caps.put("function_calling", false);
         caps.put("fine_tuning", false);
         caps.put("vision", false);
@@ -32,7 +32,7 @@ final class ModelCards {
         return card;
     }
 
-    static ObjectNode list(Collection<ServedModel> models) {
+    static ObjectNode list(Collection<ModelInfo> models) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("object", "list");
         var data = root.putArray("data");

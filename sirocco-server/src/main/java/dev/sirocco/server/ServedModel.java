@@ -45,10 +45,15 @@ public final class ServedModel implements AutoCloseable {
      * KV cache of the context size), and {@code queueCapacity} more may wait for a slot.
      */
     public static ServedModel load(Path file, EngineOptions options, int parallel, int queueCapacity) throws IOException {
+        return load(idOf(file), file, options, parallel, queueCapacity);
+    }
+
+    /** Loads a GGUF file served under {@code id} (a model store id, say). */
+    public static ServedModel load(String id, Path file, EngineOptions options, int parallel, int queueCapacity) throws IOException {
         Engine engine = Engine.load(file, options);
         try {
             long created = Files.getLastModifiedTime(file).toMillis() / 1000;
-            return new ServedModel(idOf(file), engine, created, parallel, queueCapacity);
+            return new ServedModel(id, engine, created, parallel, queueCapacity);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

@@ -32,12 +32,6 @@ final class ServerMetrics {
 
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, ModelCounters> models = new ConcurrentHashMap<>();
-    private final Map<String, Scheduler> queues = new ConcurrentHashMap<>();
-
-    void addModel(String id, Scheduler scheduler) {
-        models.putIfAbsent(id, new ModelCounters());
-        queues.put(id, scheduler);
-    }
 
     /** One answered request; {@code endpoint} is the route pattern, never the raw path (bounded label values). */
     void request(String endpoint, int status) {
@@ -72,7 +66,13 @@ final class ServerMetrics {
         return models.computeIfAbsent(model, k -> new ModelCounters());
     }
 
-    String render() {
+    /** The exposition text; queue gauges are for the models {@code loaded} now. */
+    String render(java.util.List<ServedModel> loaded) {
+        Map<String, Scheduler> queues = new TreeMap<>();
+        loaded.forEach(m -> {
+            queues.put(m.id(), m.scheduler());
+            counters(m.id()); // a served model's counters exist from the start, at zero
+        });
         StringBuilder out = new StringBuilder();
         out.append("# HELP sirocco_requests_total HTTP requests answered, by endpoint and status.\n");
         out.append("# TYPE sirocco_requests_total counter\n");
@@ -88,13 +88,13 @@ final class ServerMetrics {
 
         out.append("# HELP sirocco_queue_depth Sequences (choices) waiting for a slot of the model.\n");
         out.append("# TYPE sirocco_queue_depth gauge\n");
-        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_queue_depth", m, q, Scheduler::queueDepth));
+        queues.forEach((m, q) -> gaugeLine(out, "sirocco_queue_depth", m, q, Scheduler::queueDepth));
         out.append("# HELP sirocco_running_requests Sequences (choices) generating now, batched together.\n");
         out.append("# TYPE sirocco_running_requests gauge\n");
-        new TreeMap<>(queues).forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, Scheduler::activeSequences));
+        queues.forEach((m, q) -> gaugeLine(out, "sirocco_running_requests", m, q, Scheduler::activeSequences));
         out.append("# HELP sirocco_prompt_cache_tokens_total Prompt tokens not evaluated again: a finished sequence's cache held them.\n");
         out.append("# TYPE sirocco_prompt_cache_tokens_total counter\n");
-        new TreeMap<>(queues).forEach((m, q) -> out.append("sirocco_prompt_cache_tokens_total{model=\"").append(escape(m))
+        queues.forEach((m, q) -> out.append("sirocco_prompt_cache_tokens_total{model=\"").append(escape(m))
                 .append("\"} ").append(q.reusedPromptTokens()).append('\n'));
 
         out.append("# HELP sirocco_time_to_first_token_seconds From request arrival to the first generated token.\n");

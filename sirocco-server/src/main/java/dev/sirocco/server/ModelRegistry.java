@@ -1,0 +1,316 @@
+package dev.sirocco.server;
+
+import dev.sirocco.engine.gguf.GgufFile;
+import dev.sirocco.engine.model.ModelConfig;
+import dev.sirocco.models.memory.MemoryEstimate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The models a server answers for. Pinned models stay loaded; every other model in the catalog (files given to
+ * {@code serve}, the model store) is loaded on its first request, within a memory budget: when it does not fit, the
+ * least recently used idle models are unloaded first. A model idle for longer than the keep-alive is unloaded.
+ *
+ * <p>A request holds a model from {@link #acquire} until its handler returns ({@link #withLeases}), so a model is
+ * never unloaded under a request that is rendering, generating or streaming from it.
+ */
+public final class ModelRegistry implements AutoCloseable {
+    /** The models the current request acquired; released when its handler returns. */
+    private static final ScopedValue<List<Loaded>> LEASES = ScopedValue.newInstance();
+
+    private static final class Loaded {
+        final ServedModel model;
+        final long bytes;
+        final boolean pinned;
+        int users;
+        long lastUsedNanos = System.nanoTime();
+
+        Loaded(ServedModel model, long bytes, boolean pinned) {
+            this.model = model;
+            this.bytes = bytes;
+            this.pinned = pinned;
+        }
+    }
+
+    private final Supplier<List<ModelSource>> catalog;
+    private final long budgetBytes;
+    private final long keepAliveNanos;
+    private final Map<String, Loaded> loaded = new LinkedHashMap<>(); // guarded by this
+    private final Map<String, CompletableFuture<Loaded>> loading = new HashMap<>(); // guarded by this
+    private final ScheduledExecutorService reaper;
+    private final Map<ModelSource, ModelInfo> infoCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @param pinned    models loaded by the caller, always served and never unloaded (nor closed) by the registry
+     * @param catalog   the models that may be loaded on demand (read on every lookup: a model pulled into the
+     *                  store while serving becomes available at once)
+     * @param budget    bytes of memory (weights + KV caches + working memory) the on-demand models may use together
+     * @param keepAlive how long an on-demand model stays loaded with no request; zero or negative: until evicted
+     */
+    public ModelRegistry(List<ServedModel> pinned, Supplier<List<ModelSource>> catalog, long budget, Duration keepAlive) {
+        this.catalog = catalog;
+        this.budgetBytes = budget;
+        this.keepAliveNanos = keepAlive.toNanos();
+        for (ServedModel m : pinned) {
+            if (loaded.putIfAbsent(m.id(), new Loaded(m, 0, true)) != null) {
+                throw new IllegalArgumentException("two models have the id '" + m.id() + "'; ids are file names without .gguf");
+            }
+        }
+        if (keepAliveNanos > 0) {
+            long period = Math.max(1, Math.min(30_000, keepAlive.toMillis() / 4));
+            reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sirocco-model-reaper");
+                t.setDaemon(true);
+                return t;
+            });
+            reaper.scheduleWithFixedDelay(this::unloadIdle, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            reaper = null;
+        }
+    }
+
+    /** A registry of already loaded models only (what tests and single-model embedders need). */
+    public static ModelRegistry of(List<ServedModel> models) {
+        return new ModelRegistry(models, List::of, 0, Duration.ZERO);
+    }
+
+    /**
+     * Runs a request's handler; every model it {@link #acquire acquires} is released when the handler returns
+     * or throws.
+     */
+    public <T> T withLeases(ScopedValue.CallableOp<T, Exception> handler) throws Exception {
+        List<Loaded> leases = new ArrayList<>(1);
+        try {
+            return ScopedValue.where(LEASES, leases).call(handler);
+        } finally {
+            synchronized (this) {
+                long now = System.nanoTime();
+                for (Loaded l : leases) {
+                    l.users--;
+                    l.lastUsedNanos = now;
+                }
+            }
+        }
+    }
+
+    /**
+     * The model {@code id}, loading it if needed; a 404 when no model has that id, a 503 when it cannot be loaded
+     * within the memory budget now. Held until the current {@link #withLeases} handler returns.
+     */
+    public ServedModel acquire(String id) {
+        if (!LEASES.isBound()) {
+            throw new IllegalStateException("acquire() outside withLeases(): the model could never be released");
+        }
+        CompletableFuture<Loaded> pending;
+        synchronized (this) {
+            Loaded l = loaded.get(id);
+            if (l != null) {
+                return lease(l);
+            }
+            pending = loading.get(id);
+            if (pending == null) {
+                ModelSource source = source(id).orElseThrow(() -> ApiException.notFound("model", "model_not_found",
+                        "the model '" + id + "' does not exist; GET /v1/models lists those served"));
+                pending = new CompletableFuture<>();
+                loading.put(id, pending);
+                final CompletableFuture<Loaded> result = pending;
+                // Loaded outside the lock: requests for other models go on meanwhile.
+                Thread.startVirtualThread(() -> load(source, result));
+            }
+        }
+        Loaded l;
+        try {
+            l = pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("model", "model_loading", "interrupted while loading '" + id + "'", 1);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException(500, "server_error", "model", "model_load_failed",
+                    "the model '" + id + "' could not be loaded: " + e.getCause().getMessage());
+        }
+        synchronized (this) {
+            return lease(l);
+        }
+    }
+
+    private ServedModel lease(Loaded l) {
+        l.users++;
+        l.lastUsedNanos = System.nanoTime();
+        LEASES.get().add(l);
+        return l.model;
+    }
+
+    private void load(ModelSource source, CompletableFuture<Loaded> result) {
+        try {
+            long bytes = estimateBytes(source);
+            List<Loaded> evicted = makeRoom(source.id(), bytes);
+            evicted.forEach(e -> e.model.close());
+            ServedModel m = ServedModel.load(source.id(), source.file(), source.options(), source.parallel(), source.queue());
+            Loaded l = new Loaded(m, bytes, false);
+            synchronized (this) {
+                loaded.put(source.id(), l);
+                loading.remove(source.id());
+            }
+            result.complete(l);
+        } catch (Throwable e) {
+            synchronized (this) {
+                loading.remove(source.id());
+            }
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** Unloads least recently used idle models until {@code bytes} more fit in the budget (removed under the lock). */
+    private synchronized List<Loaded> makeRoom(String id, long bytes) {
+        long used = loaded.values().stream().filter(l -> !l.pinned).mapToLong(l -> l.bytes).sum();
+        List<Loaded> idle = loaded.values().stream().filter(l -> !l.pinned && l.users == 0)
+                .sorted(Comparator.comparingLong(l -> l.lastUsedNanos)).toList();
+        List<Loaded> evicted = new ArrayList<>();
+        for (Loaded l : idle) {
+            if (used + bytes <= budgetBytes) {
+                break;
+            }
+            loaded.remove(l.model.id());
+            evicted.add(l);
+            used -= l.bytes;
+        }
+        if (used + bytes > budgetBytes) {
+            String busy = loaded.values().stream().filter(l -> !l.pinned).map(l -> l.model.id()).toList().toString();
+            // Put back what was taken out: nothing was closed yet.
+            evicted.forEach(l -> loaded.put(l.model.id(), l));
+            throw ApiException.unavailable("model", "insufficient_memory", String.format(Locale.ROOT,
+                    "the model '%s' needs %s but only %s of the %s memory budget is free while %s are busy; retry later"
+                            + " or raise serve's --memory-budget", id, mib(bytes), mib(Math.max(0, budgetBytes - used)),
+                    mib(budgetBytes), busy), 5);
+        }
+        return evicted;
+    }
+
+    private void unloadIdle() {
+        List<Loaded> gone = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            loaded.values().removeIf(l -> {
+                boolean idle = !l.pinned && l.users == 0 && now - l.lastUsedNanos > keepAliveNanos;
+                if (idle) {
+                    gone.add(l);
+                }
+                return idle;
+            });
+        }
+        gone.forEach(l -> l.model.close());
+    }
+
+    private Optional<ModelSource> source(String id) {
+        return catalog.get().stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** Weights + one KV cache per parallel sequence + working memory, as the model store's memory check counts them. */
+    static long estimateBytes(ModelSource s) {
+        try (GgufFile file = GgufFile.open(s.file())) {
+            ModelConfig c = ModelConfig.from(file.metadata());
+            int ctx = contextSize(s, c);
+            double kvBytes = switch (s.options().kvType().name()) {
+                case "F32" -> 4;
+                case "Q8_0" -> 34.0 / 32; // blocks of 32 one-byte values and an F16 scale
+                default -> 2;
+            };
+            MemoryEstimate e = MemoryEstimate.of(file, c, ctx, kvBytes, s.options().batchSize());
+            return e.weightsBytes() + (long) s.parallel() * e.kvCacheBytes() + e.workingBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int contextSize(ModelSource s, ModelConfig c) {
+        return s.options().contextSize() > 0 ? s.options().contextSize()
+                : Math.min(c.contextLength(), dev.sirocco.engine.runtime.EngineOptions.DEFAULT_MAX_CONTEXT);
+    }
+
+    /** The models loaded now. */
+    public synchronized List<ServedModel> loaded() {
+        return loaded.values().stream().map(l -> l.model).toList();
+    }
+
+    /** The catalog's models that are not loaded now, each id once. */
+    public List<ModelSource> unloadedSources() {
+        List<ModelSource> out = new ArrayList<>();
+        Collection<String> ids;
+        synchronized (this) {
+            ids = List.copyOf(loaded.keySet());
+        }
+        for (ModelSource s : catalog.get()) {
+            if (!ids.contains(s.id()) && out.stream().noneMatch(o -> o.id().equals(s.id()))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Cards for every model that can be served: the loaded ones, then the catalog's others (a broken file is left out). */
+    List<ModelInfo> infos() {
+        List<ModelInfo> out = new ArrayList<>(loaded().stream().map(ModelInfo::of).toList());
+        for (ModelSource s : unloadedSources()) {
+            try {
+                out.add(infoCache.computeIfAbsent(s, ModelInfo::of));
+            } catch (RuntimeException e) {
+                System.getLogger(ModelRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                        "left " + s.file() + " out of the model list: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The card of {@code id}, loaded or not. */
+    Optional<ModelInfo> info(String id) {
+        return infos().stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /** Whether {@code id} names a loaded or loadable model. */
+    public boolean knows(String id) {
+        synchronized (this) {
+            if (loaded.containsKey(id)) {
+                return true;
+            }
+        }
+        return source(id).isPresent();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1 << 20));
+    }
+
+    /** Unloads the on-demand models (pinned ones belong to whoever loaded them). */
+    @Override
+    public void close() {
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
+        List<Loaded> all;
+        synchronized (this) {
+            all = new ArrayList<>(loaded.values());
+            loaded.clear();
+        }
+        all.stream().filter(l -> !l.pinned).forEach(l -> l.model.close());
+    }
+}
