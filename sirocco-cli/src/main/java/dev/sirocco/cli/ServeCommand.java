@@ -3,7 +3,7 @@ package dev.sirocco.cli;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.models.memory.AvailableMemory;
 import dev.sirocco.models.memory.MemoryCheck;
-import dev.sirocco.models.store.ModelManifest;
+import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
 import dev.sirocco.server.ApiServer;
 import dev.sirocco.server.ModelRegistry;
@@ -115,15 +115,13 @@ final class ServeCommand implements Callable<Integer> {
         // Files given on the command line first, then the store's models under their ids.
         Supplier<List<ModelSource>> catalog = () -> {
             List<ModelSource> all = new ArrayList<>(given);
-            for (ModelManifest m : store.list()) {
-                all.add(new ModelSource(m.id(), store.modelFile(m.id()), engineOptions, parallel, queue));
-            }
+            all.addAll(ModelSource.inStore(store, engineOptions, parallel, queue));
             return all;
         };
         ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {
-            server = ApiServer.start(options, registry);
+            server = ApiServer.start(options, registry, store, HubClient.fromEnvironment());
         } catch (RuntimeException e) {
             registry.close();
             pinned.forEach(ServedModel::close);

@@ -2,6 +2,8 @@ package dev.sirocco.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sirocco.models.hub.HubClient;
+import dev.sirocco.models.store.ModelStore;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -23,7 +25,7 @@ import java.util.Set;
  * forward pass per step.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/fim/completions");
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/fim/completions", "/v1/models/pull");
 
     private final WebServer server;
     private final ModelRegistry models;
@@ -32,9 +34,11 @@ public final class ApiServer implements AutoCloseable {
     private final long maxBodyBytes;
     private final CompletionEndpoints completions;
     private final EmbeddingsEndpoint embeddings;
+    private final PullEndpoint pull; // null: no model store to pull into
 
-    private ApiServer(ServerOptions options, ModelRegistry models) throws IOException {
+    private ApiServer(ServerOptions options, ModelRegistry models, PullEndpoint pull) throws IOException {
         this.models = models;
+        this.pull = pull;
         this.apiKey = options.apiKey() == null ? null : new ApiKey(options.apiKey());
         this.maxBodyBytes = options.maxBodyBytes();
         this.completions = new CompletionEndpoints(models, metrics);
@@ -53,12 +57,20 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts serving {@code models} (the server does not close them; their owner does). */
     public static ApiServer start(ServerOptions options, List<ServedModel> models) throws IOException {
-        return new ApiServer(options, ModelRegistry.of(models));
+        return new ApiServer(options, ModelRegistry.of(models), null);
     }
 
     /** Starts serving the registry's models, loading them on demand (the registry's owner closes it). */
     public static ApiServer start(ServerOptions options, ModelRegistry models) throws IOException {
-        return new ApiServer(options, models);
+        return new ApiServer(options, models, null);
+    }
+
+    /**
+     * Starts serving the registry's models, and lets the administrator pull more from {@code hub} into {@code store}
+     * ({@code POST /v1/models/pull}); the registry's catalog should include the store's models.
+     */
+    public static ApiServer start(ServerOptions options, ModelRegistry models, ModelStore store, HubClient hub) throws IOException {
+        return new ApiServer(options, models, new PullEndpoint(store, hub, models));
     }
 
     /** The port listened on (the chosen one when started with port 0). */
@@ -73,6 +85,12 @@ public final class ApiServer implements AutoCloseable {
             res.send(metrics.render(models.loaded()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }));
         r.get("/v1/models", endpoint("/v1/models", true, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
+        r.post("/v1/models/pull", endpoint("/v1/models/pull", true, (req, res) -> {
+            if (pull == null) {
+                throw ApiException.notFound(null, "not_found", "this server has no model store to pull into");
+            }
+            pull.handle(body(req, res), res);
+        }));
         r.get("/v1/models/{id}", endpoint("/v1/models/{id}", true, (req, res) -> {
             String id = req.path().pathParameters().get("id");
             ModelInfo m = models.info(id).orElseThrow(
@@ -176,7 +194,7 @@ public final class ApiServer implements AutoCloseable {
         return h;
     }
 
-    private static void send(ServerResponse res, int status, Object json) {
+    static void send(ServerResponse res, int status, Object json) {
         sendRaw(res, status, Json.bytes(json));
     }
 

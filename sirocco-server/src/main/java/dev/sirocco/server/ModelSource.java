@@ -2,7 +2,10 @@ package dev.sirocco.server;
 
 import dev.sirocco.engine.runtime.EngineOptions;
 
+import dev.sirocco.models.store.ModelStore;
+
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model the server can answer for, loaded or not: where its GGUF file is and how to load it.
@@ -18,5 +21,12 @@ public record ModelSource(String id, Path file, EngineOptions options, int paral
         if (parallel < 1 || queue < 1) {
             throw new IllegalArgumentException("parallel and queue must be at least 1, got " + parallel + " and " + queue);
         }
+    }
+
+    /** Every model in {@code store}, under its store id, loaded with the same settings. */
+    public static List<ModelSource> inStore(ModelStore store, EngineOptions options, int parallel, int queue) {
+        return store.list().stream()
+                .map(m -> new ModelSource(m.id(), store.modelFile(m.id()), options, parallel, queue))
+                .toList();
     }
 }
