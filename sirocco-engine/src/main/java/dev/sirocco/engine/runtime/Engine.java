@@ -31,6 +31,14 @@ public final class Engine implements AutoCloseable {
     private Engine(GgufFile file, EngineOptions options) {
         this.file = file;
         this.options = options;
+        int shards = file.metadata().getInt("split.count", 1);
+        if (shards > 1) {
+            // A shard holds only some tensors: say so rather than report the first tensor missing.
+            throw new dev.sirocco.engine.model.UnsupportedModelException(file.path().getFileName() + " is shard "
+                    + (file.metadata().getInt("split.no", 0) + 1) + " of " + shards + " of a split GGUF model; join the"
+                    + " shards into one file first ('sirocco pull' joins them when it downloads; for local shards,"
+                    + " llama.cpp's 'llama-gguf-split --merge FIRST-SHARD.gguf OUT.gguf')");
+        }
         this.config = ModelConfig.from(file.metadata());
         this.parallel = new Parallel(options.threads());
         this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);

@@ -3,6 +3,11 @@ package dev.sirocco.models.hub;
 import dev.sirocco.models.ModelRequestException;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -29,12 +34,26 @@ public final class Downloader {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final int BUFFER = 1 << 20;
 
+    /** How long a download may go without a byte before it counts as stalled and is resumed. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
     private final HubClient client;
     private final int attempts;
+    private final Duration stallTimeout;
 
     public Downloader(HubClient client, int attempts) {
+        this(client, attempts, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /**
+     * @param attempts     requests per file before giving up (each resumes where the previous one stopped)
+     * @param stallTimeout a connection that delivers no byte for this long is dropped and the download resumed:
+     *                     a stalled mirror or proxy would otherwise hang {@code pull} for ever
+     */
+    public Downloader(HubClient client, int attempts, Duration stallTimeout) {
         this.client = client;
         this.attempts = attempts;
+        this.stallTimeout = stallTimeout;
     }
 
     /** Downloads {@code file} of {@code repo} at {@code revision} into {@code part}; returns its SHA-256 (hex). */
@@ -121,7 +140,7 @@ public final class Downloader {
                 out.position(have);
                 byte[] buf = new byte[BUFFER];
                 int n;
-                while ((n = body.read(buf)) > 0) {
+                while ((n = readWithin(body, buf)) > 0) {
                     if (file.size() >= 0 && have + n > file.size()) {
                         throw new ModelRequestException("the hub sent more than the " + file.size() + " bytes it listed for "
                                 + file.name() + "; the download was stopped");
@@ -137,6 +156,31 @@ public final class Downloader {
                 out.force(false);
             }
             return have;
+        }
+    }
+
+    /**
+     * One read that must deliver within the stall timeout. The read runs on a virtual thread so this one can stop
+     * waiting; the body is closed to end the abandoned read ({@code buf} belongs to this request only).
+     */
+    private int readWithin(InputStream body, byte[] buf) throws IOException {
+        FutureTask<Integer> read = new FutureTask<>(() -> body.read(buf));
+        Thread.startVirtualThread(read);
+        try {
+            return read.get(stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            read.cancel(true);
+            body.close();
+            throw new IOException("no data for " + stallTimeout.toMillis() / 1000.0 + " s: the connection stalled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            read.cancel(true);
+            throw new java.io.InterruptedIOException("interrupted while downloading");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
         }
     }
 

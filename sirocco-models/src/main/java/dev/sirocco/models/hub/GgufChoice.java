@@ -16,7 +16,29 @@ public final class GgufChoice {
     private GgufChoice() {
     }
 
-    public static HubFile choose(HubRepository repo, HubReference ref) {
+    /**
+     * The file {@code ref} asks for: one file, or every shard of a split model in order (whichever shard the
+     * reference named).
+     */
+    public static List<HubFile> choose(HubRepository repo, HubReference ref) {
+        HubFile chosen = chooseOne(repo, ref);
+        var split = SPLIT.matcher(baseName(chosen.name()));
+        if (!split.matches()) {
+            return List.of(chosen);
+        }
+        String dir = chosen.name().substring(0, chosen.name().length() - baseName(chosen.name()).length());
+        int count = Integer.parseInt(split.group(3));
+        List<HubFile> shards = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String name = String.format(Locale.ROOT, "%s%s-%05d-of-%05d.gguf", dir, split.group(1), i, count);
+            shards.add(repo.files().stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new ModelRequestException(ref.repo() + " lists " + chosen.name()
+                            + " but not its shard " + name + "; the split model is incomplete on the hub")));
+        }
+        return shards;
+    }
+
+    private static HubFile chooseOne(HubRepository repo, HubReference ref) {
         List<HubFile> ggufs = repo.files().stream()
                 .filter(f -> f.name().toLowerCase(Locale.ROOT).endsWith(".gguf")).toList();
         if (ggufs.isEmpty()) {
@@ -41,12 +63,7 @@ public final class GgufChoice {
                     + (available.isEmpty() ? String.join(", ", ggufs.stream().map(HubFile::name).toList()) : String.join(", ", available))
                     + " (choose with hf:" + ref.repo() + ":QUANT)");
         }
-        HubFile chosen = matches.getFirst();
-        if (SPLIT.matcher(baseName(chosen.name())).matches()) {
-            throw new ModelRequestException(chosen.name() + " is one shard of a split GGUF model; split models are not"
-                    + " supported by pull yet (merge them with llama-gguf-split --merge, or choose another quantization)");
-        }
-        return chosen;
+        return matches.getFirst();
     }
 
     private static java.util.Optional<String> quantOf(HubFile f) {

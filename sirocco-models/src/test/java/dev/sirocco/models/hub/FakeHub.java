@@ -39,12 +39,15 @@ final class FakeHub implements AutoCloseable {
     volatile String acceptedToken = "hf_secret";
     /** Cut the next full-file CDN response after this many bytes (-1: never). */
     volatile long cutAt = -1;
+    /** Stall the next full-file CDN response after this many bytes, sending nothing more until closed (-1: never). */
+    volatile long stallAt = -1;
     /** Flip the byte at this index in every CDN response (-1: never). */
     volatile long corruptAt = -1;
 
     FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()); // a stalled response must not block the next request
         server.start();
     }
 
@@ -150,6 +153,20 @@ final class FakeHub implements AutoCloseable {
             ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (data.length - 1) + "/" + data.length);
         }
         ex.getResponseHeaders().add("ETag", "\"" + sha256(data) + "\"");
+        long stall = stallAt;
+        if (stall >= 0 && range == null) {
+            stallAt = -1;
+            ex.sendResponseHeaders(200, data.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(data, 0, (int) stall);
+            out.flush();
+            try {
+                Thread.sleep(30_000); // a mirror that stops sending without closing the connection
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled on purpose after " + stall + " bytes");
+        }
         long cut = cutAt;
         if (cut >= 0 && range == null) {
             cutAt = -1;

@@ -1,5 +1,8 @@
 package dev.sirocco.models.hub;
 
+import dev.sirocco.engine.gguf.GgufFile;
+import dev.sirocco.engine.gguf.GgufTensorInfo;
+import dev.sirocco.engine.gguf.GgufWriter;
 import dev.sirocco.models.ModelRequestException;
 import dev.sirocco.models.store.ModelManifest;
 import dev.sirocco.models.store.ModelStore;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -110,6 +114,95 @@ class ModelPullerTest {
         assertThat(resumedAt).isPositive().isLessThanOrEqualTo(q4.length / 3);
         assertThat(Files.readAllBytes(store.modelFile(m.id()))).isEqualTo(q4);
         assertThat(m.sha256()).isEqualTo(FakeHub.sha256(q4));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aStalledConnectionIsDroppedAfterTheStallTimeoutAndResumed() throws Exception {
+        hub.stallAt = q4.length / 3;
+        ModelPuller p = new ModelPuller(store, new HubClient(hub.endpoint(), null), new PrintStream(log, true),
+                f -> DownloadProgress.NONE, java.time.Duration.ofMillis(500));
+
+        ModelManifest m = p.pull(HubReference.parse("hf:acme/Tiny-Llama-GGUF", null), false);
+
+        assertThat(hub.cdnRanges).hasSize(2);
+        assertThat(hub.cdnRanges.get(1)).matches("bytes=[0-9]+-");
+        assertThat(Files.readAllBytes(store.modelFile(m.id()))).isEqualTo(q4);
+    }
+
+    /** Splits a GGUF file in two as llama.cpp's gguf-split does: metadata in the first shard, split.* keys in both. */
+    static List<byte[]> split(Path whole, Path dir) throws IOException {
+        try (GgufFile f = GgufFile.open(whole)) {
+            List<GgufTensorInfo> tensors = f.tensorInfos();
+            int half = tensors.size() / 2;
+            List<byte[]> out = new java.util.ArrayList<>();
+            for (int shard = 0; shard < 2; shard++) {
+                GgufWriter w = new GgufWriter();
+                if (shard == 0) {
+                    for (String key : f.metadata().keys()) {
+                        w.putValue(key, f.metadata().typeOf(key), f.metadata().get(key));
+                    }
+                }
+                w.putU16("split.no", shard).putU16("split.count", 2).putI32("split.tensors.count", tensors.size());
+                for (GgufTensorInfo t : shard == 0 ? tensors.subList(0, half) : tensors.subList(half, tensors.size())) {
+                    w.addTensor(t.name(), t.type(), t.shape(), f.tensor(t.name()).data());
+                }
+                Path p = dir.resolve("shard" + shard + ".gguf");
+                w.write(p);
+                out.add(Files.readAllBytes(p));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void aSplitModelIsPulledShardByShardAndJoinedIntoOneFile() throws Exception {
+        Path whole = tmp.resolve("whole.gguf");
+        Files.write(whole, q4);
+        List<byte[]> shards = split(whole, tmp);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("Split-Q4_K_M-00002-of-00002.gguf", shards.get(1)); // listed out of order on purpose
+        files.put("Split-Q4_K_M-00001-of-00002.gguf", shards.get(0));
+        hub.addRepo("acme/Split-GGUF", false, files);
+
+        ModelManifest m = pull("hf:acme/Split-GGUF");
+
+        assertThat(m.id()).isEqualTo("split:q4_k_m");
+        assertThat(hub.cdnRanges).hasSize(2);
+        try (GgufFile joined = GgufFile.open(store.modelFile(m.id())); GgufFile original = GgufFile.open(whole)) {
+            assertThat(joined.metadata().keys()).containsExactlyElementsOf(original.metadata().keys());
+            assertThat(joined.tensorInfos()).extracting(GgufTensorInfo::name)
+                    .containsExactlyElementsOf(original.tensorInfos().stream().map(GgufTensorInfo::name).toList());
+            for (GgufTensorInfo t : original.tensorInfos()) {
+                assertThat(joined.tensor(t.name()).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                        .as(t.name()).isEqualTo(original.tensor(t.name()).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            }
+        }
+        try (Stream<Path> left = Files.list(store.downloadsDir())) {
+            assertThat(left).as("shards and the joined file moved or deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void aShardLoadedDirectlyIsRefusedWithHowToJoinIt() throws Exception {
+        Path whole = tmp.resolve("whole.gguf");
+        Files.write(whole, q4);
+        split(whole, tmp);
+        assertThatThrownBy(() -> dev.sirocco.engine.runtime.Engine.load(tmp.resolve("shard1.gguf"),
+                dev.sirocco.engine.runtime.EngineOptions.defaults().withThreads(1)))
+                .isInstanceOf(dev.sirocco.engine.model.UnsupportedModelException.class)
+                .hasMessageContaining("shard 2 of 2").hasMessageContaining("llama-gguf-split --merge");
+    }
+
+    @Test
+    void aSplitModelWithAShardMissingOnTheHubSaysWhichOne() throws Exception {
+        Path whole = tmp.resolve("whole.gguf");
+        Files.write(whole, q4);
+        hub.addRepo("acme/Broken-GGUF", false, Map.of("Broken-Q4_K_M-00001-of-00002.gguf", split(whole, tmp).get(0)));
+
+        assertThatThrownBy(() -> pull("hf:acme/Broken-GGUF"))
+                .isInstanceOf(ModelRequestException.class)
+                .hasMessageContaining("Broken-Q4_K_M-00002-of-00002.gguf").hasMessageContaining("incomplete");
     }
 
     @Test
