@@ -22,6 +22,15 @@ public record AssertionResult(AssertionSpec spec, boolean pass, double score, St
         return new AssertionResult(spec, pass, pass ? 1 : 0, reason);
     }
 
+    /**
+     * As {@link #of}, for a check with a graded score in [0, 1]: {@code not-} flips the verdict and the score
+     * becomes 1 - score.
+     */
+    static AssertionResult scored(AssertionSpec spec, boolean holds, double score, String expectation, String detail) {
+        AssertionResult r = of(spec, holds, expectation, detail);
+        return new AssertionResult(spec, r.pass(), spec.inverse() ? 1 - score : score, r.reason());
+    }
+
     /** A check that could not be made (a cached response for latency, no tools configured): a failure either way. */
     static AssertionResult error(AssertionSpec spec, String reason) {
         return new AssertionResult(spec, false, 0, reason);

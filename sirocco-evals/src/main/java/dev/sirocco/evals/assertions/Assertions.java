@@ -48,6 +48,7 @@ public final class Assertions {
             case "is-json" -> isJson(spec, value, out);
             case "contains-json" -> containsJson(spec, value, out);
             case "latency" -> latency(spec, output);
+            case "perplexity", "perplexity-score" -> perplexity(spec, output);
             case "is-valid-openai-tools-call" -> ToolCalls.check(spec, output);
             case "llm-rubric" -> ModelGraded.llmRubric(spec, jsString(value), out, graders);
             case "similar" -> ModelGraded.similar(spec, value instanceof List<?> ? list(value) : List.of(jsString(value)),
@@ -116,6 +117,32 @@ public final class Assertions {
             lastViolations = v;
         }
         return AssertionResult.of(spec, false, "contain JSON conforming to the schema", lastViolations);
+    }
+
+    /**
+     * promptfoo's {@code perplexity} (exp of the negative mean token log-probability, passing at or below the
+     * threshold; score 1 or 0) and {@code perplexity-score} (1 / (1 + perplexity), passing at or above the
+     * threshold; the score is that value). Without a threshold both pass, as in promptfoo.
+     */
+    private static AssertionResult perplexity(AssertionSpec spec, Output output) {
+        List<Double> lp = output.logprobs();
+        if (lp == null || lp.isEmpty()) {
+            return AssertionResult.error(spec, spec.type() + " needs token log-probabilities, and the provider returned"
+                    + " none (sirocco: and openai: providers return them; a cached response from before may lack them: --no-cache)");
+        }
+        double mean = lp.stream().mapToDouble(Double::doubleValue).sum() / lp.size();
+        double perplexity = Math.exp(-mean);
+        Double t = spec.threshold();
+        if (spec.type().equals("perplexity")) {
+            boolean pass = t == null || perplexity <= t;
+            return AssertionResult.of(spec, pass, "have perplexity at most " + (t == null ? "(any)" : fmt(t)),
+                    "perplexity " + String.format(java.util.Locale.ROOT, "%.2f", perplexity) + " over " + lp.size() + " tokens");
+        }
+        double score = 1 / (1 + perplexity);
+        boolean pass = t == null || score >= t;
+        return AssertionResult.scored(spec, pass, score, "have a perplexity score of at least " + (t == null ? "(any)" : fmt(t)),
+                "perplexity score " + String.format(java.util.Locale.ROOT, "%.3f", score) + " (perplexity "
+                        + String.format(java.util.Locale.ROOT, "%.2f", perplexity) + ")");
     }
 
     private static AssertionResult latency(AssertionSpec spec, Output output) {

@@ -11,10 +11,15 @@ import java.util.List;
  * @param toolCalls OpenAI-style {@code tool_calls} array, or null
  * @param latencyMs wall time of the request; meaningless when {@code cached}
  * @param tools     the tools the provider was configured with (OpenAI format), empty if none
+ * @param logprobs  each generated token's natural-log probability, or null when the provider gave none
  */
-public record Output(String text, JsonNode toolCalls, long latencyMs, boolean cached, List<Object> tools) {
+public record Output(String text, JsonNode toolCalls, long latencyMs, boolean cached, List<Object> tools, List<Double> logprobs) {
     public Output {
         tools = tools == null ? List.of() : tools;
+    }
+
+    public Output(String text, JsonNode toolCalls, long latencyMs, boolean cached, List<Object> tools) {
+        this(text, toolCalls, latencyMs, cached, tools, null);
     }
 
     public static Output text(String text) {

@@ -26,7 +26,7 @@ public final class OpenAiChatProvider implements Provider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PASSED_THROUGH = List.of("temperature", "max_tokens", "top_p", "stop", "tools",
-            "tool_choice", "response_format", "frequency_penalty", "presence_penalty", "safe_prompt");
+            "tool_choice", "response_format", "frequency_penalty", "presence_penalty", "safe_prompt", "logprobs");
 
     private final Dialect dialect;
     private final String label;
@@ -116,13 +116,26 @@ public final class OpenAiChatProvider implements Provider {
             String content = message.path("content").isTextual() ? message.get("content").asText() : null;
             String output = content != null && !content.isEmpty() ? content
                     : hasCalls ? JSON.writeValueAsString(toolCalls) : "";
-            return new ProviderResponse(output, hasCalls ? toolCalls : null, null, ms, false);
+            return new ProviderResponse(output, hasCalls ? toolCalls : null, logprobs(root), null, ms, false);
         } catch (IOException e) {
             return ProviderResponse.failure("request to " + endpoint + " failed: " + e, (System.nanoTime() - start) / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ProviderResponse.failure("interrupted", (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** {@code choices[0].logprobs.content[].logprob} as OpenAI (and our server) return them, or null. */
+    private static List<Double> logprobs(JsonNode root) {
+        JsonNode content = root.path("choices").path(0).path("logprobs").path("content");
+        if (!content.isArray()) {
+            return null;
+        }
+        List<Double> out = new ArrayList<>();
+        for (JsonNode t : content) {
+            out.add(t.path("logprob").asDouble());
+        }
+        return out;
     }
 
     private static String errorMessage(String body) {

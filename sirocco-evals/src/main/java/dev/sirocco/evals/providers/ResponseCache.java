@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Successful responses on disk, one JSON file per request, named by the SHA-256 of the request's canonical
@@ -49,8 +50,16 @@ public final class ResponseCache {
         try {
             JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
             JsonNode calls = n.get("tool_calls");
+            JsonNode lp = n.get("logprobs");
+            List<Double> logprobs = null;
+            if (lp != null && lp.isArray()) {
+                logprobs = new java.util.ArrayList<>();
+                for (JsonNode x : lp) {
+                    logprobs.add(x.asDouble());
+                }
+            }
             return new ProviderResponse(n.path("output").asText(), calls == null || calls.isNull() ? null : calls,
-                    null, 0, true);
+                    logprobs, null, 0, true);
         } catch (IOException e) {
             return null;
         }
@@ -65,6 +74,10 @@ public final class ResponseCache {
             ObjectNode n = JSON.createObjectNode();
             n.put("output", response.output());
             n.set("tool_calls", response.toolCalls());
+            if (response.logprobs() != null) {
+                var lp = n.putArray("logprobs");
+                response.logprobs().forEach(lp::add);
+            }
             Path tmp = Files.createTempFile(dir, key, ".tmp");
             Files.writeString(tmp, JSON.writeValueAsString(n), StandardCharsets.UTF_8);
             try {

@@ -80,7 +80,9 @@ public final class SiroccoProvider implements Provider {
             // A rendered template already carries its BOS text; add BOS only where it does not.
             int[] tokens = e.tokenizer().encode(text, bos.isEmpty() || !text.startsWith(bos), true);
             GenerationResult r = Generator.generate(e.newSession(), e.tokenizer(), tokens, request(), TokenListener.NONE);
-            return new ProviderResponse(r.text(), null, null, (System.nanoTime() - start) / 1_000_000, false);
+            List<Double> logprobs = Boolean.TRUE.equals(config.get("logprobs"))
+                    ? r.logprobs().stream().map(t -> (double) t.logprob()).toList() : null;
+            return new ProviderResponse(r.text(), null, logprobs, null, (System.nanoTime() - start) / 1_000_000, false);
         } catch (RuntimeException ex) {
             return ProviderResponse.failure(label + ": " + ex.getMessage(), (System.nanoTime() - start) / 1_000_000);
         }
@@ -97,7 +99,8 @@ public final class SiroccoProvider implements Provider {
             case List<?> l -> l.stream().map(String::valueOf).toList();
             case Object o -> List.of(String.valueOf(o));
         };
-        return new GenerationRequest(number("max_tokens", 256).intValue(), sampling, stop, false);
+        int logprobs = Boolean.TRUE.equals(config.get("logprobs")) ? 0 : GenerationRequest.NO_LOGPROBS;
+        return new GenerationRequest(number("max_tokens", 256).intValue(), sampling, stop, false, logprobs);
     }
 
     private Number number(String key, double fallback) {

@@ -201,7 +201,7 @@ public final class EvalRunner {
             grade = new TestGrade(false, 0, "provider error: " + response.error(), List.of(), Map.of());
         } else {
             Output output = new Output(response.output(), response.toolCalls(), response.latencyMs(), response.cached(),
-                    job.provider().tools());
+                    job.provider().tools(), response.logprobs());
             List<AssertionResult> results = new ArrayList<>();
             for (AssertionSpec a : job.test().asserts()) {
                 results.add(Assertions.evaluate(a, output, job.test().vars(), job.rendered(), graders));

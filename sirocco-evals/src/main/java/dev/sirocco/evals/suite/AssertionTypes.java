@@ -29,17 +29,20 @@ public final class AssertionTypes {
     /** Types graded by another model, which the assertion (or the test's options) must name. */
     static final Set<String> GRADED = Set.of("llm-rubric", "similar");
 
-    static final Set<String> NO_VALUE = Set.of("is-valid-openai-tools-call", "latency");
+    static final Set<String> NO_VALUE = Set.of("is-valid-openai-tools-call", "latency", "perplexity", "perplexity-score");
+
+    /** Types that read the provider's token log-probabilities: the suite asks its providers for them. */
+    public static final Set<String> NEEDS_LOGPROBS = Set.of("perplexity", "perplexity-score");
 
     /** Every supported type (without the {@code not-} prefix), in the order the docs list them. */
     public static final List<String> SUPPORTED = List.of("equals", "contains", "icontains", "contains-any",
             "contains-all", "icontains-any", "icontains-all", "regex", "starts-with", "is-json", "contains-json",
-            "latency", "is-valid-openai-tools-call", "javascript", "llm-rubric", "similar");
+            "latency", "perplexity", "perplexity-score", "is-valid-openai-tools-call", "javascript", "llm-rubric", "similar");
 
     /** Types promptfoo has that this runner does not (yet); named so the error can say so. */
     static final Set<String> KNOWN_UNSUPPORTED = Set.of("python", "ruby", "webhook",
             "model-graded-closedqa", "factuality", "answer-relevance", "context-faithfulness",
-            "context-recall", "context-relevance", "g-eval", "perplexity", "perplexity-score", "cost", "levenshtein",
+            "context-recall", "context-relevance", "g-eval", "cost", "levenshtein",
             "rouge-n", "bleu", "classifier", "moderation", "is-sql", "is-xml", "contains-xml", "is-html",
             "contains-html", "contains-sql", "ends-with", "finish-reason", "is-refusal", "select-best", "max-score",
             "human", "assert-set", "trace-span-count", "trace-span-duration", "word-count", "meteor", "gleu",

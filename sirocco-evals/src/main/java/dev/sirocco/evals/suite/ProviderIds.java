@@ -18,10 +18,11 @@ public final class ProviderIds {
     }
 
     static final Set<String> HTTP_CONFIG = Set.of("apiBaseUrl", "apiKey", "apiKeyEnvar", "temperature", "max_tokens",
-            "seed", "top_p", "stop", "tools", "tool_choice", "response_format", "frequency_penalty", "presence_penalty");
+            "seed", "top_p", "stop", "tools", "tool_choice", "response_format", "frequency_penalty", "presence_penalty",
+            "logprobs");
     static final Set<String> MISTRAL_EXTRA = Set.of("random_seed", "safe_prompt");
     static final Set<String> SIROCCO_CONFIG = Set.of("temperature", "max_tokens", "seed", "top_p", "top_k", "min_p",
-            "repeat_penalty", "stop", "threads", "context_size");
+            "repeat_penalty", "stop", "threads", "context_size", "logprobs");
 
     static final Set<String> EMBEDDING_CONFIG = Set.of("apiBaseUrl", "apiKey", "apiKeyEnvar");
 

@@ -97,6 +97,35 @@ class AssertionsTest {
     }
 
     @Test
+    void perplexityIsExpOfTheNegativeMeanLogprobAndPassesAtOrBelowTheThreshold() {
+        // mean log-probability -2: perplexity e^2 = 7.389, perplexity score 1 / (1 + e^2) = 0.1192
+        Output out = new Output("ab", null, 0, false, null, List.of(-1.0, -3.0));
+        assertThat(Assertions.evaluate(spec("perplexity", false, null, 7.4), out, VARS).pass()).isTrue();
+        AssertionResult over = Assertions.evaluate(spec("perplexity", false, null, 7.38), out, VARS);
+        assertThat(over.pass()).isFalse();
+        assertThat(over.reason()).contains("perplexity 7.39 over 2 tokens");
+        assertThat(Assertions.evaluate(spec("perplexity", true, null, 7.38), out, VARS).pass()).isTrue();
+        assertThat(Assertions.evaluate(spec("perplexity", false, null, null), out, VARS).pass()).as("no threshold").isTrue();
+
+        AssertionResult score = Assertions.evaluate(spec("perplexity-score", false, null, 0.119), out, VARS);
+        assertThat(score.pass()).isTrue();
+        assertThat(score.score()).isCloseTo(1 / (1 + Math.exp(2)), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Assertions.evaluate(spec("perplexity-score", false, null, 0.12), out, VARS).pass()).isFalse();
+        AssertionResult inverse = Assertions.evaluate(spec("perplexity-score", true, null, 0.12), out, VARS);
+        assertThat(inverse.pass()).isTrue();
+        assertThat(inverse.score()).isCloseTo(1 - 1 / (1 + Math.exp(2)), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void perplexityWithoutLogprobsFailsSayingWhy() {
+        AssertionResult r = Assertions.evaluate(spec("perplexity", false, null, 10.0), Output.text("x"), VARS);
+        assertThat(r.pass()).isFalse();
+        assertThat(r.reason()).contains("log-probabilities");
+        assertThat(Assertions.evaluate(spec("perplexity", true, null, 10.0), Output.text("x"), VARS).pass())
+                .as("not- cannot turn a missing measurement into a pass").isFalse();
+    }
+
+    @Test
     void openAiToolCallsAreCheckedAgainstTheConfiguredFunctions() throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<Object> tools = List.of(Map.of("type", "function", "function", Map.of("name", "get_weather",

@@ -70,4 +70,43 @@ class SiroccoServerSuiteTest {
             }
         }
     }
+
+    @Test
+    void perplexityFromTheServersLogprobsEqualsTheInProcessOne() throws Exception {
+        Path model = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
+        try (ServedModel served = ServedModel.load(model, EngineOptions.defaults().withThreads(1).withContextSize(256), 1, 8);
+             ApiServer server = ApiServer.start(ServerOptions.loopback(0), List.of(served))) {
+            String base = "http://127.0.0.1:" + server.port() + "/v1";
+            Suite s = SuiteLoader.parse("""
+                    prompts: ['{{subject}} went to']
+                    providers:
+                      - id: sirocco:tiny.gguf
+                        label: in-process
+                        config: {max_tokens: 8, threads: 1}
+                      - id: openai:chat:tiny
+                        label: openai
+                        config: {apiBaseUrl: %s, max_tokens: 8, temperature: 0}
+                    tests:
+                      - vars: {subject: the people}
+                        assert:
+                          - type: perplexity-score
+                          - type: not-perplexity
+                            threshold: 1.0
+                    """.formatted(base), "s.yaml", dir);
+            assertThat(s.providers()).allMatch(p -> Boolean.TRUE.equals(p.config().get("logprobs")));
+            List<Provider> providers = s.providers().stream().map(p -> Providers.create(p, dir, k -> null)).toList();
+            EvalReport r;
+            try {
+                r = EvalRunner.run(s, providers, new EvalRunner.Options(1, 1, null), EvalRunner.Progress.NONE);
+            } finally {
+                providers.forEach(Provider::close);
+            }
+            // a random model is never certain of every token: perplexity above 1
+            assertThat(r.runs()).hasSize(2).allMatch(CaseRun::pass);
+            double inProcess = r.runs().get(0).grade().results().get(0).score();
+            double overHttp = r.runs().get(1).grade().results().get(0).score();
+            assertThat(inProcess).isBetween(0.0, 0.5);
+            assertThat(overHttp).isCloseTo(inProcess, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
 }
