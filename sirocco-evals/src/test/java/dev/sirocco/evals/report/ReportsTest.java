@@ -114,6 +114,37 @@ class ReportsTest {
     }
 
     @Test
+    void htmlOpensInHeadlessChromiumWithoutNetworkAndShowsTheMatrix() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.sirocco.testkit.HeadlessChromium.skipRequested(),
+                "SIROCCO_SKIP_BROWSER_TESTS=1");
+        var chromium = dev.sirocco.testkit.HeadlessChromium.require();
+        Path page = dir.resolve("report.html");
+        java.nio.file.Files.writeString(page, HtmlReport.toHtml(report, null));
+
+        String dom = chromium.dumpDom(page.toUri());
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new org.xml.sax.InputSource(new StringReader(xhtml(dom))));
+        var table = (org.w3c.dom.Element) javax.xml.xpath.XPathFactory.newInstance().newXPath()
+                .evaluate("//*[@id='matrix']", doc, javax.xml.xpath.XPathConstants.NODE);
+        assertThat(table).as("the matrix table, as the browser built it").isNotNull();
+        var cells = table.getElementsByTagName("td");
+        assertThat(cells.getLength()).as("3 tests x 1 provider").isEqualTo(3);
+        assertThat(table.getTextContent()).contains("local", "{{q}} | good", "{{q}} | bad", "{{q}} | broken");
+        // kept as a test artifact: what a reader sees
+        Path png = Path.of("target", "browser-artifacts", "eval-report.png");
+        chromium.screenshot(page.toUri(), png, 1200, 800);
+        assertThat(java.nio.file.Files.size(png)).isGreaterThan(1000);
+    }
+
+    /** Chromium's DOM dump as XML the JDK parser reads: void elements closed, the doctype and entities dropped. */
+    private static String xhtml(String html) {
+        String s = html.replaceFirst("(?is)<!DOCTYPE[^>]*>", "")
+                .replaceAll("(?i)<(meta|br|hr|img|input|link)([^>]*?)/?>", "<$1$2/>")
+                .replace("&nbsp;", "&#160;");
+        return s;
+    }
+
+    @Test
     void htmlIsSelfContainedAndShowsTheMatrix() {
         String html = HtmlReport.toHtml(report, null);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<table id=\"matrix\">").contains("<svg id=\"scores\"");
