@@ -44,19 +44,36 @@ class ToolCallingTest {
         return Files.readString(Path.of("..", "sirocco-chat", "src", "test", "resources", "dev", "sirocco", "chat", "templates", name + ".jinja"));
     }
 
-    /** A tiny random model whose file carries {@code template} as its chat template (null: none, the fallback). */
-    static ServedModel model(Path dir, String id, String template) throws IOException {
+    /**
+     * A tiny random model whose file carries {@code template} as its chat template (null: none, the fallback) and
+     * these extra control tokens at the end of its vocabulary (as Mistral's {@code [TOOL_CALLS]} is one).
+     */
+    static ServedModel model(Path dir, String id, String template, String... controlTokens) throws IOException {
         ModelSpec spec = ModelSpec.tinyLlama();
         Map<String, Object> meta = new LinkedHashMap<>(spec.tokenizer().metadata());
         if (template != null) {
             meta.put("tokenizer.chat_template", template);
         }
+        String[] tokens = (String[]) meta.get("tokenizer.ggml.tokens");
+        float[] scores = (float[]) meta.get("tokenizer.ggml.scores");
+        int[] types = (int[]) meta.get("tokenizer.ggml.token_type");
+        int n = tokens.length;
+        tokens = java.util.Arrays.copyOf(tokens, n + controlTokens.length);
+        scores = java.util.Arrays.copyOf(scores, n + controlTokens.length);
+        types = java.util.Arrays.copyOf(types, n + controlTokens.length);
+        for (int i = 0; i < controlTokens.length; i++) {
+            tokens[n + i] = controlTokens[i];
+            types[n + i] = 3; // llama_token_type CONTROL
+        }
+        meta.put("tokenizer.ggml.tokens", tokens);
+        meta.put("tokenizer.ggml.scores", scores);
+        meta.put("tokenizer.ggml.token_type", types);
         Path file = RandomModels.write(spec.toBuilder().tokenizer(TokenizerMetadata.of(meta)).build(), dir.resolve(id + ".gguf"));
         return ServedModel.load(file, EngineOptions.defaults().withThreads(1).withContextSize(1024), 8);
     }
 
     static TestServer startToolServer(Path dir) throws IOException {
-        return TestServer.of(List.of(model(dir, "mistral-tools", template("mistralai-Mistral-Nemo-Instruct-2407")),
+        return TestServer.of(List.of(model(dir, "mistral-tools", template("mistralai-Mistral-Nemo-Instruct-2407"), "[TOOL_CALLS]", "[INST]", "[/INST]"),
                 model(dir, "qwen-tools", template("Qwen-Qwen2.5-7B-Instruct")), model(dir, "plain", null)));
     }
 
@@ -113,6 +130,18 @@ class ToolCallingTest {
         assertThat(r.get("usage").get("prompt_tokens").asInt()).isEqualTo(tokens("mistral-tools", expected))
                 .isNotEqualTo(tokens("mistral-tools", templateOf("mistral-tools").render(conversation, null, true, Map.of())));
         assertThat(r.get("choices").get(0).get("message").get("role").asText()).isEqualTo("assistant");
+    }
+
+    @Test
+    void controlTokensOfTheCallSyntaxAreTheOnesGenerationsPrint() {
+        ServedModel m = server.model("mistral-tools");
+        int toolCalls = java.util.Arrays.asList(m.engine().tokenizer().vocabulary().tokens()).indexOf("[TOOL_CALLS]");
+        assertThat(toolCalls).isPositive();
+        // [INST] is a control token too, but no part of a call; ordinary tokens are printed anyway
+        assertThat(m.toolTokens()).isEqualTo(Map.of(toolCalls, "[TOOL_CALLS]"));
+        assertThat(server.model("qwen-tools").toolTokens()).isEmpty();
+        // the prompt holds [TOOL_CALLS] as the one control token, not as its characters
+        assertThat(m.encodeChat("[TOOL_CALLS][")).contains(toolCalls);
     }
 
     @Test
