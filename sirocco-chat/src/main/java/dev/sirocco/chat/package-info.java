@@ -6,5 +6,9 @@
  * operator precedence, for-loops and Python value semantics added; {@code ChatTemplate.fallbackFor} supplies a
  * template for files without one. Tests compare renderings of real templates with @huggingface/jinja and with
  * llama.cpp's chat-template test cases.
+ *
+ * <p>{@link dev.sirocco.chat.ToolCallFormat} is how a model family writes tool calls (Mistral, Llama 3.1, Hermes/Qwen),
+ * detected from the template; {@link dev.sirocco.chat.ToolCallStream} reads an answer into content and
+ * {@link dev.sirocco.chat.ToolCall}s, whole or as it streams.
  */
 package dev.sirocco.chat;

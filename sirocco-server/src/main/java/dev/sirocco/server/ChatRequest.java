@@ -50,15 +50,7 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
 
     /** Parameters both APIs define that this server does not implement yet: a clear 400, never ignored. */
     private static void rejectUnimplemented(JsonNode body) {
-        JsonNode tools = body.get("tools");
-        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
-            throw ApiException.unsupported("tools", "'tools' is not supported yet by this server");
-        }
-        JsonNode choice = body.get("tool_choice");
-        if (choice != null && !choice.isNull() && !(choice.isTextual() && Set.of("none", "auto").contains(choice.asText()))) {
-            throw ApiException.unsupported("tool_choice", "'tool_choice' other than \"none\" or \"auto\" is not supported yet (no tools)");
-        }
-        RequestFields.optBool(body, "parallel_tool_calls", "parallel_tool_calls"); // meaningless without tools
+        // tools, tool_choice, parallel_tool_calls: ToolsRequest; safe_prompt and assistant prefix: ChatPrompt.
         JsonNode format = body.get("response_format");
         if (format != null && !format.isNull()) {
             JsonNode type = format.isObject() ? format.get("type") : null;
@@ -69,9 +61,6 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
                 throw ApiException.unsupported("response_format.type",
                         "'response_format' type '" + type.asText() + "' is not supported yet; only 'text' is");
             }
-        }
-        if (Boolean.TRUE.equals(RequestFields.optBool(body, "safe_prompt", "safe_prompt"))) {
-            throw ApiException.unsupported("safe_prompt", "'safe_prompt' is not supported yet by this server");
         }
         JsonNode bias = body.get("logit_bias");
         if (bias != null && !bias.isNull() && !(bias.isObject() && bias.isEmpty())) {
@@ -94,9 +83,7 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
         if (!ROLES.contains(role)) {
             throw ApiException.badField(path + ".role", "'" + path + ".role' must be one of system, user, assistant, tool; got '" + role + "'");
         }
-        if (Boolean.TRUE.equals(RequestFields.optBool(m, "prefix", path + ".prefix"))) {
-            throw ApiException.unsupported(path + ".prefix", "assistant 'prefix' is not supported yet by this server");
-        }
+        RequestFields.optBool(m, "prefix", path + ".prefix"); // where it may stand: ChatPrompt
         JsonNode annotations = m.get("annotations");
         if (annotations != null && !annotations.isNull() && !(annotations.isArray() && annotations.isEmpty())) {
             throw ApiException.unsupported(path + ".annotations", "message 'annotations' are not supported yet");

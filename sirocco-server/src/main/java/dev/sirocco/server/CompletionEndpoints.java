@@ -49,17 +49,24 @@ final class CompletionEndpoints {
 
     void chat(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
         ChatRequest req = ChatRequest.read(body);
+        ChatPrompt chatPrompt = ChatPrompt.read(body, req.messages(), ToolsRequest.read(body));
         ServedModel model = model(req.model());
         String prompt;
         try {
-            prompt = model.renderChat(req.messages());
+            prompt = chatPrompt.render(model);
+        } catch (ApiException e) {
+            throw e;
         } catch (RuntimeException e) {
             // A template that raises (e.g. "roles must alternate") is the request's fault, said in the template's words.
             throw ApiException.badField("messages", "the model's chat template refused these messages: " + e.getMessage());
         }
         GenerationTask task = new GenerationTask(model, metrics, List.of(prompt), model::encodeChat, "messages",
                 req.params(), seed(req.params()), arrivedNanos);
-        respond(Kind.CHAT, model, task, req.params(), res);
+        ChatChoiceOutput output = ChatChoiceOutput.of(chatPrompt, model);
+        if (output.readsToolCalls()) {
+            task.printing(model.toolTokens());
+        }
+        respond(Kind.CHAT, model, task, req.params(), res, output);
     }
 
     void text(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
@@ -71,7 +78,7 @@ final class CompletionEndpoints {
         }
         GenerationTask task = new GenerationTask(model, metrics, req.prompts(), model::encodePrompt, "prompt",
                 req.params(), seed(req.params()), arrivedNanos);
-        respond(Kind.TEXT, model, task, req.params(), res);
+        respond(Kind.TEXT, model, task, req.params(), res, null);
     }
 
     /** Mistral's fill-in-the-middle: answered in the chat completion's shape, as Mistral's API does. */
@@ -83,7 +90,7 @@ final class CompletionEndpoints {
         }
         GenerationTask task = new GenerationTask(model, metrics, List.of(req.prompt()), prefix -> model.encodeFim(prefix, req.suffix()),
                 "prompt", req.params(), seed(req.params()), arrivedNanos);
-        respond(Kind.CHAT, model, task, req.params(), res);
+        respond(Kind.CHAT, model, task, req.params(), res, ChatChoiceOutput.plain());
     }
 
     private ServedModel model(String id) {
@@ -94,8 +101,9 @@ final class CompletionEndpoints {
         return p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong(Long.MAX_VALUE / 2);
     }
 
-    private void respond(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res)
-            throws InterruptedException {
+    /** @param output for chat answers: how text becomes messages or deltas; null for plain text completions */
+    private void respond(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res,
+                         ChatChoiceOutput output) throws InterruptedException {
         task.submit();
         String id = kind.idPrefix + randomId(24);
         long created = System.currentTimeMillis() / 1000;
@@ -105,14 +113,14 @@ final class CompletionEndpoints {
             throw failure(f.error());
         }
         if (params.stream()) {
-            stream(kind, model, task, params, res, id, created, first);
+            stream(kind, model, task, params, res, id, created, first, output);
         } else {
-            whole(kind, model, task, res, id, created, first);
+            whole(kind, model, task, res, id, created, first, output);
         }
     }
 
     private void whole(Kind kind, ServedModel model, GenerationTask task, ServerResponse res, String id, long created,
-                       GenerationEvent first) throws InterruptedException {
+                       GenerationEvent first, ChatChoiceOutput output) throws InterruptedException {
         ObjectNode root = header(kind, id, created, model, kind.object);
         ArrayNode choices = root.putArray("choices");
         int promptTokens = 0;
@@ -120,16 +128,17 @@ final class CompletionEndpoints {
         for (GenerationEvent ev = first; ; ev = task.next()) {
             switch (ev) {
                 case GenerationEvent.Prompt p -> promptTokens += p.tokens();
-                case GenerationEvent.Piece ignored -> {
+                case GenerationEvent.Piece p -> {
+                    if (output != null) {
+                        output.append(p.index(), p.text());
+                    }
                 }
                 case GenerationEvent.ChoiceDone d -> {
                     completionTokens += d.result().tokens().length;
                     ObjectNode c = choices.addObject();
                     c.put("index", d.index());
                     if (kind == Kind.CHAT) {
-                        ObjectNode message = c.putObject("message");
-                        message.put("role", "assistant");
-                        message.put("content", d.result().text());
+                        c.set("message", output.message(d.index()));
                     } else {
                         c.put("text", d.result().text());
                     }
@@ -138,7 +147,8 @@ final class CompletionEndpoints {
                     } else {
                         c.putObject("logprobs").set("content", logprobContent(model, d.result().logprobs()));
                     }
-                    c.put("finish_reason", finishReason(d.result().finishReason()));
+                    c.put("finish_reason", output != null ? output.finishReason(d.index(), d.result().finishReason())
+                            : finishReason(d.result().finishReason()));
                 }
                 case GenerationEvent.Failed f -> throw failure(f.error());
                 case GenerationEvent.Finished ignored -> {
@@ -152,7 +162,7 @@ final class CompletionEndpoints {
     }
 
     private void stream(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res,
-                        String id, long created, GenerationEvent first) throws InterruptedException {
+                        String id, long created, GenerationEvent first, ChatChoiceOutput output) throws InterruptedException {
         int promptTokens = 0;
         int completionTokens = 0;
         Set<Integer> started = new HashSet<>();
@@ -164,7 +174,20 @@ final class CompletionEndpoints {
                         if (kind == Kind.CHAT && started.add(p.index())) {
                             sse.send(chunk(kind, id, created, model, p.index(), "", true, null));
                         }
-                        if (!p.text().isEmpty() || p.logprob() != null) {
+                        if (kind == Kind.CHAT) {
+                            List<ObjectNode> deltas = output.accept(p.index(), p.text());
+                            if (deltas.isEmpty() && p.logprob() != null) {
+                                deltas = List.of(Json.MAPPER.createObjectNode().put("content", ""));
+                            }
+                            for (int i = 0; i < deltas.size(); i++) {
+                                ObjectNode chunk = deltaChunk(kind, id, created, model, p.index(), deltas.get(i), null);
+                                if (i == deltas.size() - 1 && p.logprob() != null) {
+                                    ((ObjectNode) chunk.get("choices").get(0)).putObject("logprobs")
+                                            .set("content", logprobContent(model, List.of(p.logprob())));
+                                }
+                                sse.send(chunk);
+                            }
+                        } else if (!p.text().isEmpty() || p.logprob() != null) {
                             ObjectNode chunk = chunk(kind, id, created, model, p.index(), p.text(), false, null);
                             if (p.logprob() != null) {
                                 ((ObjectNode) chunk.get("choices").get(0)).putObject("logprobs")
@@ -178,7 +201,14 @@ final class CompletionEndpoints {
                         if (kind == Kind.CHAT && started.add(d.index())) {
                             sse.send(chunk(kind, id, created, model, d.index(), "", true, null));
                         }
-                        sse.send(chunk(kind, id, created, model, d.index(), null, false, finishReason(d.result().finishReason())));
+                        String finish = finishReason(d.result().finishReason());
+                        if (kind == Kind.CHAT) {
+                            for (ObjectNode delta : output.finish(d.index())) {
+                                sse.send(deltaChunk(kind, id, created, model, d.index(), delta, null));
+                            }
+                            finish = output.finishReason(d.index(), d.result().finishReason());
+                        }
+                        sse.send(chunk(kind, id, created, model, d.index(), null, false, finish));
                     }
                     case GenerationEvent.Failed f -> {
                         // Headers are gone already: the error travels as an event, as OpenAI's API does mid-stream.
@@ -226,6 +256,14 @@ final class CompletionEndpoints {
         } else {
             c.put("finish_reason", finishReason);
         }
+        return root;
+    }
+
+    /** A chat chunk carrying {@code delta} for choice {@code index}. */
+    private static ObjectNode deltaChunk(Kind kind, String id, long created, ServedModel model, int index, ObjectNode delta,
+                                         String finishReason) {
+        ObjectNode root = chunk(kind, id, created, model, index, null, false, finishReason);
+        ((ObjectNode) root.get("choices").get(0)).set("delta", delta);
         return root;
     }
 

@@ -43,6 +43,7 @@ final class GenerationTask {
     private final List<Scheduler.Ticket> tickets = new ArrayList<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean firstToken = new AtomicBoolean(true);
+    private volatile java.util.Map<Integer, String> printed = java.util.Map.of();
 
     /**
      * @param prompts one prompt per choice group; each gets {@code params.n()} choices, indexed in order
@@ -59,6 +60,15 @@ final class GenerationTask {
         this.params = params;
         this.seed = seed;
         this.arrivedNanos = arrivedNanos;
+    }
+
+    /**
+     * Prints these control tokens as their text (by id) in the generated text, which otherwise leaves control tokens
+     * out: the tool-call syntax of some families is made of them. Call before {@link #submit()}.
+     */
+    GenerationTask printing(java.util.Map<Integer, String> tokens) {
+        this.printed = tokens;
+        return this;
     }
 
     /**
@@ -103,7 +113,8 @@ final class GenerationTask {
                             if (firstToken.compareAndSet(true, false)) {
                                 metrics.timeToFirstToken(model.id(), System.nanoTime() - arrivedNanos);
                             }
-                            events.add(new GenerationEvent.Piece(choice, text, logprob));
+                            String shown = printed.get(token);
+                            events.add(new GenerationEvent.Piece(choice, shown == null ? text : text + shown, logprob));
                         }
                     });
                     tickets.add(ticket);

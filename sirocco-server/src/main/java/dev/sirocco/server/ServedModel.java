@@ -2,6 +2,7 @@ package dev.sirocco.server;
 
 import dev.sirocco.chat.ChatMessage;
 import dev.sirocco.chat.ChatTemplate;
+import dev.sirocco.chat.ToolCallFormat;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.engine.runtime.Scheduler;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One model the server answers for: its id (the file name without {@code .gguf}), the loaded engine,
@@ -21,6 +24,8 @@ public final class ServedModel implements AutoCloseable {
     private final String id;
     private final Engine engine;
     private final ChatTemplate template;
+    private final ToolCallFormat toolFormat;
+    private final Map<Integer, String> toolTokens;
     private final String bosText;
     private final long created;
     private final Scheduler scheduler;
@@ -32,6 +37,8 @@ public final class ServedModel implements AutoCloseable {
         Vocabulary v = engine.tokenizer().vocabulary();
         this.bosText = tokenText(v, v.bos());
         this.template = template(engine, bosText, tokenText(v, v.eos()));
+        this.toolFormat = ToolCallFormat.detect(template.source());
+        this.toolTokens = toolTokens(engine, toolFormat);
         this.scheduler = new Scheduler(engine, parallel, queueCapacity);
     }
 
@@ -88,6 +95,44 @@ public final class ServedModel implements AutoCloseable {
      */
     synchronized String renderChat(List<ChatMessage> messages) {
         return template.render(messages, true);
+    }
+
+    /** The chat prompt with {@code tools} (OpenAI shape) listed as the template lists them; null for none. */
+    synchronized String renderChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+        return template.render(messages, tools, true, Map.of());
+    }
+
+    /** Whether the chat template uses the {@code tools} it is given (else tools would silently vanish). */
+    boolean templateRendersTools() {
+        return template.source().contains("tools");
+    }
+
+    /** How this model writes tool calls, or null when its template shows no format this server reads. */
+    ToolCallFormat toolFormat() {
+        return toolFormat;
+    }
+
+    /**
+     * Control tokens of the tool-call syntax ({@code [TOOL_CALLS]}, {@code <|python_tag|>}) by id, with their text:
+     * ordinary detokenization prints them as nothing, so a generation with tools prints them itself.
+     */
+    Map<Integer, String> toolTokens() {
+        return toolTokens;
+    }
+
+    private static Map<Integer, String> toolTokens(Engine engine, ToolCallFormat format) {
+        Map<Integer, String> out = new HashMap<>();
+        if (format == null) {
+            return Map.of();
+        }
+        String[] tokens = engine.tokenizer().vocabulary().tokens();
+        List<String> wanted = format.preservedTokens();
+        for (int id = 0; id < tokens.length; id++) {
+            if (wanted.contains(tokens[id]) && engine.tokenizer().tokenBytes(id, false).length == 0) {
+                out.put(id, new String(engine.tokenizer().tokenBytes(id, true), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** Chat prompt tokens: a rendered template already carries its BOS text, so BOS is added only when it does not. */

@@ -6,7 +6,9 @@
  * {@code CompletionRequest} read a body into one internal shape (400s name the JSON path); a {@code GenerationTask}
  * submits each choice to its model's engine {@code Scheduler} (continuous batching: up to {@code --parallel}
  * sequences advance in one forward pass per step; a bounded queue beyond that, 429 when full), reporting events that
- * {@code CompletionEndpoints} turns into a JSON body or an SSE stream. Tools, structured output, FIM, embeddings,
- * keys and quotas come later (issue #8).
+ * {@code CompletionEndpoints} turns into a JSON body or an SSE stream. Chat tools: {@code ToolsRequest} reads
+ * {@code tools}/{@code tool_choice}, {@code ChatPrompt} the assistant prefix and {@code safe_prompt}, and
+ * {@code ChatChoiceOutput} reads answers into content and tool calls with the model's
+ * {@link dev.sirocco.chat.ToolCallFormat}. Structured output, keys and quotas come later (issue #8).
  */
 package dev.sirocco.server;

@@ -80,10 +80,7 @@ class ErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]   | tools",
-            "\"tool_choice\": \"required\"                                             | tool_choice",
             "\"response_format\": {\"type\": \"json_object\"}                          | response_format.type",
-            "\"safe_prompt\": true                                                     | safe_prompt",
             "\"logit_bias\": {\"5\": 10}                                               | logit_bias",
     })
     void unimplementedParametersAre400NotIgnored(String field, String param) throws Exception {
