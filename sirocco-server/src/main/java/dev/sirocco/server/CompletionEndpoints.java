@@ -42,10 +42,14 @@ final class CompletionEndpoints {
 
     private final Map<String, ServedModel> models;
     private final ServerMetrics metrics;
+    private final UsageMeter usage;
+    private final java.time.Duration requestTimeout;
 
-    CompletionEndpoints(Map<String, ServedModel> models, ServerMetrics metrics) {
+    CompletionEndpoints(Map<String, ServedModel> models, ServerMetrics metrics, UsageMeter usage, java.time.Duration requestTimeout) {
         this.models = models;
         this.metrics = metrics;
+        this.usage = usage;
+        this.requestTimeout = requestTimeout;
     }
 
     void chat(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
@@ -101,7 +105,7 @@ final class CompletionEndpoints {
 
     private void respond(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res)
             throws InterruptedException {
-        task.submit();
+        task.submit(requestTimeout);
         String id = kind.idPrefix + randomId(24);
         long created = System.currentTimeMillis() / 1000;
         // The first event decides the status: a prompt that does not fit is a 400, not an SSE stream.
@@ -147,6 +151,7 @@ final class CompletionEndpoints {
                 }
                 case GenerationEvent.Failed f -> throw failure(f.error());
                 case GenerationEvent.Finished ignored -> {
+                    usage.record(model.id(), promptTokens, completionTokens);
                     root.set("usage", usage(promptTokens, completionTokens));
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(Json.bytes(root));
@@ -192,6 +197,7 @@ final class CompletionEndpoints {
                         return;
                     }
                     case GenerationEvent.Finished ignored -> {
+                        usage.record(model.id(), promptTokens, completionTokens);
                         if (params.includeUsage()) {
                             ObjectNode last = header(kind, id, created, model, kind.chunkObject);
                             last.putArray("choices");
