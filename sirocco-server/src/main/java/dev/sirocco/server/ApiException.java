@@ -48,7 +48,8 @@ public final class ApiException extends RuntimeException {
     }
 
     /** 504: the request ran past the server's {@code --request-timeout} and was stopped. */
-    public static ApiException timedOut(long seconds) {
+    public static ApiException timedOut(java.time.Duration limit) {
+        String seconds = java.math.BigDecimal.valueOf(limit.toMillis(), 3).stripTrailingZeros().toPlainString();
         return new ApiException(504, "server_error", null, "request_timeout",
                 "the request ran longer than this server's limit of " + seconds + " s (serve --request-timeout) and was stopped");
     }

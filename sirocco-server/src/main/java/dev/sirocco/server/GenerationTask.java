@@ -44,7 +44,7 @@ final class GenerationTask {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean firstToken = new AtomicBoolean(true);
     private long deadlineNanos;
-    private long timeoutSeconds;
+    private java.time.Duration timeout;
 
     /**
      * @param prompts one prompt per choice group; each gets {@code params.n()} choices, indexed in order
@@ -69,7 +69,7 @@ final class GenerationTask {
      * waiting in the queue included; past it, {@link #next} stops every choice and reports a 504.
      */
     void submit(java.time.Duration timeout) {
-        this.timeoutSeconds = timeout.toSeconds();
+        this.timeout = timeout;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         Scheduler scheduler = model.scheduler();
         int contextSize = model.engine().contextSize();
@@ -157,7 +157,7 @@ final class GenerationTask {
         failed.set(true); // later failures of the cancelled choices are not reported
         cancel();
         metrics.cancelled(model.id());
-        return new GenerationEvent.Failed(ApiException.timedOut(timeoutSeconds));
+        return new GenerationEvent.Failed(ApiException.timedOut(timeout));
     }
 
     /** The next event, or null after {@code millis}. */
