@@ -35,7 +35,12 @@ public final class ModelOptions {
     boolean scalar;
 
     Path modelPath() {
-        return ModelFile.existing(model, dataDir != null ? dataDir : ModelStore.defaultDataDir());
+        return ModelFile.existing(model, dataDir());
+    }
+
+    /** {@code --data-dir}, else the default ({@code $SIROCCO_DATA_DIR} or {@code ~/.sirocco}). */
+    Path dataDir() {
+        return dataDir != null ? dataDir : ModelStore.defaultDataDir();
     }
 
     EngineOptions engineOptions() {

@@ -31,16 +31,17 @@ class ServeCommandTest {
 
     @Test
     void nonLoopbackHostWithoutKeyIsRefusedWithExit2() {
-        CommandsTest.Result r = CommandsTest.run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0");
+        CommandsTest.Result r = CommandsTest.run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0",
+                "--data-dir", dir.resolve("no-keys").toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(r.err()).contains("--api-key").contains("0.0.0.0");
+        assertThat(r.err()).contains("--api-key").contains("sirocco keys create").contains("0.0.0.0");
     }
 
     @Test
     void helpDescribesTheFlags() {
         CommandsTest.Result r = CommandsTest.run("serve", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--host", "--port", "--api-key", "--threads", "--model");
+        assertThat(r.out()).contains("--host", "--port", "--api-key", "--threads", "--model", "--request-timeout", "--data-dir");
     }
 
     @Test
@@ -49,7 +50,8 @@ class ServeCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String[] args = {"serve", "--model", model.toString(), "--port", Integer.toString(port), "--threads", "1", "--ctx", "64"};
+        String[] args = {"serve", "--model", model.toString(), "--port", Integer.toString(port), "--threads", "1", "--ctx", "64",
+                "--data-dir", dir.resolve("data").toString()};
         // serve runs until the JVM stops; a daemon thread leaves it to the end of the test run
         Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
         HttpClient client = HttpClient.newHttpClient();
