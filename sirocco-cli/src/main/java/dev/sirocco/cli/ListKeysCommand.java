@@ -34,7 +34,7 @@ final class ListKeysCommand implements Callable<Integer> {
             System.out.println("no keys in " + data.dataDir() + " (create one with: sirocco keys create --name NAME)");
             return Main.EXIT_OK;
         }
-        String format = "%-20s %-16s %-15s %-15s %-7s %-8s %-16s %-16s %s%n";
+        String format = "%-20s %-16s %-18s %-15s %-7s %-8s %-16s %-16s %s%n";
         System.out.printf(format, "ID", "NAME", "PREFIX", "SCOPES", "RPM", "TPM", "CREATED", "LAST USED", "REVOKED");
         for (StoredKey k : keys) {
             System.out.printf(format, k.id(), k.name(), k.prefix() + "...", String.join(",", k.scopes()),

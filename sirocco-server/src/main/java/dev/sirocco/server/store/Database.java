@@ -21,11 +21,6 @@ import java.nio.file.Path;
 public final class Database {
     public static final String FILE_NAME = "sirocco.db";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
-    /**
-     * Flyway reports every open at INFO ("Schema is up to date", its edition, the JDBC URL): on each CLI command that
-     * is noise on stderr, so only its warnings pass. Held here because java.util.logging keeps loggers weakly.
-     */
-    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
 
     private final Path file;
     private final Jdbi jdbi;
@@ -51,17 +46,11 @@ public final class Database {
         int applied = Flyway.configure()
                 .dataSource(source)
                 .locations("classpath:db/migration")
-                .loggers("slf4j")
+                .loggers("slf4j") // never its console logger: that would write to stdout, where --json output goes
                 .load()
                 .migrate()
                 .migrationsExecuted;
         return new Database(file, Jdbi.create(source), applied);
-    }
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
-        log.setLevel(java.util.logging.Level.WARNING);
-        return log;
     }
 
     public Jdbi jdbi() {
