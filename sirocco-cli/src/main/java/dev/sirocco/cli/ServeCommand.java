@@ -10,6 +10,8 @@ import dev.sirocco.server.ModelRegistry;
 import dev.sirocco.server.ModelSource;
 import dev.sirocco.server.ServedModel;
 import dev.sirocco.server.ServerOptions;
+import dev.sirocco.server.store.Database;
+import dev.sirocco.server.store.KeyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  * request, within a memory budget, and unloaded when idle.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve models over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics).")
+        description = "Serve models over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /v1/usage, /health, /metrics).")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "M",
             description = "A .gguf file or a model id from the store; repeatable. The first is loaded at start and stays"
@@ -52,15 +54,19 @@ final class ServeCommand implements Callable<Integer> {
     String memoryBudget;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerOptions.DEFAULT_HOST,
-            description = "Address to listen on (default 127.0.0.1). Any non-loopback address requires --api-key.")
+            description = "Address to listen on (default 127.0.0.1). Any non-loopback address requires keys: --api-key, or keys from 'sirocco keys create'.")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port (default 8080; 0 picks a free one).")
     int port;
 
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "Require 'Authorization: Bearer KEY' on every API call (default: $SIROCCO_API_KEY; without a key only loopback hosts are allowed).")
+            description = "Require 'Authorization: Bearer KEY' (this key or a stored one) on every API call (default: $SIROCCO_API_KEY).")
     String apiKey;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Stop a generation that runs longer, queueing included: 504, or an error event on a stream (default 600).")
+    long requestTimeout;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
             description = "Sequences generated together in one batched forward pass, each with its own KV cache of --ctx tokens (default 4).")
@@ -86,9 +92,15 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new BadInputException("--parallel must be at least 1, got " + parallel);
         }
+        if (requestTimeout < 1) {
+            throw new BadInputException("--request-timeout must be at least 1 second, got " + requestTimeout);
+        }
+        Database database = Database.open(engine.dataDir()); // keys and usage
+        long storedKeys = new KeyStore(database).countActive();
         ServerOptions options;
         try {
-            options = new ServerOptions(host, port, key, maxBody); // refuses a non-loopback host without a key, before loading
+            // refuses a non-loopback host without any key, before loading
+            options = new ServerOptions(host, port, key, maxBody, Duration.ofSeconds(requestTimeout), storedKeys > 0);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -121,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {
-            server = ApiServer.start(options, registry, store, HubClient.fromEnvironment());
+            server = ApiServer.start(options, registry, database, store, HubClient.fromEnvironment());
         } catch (RuntimeException e) {
             registry.close();
             pinned.forEach(ServedModel::close);
@@ -136,9 +148,10 @@ final class ServeCommand implements Callable<Integer> {
         }, "sirocco-serve-shutdown"));
         String loadedNow = pinned.isEmpty() ? "no model loaded yet"
                 : String.format("'%s' loaded (context %d tokens)", pinned.getFirst().id(), pinned.getFirst().engine().contextSize());
-        System.err.printf("sirocco: serving %d model(s) at http://%s:%d/v1, %s; %d sequences batched together, %d may wait%s%n",
+        System.err.printf("sirocco: serving %d model(s) at http://%s:%d/v1, %s; %d sequences batched together, %d may wait%s%s%n",
                 catalog.get().stream().map(ModelSource::id).distinct().count(), host.contains(":") ? "[" + host + "]" : host,
-                server.port(), loadedNow, parallel, queue, key == null ? "" : "; API key required");
+                server.port(), loadedNow, parallel, queue,
+                options.keyRequired() ? "; API key required" : "", storedKeys == 0 ? "" : "; " + storedKeys + " stored keys accepted");
         stopped.await();
         return Main.EXIT_OK;
     }

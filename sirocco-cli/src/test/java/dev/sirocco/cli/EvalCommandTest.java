@@ -102,7 +102,8 @@ class EvalCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("sirocco: bad.yaml line 5: tests[0].assert[0].type: assertion type 'factuality' "
                 + "is not supported yet (supported, each also with not-: equals, contains, icontains, contains-any, "
-                + "contains-all, icontains-any, icontains-all, regex, starts-with, is-json, contains-json, latency, "
+                + "contains-all, icontains-any, icontains-all, regex, starts-with, is-json, contains-json, latency, perplexity, "
+                + "perplexity-score, "
                 + "is-valid-openai-tools-call, javascript, llm-rubric, similar)");
         assertThat(CommandsTest.run("eval", dir.resolve("absent.yaml").toString()).exit()).isEqualTo(2);
     }

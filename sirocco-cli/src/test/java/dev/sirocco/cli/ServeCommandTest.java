@@ -31,16 +31,17 @@ class ServeCommandTest {
 
     @Test
     void nonLoopbackHostWithoutKeyIsRefusedWithExit2() {
-        CommandsTest.Result r = CommandsTest.run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0");
+        CommandsTest.Result r = CommandsTest.run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0",
+                "--data-dir", dir.resolve("no-keys").toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(r.err()).contains("--api-key").contains("0.0.0.0");
+        assertThat(r.err()).contains("--api-key").contains("sirocco keys create").contains("0.0.0.0");
     }
 
     @Test
     void helpDescribesTheFlags() {
         CommandsTest.Result r = CommandsTest.run("serve", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--host", "--port", "--api-key", "--threads", "--model");
+        assertThat(r.out()).contains("--host", "--port", "--api-key", "--threads", "--model", "--request-timeout", "--data-dir");
     }
 
     @Test

@@ -47,6 +47,18 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "rate_limit_error", null, "queue_full", message, retryAfterSeconds);
     }
 
+    /** 429: the caller's key is over its requests- or tokens-per-minute limit. */
+    public static ApiException rateLimited(long retryAfterSeconds, String message) {
+        return new ApiException(429, "rate_limit_error", null, "rate_limit_exceeded", message, retryAfterSeconds);
+    }
+
+    /** 504: the request ran past the server's {@code --request-timeout} and was stopped. */
+    public static ApiException timedOut(java.time.Duration limit) {
+        String seconds = java.math.BigDecimal.valueOf(limit.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return new ApiException(504, "server_error", null, "request_timeout",
+                "the request ran longer than this server's limit of " + seconds + " s (serve --request-timeout) and was stopped");
+    }
+
     public int status() {
         return status;
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
+import dev.sirocco.server.store.Database;
+import dev.sirocco.server.store.KeyStore;
+import dev.sirocco.server.store.UsageStore;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -15,6 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 
@@ -22,27 +26,52 @@ import java.util.Set;
  * The developer API over HTTP (Helidon SE, one virtual thread per request): OpenAI- and Mistral-compatible
  * {@code /v1} endpoints, {@code /health} and {@code /metrics}. Handlers are written blocking; generation itself
  * runs on each model's {@link dev.sirocco.engine.runtime.Scheduler}, which batches every active request into one
- * forward pass per step.
+ * forward pass per step. With a {@link Database}, callers authenticate with stored keys ({@link Authenticator}), are held
+ * to their keys' per-minute limits ({@link KeyQuotas}) and have their usage recorded ({@link UsageMeter},
+ * {@code GET /v1/usage}).
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/fim/completions", "/v1/models/pull");
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions",
+            "/v1/embeddings", "/v1/fim/completions", "/v1/usage", "/v1/models/pull");
+
+    /** What an endpoint asks of its caller. */
+    private enum Access {
+        /** Anyone: probes and the 404/405 answers. */
+        OPEN,
+        /** An authenticated caller (anonymous on loopback without --api-key). */
+        KEY,
+        /** An authenticated caller within its key's per-minute limits; the request counts against them. */
+        METERED,
+        /** An administrator: an admin key or the {@code --api-key} holder. */
+        ADMIN
+    }
 
     private final WebServer server;
     private final ModelRegistry models;
     private final ServerMetrics metrics = new ServerMetrics();
-    private final ApiKey apiKey;
+    private final Authenticator authenticator;
+    private final KeyQuotas quotas = new KeyQuotas();
+    private final UsageEndpoint usage;
     private final long maxBodyBytes;
     private final CompletionEndpoints completions;
     private final EmbeddingsEndpoint embeddings;
     private final PullEndpoint pull; // null: no model store to pull into
 
-    private ApiServer(ServerOptions options, ModelRegistry models, PullEndpoint pull) throws IOException {
+    private ApiServer(ServerOptions options, ModelRegistry models, Database database, PullEndpoint pull) throws IOException {
         this.models = models;
         this.pull = pull;
-        this.apiKey = options.apiKey() == null ? null : new ApiKey(options.apiKey());
+        KeyStore keys = database == null ? null : new KeyStore(database);
+        UsageStore usageStore = database == null ? null : new UsageStore(database);
+        if (options.apiKey() == null && options.keyRequired() && (keys == null || keys.countActive() == 0)) {
+            throw new IllegalArgumentException("refusing to listen on " + options.host() + ": no API key exists to authenticate"
+                    + " callers; create one with 'sirocco keys create' or give --api-key KEY");
+        }
+        this.authenticator = new Authenticator(options.apiKey() == null ? null : new ApiKey(options.apiKey()), keys, options.keyRequired());
         this.maxBodyBytes = options.maxBodyBytes();
-        this.completions = new CompletionEndpoints(models, metrics);
-        this.embeddings = new EmbeddingsEndpoint(models);
+        UsageMeter meter = new UsageMeter(usageStore, quotas, Clock.systemUTC());
+        this.completions = new CompletionEndpoints(models, metrics, meter, options.requestTimeout());
+        this.embeddings = new EmbeddingsEndpoint(models, meter);
+        this.usage = new UsageEndpoint(usageStore);
         this.server = WebServer.builder()
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
@@ -55,22 +84,32 @@ public final class ApiServer implements AutoCloseable {
                 .start();
     }
 
-    /** Starts serving {@code models} (the server does not close them; their owner does). */
+    /** Starts serving {@code models} without a database: no stored keys, no usage kept (the server does not close the models; their owner does). */
     public static ApiServer start(ServerOptions options, List<ServedModel> models) throws IOException {
-        return new ApiServer(options, ModelRegistry.of(models), null);
+        return new ApiServer(options, ModelRegistry.of(models), null, null);
     }
 
-    /** Starts serving the registry's models, loading them on demand (the registry's owner closes it). */
+    /** Starts serving the registry's models, loading them on demand, without a database (the registry's owner closes it). */
     public static ApiServer start(ServerOptions options, ModelRegistry models) throws IOException {
-        return new ApiServer(options, models, null);
+        return new ApiServer(options, models, null, null);
     }
 
     /**
-     * Starts serving the registry's models, and lets the administrator pull more from {@code hub} into {@code store}
-     * ({@code POST /v1/models/pull}); the registry's catalog should include the store's models.
+     * Starts serving {@code models} with {@code database} for keys and usage. Beyond loopback without {@code --api-key},
+     * at least one unrevoked key must exist, or this refuses to start.
      */
-    public static ApiServer start(ServerOptions options, ModelRegistry models, ModelStore store, HubClient hub) throws IOException {
-        return new ApiServer(options, models, new PullEndpoint(store, hub, models));
+    public static ApiServer start(ServerOptions options, List<ServedModel> models, Database database) throws IOException {
+        return new ApiServer(options, ModelRegistry.of(models), database, null);
+    }
+
+    /**
+     * The whole platform: the registry's models loaded on demand, {@code database} (or null) for keys and usage, and
+     * administrators may pull more models from {@code hub} into {@code store} ({@code POST /v1/models/pull}); the
+     * registry's catalog should include the store's models.
+     */
+    public static ApiServer start(ServerOptions options, ModelRegistry models, Database database, ModelStore store,
+                                  HubClient hub) throws IOException {
+        return new ApiServer(options, models, database, new PullEndpoint(store, hub, models));
     }
 
     /** The port listened on (the chosen one when started with port 0). */
@@ -79,32 +118,33 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void routes(HttpRouting.Builder r) {
-        r.get("/health", endpoint("/health", false, (req, res) -> send(res, 200, health())));
-        r.get("/metrics", endpoint("/metrics", true, (req, res) -> {
+        r.get("/health", endpoint("/health", Access.OPEN, (req, res) -> send(res, 200, health())));
+        r.get("/metrics", endpoint("/metrics", Access.KEY, (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.render(models.loaded()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }));
-        r.get("/v1/models", endpoint("/v1/models", true, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
-        r.post("/v1/models/pull", endpoint("/v1/models/pull", true, (req, res) -> {
+        r.get("/v1/models", endpoint("/v1/models", Access.KEY, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
+        r.post("/v1/models/pull", endpoint("/v1/models/pull", Access.ADMIN, (req, res) -> {
             if (pull == null) {
                 throw ApiException.notFound(null, "not_found", "this server has no model store to pull into");
             }
             pull.handle(body(req, res), res);
         }));
-        r.get("/v1/models/{id}", endpoint("/v1/models/{id}", true, (req, res) -> {
+        r.get("/v1/models/{id}", endpoint("/v1/models/{id}", Access.KEY, (req, res) -> {
             String id = req.path().pathParameters().get("id");
             ModelInfo m = models.info(id).orElseThrow(
                     () -> ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist"));
             send(res, 200, ModelCards.card(m));
         }));
-        r.post("/v1/chat/completions", endpoint("/v1/chat/completions", true,
+        r.post("/v1/chat/completions", endpoint("/v1/chat/completions", Access.METERED,
                 (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));
-        r.post("/v1/completions", endpoint("/v1/completions", true,
+        r.post("/v1/completions", endpoint("/v1/completions", Access.METERED,
                 (req, res) -> completions.text(body(req, res), res, System.nanoTime())));
-        r.post("/v1/fim/completions", endpoint("/v1/fim/completions", true,
+        r.post("/v1/fim/completions", endpoint("/v1/fim/completions", Access.METERED,
                 (req, res) -> completions.fim(body(req, res), res, System.nanoTime())));
-        r.post("/v1/embeddings", endpoint("/v1/embeddings", true, (req, res) -> embeddings.handle(body(req, res), res)));
-        r.any(endpoint("other", false, (req, res) -> {
+        r.post("/v1/embeddings", endpoint("/v1/embeddings", Access.METERED, (req, res) -> embeddings.handle(body(req, res), res)));
+        r.get("/v1/usage", endpoint("/v1/usage", Access.KEY, (req, res) -> send(res, 200, usage.handle(req.query()))));
+        r.any(endpoint("other", Access.OPEN, (req, res) -> {
             String path = req.path().path();
             if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/")) {
                 throw new ApiException(405, "invalid_request_error", null, "method_not_allowed",
@@ -120,18 +160,30 @@ public final class ApiServer implements AutoCloseable {
         void handle(ServerRequest req, ServerResponse res) throws Exception;
     }
 
-    /** Wraps a handler: the key check, error bodies for every failure, and the request counter. */
-    private Handler endpoint(String name, boolean needsKey, Endpoint handler) {
+    /**
+     * Wraps a handler: authentication and quotas as {@code access} asks, the caller bound in {@link Caller#CURRENT}
+     * while it runs, error bodies for every failure, and the request counter.
+     */
+    private Handler endpoint(String name, Access access, Endpoint handler) {
         return (req, res) -> {
             int status;
             try {
-                if (needsKey && apiKey != null) {
-                    apiKey.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                Caller caller = Caller.ANONYMOUS;
+                if (access != Access.OPEN) {
+                    caller = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
                 }
-                models.withLeases(() -> {
+                if (access == Access.METERED) {
+                    quotas.admit(caller);
+                }
+                if (access == Access.ADMIN && !caller.admin()) {
+                    throw new ApiException(403, "permission_error", null, "admin_required", name
+                            + " needs an administrator: an admin key ('sirocco keys create --admin') or the server's --api-key");
+                }
+                // The caller is bound for usage accounting; the models the handler acquires are released when it returns.
+                ScopedValue.where(Caller.CURRENT, caller).call(() -> models.withLeases(() -> {
                     handler.handle(req, res);
                     return null;
-                });
+                }));
                 status = res.status().code();
             } catch (CompletionEndpoints.ClientGoneException e) {
                 status = 499; // nginx's "client closed request": counted, never sent

@@ -41,10 +41,14 @@ final class CompletionEndpoints {
 
     private final ModelRegistry models;
     private final ServerMetrics metrics;
+    private final UsageMeter usage;
+    private final java.time.Duration requestTimeout;
 
-    CompletionEndpoints(ModelRegistry models, ServerMetrics metrics) {
+    CompletionEndpoints(ModelRegistry models, ServerMetrics metrics, UsageMeter usage, java.time.Duration requestTimeout) {
         this.models = models;
         this.metrics = metrics;
+        this.usage = usage;
+        this.requestTimeout = requestTimeout;
     }
 
     void chat(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
@@ -104,7 +108,7 @@ final class CompletionEndpoints {
     /** @param output for chat answers: how text becomes messages or deltas; null for plain text completions */
     private void respond(Kind kind, ServedModel model, GenerationTask task, GenerationParams params, ServerResponse res,
                          ChatChoiceOutput output) throws InterruptedException {
-        task.submit();
+        task.submit(requestTimeout);
         String id = kind.idPrefix + randomId(24);
         long created = System.currentTimeMillis() / 1000;
         // The first event decides the status: a prompt that does not fit is a 400, not an SSE stream.
@@ -152,6 +156,7 @@ final class CompletionEndpoints {
                 }
                 case GenerationEvent.Failed f -> throw failure(f.error());
                 case GenerationEvent.Finished ignored -> {
+                    usage.record(model.id(), promptTokens, completionTokens);
                     root.set("usage", usage(promptTokens, completionTokens));
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(Json.bytes(root));
@@ -217,6 +222,7 @@ final class CompletionEndpoints {
                         return;
                     }
                     case GenerationEvent.Finished ignored -> {
+                        usage.record(model.id(), promptTokens, completionTokens);
                         if (params.includeUsage()) {
                             ObjectNode last = header(kind, id, created, model, kind.chunkObject);
                             last.putArray("choices");

@@ -28,9 +28,11 @@ final class EmbeddingsEndpoint {
     private static final Set<String> FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user", "output_dtype");
 
     private final ModelRegistry models;
+    private final UsageMeter usage;
 
-    EmbeddingsEndpoint(ModelRegistry models) {
+    EmbeddingsEndpoint(ModelRegistry models, UsageMeter usage) {
         this.models = models;
+        this.usage = usage;
     }
 
     void handle(JsonNode body, ServerResponse res) throws InterruptedException {
@@ -88,10 +90,11 @@ final class EmbeddingsEndpoint {
             }
         }
         root.put("model", id);
-        ObjectNode usage = root.putObject("usage");
-        usage.put("prompt_tokens", promptTokens);
-        usage.put("completion_tokens", 0); // Mistral's usage object has it
-        usage.put("total_tokens", promptTokens);
+        usage.record(id, promptTokens, 0);
+        ObjectNode counts = root.putObject("usage");
+        counts.put("prompt_tokens", promptTokens);
+        counts.put("completion_tokens", 0); // Mistral's usage object has it
+        counts.put("total_tokens", promptTokens);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.bytes(root));
     }

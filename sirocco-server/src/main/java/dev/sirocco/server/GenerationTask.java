@@ -44,6 +44,8 @@ final class GenerationTask {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean firstToken = new AtomicBoolean(true);
     private volatile java.util.Map<Integer, String> printed = java.util.Map.of();
+    private long deadlineNanos;
+    private java.time.Duration timeout;
 
     /**
      * @param prompts one prompt per choice group; each gets {@code params.n()} choices, indexed in order
@@ -73,9 +75,12 @@ final class GenerationTask {
 
     /**
      * Tokenizes every prompt and queues its choices; a prompt longer than the context is a 400, a full queue a 429
-     * with a hint when to retry (choices already queued are withdrawn).
+     * with a hint when to retry (choices already queued are withdrawn). The request may take {@code timeout} from now,
+     * waiting in the queue included; past it, {@link #next} stops every choice and reports a 504.
      */
-    void submit() {
+    void submit(java.time.Duration timeout) {
+        this.timeout = timeout;
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         Scheduler scheduler = model.scheduler();
         int contextSize = model.engine().contextSize();
         List<int[]> encoded = new ArrayList<>();
@@ -149,9 +154,21 @@ final class GenerationTask {
         events.add(new GenerationEvent.Failed(error instanceof RuntimeException r ? r : new IllegalStateException(error)));
     }
 
-    /** The next event, waiting as long as needed. */
+    /**
+     * The next event, waiting at most until the request's deadline. Past it, the choices are stopped (as for a client
+     * that left) and the event is a failure with a 504 {@code request_timeout}: the whole-body path answers with that
+     * error, the streaming path sends it as its last event. Events already queued still come first, so a request
+     * that finished just in time is not failed.
+     */
     GenerationEvent next() throws InterruptedException {
-        return events.take();
+        GenerationEvent ev = events.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (ev != null) {
+            return ev;
+        }
+        failed.set(true); // later failures of the cancelled choices are not reported
+        cancel();
+        metrics.cancelled(model.id());
+        return new GenerationEvent.Failed(ApiException.timedOut(timeout));
     }
 
     /** The next event, or null after {@code millis}. */

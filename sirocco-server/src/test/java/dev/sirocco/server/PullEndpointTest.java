@@ -33,6 +33,8 @@ class PullEndpointTest {
     ModelRegistry registry;
     ApiServer api;
     TestServer client; // only its HTTP helpers: the server under test is api
+    String adminKey;
+    String userKey;
 
     @BeforeEach
     void start() throws Exception {
@@ -62,7 +64,11 @@ class PullEndpointTest {
         ModelStore store = new ModelStore(dir.resolve("data"));
         EngineOptions options = EngineOptions.defaults().withThreads(1).withContextSize(64);
         registry = new ModelRegistry(List.of(), () -> ModelSource.inStore(store, options, 1, 4), Long.MAX_VALUE, Duration.ZERO);
-        api = ApiServer.start(ServerOptions.loopback(0), registry, store,
+        var database = dev.sirocco.server.store.Database.open(dir.resolve("data"));
+        var keys = new dev.sirocco.server.store.KeyStore(database);
+        adminKey = keys.create("admin", true, null, null).secret().value();
+        userKey = keys.create("user", false, null, null).secret().value();
+        api = ApiServer.start(ServerOptions.loopback(0), registry, database, store,
                 new HubClient(URI.create("http://127.0.0.1:" + hub.getAddress().getPort()), null));
         client = TestServer.of(List.of());
     }
@@ -76,8 +82,27 @@ class PullEndpointTest {
     }
 
     private TestServer.Reply post(String body) throws Exception {
-        return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/models/pull"))
-                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        return post(body, adminKey);
+    }
+
+    private TestServer.Reply post(String body, String key) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/models/pull"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return client.send(b.build());
+    }
+
+    @Test
+    void onlyAnAdministratorMayPull() throws Exception {
+        for (String key : new String[]{null, userKey}) {
+            TestServer.Reply r = post("{\"model\": \"hf:acme/Tiny-GGUF\"}", key);
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.json().get("error").get("code").asText()).isEqualTo("admin_required");
+            assertThat(r.json().get("error").get("message").asText()).contains("sirocco keys create --admin");
+        }
+        assertThat(registry.infos()).as("nothing was pulled").isEmpty();
     }
 
     @Test

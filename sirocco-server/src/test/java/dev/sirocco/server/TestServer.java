@@ -32,8 +32,12 @@ final class TestServer implements AutoCloseable {
     }
 
     private TestServer(ServerOptions options, List<ServedModel> models) throws IOException {
+        this(options, models, null);
+    }
+
+    private TestServer(ServerOptions options, List<ServedModel> models, dev.sirocco.server.store.Database database) throws IOException {
         this.models = models;
-        this.server = ApiServer.start(options, models);
+        this.server = database == null ? ApiServer.start(options, models) : ApiServer.start(options, models, database);
         this.base = "http://127.0.0.1:" + server.port();
     }
 
@@ -41,13 +45,18 @@ final class TestServer implements AutoCloseable {
      * Serves "tiny" (context 256) and "small" (context 32, to fill quickly), each with a queue of {@code queue}.
      */
     static TestServer start(Path dir, ServerOptions options, int queue) throws IOException {
+        return start(dir, options, queue, null);
+    }
+
+    /** As {@link #start(Path, ServerOptions, int)}, keeping keys and usage in {@code database}. */
+    static TestServer start(Path dir, ServerOptions options, int queue, dev.sirocco.server.store.Database database) throws IOException {
         Path tiny = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
         Path small = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("small.gguf"));
         EngineOptions engine = EngineOptions.defaults().withThreads(1);
         List<ServedModel> models = new ArrayList<>();
         models.add(ServedModel.load(tiny, engine.withContextSize(256), queue));
         models.add(ServedModel.load(small, engine.withContextSize(32), queue));
-        return new TestServer(options, models);
+        return new TestServer(options, models, database);
     }
 
     /**
@@ -64,6 +73,11 @@ final class TestServer implements AutoCloseable {
     /** Serves {@code models}; closing the test server closes them. */
     static TestServer of(List<ServedModel> models) throws IOException {
         return new TestServer(ServerOptions.loopback(0), models);
+    }
+
+    /** Serves {@code models} as {@code options} say; closing the test server closes them. */
+    static TestServer of(List<ServedModel> models, ServerOptions options) throws IOException {
+        return new TestServer(options, models);
     }
 
     static TestServer start(Path dir) throws IOException {
