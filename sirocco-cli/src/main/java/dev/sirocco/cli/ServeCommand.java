@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         if (requestTimeout < 1) {
             throw new BadInputException("--request-timeout must be at least 1 second, got " + requestTimeout);
         }
-        Database database = Database.open(model.dataDir()); // keys and usage
+        Database database = DataDirOption.openDatabase(model.dataDir()); // keys and usage
         long storedKeys = new KeyStore(database).countActive();
         ServerOptions options;
         try {
