@@ -1,7 +1,6 @@
 package dev.sirocco.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sirocco.server.store.Database;
 import dev.sirocco.server.store.KeyStore;
 import dev.sirocco.server.store.NewKey;
 import picocli.CommandLine.Command;
@@ -43,7 +42,7 @@ final class CreateKeyCommand implements Callable<Integer> {
         if (rpm != null && rpm < 1 || tpm != null && tpm < 1) {
             throw new BadInputException("--rpm and --tpm must be at least 1 (leave them out for no limit)");
         }
-        NewKey created = new KeyStore(Database.open(data.dataDir())).create(name, admin, rpm, tpm);
+        NewKey created = new KeyStore(data.database()).create(name, admin, rpm, tpm);
         if (json) {
             ObjectNode o = KeyJson.of(created.key());
             o.put("key", created.secret().value());

@@ -1,7 +1,6 @@
 package dev.sirocco.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.sirocco.server.store.Database;
 import dev.sirocco.server.store.KeyStore;
 import dev.sirocco.server.store.StoredKey;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ final class ListKeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<StoredKey> keys = new KeyStore(Database.open(data.dataDir())).list();
+        List<StoredKey> keys = new KeyStore(data.database()).list();
         if (json) {
             ArrayNode array = KeyJson.JSON.createArrayNode();
             keys.forEach(k -> array.add(KeyJson.of(k)));

@@ -1,6 +1,5 @@
 package dev.sirocco.cli;
 
-import dev.sirocco.server.store.Database;
 import dev.sirocco.server.store.KeyStore;
 import dev.sirocco.server.store.StoredKey;
 import picocli.CommandLine.Command;
@@ -20,7 +19,7 @@ final class RevokeKeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KeyStore keys = new KeyStore(Database.open(data.dataDir()));
+        KeyStore keys = new KeyStore(data.database());
         StoredKey before = keys.get(id).orElseThrow(() ->
                 new BadInputException("no key has the id '" + id + "' in " + data.dataDir() + "; 'sirocco keys list' shows the ids"));
         StoredKey after = keys.revoke(id).orElseThrow();

@@ -95,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         if (requestTimeout < 1) {
             throw new BadInputException("--request-timeout must be at least 1 second, got " + requestTimeout);
         }
-        Database database = Database.open(engine.dataDir()); // keys and usage
+        Database database = DataDirOption.openDatabase(engine.dataDir()); // keys and usage
         long storedKeys = new KeyStore(database).countActive();
         ServerOptions options;
         try {

@@ -96,4 +96,12 @@ class KeysCommandTest {
         assertThat(empty.out()).contains("no keys");
         assertThat(run("keys", "--help").exit()).isZero();
     }
+
+    @Test
+    void aDataDirThatCannotHoldTheDatabaseExitsWith2() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-directory"), "x");
+        CommandsTest.Result r = run("keys", "list", "--data-dir", file.toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.err().strip()).startsWith("sirocco: cannot open the database").endsWith("(give a writable --data-dir)");
+    }
 }

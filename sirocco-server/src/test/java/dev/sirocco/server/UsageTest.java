@@ -93,6 +93,15 @@ class UsageTest {
     }
 
     @Test
+    void usageIsInTheFileWhenTheResponseArrives() throws Exception {
+        // a fresh connection to the same file, as after a restart, sees every request answered so far
+        var rows = new dev.sirocco.server.store.UsageStore(Database.open(dir.resolve("data"))).query(alice.key().id(), null, null);
+        assertThat(rows.stream().mapToLong(dev.sirocco.server.store.UsageRow::requests).sum()).isEqualTo(aliceRequests + 1);
+        assertThat(rows.stream().filter(r -> r.model().equals("tiny")).mapToLong(dev.sirocco.server.store.UsageRow::promptTokens).sum())
+                .isEqualTo(alicePrompt);
+    }
+
+    @Test
     void anAdminSeesEveryoneAndMayNarrowToOneKey() throws Exception {
         String[] auth = StoredKeysTest.bearer(admin);
         JsonNode all = ChatCompletionsTest.ok(server.get("/v1/usage", auth)).get("data");

@@ -15,7 +15,8 @@ import java.util.HexFormat;
  * secrets people choose, which come from a small space. This secret is 256 uniformly random bits; finding one that
  * matches a leaked digest means searching 2^256 candidates, out of reach at any hashing speed, so slowing each
  * guess adds nothing. A fast, unsalted digest also lets the server find a key by its digest in one indexed lookup on
- * every request.
+ * every request; that the lookup's timing may depend on the digest of what a client sent teaches it nothing about
+ * any stored secret.
  */
 public record KeySecret(String value) {
     public static final String PREFIX = "sk-sirocco-";

@@ -37,4 +37,27 @@ class UsageStoreTest {
         assertThat(reopened.query(null, d1, d1)).hasSize(2);
         assertThat(reopened.query(key.key().id(), d2, d2)).isEmpty();
     }
+
+    @Test
+    void concurrentRequestsAreAllCounted() throws Exception {
+        UsageStore usage = new UsageStore(Database.open(dir));
+        LocalDate day = LocalDate.of(2026, 1, 1);
+        int threads = 8;
+        int each = 25;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        usage.add("key_busy", day, "tiny", 3, 2);
+                    }
+                }));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        }
+        assertThat(usage.query("key_busy", null, null)).containsExactly(
+                new UsageRow(day, "key_busy", null, "tiny", threads * each, 3L * threads * each, 2L * threads * each));
+    }
 }
