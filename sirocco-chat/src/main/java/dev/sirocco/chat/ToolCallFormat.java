@@ -10,14 +10,15 @@ import java.util.Map;
 /**
  * How one model family writes tool calls in its output, told apart by its chat template: Mistral's
  * {@code [TOOL_CALLS]} ({@link MistralToolCalls}), Llama 3.1's bare JSON and {@code <|python_tag|>}
- * ({@link Llama3ToolCalls}), Qwen's and Hermes' {@code <tool_call>} ({@link HermesToolCalls}).
+ * ({@link Llama3ToolCalls}), Qwen 2.5/3's and Hermes' {@code <tool_call>} JSON ({@link HermesToolCalls}), Qwen3-Coder's
+ * and Qwen 3.5's {@code <tool_call><function=...>} ({@link QwenXmlToolCalls}).
  *
  * <p>A format knows the literal text that opens and closes a call ({@link #openText()}, {@link #closeText()}), the
  * JSON shape of one call ({@link #callSchema}), the special tokens a generation must print for the call to be seen
  * ({@link #preservedTokens()}), and reads model output into content and calls, whole or as it streams
  * ({@link ToolCallStream}).
  */
-public abstract sealed class ToolCallFormat permits MistralToolCalls, Llama3ToolCalls, HermesToolCalls {
+public abstract sealed class ToolCallFormat permits MistralToolCalls, Llama3ToolCalls, HermesToolCalls, QwenXmlToolCalls {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,6 +71,11 @@ public abstract sealed class ToolCallFormat permits MistralToolCalls, Llama3Tool
         return alternatives.size() == 1 ? castMap(alternatives.getFirst()) : Map.of("anyOf", alternatives);
     }
 
+    /** This format for a request's tools (OpenAI shape), where reading calls depends on their schemas. */
+    public ToolCallFormat forTools(List<Map<String, Object>> tools) {
+        return this;
+    }
+
     /**
      * Control tokens that carry the call syntax; a generation that prints only ordinary tokens (llama.cpp's default
      * detokenization) drops them, so the server prints these when tools are on (as llama.cpp's preserved tokens).
@@ -84,7 +90,11 @@ public abstract sealed class ToolCallFormat permits MistralToolCalls, Llama3Tool
         if (templateSource.contains("[TOOL_CALLS]")) {
             return new MistralToolCalls();
         }
-        if (templateSource.contains("<tool_call>")) {
+        if (templateSource.contains("<tool_call>") && templateSource.contains("<function=")) {
+            return new QwenXmlToolCalls();
+        }
+        // Apriel mentions <tool_call> but writes a <tool_calls>[...] list: a format not read here.
+        if (templateSource.contains("<tool_call>") && !templateSource.contains("<tool_calls>")) {
             return new HermesToolCalls();
         }
         if (templateSource.contains("<|python_tag|>") || templateSource.contains("<|start_header_id|>ipython")

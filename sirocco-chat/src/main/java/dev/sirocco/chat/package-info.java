@@ -7,7 +7,7 @@
  * template for files without one. Tests compare renderings of real templates with @huggingface/jinja and with
  * llama.cpp's chat-template test cases.
  *
- * <p>{@link dev.sirocco.chat.ToolCallFormat} is how a model family writes tool calls (Mistral, Llama 3.1, Hermes/Qwen),
+ * <p>{@link dev.sirocco.chat.ToolCallFormat} is how a model family writes tool calls (Mistral, Llama 3.1, Hermes/Qwen JSON, Qwen3-Coder/Qwen 3.5 XML),
  * detected from the template; {@link dev.sirocco.chat.ToolCallStream} reads an answer into content and
  * {@link dev.sirocco.chat.ToolCall}s, whole or as it streams.
  */

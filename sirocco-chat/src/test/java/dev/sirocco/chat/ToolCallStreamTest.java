@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,27 @@ class ToolCallStreamTest {
         ToolCallFormat hermes = new HermesToolCalls();
         ToolCallFormat mistral = new MistralToolCalls();
         ToolCallFormat llama = new Llama3ToolCalls();
+        ToolCallFormat xml = new QwenXmlToolCalls();
+        ToolCallFormat typedXml = new QwenXmlToolCalls().forTools(List.of(Map.of("type", "function", "function", Map.of(
+                "name", "get_weather", "parameters", Map.of("type", "object", "properties",
+                        Map.of("city", Map.of("type", "string"), "days", Map.of("type", "integer")))))));
         return Stream.of(
+                new Case("qwen-xml: parameters typed by the tool's schema", typedXml,
+                        "Let me check.\n<tool_call>\n<function=get_weather>\n<parameter=city>\n42\n</parameter>\n"
+                                + "<parameter=days>\n3\n</parameter>\n</function>\n</tool_call>",
+                        "Let me check.", List.of(call("get_weather", "{\"city\":\"42\",\"days\":3}"))),
+                new Case("qwen-xml: untyped parameters read as JSON where they are", xml,
+                        "<tool_call>\n<function=f>\n<parameter=n>\n42\n</parameter>\n<parameter=s>\nhello\nworld\n</parameter>\n"
+                                + "<parameter=o>\n{\"a\": [1]}\n</parameter>\n<parameter=b>\nTrue\n</parameter>\n</function>\n</tool_call>",
+                        null, List.of(call("f", "{\"n\":42,\"s\":\"hello\\nworld\",\"o\":{\"a\":[1]},\"b\":true}"))),
+                new Case("qwen-xml: two calls", xml,
+                        "<tool_call>\n<function=a>\n</function>\n</tool_call>\n<tool_call>\n<function=b>\n<parameter=x>\ny\n</parameter>\n</function>\n</tool_call>",
+                        null, List.of(call("a", "{}"), call("b", "{\"x\":\"y\"}"))),
+                new Case("qwen-xml: malformed call stays content", xml,
+                        "<tool_call>\n<function=f>\n<oops>\n</function>\n</tool_call>",
+                        "<tool_call>\n<function=f>\n<oops>\n</function>\n</tool_call>", List.of()),
+                new Case("qwen-xml: unfinished parameter stays content", xml,
+                        "<tool_call>\n<function=f>\n<parameter=x>\nabc", "<tool_call>\n<function=f>\n<parameter=x>\nabc", List.of()),
                 new Case("hermes: one call after content", hermes,
                         "Let me look.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>",
                         "Let me look.", List.of(call("get_weather", WEATHER))),

@@ -155,6 +155,29 @@ class ToolCallTemplatesTest {
     }
 
     @Test
+    void qwen3CoderAndQwen35WriteCallsAsFunctionAndParameterTags() throws IOException {
+        for (String name : List.of("Qwen3-Coder", "Qwen3.5-4B")) {
+            ChatTemplate qwen = resource(name, "", "<|im_end|>");
+            ToolCallFormat format = ToolCallFormat.detect(qwen.source());
+            assertThat(format).as(name).isInstanceOf(QwenXmlToolCalls.class);
+            List<ChatMessage> conversation = List.of(ChatMessage.of("user", "Weather in Paris?"),
+                    ChatMessage.toolCalls(null, List.of(new ToolCall("abcDEF123", "get_weather", "{\"city\": \"Paris\", \"days\": 3}"))),
+                    ChatMessage.toolResult("abcDEF123", "get_weather", "{\"temperature\": 21}"));
+            String prompt = qwen.render(conversation, weatherTool(), true, Map.of());
+            String assistant = between(prompt, "<|im_start|>assistant\n", "<|im_end|>");
+            assertThat(assistant).as(name).contains(format.openText() + "get_weather>\n<parameter=city>\nParis\n</parameter>\n"
+                    + "<parameter=days>\n3\n</parameter>\n" + format.closeText());
+            ParsedOutput out = ToolCallStream.parse(format.forTools(weatherTool()), assistant, () -> "xxxxxxxxx");
+            assertThat(out.calls()).as(name).hasSize(1);
+            assertThat(JSON.readTree(out.calls().getFirst().argumentsJson())).isEqualTo(JSON.readTree("{\"city\": \"Paris\", \"days\": 3}"));
+            // Qwen 3.5 writes an empty thinking block before the call: reasoning is content to this parser
+            assertThat(out.content() == null ? "" : out.content()).as(name).matches("(<think>\\s*</think>)?");
+        }
+        // Apriel mentions <tool_call> but writes a <tool_calls>[...] list, which is not read
+        assertThat(ToolCallFormat.detect(resource("unsloth-Apriel-1.5", "", "").source())).isNull();
+    }
+
+    @Test
     void templatesWithoutToolCallSyntaxHaveNoFormat() throws IOException {
         assertThat(ToolCallFormat.detect(resource("google-gemma-2-2b-it", "<bos>", "<eos>").source())).isNull();
         assertThat(ToolCallFormat.detect(resource("microsoft-Phi-3.5-mini-instruct", "<s>", "<|endoftext|>").source())).isNull();

@@ -56,7 +56,8 @@ final class ChatChoiceOutput {
 
     /** For a chat request: tool calls are read when the request has tools on and the model's format is known. */
     static ChatChoiceOutput of(ChatPrompt prompt, ServedModel model) {
-        ToolCallFormat format = prompt.tools().active() ? model.toolFormat() : null;
+        ToolCallFormat format = prompt.tools().active() && model.toolFormat() != null
+                ? model.toolFormat().forTools(prompt.tools().tools()) : null;
         return new ChatChoiceOutput(format, prompt.prefix(), prompt.tools().parallel(), () -> CompletionEndpoints.randomId(9));
     }
 
