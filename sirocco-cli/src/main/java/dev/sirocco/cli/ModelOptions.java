@@ -1,6 +1,7 @@
 package dev.sirocco.cli;
 
 import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.models.memory.MemoryCheck;
@@ -9,9 +10,10 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
-/** The options shared by every command that loads a model: which file, how many threads, which KV cache. */
+/** The options shared by every command that loads a model: which file and adapters, how many threads, which KV cache. */
 public final class ModelOptions {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Path to a .gguf file, or a model id from the store (sirocco list).")
     String model;
@@ -31,6 +33,10 @@ public final class ModelOptions {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Prompt tokens per forward pass.")
     int batchSize;
 
+    @Option(names = "--lora", paramLabel = "F[:SCALE]",
+            description = "Apply a LoRA adapter GGUF (llama.cpp's adapter format) at SCALE (default 1); repeatable.")
+    List<String> lora = List.of();
+
     @Option(names = "--scalar", description = "Use the scalar reference kernels instead of the Vector API ones.")
     boolean scalar;
 
@@ -44,6 +50,9 @@ public final class ModelOptions {
                 .withBatchSize(batchSize)
                 .withKvType(kvCacheType())
                 .withKernels(scalar ? EngineOptions.KernelChoice.SCALAR : EngineOptions.KernelChoice.AUTO);
+        for (String spec : lora) {
+            o = o.withLora(AppliedLora.parse(spec));
+        }
         return threads != null ? o.withThreads(threads) : o;
     }
 
