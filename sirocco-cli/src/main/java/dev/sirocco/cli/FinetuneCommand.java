@@ -7,6 +7,7 @@ import dev.sirocco.train.FinetuneConfig;
 import dev.sirocco.train.Finetuner;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.TrainingResult;
+import dev.sirocco.train.checkpoint.CheckpointPolicy;
 import dev.sirocco.train.data.ChatDataset;
 import dev.sirocco.train.data.Example;
 import dev.sirocco.train.data.ModelChatTemplate;
@@ -78,6 +79,15 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--merge", paramLabel = "MERGED.gguf", description = "Also write the base model with the adapter merged in.")
     Path merge;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0", description = "Save a checkpoint every N steps (default: never).")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (default: ADAPTER.gguf.checkpoints).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", description = "Continue from the latest checkpoint; the result is bit-identical to an uninterrupted run.")
+    boolean resume;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
     Integer threads;
 
@@ -109,7 +119,9 @@ final class FinetuneCommand implements Callable<Integer> {
             err.printf("sirocco: fine-tuning on %d examples for %d steps (rank %d, alpha %s, targets %s)%n",
                     examples.size(), tuner.steps(examples.size()), rank, alpha, targets);
             boolean tty = System.console() != null;
-            TrainingResult r = tuner.run(examples, p -> progress(err, p, tty));
+            Path cpDir = checkpointDir != null ? checkpointDir : out.resolveSibling(out.getFileName() + ".checkpoints");
+            CheckpointPolicy policy = checkpointEvery > 0 || resume ? new CheckpointPolicy(cpDir, checkpointEvery, resume) : CheckpointPolicy.NONE;
+            TrainingResult r = tuner.run(examples, p -> progress(err, p, tty), policy);
             if (tty) {
                 err.println();
             }

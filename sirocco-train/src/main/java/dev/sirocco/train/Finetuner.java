@@ -3,6 +3,8 @@ package dev.sirocco.train;
 import dev.sirocco.train.autograd.Parameter;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
+import dev.sirocco.train.checkpoint.Checkpoint;
+import dev.sirocco.train.checkpoint.CheckpointPolicy;
 import dev.sirocco.train.data.Example;
 import dev.sirocco.train.lora.TrainableLora;
 import dev.sirocco.train.model.BaseModel;
@@ -11,6 +13,9 @@ import dev.sirocco.train.optim.AdamW;
 import dev.sirocco.train.optim.GradientClipping;
 import dev.sirocco.train.schedule.CosineSchedule;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,6 +42,18 @@ public final class Finetuner {
     }
 
     public TrainingResult run(List<Example> examples, Consumer<TrainingProgress> progress) {
+        try {
+            return run(examples, progress, CheckpointPolicy.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no checkpoints: no I/O
+        }
+    }
+
+    /**
+     * As {@link #run(List, Consumer)}, saving a {@link Checkpoint} every {@code policy.every()} steps and, with
+     * {@code policy.resume()}, continuing from the latest one: the result is then bit-identical to an uninterrupted run.
+     */
+    public TrainingResult run(List<Example> examples, Consumer<TrainingProgress> progress, CheckpointPolicy policy) throws IOException {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -51,12 +68,21 @@ public final class Finetuner {
         int steps = steps(data.size());
         CosineSchedule schedule = new CosineSchedule(config.learningRate(), 0, (int) (config.warmupFraction() * steps), steps);
         DataOrder order = new DataOrder(data.size(), config.seed());
+        String fingerprint = fingerprint(data);
 
         double initial = Double.NaN;
         double last = Double.NaN;
+        int first = 0;
+        Path resumeFrom = policy.resume() ? Checkpoint.latest(policy.dir()) : null;
+        if (resumeFrom != null) {
+            Checkpoint c = Checkpoint.restore(resumeFrom, fingerprint, params, adam);
+            first = c.step();
+            initial = c.initialLoss();
+            order.seek(c.epoch(), c.position());
+        }
         long tokens = 0;
         long start = System.nanoTime();
-        for (int step = 0; step < steps; step++) {
+        for (int step = first; step < steps; step++) {
             List<Example> batch = new ArrayList<>();
             for (int b = 0; b < config.batch(); b++) {
                 batch.add(data.get(order.next()));
@@ -84,34 +110,55 @@ public final class Finetuner {
                 initial = loss;
             }
             last = loss;
+            if (policy.every() > 0 && (step + 1) % policy.every() == 0 && step + 1 < steps) {
+                new Checkpoint(fingerprint, step + 1, order.epoch, order.pos, initial).write(policy.dir(), params, adam);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double eta = seconds / (step + 1) * (steps - step - 1);
+            double eta = seconds / (step + 1 - first) * (steps - step - 1);
             progress.accept(new TrainingProgress(step + 1, steps, loss, lr, norm, tokens / seconds, eta));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainingResult(initial, last, steps, tokens / seconds, lora);
     }
 
-    /** Example indices, a fresh seeded permutation each epoch. */
+    /** The run's identity for checkpoints: every setting and a hash of the data. */
+    private String fingerprint(List<Example> data) {
+        long h = 17;
+        for (Example e : data) {
+            h = h * 31 + java.util.Arrays.hashCode(e.tokens());
+            h = h * 31 + java.util.Arrays.hashCode(e.weights());
+        }
+        return config + " data " + data.size() + "/" + Long.toHexString(h);
+    }
+
+    /** Example indices: epoch e visits a permutation seeded by (seed, e), so a position in it is two numbers. */
     static final class DataOrder {
         private final int[] perm;
-        private final SplittableRandom rnd;
-        private int pos;
+        private final long seed;
+        int epoch;
+        int pos;
 
         DataOrder(int n, long seed) {
-            perm = new int[n];
-            rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
-            shuffle();
+            this.perm = new int[n];
+            this.seed = seed;
+            shuffle(0);
         }
 
         int next() {
             if (pos == perm.length) {
-                shuffle();
+                shuffle(epoch + 1);
             }
             return perm[pos++];
         }
 
-        private void shuffle() {
+        void seek(int epoch, int pos) {
+            shuffle(epoch);
+            this.pos = pos;
+        }
+
+        private void shuffle(int e) {
+            epoch = e;
+            SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL ^ (e * 0x9E3779B97F4A7C15L));
             for (int i = 0; i < perm.length; i++) {
                 perm[i] = i;
             }
