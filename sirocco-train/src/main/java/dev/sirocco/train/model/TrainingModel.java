@@ -19,6 +19,7 @@ import dev.sirocco.train.ops.Embeddings;
 import dev.sirocco.train.ops.Matmuls;
 import dev.sirocco.train.ops.Norms;
 import dev.sirocco.train.ops.Rotary;
+import dev.sirocco.train.ops.TransposedWeights;
 
 /**
  * The engine's forward pass (model.Transformer) written with differentiable ops, over the same frozen weights plus
@@ -32,6 +33,10 @@ public final class TrainingModel {
     private final Kernels kernels;
     private final TrainableLora lora; // null: the base model alone
     private final Rope[] ropes;
+    private final TransposedWeights transposes;
+
+    /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
+    static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
         this(base.config(), base.weights(), base.kernels(), lora);
@@ -42,6 +47,7 @@ public final class TrainingModel {
         this.w = w;
         this.kernels = kernels;
         this.lora = lora;
+        this.transposes = new TransposedWeights(kernels, TRANSPOSE_BUDGET_BYTES);
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
@@ -67,7 +73,7 @@ public final class TrainingModel {
             x = Elementwise.add(tape, x, feedForward(tape, l, x));
         }
         Var h = Norms.rmsNorm(tape, x, w.outputNorm(), c.rmsEps(), c.dim());
-        Var logits = Matmuls.frozen(tape, h, w.output(), null, kernels); // (n, vocab)
+        Var logits = Matmuls.frozen(tape, h, w.output(), null, kernels, transposes); // (n, vocab)
         return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
     }
 
@@ -122,7 +128,7 @@ public final class TrainingModel {
 
     /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted. */
     private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
-        Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels);
+        Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
         LoraPair p = lora != null ? lora.pair(layer, name) : null;
         if (p == null) {
             return y;

@@ -19,6 +19,11 @@ public final class Matmuls {
      * → {@code (n, out)}. The gradient flows to {@code x} only.
      */
     public static Var frozen(Tape tape, Var x, Tensor weight, float[] bias, Kernels kernels) {
+        return frozen(tape, x, weight, bias, kernels, null);
+    }
+
+    /** As above; with {@code transposes} (may be null) the backward runs as a matmul with the cached {@code W^T}. */
+    public static Var frozen(Tape tape, Var x, Tensor weight, float[] bias, Kernels kernels, TransposedWeights transposes) {
         int in = weight.rowLength();
         int out = Math.toIntExact(weight.rows());
         requireCols(x, in, weight.name());
@@ -33,9 +38,18 @@ public final class Matmuls {
             }
         }
         tape.onBackward(y, () -> {
-            // dx (n, in) += dy (n, out) . W (out, in), one dequantized row of W at a time
             float[] dy = y.grad();
             float[] dx = x.grad();
+            Tensor wt = transposes != null ? transposes.of(weight) : null;
+            if (wt != null) {
+                float[] tmp = new float[n * in];
+                kernels.matmul(wt, dy, tmp, n);
+                for (int i = 0; i < tmp.length; i++) {
+                    dx[i] += tmp[i];
+                }
+                return;
+            }
+            // dx (n, in) += dy (n, out) . W (out, in), one dequantized row of W at a time
             float[] row = new float[in];
             for (int o = 0; o < out; o++) {
                 kernels.dequantizeRow(weight, o, row, 0);

@@ -66,18 +66,26 @@ class OpGradientsTest {
         Tensor w = weight(GgmlType.F32, 32, 8, 3);
         float[] bias = param("b", 1, 8, 4, 1).value;
         check(List.of(x), t -> Matmuls.frozen(t, t.param(x), w, bias, KERNELS));
+        TransposedWeights transposes = new TransposedWeights(KERNELS, 1 << 20);
+        check(List.of(x), t -> Matmuls.frozen(t, t.param(x), w, bias, KERNELS, transposes));
     }
 
     /** QLoRA: the backward of a quantized frozen weight is dy times its dequantized rows. */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K", "F16", "BF16"})
     void frozenMatmulBackwardUsesTheDequantizedWeight(GgmlType type) {
+        for (TransposedWeights transposes : new TransposedWeights[]{null, new TransposedWeights(KERNELS, 1 << 20)}) {
+            frozenBackward(type, transposes);
+        }
+    }
+
+    private void frozenBackward(GgmlType type, TransposedWeights transposes) {
         int in = 256;
         int out = 6;
         Tensor w = weight(type, in, out, 5);
         Parameter x = param("x", 2, in, 6, 1);
         Tape tape = new Tape();
-        Var y = Matmuls.frozen(tape, tape.param(x), w, null, KERNELS);
+        Var y = Matmuls.frozen(tape, tape.param(x), w, null, KERNELS, transposes);
         float[] seed = param("dy", 2, out, 7, 1).value;
         tape.backward(y, seed);
         float[] row = new float[in];
