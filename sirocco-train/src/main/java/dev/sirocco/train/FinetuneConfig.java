@@ -25,27 +25,19 @@ public record FinetuneConfig(int steps, int epochs, int rank, float alpha, float
 
     public FinetuneConfig {
         targets = Set.copyOf(targets);
-        require(steps >= 0, "--steps must be 0 or more, got " + steps);
-        require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
-        require(rank >= 1, "--rank must be at least 1, got " + rank);
-        require(alpha > 0, "--alpha must be positive, got " + alpha);
-        require(learningRate > 0 && Float.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
-        require(batch >= 1, "--batch must be at least 1, got " + batch);
-        require(seqLen >= 2, "--seq-len must be at least 2, got " + seqLen);
-        require(!targets.isEmpty(), "--targets names no projection");
-        require(warmupFraction >= 0 && warmupFraction < 1, "the warmup fraction must be in [0, 1), got " + warmupFraction);
-        require(weightDecay >= 0, "weight decay must be 0 or more, got " + weightDecay);
-        require(maxGradNorm >= 0, "the gradient clipping norm must be 0 or more, got " + maxGradNorm);
+        TrainingConfig.require(rank >= 1, "--rank must be at least 1, got " + rank);
+        TrainingConfig.require(alpha > 0, "--alpha must be positive, got " + alpha);
+        TrainingConfig.require(!targets.isEmpty(), "--targets names no projection");
+        new TrainingConfig(steps, epochs, learningRate, batch, seqLen, seed, warmupFraction, weightDecay, maxGradNorm); // validates
+    }
+
+    /** The loop settings. */
+    public TrainingConfig training() {
+        return new TrainingConfig(steps, epochs, learningRate, batch, seqLen, seed, warmupFraction, weightDecay, maxGradNorm);
     }
 
     /** rank 8, alpha 16, lr 2e-4, batch 4, 512 tokens, all seven projections, 1 epoch, 10% warmup, clip 1. */
     public static FinetuneConfig defaults() {
         return new FinetuneConfig(0, 1, 8, 16f, 2e-4f, 4, 512, Set.of(LoraTarget.values()), 0, 0.1, 0f, 1.0);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }
