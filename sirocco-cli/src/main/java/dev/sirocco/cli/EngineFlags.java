@@ -1,14 +1,16 @@
 package dev.sirocco.cli;
 
 import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.models.store.ModelStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
-/** How to load a model, whichever it is: the store to find ids in, threads, context, KV cache type, kernels. */
+/** How to load a model, whichever it is: the store to find ids in, adapters, threads, context, KV cache type, kernels. */
 public final class EngineFlags {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Model store for ids (default: $SIROCCO_DATA_DIR or ~/.sirocco).")
     Path dataDir;
@@ -25,6 +27,10 @@ public final class EngineFlags {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Prompt tokens per forward pass.")
     int batchSize;
 
+    @Option(names = "--lora", paramLabel = "F[:SCALE]",
+            description = "Apply a LoRA adapter GGUF (llama.cpp's adapter format) at SCALE (default 1); repeatable.")
+    List<String> lora = List.of();
+
     @Option(names = "--scalar", description = "Use the scalar reference kernels instead of the Vector API ones.")
     boolean scalar;
 
@@ -38,6 +44,9 @@ public final class EngineFlags {
                 .withBatchSize(batchSize)
                 .withKvType(kvCacheType())
                 .withKernels(scalar ? EngineOptions.KernelChoice.SCALAR : EngineOptions.KernelChoice.AUTO);
+        for (String spec : lora) {
+            o = o.withLora(AppliedLora.parse(spec));
+        }
         return threads != null ? o.withThreads(threads) : o;
     }
 

@@ -23,14 +23,8 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Print the logits of every position, not only the last.")
     boolean all;
 
-    @Option(names = "--lora", paramLabel = "F[:SCALE]", description = "Apply a LoRA adapter GGUF (not available yet).")
-    String lora;
-
     @Override
     public Integer call() throws Exception {
-        if (lora != null) {
-            throw new BadInputException("--lora is not available yet: LoRA adapters arrive with the customization work (issue #4)");
-        }
         int[] ids = TokenList.parse(tokens, "--tokens");
         try (Engine engine = model.load()) {
             int vocab = engine.vocabSize();

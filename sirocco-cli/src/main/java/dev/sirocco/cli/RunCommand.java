@@ -31,17 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "Wrap the prompt in the model's chat template as a user message.")
     boolean chat;
 
-    @Option(names = "--lora", paramLabel = "F[:SCALE]", description = "Apply a LoRA adapter GGUF (not available yet).")
-    String lora;
-
     @Option(names = "--json", description = "Print a JSON summary at the end instead of streaming.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (lora != null) {
-            throw new BadInputException("--lora is not available yet: LoRA adapters arrive with the customization work (issue #4)");
-        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = model.load()) {
             String text = chat ? ChatPrompt.userTurn(engine, prompt) : prompt;

@@ -3,6 +3,7 @@ package dev.sirocco.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sirocco.testkit.ModelSpec;
+import dev.sirocco.testkit.RandomLora;
 import dev.sirocco.testkit.RandomModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,31 @@ class CommandsTest {
         // tinyBLAS lanes for a batch of rows and vec_dot lanes for the single row the plain call's last layer runs.
         float plain = node.get("logits").get(7).floatValue();
         assertThat(rows.get(2).get(7).floatValue()).isCloseTo(plain, org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(plain))));
+    }
+
+    @Test
+    void logitsWithLoraMatchTheMergedModel() throws Exception {
+        RandomLora lora = new RandomLora(ModelSpec.tinyLlama(), java.util.List.of("attn_q", "ffn_down"), 4, 8f, 3);
+        Path adapter = lora.write(dir.resolve("tiny-lora.gguf"));
+        Path merged = lora.writeMerged(0.5f, dir.resolve("tiny-merged.gguf"));
+        JsonNode withLora = JSON.readTree(run("logits", "--model", model.toString(), "--tokens", "1,5,9", "--kv-type", "f32",
+                "--lora", adapter + ":0.5").out()).get("logits");
+        JsonNode mergedLogits = JSON.readTree(run("logits", "--model", merged.toString(), "--tokens", "1,5,9", "--kv-type", "f32").out()).get("logits");
+        JsonNode base = JSON.readTree(run("logits", "--model", model.toString(), "--tokens", "1,5,9", "--kv-type", "f32").out()).get("logits");
+        double maxDiff = 0, moved = 0;
+        for (int i = 0; i < base.size(); i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(withLora.get(i).doubleValue() - mergedLogits.get(i).doubleValue()));
+            moved = Math.max(moved, Math.abs(withLora.get(i).doubleValue() - base.get(i).doubleValue()));
+        }
+        assertThat(moved).isGreaterThan(0.05);
+        assertThat(maxDiff).isLessThan(1e-3);
+    }
+
+    @Test
+    void missingLoraFileIsBadInput() {
+        Result r = run("logits", "--model", model.toString(), "--tokens", "1", "--lora", dir.resolve("absent-lora.gguf") + ":2");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("absent-lora.gguf");
     }
 
     @Test

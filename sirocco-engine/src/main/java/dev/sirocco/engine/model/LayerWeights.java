@@ -29,4 +29,27 @@ public record LayerWeights(
     public boolean hasExperts() {
         return router != null;
     }
+
+    /** The dense projection named as in llama.cpp's tensor names ({@code attn_q} … {@code ffn_down}), or null. */
+    public Linear projection(String name) {
+        return switch (name) {
+            case "attn_q" -> q;
+            case "attn_k" -> k;
+            case "attn_v" -> v;
+            case "attn_output" -> o;
+            case "ffn_gate" -> gate;
+            case "ffn_up" -> up;
+            case "ffn_down" -> down;
+            default -> null;
+        };
+    }
+
+    /** These weights with projection {@code name} replaced by {@code p}. */
+    public LayerWeights withProjection(String name, Linear p) {
+        return new LayerWeights(attnNorm,
+                name.equals("attn_q") ? p : q, name.equals("attn_k") ? p : k, name.equals("attn_v") ? p : v,
+                name.equals("attn_output") ? p : o, qNorm, kNorm, postAttnNorm, ffnNorm,
+                name.equals("ffn_gate") ? p : gate, name.equals("ffn_up") ? p : up, name.equals("ffn_down") ? p : down,
+                postFfnNorm, router, gateExperts, upExperts, downExperts, ropeFreqs);
+    }
 }

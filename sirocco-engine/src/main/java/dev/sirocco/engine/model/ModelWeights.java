@@ -63,6 +63,41 @@ public record ModelWeights(
         return new ModelWeights(embd, outNorm, output, List.copyOf(layers));
     }
 
+    /**
+     * These weights with {@code adapter} applied at {@code userScale} (llama.cpp's {@code --lora F:SCALE}): each
+     * adapted projection gains a {@link LoraDelta}. The adapter may touch any of the attention and dense FFN
+     * projections of any layer; anything else, or a shape that does not fit, is rejected naming the tensor.
+     */
+    public ModelWeights withLora(LoraAdapter adapter, float userScale, ModelConfig c) {
+        if (!adapter.architecture().isEmpty() && !adapter.architecture().equals(c.architecture().ggufName())) {
+            throw new UnsupportedModelException("LoRA adapter " + adapter.source() + " is for '" + adapter.architecture()
+                    + "' models, this model is '" + c.architecture().ggufName() + "'");
+        }
+        List<LayerWeights> out = new ArrayList<>(layers);
+        for (var e : adapter.weights().entrySet()) {
+            String name = e.getKey();
+            java.util.regex.Matcher m = ADAPTABLE.matcher(name);
+            int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            Linear p = layer >= 0 && layer < layers.size() ? out.get(layer).projection(m.group(2)) : null;
+            if (p == null) {
+                throw new UnsupportedModelException("LoRA adapter " + adapter.source() + " adapts '" + name
+                        + "', which this model has no dense projection for (supported: blk.N.attn_q/attn_k/attn_v/attn_output/ffn_gate/ffn_up/ffn_down.weight)");
+            }
+            LoraAdapter.Factors f = e.getValue();
+            long[] a = f.a().shape();
+            long[] b = f.b().shape();
+            if (a[0] != p.in() || b[1] != p.out()) {
+                throw new UnsupportedModelException("LoRA adapter " + adapter.source() + ": '" + name + "' is {" + p.in() + ", "
+                        + p.out() + "} but its factors are " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " (expected {" + p.in() + ", rank} and {rank, " + p.out() + "}; wrong base model?)");
+            }
+            out.set(layer, out.get(layer).withProjection(m.group(2), p.plus(new LoraDelta(f.a(), f.b(), adapter.scale(f, userScale)))));
+        }
+        return new ModelWeights(tokenEmbedding, outputNorm, output, List.copyOf(out));
+    }
+
+    private static final java.util.regex.Pattern ADAPTABLE = java.util.regex.Pattern.compile("blk\\.(\\d+)\\.(\\w+)\\.weight");
+
     /** Looks tensors up and checks their shapes, so a wrong file fails at load with the tensor's name. */
     private record Loader(GgufFile file, Kernels kernels) {
 

@@ -55,6 +55,9 @@ public final class Transformer {
     private final int[] expertRows;
     private final float[] rowIn;  // (max(dim, ffn)) one row for F32/F16/BF16 experts
     private final float[] rowOut; // (max(dim, ffn))
+    // LoRA scratch, empty without adapters
+    private final float[] loraMid; // (batch, max rank): A x
+    private final float[] loraOut; // (batch, max out): B (A x)
 
     public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, int maxBatch, int maxContext) {
         this(c, w, kernels, AttentionKernels.create(kernels instanceof ScalarKernels), parallel, maxBatch, maxContext);
@@ -107,6 +110,19 @@ public final class Transformer {
         expertRows = new int[maxBatch];
         rowIn = new float[Math.max(c.dim(), ffn)];
         rowOut = new float[Math.max(c.dim(), ffn)];
+        int maxRank = 0;
+        int maxOut = 0;
+        for (LayerWeights lw : w.layers()) {
+            for (String p : new String[]{"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"}) {
+                Linear lin = lw.projection(p);
+                for (LoraDelta d : lin == null ? java.util.List.<LoraDelta>of() : lin.lora()) {
+                    maxRank = Math.max(maxRank, d.rank());
+                    maxOut = Math.max(maxOut, lin.out());
+                }
+            }
+        }
+        loraMid = new float[maxBatch * maxRank];
+        loraOut = new float[maxBatch * maxOut];
     }
 
     public ModelConfig config() {
@@ -447,6 +463,16 @@ public final class Transformer {
 
     private void linear(Linear layer, float[] in, float[] out, int n) {
         kernels.matmul(layer.weight(), in, out, n);
+        // llama.cpp's build_lora_mm: W x + scale * (B (A x)) per adapter, the bias after.
+        for (LoraDelta d : layer.lora()) {
+            int o = layer.out();
+            kernels.matmul(d.a(), in, loraMid, n);
+            kernels.matmul(d.b(), loraMid, loraOut, n);
+            float s = d.scale();
+            for (int i = 0; i < n * o; i++) {
+                out[i] += loraOut[i] * s;
+            }
+        }
         float[] b = layer.bias();
         if (b != null) {
             int o = layer.out();

@@ -2,6 +2,7 @@ package dev.sirocco.engine.runtime;
 
 import dev.sirocco.engine.gguf.GgufFile;
 import dev.sirocco.engine.model.KvCache;
+import dev.sirocco.engine.model.LoraAdapter;
 import dev.sirocco.engine.model.ModelConfig;
 import dev.sirocco.engine.model.ModelWeights;
 import dev.sirocco.engine.model.Transformer;
@@ -28,7 +29,7 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
     private final int contextSize;
 
-    private Engine(GgufFile file, EngineOptions options) {
+    private Engine(GgufFile file, EngineOptions options) throws IOException {
         this.file = file;
         this.options = options;
         int shards = file.metadata().getInt("split.count", 1);
@@ -42,10 +43,18 @@ public final class Engine implements AutoCloseable {
         this.config = ModelConfig.from(file.metadata());
         this.parallel = new Parallel(options.threads());
         this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
-        this.weights = ModelWeights.load(file, config, kernels);
+        this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
         this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
         int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(config.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
         this.contextSize = ctx;
+    }
+
+    private static ModelWeights withAdapters(ModelWeights base, EngineOptions options, ModelConfig config) throws IOException {
+        ModelWeights w = base;
+        for (AppliedLora l : options.lora()) {
+            w = w.withLora(LoraAdapter.load(l.file()), l.scale(), config);
+        }
+        return w;
     }
 
     /** Maps the GGUF file at {@code path} and prepares the model; nothing is copied from the weights. */
@@ -53,7 +62,7 @@ public final class Engine implements AutoCloseable {
         GgufFile file = GgufFile.open(path);
         try {
             return new Engine(file, options);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             file.close();
             throw e;
         }

@@ -2,11 +2,16 @@ package dev.sirocco.engine.runtime;
 
 import dev.sirocco.engine.model.KvCache;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How to run a model: threads, context length (0: the model's, capped at {@link #DEFAULT_MAX_CONTEXT}),
- * KV cache type, how many prompt tokens go through one forward pass, and which kernels to use.
+ * KV cache type, how many prompt tokens go through one forward pass, which kernels to use, and the LoRA adapters
+ * applied on top of the model's weights.
  */
-public record EngineOptions(int threads, int contextSize, KvCache.Type kvType, int batchSize, KernelChoice kernels) {
+public record EngineOptions(int threads, int contextSize, KvCache.Type kvType, int batchSize, KernelChoice kernels,
+                            List<AppliedLora> lora) {
 
     /** Default context when the caller gives none: long-context models would otherwise reserve gigabytes of cache. */
     public static final int DEFAULT_MAX_CONTEXT = 4096;
@@ -15,6 +20,7 @@ public record EngineOptions(int threads, int contextSize, KvCache.Type kvType, i
     public enum KernelChoice { AUTO, SCALAR }
 
     public EngineOptions {
+        lora = List.copyOf(lora);
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -27,26 +33,33 @@ public record EngineOptions(int threads, int contextSize, KvCache.Type kvType, i
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(Runtime.getRuntime().availableProcessors(), 0, KvCache.Type.F16, 64, KernelChoice.AUTO);
+        return new EngineOptions(Runtime.getRuntime().availableProcessors(), 0, KvCache.Type.F16, 64, KernelChoice.AUTO, List.of());
     }
 
     public EngineOptions withThreads(int n) {
-        return new EngineOptions(n, contextSize, kvType, batchSize, kernels);
+        return new EngineOptions(n, contextSize, kvType, batchSize, kernels, lora);
     }
 
     public EngineOptions withContextSize(int n) {
-        return new EngineOptions(threads, n, kvType, batchSize, kernels);
+        return new EngineOptions(threads, n, kvType, batchSize, kernels, lora);
     }
 
     public EngineOptions withKvType(KvCache.Type t) {
-        return new EngineOptions(threads, contextSize, t, batchSize, kernels);
+        return new EngineOptions(threads, contextSize, t, batchSize, kernels, lora);
     }
 
     public EngineOptions withBatchSize(int n) {
-        return new EngineOptions(threads, contextSize, kvType, n, kernels);
+        return new EngineOptions(threads, contextSize, kvType, n, kernels, lora);
     }
 
     public EngineOptions withKernels(KernelChoice k) {
-        return new EngineOptions(threads, contextSize, kvType, batchSize, k);
+        return new EngineOptions(threads, contextSize, kvType, batchSize, k, lora);
+    }
+
+    /** These options with one more LoRA adapter. */
+    public EngineOptions withLora(AppliedLora adapter) {
+        List<AppliedLora> all = new ArrayList<>(lora);
+        all.add(adapter);
+        return new EngineOptions(threads, contextSize, kvType, batchSize, kernels, all);
     }
 }

@@ -1,0 +1,140 @@
+package dev.sirocco.train.model;
+
+import dev.sirocco.engine.model.Architecture;
+import dev.sirocco.engine.model.LayerWeights;
+import dev.sirocco.engine.model.Linear;
+import dev.sirocco.engine.model.ModelConfig;
+import dev.sirocco.engine.model.ModelWeights;
+import dev.sirocco.engine.model.Rope;
+import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.train.autograd.Tape;
+import dev.sirocco.train.autograd.Var;
+import dev.sirocco.train.lora.LoraPair;
+import dev.sirocco.train.lora.TrainableLora;
+import dev.sirocco.train.ops.Activations;
+import dev.sirocco.train.ops.Attention;
+import dev.sirocco.train.ops.CrossEntropy;
+import dev.sirocco.train.ops.Elementwise;
+import dev.sirocco.train.ops.Embeddings;
+import dev.sirocco.train.ops.Matmuls;
+import dev.sirocco.train.ops.Norms;
+import dev.sirocco.train.ops.Rotary;
+import dev.sirocco.train.ops.TransposedWeights;
+
+/**
+ * The engine's forward pass (model.Transformer) written with differentiable ops, over the same frozen weights plus
+ * trainable LoRA factors: embedding, per layer RMSNorm → attention (GQA, RoPE, biases, QK-norm, sliding window,
+ * post-norm) → residual, RMSNorm → SwiGLU/GeGLU FFN → residual, final norm, output projection. One sequence per
+ * pass, positions from 0. Mixtures of experts are not trainable yet.
+ */
+public final class TrainingModel {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final Kernels kernels;
+    private final TrainableLora lora; // null: the base model alone
+    private final Rope[] ropes;
+    private final TransposedWeights transposes;
+
+    /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
+    static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
+
+    public TrainingModel(BaseModel base, TrainableLora lora) {
+        this(base.config(), base.weights(), base.kernels(), lora);
+    }
+
+    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora) {
+        this.c = c;
+        this.w = w;
+        this.kernels = kernels;
+        this.lora = lora;
+        this.transposes = new TransposedWeights(kernels, TRANSPOSE_BUDGET_BYTES);
+        this.ropes = new Rope[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            if (lw.hasExperts()) {
+                throw new UnsupportedOperationException("layer " + l + " is a mixture of experts, which training does not support yet");
+            }
+            boolean swa = c.isSlidingWindowLayer(l);
+            ropes[l] = Rope.of(c.architecture().ropeStyle(), c.ropeDim(), swa ? c.ropeBaseSwa() : c.ropeBase(),
+                    swa ? 1f : c.ropeScale(), lw.ropeFreqs());
+        }
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    /** The logits of every position of {@code tokens}: (n, vocab). */
+    public Var logits(Tape tape, int[] tokens) {
+        float embScale = c.architecture().scalesEmbeddings() ? (float) Math.sqrt(c.dim()) : 1f;
+        Var x = Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels); // (n, dim)
+        for (int l = 0; l < c.layers(); l++) {
+            x = Elementwise.add(tape, x, attention(tape, l, x));
+            x = Elementwise.add(tape, x, feedForward(tape, l, x));
+        }
+        Var h = Norms.rmsNorm(tape, x, w.outputNorm(), c.rmsEps(), c.dim());
+        Var logits = Matmuls.frozen(tape, h, w.output(), null, kernels, transposes); // (n, vocab)
+        return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
+    }
+
+    /**
+     * Next-token cross-entropy of {@code tokens}: position t predicts {@code tokens[t + 1]} with weight
+     * {@code weights[t + 1]}; the weighted sum is divided by {@code normalizer}. Returns the (1, 1) loss.
+     */
+    public Var loss(Tape tape, int[] tokens, float[] weights, double normalizer) {
+        int n = tokens.length - 1;
+        int[] input = java.util.Arrays.copyOf(tokens, n);
+        int[] targets = java.util.Arrays.copyOfRange(tokens, 1, n + 1);
+        float[] w = java.util.Arrays.copyOfRange(weights, 1, n + 1);
+        return CrossEntropy.loss(tape, logits(tape, input), targets, w, normalizer);
+    }
+
+    private Var attention(Tape tape, int l, Var x) {
+        LayerWeights lw = w.layers().get(l);
+        int hd = c.headDim();
+        Var h = Norms.rmsNorm(tape, x, lw.attnNorm(), c.rmsEps(), c.dim());
+        Var q = project(tape, h, l, "attn_q", lw.q());   // (n, heads * headDim)
+        Var k = project(tape, h, l, "attn_k", lw.k());   // (n, kvHeads * headDim)
+        Var v = project(tape, h, l, "attn_v", lw.v());   // (n, kvHeads * valueHeadDim)
+        if (lw.qNorm() != null) {
+            q = Norms.rmsNorm(tape, q, lw.qNorm(), c.rmsEps(), hd);
+        }
+        if (lw.kNorm() != null) {
+            k = Norms.rmsNorm(tape, k, lw.kNorm(), c.rmsEps(), hd);
+        }
+        q = Rotary.rope(tape, q, ropes[l], c.heads(), hd, 0);
+        k = Rotary.rope(tape, k, ropes[l], c.kvHeads(), hd, 0);
+        float scale = c.attentionScale();
+        if (c.architecture().scalesQueries()) {
+            q = Elementwise.scale(tape, q, scale);
+            scale = 1f;
+        }
+        int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
+        Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window);
+        Var out = project(tape, att, l, "attn_output", lw.o());
+        return lw.postAttnNorm() != null ? Norms.rmsNorm(tape, out, lw.postAttnNorm(), c.rmsEps(), c.dim()) : out;
+    }
+
+    private Var feedForward(Tape tape, int l, Var x) {
+        LayerWeights lw = w.layers().get(l);
+        Var h = Norms.rmsNorm(tape, x, lw.ffnNorm(), c.rmsEps(), c.dim());
+        Var gate = project(tape, h, l, "ffn_gate", lw.gate());
+        Var up = project(tape, h, l, "ffn_up", lw.up());
+        Var act = c.architecture().activation() == Architecture.Activation.GELU_TANH
+                ? Activations.geglu(tape, gate, up) : Activations.swiglu(tape, gate, up);
+        Var out = project(tape, act, l, "ffn_down", lw.down());
+        return lw.postFfnNorm() != null ? Norms.rmsNorm(tape, out, lw.postFfnNorm(), c.rmsEps(), c.dim()) : out;
+    }
+
+    /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted. */
+    private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
+        Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
+        LoraPair p = lora != null ? lora.pair(layer, name) : null;
+        if (p == null) {
+            return y;
+        }
+        Var ax = Matmuls.dense(tape, x, tape.param(p.a()));    // (n, rank)
+        Var bax = Matmuls.dense(tape, ax, tape.param(p.b()));  // (n, out)
+        return Elementwise.add(tape, y, Elementwise.scale(tape, bax, p.scale()));
+    }
+}
