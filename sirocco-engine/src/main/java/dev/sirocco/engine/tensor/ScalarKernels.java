@@ -46,8 +46,10 @@ public final class ScalarKernels implements Kernels {
         // x: (batch, cols) -> act: batch rows of cols in actType, each actRowBytes long
         long actRowBytes = actType.bytesFor(cols);
         MemorySegment act = scratch(Math.multiplyExact(actRowBytes, batch));
+        boolean repacked = RepackedWeights.isRepacked(weight.type(), rows);
         for (int b = 0; b < batch; b++) {
-            ActivationQuantizer.quantize(actType, x, b * cols, cols, act, b * actRowBytes);
+            ActivationQuantizer.quantize(actType, x, b * cols, cols, act, b * actRowBytes,
+                    repacked && RepackedWeights.inGemmTile(b, batch));
         }
         RowTask t = rowTask;
         t.codec = codec;
@@ -63,6 +65,7 @@ public final class ScalarKernels implements Kernels {
         // F32 weights: llama.cpp multiplies two or more rows with llamafile's tinyBLAS when its tiles fit
         // (rows % 4, cols % 8), else with ggml_vec_dot_f32; each has its own lanes (AttentionKernels).
         boolean floats = weight.type() == GgmlType.F32 || weight.type() == GgmlType.F16 || weight.type() == GgmlType.BF16;
+        t.repacked = repacked;
         t.f32Form = !floats ? F32_CODEC
                 : batch >= 2 && rows % 4 == 0 && cols % AttentionKernels.GEMM_LANES == 0 ? F32_GEMM : F32_VEC_DOT;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
@@ -197,6 +200,7 @@ public final class ScalarKernels implements Kernels {
         float[] out;
         float[] x;
         int f32Form;
+        boolean repacked;
         int chunk;
 
         @Override
@@ -206,7 +210,9 @@ public final class ScalarKernels implements Kernels {
             for (int r = from; r < to; r++) {
                 long w = r * rowBytes;
                 for (int b = 0; b < batch; b++) {
-                    out[b * rows + r] = f32Form == F32_CODEC ? codec.dot(weights, w, act, b * actRowBytes, cols)
+                    out[b * rows + r] = repacked
+                            ? codec.repackedDot(weights, w, act, b * actRowBytes, cols, RepackedWeights.inGemmTile(b, batch))
+                            : f32Form == F32_CODEC ? codec.dot(weights, w, act, b * actRowBytes, cols)
                             : codec.type() == GgmlType.F32
                             ? (f32Form == F32_GEMM ? gemmDotF32(weights, w, x, b * cols, cols) : vecDotF32(weights, w, x, b * cols, cols))
                             : halfDot(codec.type(), weights, w, act, b * actRowBytes, cols, f32Form == F32_GEMM);

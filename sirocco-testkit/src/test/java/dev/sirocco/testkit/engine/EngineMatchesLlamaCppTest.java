@@ -58,15 +58,14 @@ class EngineMatchesLlamaCppTest {
     /**
      * Cases that still differ from llama.cpp beyond the issue's tolerances, each by the mechanism above: one
      * float-order difference flips one activation rounding and the tiny random model amplifies it. The float
-     * operations (attention, softmax, SwiGLU, norms, RoPE) and the F32/F16/BF16 and Q2_K matmuls now follow
-     * llama.cpp's AVX2 arithmetic exactly (those logits are bit-identical); the other quantized types still sum
-     * in ggml's generic order, not its AVX2 vec_dot order nor, for Q4_0 and Q4_K, its repacked 8x8 gemm/gemv
-     * (~1e-7 relative apart). They are held to the quantized-type criterion (cosine >= 0.999, same argmax) and
+     * operations (attention, softmax, SwiGLU, norms, RoPE), the F32/F16/BF16 and Q2_K matmuls and the Q4_0/Q4_K
+     * weights llama.cpp repacks (RepackedWeights: its 8x8 gemm/gemv order) follow llama.cpp's AVX2 arithmetic
+     * exactly; the other quantized dots still sum in ggml's generic order, not its AVX2 vec_dot order (~1e-7
+     * relative apart). Entries are held to the quantized-type criterion (cosine >= 0.999, same argmax) and
      * must still diverge: once one agrees fully the test fails, asking to remove it, so this list stays true.
-     * Issue #2 stays open while it is not empty.
+     * Empty since the repacked order closed issue #2's last case (qwen3 Q4_K).
      */
-    static final Map<String, String> KNOWN_DIVERGENCES = Map.of(
-            "qwen3 Q4_K", "greedy step 22 differs, gap 0.0074");
+    static final Map<String, String> KNOWN_DIVERGENCES = Map.of();
 
     static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
             GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,

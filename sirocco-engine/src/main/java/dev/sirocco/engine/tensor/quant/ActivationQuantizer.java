@@ -17,6 +17,18 @@ public final class ActivationQuantizer {
 
     /** Writes {@code n} activations {@code x[off ..]} in {@code type} at {@code dst[dstOff ..]}. */
     public static void quantize(GgmlType type, float[] x, int off, int n, MemorySegment dst, long dstOff) {
+        quantize(type, x, off, n, dst, dstOff, false);
+    }
+
+    /**
+     * As {@link #quantize}, for a row that llama.cpp's repacked gemm kernels take in a tile of four when
+     * {@code gemmRow}: their 4-row quantizer rounds Q8_K as {@link #q8_KGemmRow} (Q8_0 as {@link #q8_0}).
+     */
+    public static void quantize(GgmlType type, float[] x, int off, int n, MemorySegment dst, long dstOff, boolean gemmRow) {
+        if (gemmRow && type == GgmlType.Q8_K) {
+            q8_KGemmRow(x, off, n, dst, dstOff);
+            return;
+        }
         switch (type) {
             case F32 -> F32Codec.INSTANCE.quantize(x, off, n, dst, dstOff);
             case F16 -> F16Codec.INSTANCE.quantize(x, off, n, dst, dstOff);
@@ -87,6 +99,19 @@ public final class ActivationQuantizer {
      * (ggml leaves its sums unwritten there; they never matter since d = 0).
      */
     public static void q8_K(float[] x, int off, int n, MemorySegment dst, long dstOff) {
+        q8_K(x, off, n, dst, dstOff, false);
+    }
+
+    /**
+     * One row of the AVX2 {@code ggml_quantize_mat_q8_K_4x8}, which rounds the activation rows that llama.cpp's
+     * repacked gemm kernels take four at a time: {@link #q8_K} except that where +amax and -amax both occur the
+     * positive one sets the sign of d (q8_K takes the first), so the quants come out negated there.
+     */
+    public static void q8_KGemmRow(float[] x, int off, int n, MemorySegment dst, long dstOff) {
+        q8_K(x, off, n, dst, dstOff, true);
+    }
+
+    private static void q8_K(float[] x, int off, int n, MemorySegment dst, long dstOff, boolean positiveWinsTies) {
         int nb = Q8KCodec.INSTANCE.blocks(n);
         for (int i = 0; i < nb; i++) {
             int from = off + i * 256;
@@ -95,7 +120,7 @@ public final class ActivationQuantizer {
             float amax = 0;
             for (int j = 0; j < 256; j++) {
                 float ax = Math.abs(x[from + j]);
-                if (ax > amax) {
+                if (ax > amax || (positiveWinsTies && ax == amax && x[from + j] > 0)) {
                     amax = ax;
                     max = x[from + j];
                 }

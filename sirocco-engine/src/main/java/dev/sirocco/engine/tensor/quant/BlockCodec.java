@@ -43,6 +43,14 @@ public interface BlockCodec {
         throw new UnsupportedOperationException(type() + " is not a weight format");
     }
 
+    /**
+     * {@link #dot} in the float order llama.cpp uses for weights it repacks (only Q4_0 and Q4_K; see
+     * {@code tensor.RepackedWeights}): {@code gemm} when the activation row is one of a tile of four.
+     */
+    default float repackedDot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n, boolean gemm) {
+        throw new UnsupportedOperationException(type() + " weights are never repacked");
+    }
+
     /** Throws unless {@code n} is a positive whole number of blocks. */
     default int blocks(int n) {
         int bs = type().blockSize();

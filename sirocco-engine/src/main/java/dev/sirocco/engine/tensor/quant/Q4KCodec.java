@@ -137,6 +137,51 @@ public final class Q4KCodec implements BlockCodec {
         }
     }
 
+    /**
+     * The dot product as llama.cpp's AVX2 kernels for repacked Q4_K weights take it (arch/x86/repack.cpp; see
+     * {@code RepackedWeights}): exact integer sums of scale * nibble * quant and of min * block sum, each times
+     * (weight d or dmin) * activation d into its own fused float chain, the mins' chain subtracted at the end.
+     * {@code gemm} (ggml_gemm_q4_K_8x8_q8_K, activation rows taken four at a time) steps the chains every 64
+     * elements, ggml_gemv_q4_K_8x8_q8_K (one row) every super-block of 256.
+     */
+    @Override
+    public float repackedDot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n, boolean gemm) {
+        int nb = blocks(n);
+        float acc = 0;
+        float accMin = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8KCodec.BYTES;
+            long q8 = by + Q8KCodec.QS;
+            float da = Le.f32(a, by);
+            float d = Le.half(w, bx) * da;
+            float dmin = Le.half(w, bx + 2) * da;
+            int sumi = 0;
+            int mins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                long q4 = bx + QS + 32L * (sub >> 1);
+                int shift = (sub & 1) * 4;
+                int dot = 0;
+                for (int l = 0; l < 32; l++) {
+                    dot += Le.s8(a, q8 + 32L * sub + l) * ((Le.u8(w, q4 + l) >> shift) & 0xF);
+                }
+                sumi += QuantMath.scaleK4(sub, w, bx + SCALES) * dot;
+                mins += QuantMath.minK4(sub, w, bx + SCALES) * (Q8KCodec.bsum(a, by, 2 * sub) + Q8KCodec.bsum(a, by, 2 * sub + 1));
+                if (gemm && (sub & 1) == 1) {
+                    acc = Math.fma((float) sumi, d, acc);
+                    accMin = Math.fma((float) mins, dmin, accMin);
+                    sumi = 0;
+                    mins = 0;
+                }
+            }
+            if (!gemm) {
+                acc = Math.fma((float) sumi, d, acc);
+                accMin = Math.fma((float) mins, dmin, accMin);
+            }
+        }
+        return acc - accMin;
+    }
+
     /** ggml_vec_dot_q4_K_q8_K_generic: 8 integer lanes per super-block, scaled into 8 float lanes summed last. */
     @Override
     public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {

@@ -75,6 +75,28 @@ public final class Q4_0Codec implements BlockCodec {
         }
     }
 
+    /**
+     * The dot product as llama.cpp's AVX2 kernels for repacked Q4_0 weights take it (ggml_gemv/gemm_q4_0_8x8_q8_0
+     * in arch/x86/repack.cpp; see {@code RepackedWeights}): each block's exact integer sum times
+     * (weight d * activation d) into one fused float chain. Batches ({@code gemm}) step it the same way.
+     */
+    @Override
+    public float repackedDot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n, boolean gemm) {
+        int nb = blocks(n);
+        float acc = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8_0Codec.BYTES;
+            int sumi = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int q = Le.u8(w, bx + 2 + j);
+                sumi += ((q & 0x0F) - 8) * Le.s8(a, by + 2 + j) + ((q >> 4) - 8) * Le.s8(a, by + 2 + j + QK / 2);
+            }
+            acc = Math.fma((float) sumi, Le.half(w, bx) * Le.half(a, by), acc);
+        }
+        return acc;
+    }
+
     @Override
     public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int nb = blocks(n);

@@ -37,6 +37,12 @@ interface VectorDots {
 
     float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
+    /** Q4_0 in the float order of llama.cpp's repacked kernels (Q4_0Codec.repackedDot; see tensor.RepackedWeights). */
+    float q4_0Repacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+
+    /** Q4_K in the float order of llama.cpp's repacked gemm ({@code gemm}) or gemv kernel (Q4KCodec.repackedDot). */
+    float q4_KRepacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb, boolean gemm);
+
     /** Whether the {@code *x4} methods below share the weight work between their four activation rows (else they loop). */
     boolean tiled();
 
@@ -57,6 +63,14 @@ interface VectorDots {
 
     void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                 float[] out, int outOff, int outStep);
+
+    /** {@link #q4_0Repacked} for four activation rows, as {@link #q4_0x4}. */
+    void q4_0Repackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                        float[] out, int outOff, int outStep);
+
+    /** {@link #q4_KRepacked} in gemm order for four activation rows, as {@link #q4_Kx4}. */
+    void q4_KRepackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                        int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
 
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {

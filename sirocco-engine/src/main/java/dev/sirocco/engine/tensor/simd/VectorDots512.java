@@ -135,6 +135,24 @@ final class VectorDots512 implements VectorDots {
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
     public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        return q4_0(w, wOff, q, qOff, d, dOff, nb, false);
+    }
+
+    /** {@link #q4_0} in the float order of llama.cpp's repacked Q4_0 kernels, as Q4_0Codec.repackedDot. */
+    @Override
+    public float q4_0Repacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+        return q4_0(w, wOff, q, qOff, d, dOff, nb, true);
+    }
+
+    /**
+     * One float step per block: the codec's {@code acc + sumi * dw * da}, or for repacked weights
+     * {@code fma(sumi, dw * da, acc)}.
+     */
+    private static float step(float acc, float sumi, float dw, float da, boolean repacked) {
+        return repacked ? Math.fma(sumi, dw * da, acc) : acc + sumi * dw * da;
+    }
+
+    private static float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb, boolean repacked) {
         float sumf = 0;
         int i = 0;
         if (lanes == 16) {
@@ -160,10 +178,10 @@ final class VectorDots512 implements VectorDots {
                 y = y.add(y.rearrange(XOR2));
                 y = y.add(y.rearrange(XOR1));
                 int s = dOff + i;
-                sumf += y.lane(0) * VectorDots.half(w, b) * d[s];
-                sumf += y.lane(8) * VectorDots.half(w, b + 18) * d[s + 1];
-                sumf += y.lane(4) * VectorDots.half(w, b + 36) * d[s + 2];
-                sumf += y.lane(12) * VectorDots.half(w, b + 54) * d[s + 3];
+                sumf = step(sumf, y.lane(0), VectorDots.half(w, b), d[s], repacked);
+                sumf = step(sumf, y.lane(8), VectorDots.half(w, b + 18), d[s + 1], repacked);
+                sumf = step(sumf, y.lane(4), VectorDots.half(w, b + 36), d[s + 2], repacked);
+                sumf = step(sumf, y.lane(12), VectorDots.half(w, b + 54), d[s + 3], repacked);
             }
         }
         for (; i < nb; i++) {
@@ -182,7 +200,7 @@ final class VectorDots512 implements VectorDots {
                 }
             }
             float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-            sumf += sumi * VectorDots.half(w, b) * d[dOff + i];
+            sumf = step(sumf, sumi, VectorDots.half(w, b), d[dOff + i], repacked);
         }
         return sumf;
     }
@@ -342,6 +360,66 @@ final class VectorDots512 implements VectorDots {
             sumf -= dmin * sumi;
         }
         return addMod8(sumf, s0, s1);
+    }
+
+    /**
+     * {@link #q4_K} in the float order of llama.cpp's repacked Q4_K kernels, as Q4KCodec.repackedDot: the exact
+     * integer sums (scale * nibble * quant, min * block sum) per super-block ({@code gemm} false, the gemv
+     * kernel) or per 64 elements ({@code gemm}), each times (d or dmin) * activation d into two fused chains.
+     */
+    @Override
+    public float q4_KRepacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb,
+                              boolean gemm) {
+        float acc = 0;
+        float accMin = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 144 * i;
+            int qb = qOff + 256 * i;
+            int sb = sOff + 8 * i;
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            float da = d[dOff + i];
+            float dd = VectorDots.half(w, b) * da;
+            float dm = VectorDots.half(w, b + 2) * da;
+            // Integer lanes (exact in floats, every lane below 2^24): the whole super-block for gemv, one pair of
+            // sub-blocks at a time for gemm.
+            FloatVector a = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int mn = j < 2 ? mn03 : mn47;
+                int shift = (j & 1) << 4;
+                FloatVector lo = FloatVector.zero(fs);
+                FloatVector hv = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                    for (int p = 0; p < parts; p++) {
+                        IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                        FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                        FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                        int e = qb + 64 * j + l + p * lanes;
+                        lo = fl.fma(FloatVector.fromArray(fs, q, e), lo);
+                        hv = fh.fma(FloatVector.fromArray(fs, q, e + 32), hv);
+                    }
+                }
+                a = hv.fma(FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (sc >>> shift) & 0xFF), a));
+                if (gemm) {
+                    int mins = sums[sb + 2 * j] * ((mn >>> shift) & 0xFF) + sums[sb + 2 * j + 1] * ((mn >>> (shift + 8)) & 0xFF);
+                    acc = Math.fma(exact(a), dd, acc);
+                    accMin = Math.fma((float) mins, dm, accMin);
+                    a = FloatVector.zero(fs);
+                }
+            }
+            if (!gemm) {
+                acc = Math.fma(exact(a), dd, acc);
+                accMin = Math.fma((float) minSum(sums, sb, mn03, mn47), dm, accMin);
+            }
+        }
+        return acc - accMin;
     }
 
     /**
@@ -581,9 +659,21 @@ final class VectorDots512 implements VectorDots {
     @Override
     public void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                        float[] out, int outOff, int outStep) {
+        q4_0x4(w, wOff, q, qOff, qStep, d, dOff, dStep, nb, out, outOff, outStep, false);
+    }
+
+    /** {@link #q4_0Repacked} of one weight row with four activation rows, as {@link #q8_0x4}. */
+    @Override
+    public void q4_0Repackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                               float[] out, int outOff, int outStep) {
+        q4_0x4(w, wOff, q, qOff, qStep, d, dOff, dStep, nb, out, outOff, outStep, true);
+    }
+
+    private static void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
+                               float[] out, int outOff, int outStep, boolean repacked) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q4_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+                out[outOff + t * outStep] = q4_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb, repacked);
             }
             return;
         }
@@ -613,15 +703,15 @@ final class VectorDots512 implements VectorDots {
                 FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
                 y = y.add(y.rearrange(XOR2));
                 y = y.add(y.rearrange(XOR1));
-                f0 += y.lane(0) * dw * d[s];
-                f1 += y.lane(8) * dw * d[s + dStep];
-                f2 += y.lane(4) * dw * d[s + 2 * dStep];
-                f3 += y.lane(12) * dw * d[s + 3 * dStep];
+                f0 = step(f0, y.lane(0), dw, d[s], repacked);
+                f1 = step(f1, y.lane(8), dw, d[s + dStep], repacked);
+                f2 = step(f2, y.lane(4), dw, d[s + 2 * dStep], repacked);
+                f3 = step(f3, y.lane(12), dw, d[s + 3 * dStep], repacked);
             } else {
-                f0 += exact(b0) * dw * d[s];
-                f1 += exact(b1) * dw * d[s + dStep];
-                f2 += exact(b2) * dw * d[s + 2 * dStep];
-                f3 += exact(b3) * dw * d[s + 3 * dStep];
+                f0 = step(f0, exact(b0), dw, d[s], repacked);
+                f1 = step(f1, exact(b1), dw, d[s + dStep], repacked);
+                f2 = step(f2, exact(b2), dw, d[s + 2 * dStep], repacked);
+                f3 = step(f3, exact(b3), dw, d[s + 3 * dStep], repacked);
             }
         }
         out[outOff] = f0;
@@ -715,6 +805,104 @@ final class VectorDots512 implements VectorDots {
         out[outOff + outStep] = addMod8(f1, s1, none);
         out[outOff + 2 * outStep] = addMod8(f2, s2, none);
         out[outOff + 3 * outStep] = addMod8(f3, s3, none);
+    }
+
+    /**
+     * {@link #q4_KRepacked} in gemm order of one weight row with four activation rows, as {@link #q4_Kx4}: the
+     * four rows' integer sums of each 64 elements reduced together (one shuffle tree at 512 bits).
+     */
+    @Override
+    public void q4_KRepackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
+                               int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep) {
+        if (parts != 1) {
+            for (int t = 0; t < 4; t++) {
+                out[outOff + t * outStep] = q4_KRepacked(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb, true);
+            }
+            return;
+        }
+        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 144 * i;
+            int qb = qOff + 256 * i;
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int hi = (int) INT_AT.get(w, b + 12);
+            int sc03 = b03 & 0x3F3F3F3F;
+            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int mn03 = b47 & 0x3F3F3F3F;
+            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
+            float dw = VectorDots.half(w, b);
+            float mw = VectorDots.half(w, b + 2);
+            int ds = dOff + i;
+            float d0 = d[ds], d1 = d[ds + dStep], d2 = d[ds + 2 * dStep], d3 = d[ds + 3 * dStep];
+            int sb = sOff + 8 * i;
+            for (int j = 0; j < 4; j++) {
+                int sc = j < 2 ? sc03 : sc47;
+                int mn = j < 2 ? mn03 : mn47;
+                int shift = (j & 1) << 4;
+                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
+                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector l0 = FloatVector.zero(fs), l1 = FloatVector.zero(fs), l2 = FloatVector.zero(fs), l3 = FloatVector.zero(fs);
+                FloatVector h0 = FloatVector.zero(fs), h1 = FloatVector.zero(fs), h2 = FloatVector.zero(fs), h3 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 16 + 32 * j + l).convertShape(VectorOperators.B2I, is, 0);
+                    FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
+                    FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+                    int e = qb + 64 * j + l;
+                    l0 = fl.fma(FloatVector.fromArray(fs, q, e), l0);
+                    h0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h0);
+                    e += qStep;
+                    l1 = fl.fma(FloatVector.fromArray(fs, q, e), l1);
+                    h1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h1);
+                    e += qStep;
+                    l2 = fl.fma(FloatVector.fromArray(fs, q, e), l2);
+                    h2 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h2);
+                    e += qStep;
+                    l3 = fl.fma(FloatVector.fromArray(fs, q, e), l3);
+                    h3 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h3);
+                }
+                FloatVector a0 = h0.fma(sHi, l0.mul(sLo));
+                FloatVector a1 = h1.fma(sHi, l1.mul(sLo));
+                FloatVector a2 = h2.fma(sHi, l2.mul(sLo));
+                FloatVector a3 = h3.fma(sHi, l3.mul(sLo));
+                float i0, i1, i2, i3;
+                if (lanes == 16) {
+                    FloatVector x01 = a0.blend(a1, HIGH8).add(a1.blend(a0, HIGH8).rearrange(SWAP_HALVES));
+                    FloatVector x23 = a2.blend(a3, HIGH8).add(a3.blend(a2, HIGH8).rearrange(SWAP_HALVES));
+                    FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
+                    y = y.add(y.rearrange(XOR2));
+                    y = y.add(y.rearrange(XOR1));
+                    i0 = y.lane(0);
+                    i1 = y.lane(8);
+                    i2 = y.lane(4);
+                    i3 = y.lane(12);
+                } else {
+                    i0 = exact(a0);
+                    i1 = exact(a1);
+                    i2 = exact(a2);
+                    i3 = exact(a3);
+                }
+                int mLo = (mn >>> shift) & 0xFF;
+                int mHi = (mn >>> (shift + 8)) & 0xFF;
+                int s = sb + 2 * j;
+                f0 = Math.fma(i0, dw * d0, f0);
+                m0 = Math.fma((float) (sums[s] * mLo + sums[s + 1] * mHi), mw * d0, m0);
+                s += sStep;
+                f1 = Math.fma(i1, dw * d1, f1);
+                m1 = Math.fma((float) (sums[s] * mLo + sums[s + 1] * mHi), mw * d1, m1);
+                s += sStep;
+                f2 = Math.fma(i2, dw * d2, f2);
+                m2 = Math.fma((float) (sums[s] * mLo + sums[s + 1] * mHi), mw * d2, m2);
+                s += sStep;
+                f3 = Math.fma(i3, dw * d3, f3);
+                m3 = Math.fma((float) (sums[s] * mLo + sums[s + 1] * mHi), mw * d3, m3);
+            }
+        }
+        out[outOff] = f0 - m0;
+        out[outOff + outStep] = f1 - m1;
+        out[outOff + 2 * outStep] = f2 - m2;
+        out[outOff + 3 * outStep] = f3 - m3;
     }
 
     /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */

@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.simd;
 import dev.sirocco.engine.tensor.GgmlType;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.engine.tensor.Parallel;
+import dev.sirocco.engine.tensor.RepackedWeights;
 import dev.sirocco.engine.tensor.Tensor;
 import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
 import dev.sirocco.engine.tensor.quant.BlockCodec;
@@ -103,8 +104,10 @@ public final class VectorKernels implements Kernels {
             throw new IllegalArgumentException("matmul " + weight + " batch " + batch + ": x has " + x.length
                     + " floats (needs " + (long) batch * cols + "), out has " + out.length + " (needs " + (long) batch * rows + ")");
         }
+        boolean repacked = RepackedWeights.isRepacked(weight.type(), rows);
         RowTask t = rowTask;
         t.type = weight.type();
+        t.repacked = repacked;
         t.codec = codec;
         t.cols = cols;
         t.blocks = cols / actType.blockSize();
@@ -127,6 +130,8 @@ public final class VectorKernels implements Kernels {
             a.act = act;
             a.actRowBytes = actRowBytes;
             a.expand = vector;
+            a.repacked = repacked;
+            a.batch = batch;
             try {
                 parallel.forEach(batch, a);
             } finally {
@@ -251,10 +256,12 @@ public final class VectorKernels implements Kernels {
         MemorySegment act;
         long actRowBytes;
         boolean expand;
+        boolean repacked;
+        int batch;
 
         @Override
         public void accept(int b) {
-            ActivationQuantizer.quantize(type, x, b * cols, cols, act, b * actRowBytes);
+            ActivationQuantizer.quantize(type, x, b * cols, cols, act, b * actRowBytes, repacked && RepackedWeights.inGemmTile(b, batch));
             if (expand) {
                 expandRow(type, actRowBytes, cols, b);
             }
@@ -276,6 +283,8 @@ public final class VectorKernels implements Kernels {
      */
     private static final class RowTask implements IntConsumer {
         GgmlType type;
+        /** Whether llama.cpp repacks these weights (RepackedWeights): its gemm/gemv float order, not vec_dot's. */
+        boolean repacked;
         BlockCodec codec;
         VectorDots dots;
         MemorySegment weights;
@@ -369,6 +378,14 @@ public final class VectorKernels implements Kernels {
             int v = b * cols;
             int s = b * blocks;
             int o = b * rows + r;
+            if (repacked) {
+                if (type == GgmlType.Q4_0) {
+                    dots.q4_0Repackedx4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
+                } else {
+                    dots.q4_KRepackedx4(buf, off, values, v, cols, scales, s, blocks, sums, 8 * s, 8 * blocks, blocks, out, o, rows);
+                }
+                return;
+            }
             switch (type) {
                 case Q8_0 -> dots.q8_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
                 case Q4_0 -> dots.q4_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
@@ -382,6 +399,10 @@ public final class VectorKernels implements Kernels {
         private float dot(byte[] row, int off, int b) {
             int v = b * cols;
             int s = b * blocks;
+            if (repacked) {
+                return type == GgmlType.Q4_0 ? dots.q4_0Repacked(row, off, values, v, scales, s, blocks)
+                        : dots.q4_KRepacked(row, off, values, v, scales, s, sums, 8 * s, blocks, RepackedWeights.inGemmTile(b, batch));
+            }
             return switch (type) {
                 case Q8_0 -> dots.q8_0(row, off, values, v, scales, s, blocks);
                 case Q4_0 -> dots.q4_0(row, off, values, v, scales, s, blocks);
