@@ -185,6 +185,31 @@ final class JsonMatcher implements ByteMatcher {
         return best;
     }
 
+    @Override
+    public int plainTextLimit() {
+        if (count != 1) {
+            return -1;
+        }
+        Stack s = threads[0];
+        int f = s.depth - 1;
+        if (f < 0 || nodes[nodeOf(s, f)].kind != GrammarNode.STRING || phaseOf(s, f) != STR_BODY || b(s, f) != 0 || c(s, f) != 0) {
+            return -1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 1, nodes[nodeOf(s, f)].max - a(s, f));
+    }
+
+    @Override
+    public int closingCostAfterPlainText(int n) {
+        Stack s = threads[0];
+        int f = s.depth - 1;
+        long sum = 0;
+        for (int i = 0; i < f; i++) {
+            sum += frameCost(s, i);
+        }
+        GrammarNode string = nodes[nodeOf(s, f)];
+        return (int) Math.min(INF, sum + Math.max(0, string.min - a(s, f) - n) + 1);
+    }
+
     private Stack alloc() {
         if (nextUsed == next.length) {
             int old = next.length;

@@ -20,6 +20,22 @@ public interface ByteMatcher {
      */
     int closingCost();
 
+    /**
+     * A shortcut for the common state "inside free text" (a JSON string's content): the number of further characters of
+     * <em>plain text</em> this state accepts, each changing nothing but a character count, or -1 when this state is
+     * not like that. Plain text is whole UTF-8 characters from U+0020 up other than {@code "} and {@code \}, the
+     * characters a JSON string takes unescaped. The vocabulary walk then takes plain tokens by their character count
+     * instead of byte by byte.
+     */
+    default int plainTextLimit() {
+        return -1;
+    }
+
+    /** {@link #closingCost()} after {@code n} more plain characters ({@code 0 <= n <= plainTextLimit()}). */
+    default int closingCostAfterPlainText(int n) {
+        throw new UnsupportedOperationException("this matcher has no plain-text shortcut");
+    }
+
     /** An independent matcher in the same state. */
     ByteMatcher copy();
 

@@ -18,7 +18,7 @@ import java.util.BitSet;
  * alone is enforced and the output is cut at the limit, as an unconstrained one would be.
  */
 public final class DecodingConstraint implements LogitProcessor {
-    private final TokenTrie trie;
+    private final TokenIndex index;
     private final Tokenizer tokenizer;
     private final ByteMatcher matcher;
     private final ByteMatcher[] walk; // walk[d]: the state after a trie node's first d bytes
@@ -32,10 +32,10 @@ public final class DecodingConstraint implements LogitProcessor {
     /** @param vocab the logits' length (the model's vocabulary, possibly longer than the tokenizer's) */
     public DecodingConstraint(Tokenizer tokenizer, int vocab, OutputConstraint constraint) {
         this.tokenizer = tokenizer;
-        this.trie = TokenTrie.of(tokenizer);
+        this.index = TokenIndex.of(tokenizer);
         this.vocab = vocab;
         this.matcher = constraint.start();
-        this.walk = new ByteMatcher[trie.maxDepth() + 1];
+        this.walk = new ByteMatcher[index.all.maxDepth() + 1];
         for (int d = 0; d < walk.length; d++) {
             walk[d] = matcher.copy();
         }
@@ -54,8 +54,46 @@ public final class DecodingConstraint implements LogitProcessor {
     public int prepare(int remaining) {
         allowed.clear();
         structural.clear();
-        walk[0].copyFrom(matcher);
         int left = remaining - 1; // tokens left after this one
+        int plain = matcher.plainTextLimit();
+        if (plain >= 0) {
+            markPlain(plain, left);
+        }
+        walk(plain >= 0 ? index.notPlain : index.all, left);
+        if (allowed.isEmpty() && !complete) {
+            allowed.or(structural); // the budget cannot close it: keep the structure, the limit will cut it
+        }
+        if (complete) {
+            for (int t : endTokens) {
+                allowed.set(t);
+            }
+        }
+        return allowed.cardinality();
+    }
+
+    /** Plain-text tokens of at most {@code limit} characters, in ascending count: the cost check runs once per count. */
+    private void markPlain(int limit, int left) {
+        int[] ids = index.plainIds;
+        int[] chars = index.plainChars;
+        int count = -1;
+        boolean fits = false;
+        for (int k = 0; k < ids.length && chars[k] <= limit; k++) {
+            if (chars[k] != count) {
+                count = chars[k];
+                fits = matcher.closingCostAfterPlainText(count) <= left;
+            }
+            int t = ids[k];
+            if (t < vocab) {
+                structural.set(t);
+                if (fits) {
+                    allowed.set(t);
+                }
+            }
+        }
+    }
+
+    private void walk(TokenTrie trie, int left) {
+        walk[0].copyFrom(matcher);
         int n = trie.size();
         for (int i = 0; i < n; ) {
             int d = trie.depth(i);
@@ -81,15 +119,6 @@ public final class DecodingConstraint implements LogitProcessor {
             }
             i++;
         }
-        if (allowed.isEmpty() && !complete) {
-            allowed.or(structural); // the budget cannot close it: keep the structure, the limit will cut it
-        }
-        if (complete) {
-            for (int t : endTokens) {
-                allowed.set(t);
-            }
-        }
-        return allowed.cardinality();
     }
 
     public boolean isAllowed(int token) {

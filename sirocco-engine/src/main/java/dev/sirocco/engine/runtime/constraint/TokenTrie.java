@@ -1,20 +1,14 @@
 package dev.sirocco.engine.runtime.constraint;
 
-import dev.sirocco.engine.tokenizer.Tokenizer;
-
 import java.util.Arrays;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The vocabulary's token texts as a byte trie, laid out in preorder so a walk is one forward scan: a node that
- * rejects its byte skips its whole subtree ({@link #subtreeEnd}). Built once per tokenizer from the bytes each token
- * prints ({@link Tokenizer#tokenBytes(int)}); control, unknown and unused tokens print nothing and are not in it,
- * so a constrained output never contains them.
+ * rejects its byte skips its whole subtree ({@link #subtreeEnd}). Built by {@link TokenIndex} from the bytes each token
+ * prints ({@link dev.sirocco.engine.tokenizer.Tokenizer#tokenBytes(int)}); control, unknown and unused tokens print
+ * nothing and are not in it, so a constrained output never contains them.
  */
 public final class TokenTrie {
-    private static final Map<Tokenizer, TokenTrie> CACHE = new WeakHashMap<>();
-
     // Node i (0 .. size): the byte on the edge into it, its depth (1 = a first byte), the index after its subtree,
     // and the tokens whose bytes end exactly here: ids[tokenStart[i] .. tokenStart[i + 1]).
     private final byte[] label;
@@ -39,22 +33,14 @@ public final class TokenTrie {
         this.maxDepth = max;
     }
 
-    /** The trie of {@code tokenizer}'s vocabulary, built on first use and kept while the tokenizer lives. */
-    public static TokenTrie of(Tokenizer tokenizer) {
-        synchronized (CACHE) {
-            return CACHE.computeIfAbsent(tokenizer, TokenTrie::build);
-        }
-    }
-
-    static TokenTrie build(Tokenizer tokenizer) {
-        int n = tokenizer.vocabulary().size();
-        byte[][] bytes = new byte[n][];
+    /** The trie of the non-null, non-empty {@code bytes[id]}; {@code vocabSize} is the vocabulary's size. */
+    static TokenTrie build(byte[][] bytes, int vocabSize) {
+        int n = bytes.length;
         Integer[] order = new Integer[n];
         int kept = 0;
         for (int id = 0; id < n; id++) {
-            byte[] b = tokenizer.tokenBytes(id, false);
-            if (b.length > 0 && b.length <= Short.MAX_VALUE) {
-                bytes[id] = b;
+            byte[] b = bytes[id];
+            if (b != null && b.length > 0 && b.length <= Short.MAX_VALUE) {
                 order[kept++] = id;
             }
         }
@@ -111,7 +97,7 @@ public final class TokenTrie {
             tokenStart[i + 1] = tokenStart[i] + tokenCount[i];
         }
         return new TokenTrie(Arrays.copyOf(label, size), Arrays.copyOf(depth, size), Arrays.copyOf(subtreeEnd, size),
-                tokenStart, ids, n);
+                tokenStart, ids, vocabSize);
     }
 
     /** Nodes in the trie (distinct non-empty token byte prefixes). */
