@@ -94,6 +94,52 @@ class ConstrainedGenerationTest {
         assertThat(outputs).isEqualTo(30);
     }
 
+    /**
+     * The mask (string content taken by character count, the rest through the trie) equals a scan that feeds every
+     * token's bytes to a copy of the automaton, inside and outside strings, with a loose and a tight budget.
+     */
+    @Test
+    void theMaskEqualsAScanOfTheWholeVocabulary() {
+        var tokenizer = engine.tokenizer();
+        OutputConstraint c = JsonConstraints.jsonSchema(SchemaValidator.schema(JsonMatcherTest.SCHEMAS.get(0)), "");
+        for (String prefix : List.of("", "{\"name\":\"", "{\"name\":\"ab\\", "{\"name\":\"x\",\"age\":1",
+                "{\"name\":\"x\",\"age\":1,\"email\":", "{\"name\":\"x\",\"age\":1,\"tags\":[\"a")) {
+            for (int remaining : new int[] {1000, 12}) {
+                DecodingConstraint d = new DecodingConstraint(tokenizer, engine.vocabSize(), c);
+                dev.sirocco.engine.runtime.constraint.ByteMatcher state = c.start();
+                for (byte b : prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    assertThat(state.accept(b & 0xFF)).isTrue();
+                }
+                for (int id : tokenizer.encode(prefix, false, false)) {
+                    d.accept(id);
+                }
+                d.prepare(remaining);
+                java.util.BitSet fits = new java.util.BitSet();
+                java.util.BitSet structural = new java.util.BitSet();
+                for (int id = 0; id < engine.vocabSize(); id++) {
+                    byte[] bytes = tokenizer.tokenBytes(id, false);
+                    boolean ok = bytes.length > 0;
+                    var m = state.copy();
+                    for (int k = 0; k < bytes.length && ok; k++) {
+                        ok = m.accept(bytes[k] & 0xFF);
+                    }
+                    structural.set(id, ok);
+                    fits.set(id, ok && m.closingCost() <= remaining - 1);
+                }
+                java.util.BitSet expected = fits.isEmpty() ? structural : fits; // a budget that cannot close keeps the structure
+                int mismatches = 0;
+                for (int id = 0; id < engine.vocabSize(); id++) {
+                    if (expected.get(id) != d.isAllowed(id)) {
+                        mismatches++;
+                    }
+                }
+                int allowed = expected.cardinality();
+                assertThat(mismatches).as("after %s with %d left (%d allowed)", prefix, remaining, allowed).isZero();
+                assertThat(allowed).as(prefix).isPositive();
+            }
+        }
+    }
+
     @Test
     void jsonObjectModeAlwaysGivesAnObject() throws Exception {
         for (long seed = 100; seed < 104; seed++) {
