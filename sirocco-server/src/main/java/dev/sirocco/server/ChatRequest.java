@@ -15,7 +15,8 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
             "max_completion_tokens", "stop", "seed", "random_seed", "presence_penalty", "frequency_penalty", "n",
             "stream", "stream_options", "user",
             // defined by the APIs, accepted only with their neutral values until implemented (see rejectUnimplemented)
-            "tools", "tool_choice", "parallel_tool_calls", "response_format", "logprobs", "top_logprobs",
+            "response_format",
+            "tools", "tool_choice", "parallel_tool_calls", "logprobs", "top_logprobs",
             "safe_prompt", "logit_bias", "prediction");
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id", "prefix",
@@ -45,6 +46,7 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
         if (Boolean.TRUE.equals(logprobs)) {
             params = params.withLogprobs(top == null ? 0 : top);
         }
+        params = params.withConstraint(ResponseFormat.read(body));
         return new ChatRequest(model, messages, params);
     }
 
@@ -59,17 +61,6 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
             throw ApiException.unsupported("tool_choice", "'tool_choice' other than \"none\" or \"auto\" is not supported yet (no tools)");
         }
         RequestFields.optBool(body, "parallel_tool_calls", "parallel_tool_calls"); // meaningless without tools
-        JsonNode format = body.get("response_format");
-        if (format != null && !format.isNull()) {
-            JsonNode type = format.isObject() ? format.get("type") : null;
-            if (type == null || !type.isTextual()) {
-                throw ApiException.badField("response_format.type", "'response_format' must be an object with a string 'type'");
-            }
-            if (!type.asText().equals("text")) {
-                throw ApiException.unsupported("response_format.type",
-                        "'response_format' type '" + type.asText() + "' is not supported yet; only 'text' is");
-            }
-        }
         if (Boolean.TRUE.equals(RequestFields.optBool(body, "safe_prompt", "safe_prompt"))) {
             throw ApiException.unsupported("safe_prompt", "'safe_prompt' is not supported yet by this server");
         }

@@ -71,6 +71,10 @@ class ErrorsTest {
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"frobnicate\": true}  | frobnicate",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 3}  | top_logprobs",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true, \"top_logprobs\": 21}  | top_logprobs",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"yaml\"}} | response_format.type",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\"}} | response_format.json_schema",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"properties\": {\"x\": {\"type\": \"strin\"}}}}}} | response_format.json_schema.schema.properties.x.type",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"type\": \"integer\", \"minimum\": 5, \"maximum\": 1}}}} | response_format.json_schema.schema.minimum",
     })
     void badFieldsAre400NamingTheField(String body, String param) throws Exception {
         JsonNode e = error(server.post("/v1/chat/completions", body), 400);
@@ -82,7 +86,7 @@ class ErrorsTest {
     @CsvSource(delimiter = '|', value = {
             "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]   | tools",
             "\"tool_choice\": \"required\"                                             | tool_choice",
-            "\"response_format\": {\"type\": \"json_object\"}                          | response_format.type",
+            "\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"properties\": {\"x\": {\"type\": \"string\", \"pattern\": \"a+\"}}}}} | response_format.json_schema.schema.properties.x.pattern",
             "\"safe_prompt\": true                                                     | safe_prompt",
             "\"logit_bias\": {\"5\": 10}                                               | logit_bias",
     })

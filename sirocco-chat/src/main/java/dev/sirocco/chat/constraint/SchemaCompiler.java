@@ -227,7 +227,7 @@ final class SchemaCompiler {
                     throw new SchemaException(join(path, k), "unsupported JSON schema keyword '" + k
                             + "' (supported: type, properties, required, additionalProperties, items, minItems, maxItems, "
                             + "minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, enum, const, "
-                            + "anyOf, oneOf, allOf, $ref)");
+                            + "anyOf, oneOf, allOf, $ref)", true);
                 }
                 keywords.add(k);
             }
@@ -255,7 +255,7 @@ final class SchemaCompiler {
             alone(keywords, "allOf", path);
             JsonNode list = schema.get("allOf");
             if (!list.isArray() || list.size() != 1) {
-                throw new SchemaException(join(path, "allOf"), "only an allOf of exactly one schema is supported");
+                throw new SchemaException(join(path, "allOf"), "only an allOf of exactly one schema is supported", true);
             }
             return compile(list.get(0), join(path, "allOf") + ".0");
         }
@@ -295,7 +295,7 @@ final class SchemaCompiler {
         for (String k : keywords) {
             if (!k.equals(keyword)) {
                 throw new SchemaException(join(path, k), "'" + k + "' beside '" + keyword + "' is not supported: move it into the "
-                        + keyword + (keyword.equals("$ref") ? " target" : " branches"));
+                        + keyword + (keyword.equals("$ref") ? " target" : " branches"), true);
             }
         }
     }
@@ -317,7 +317,7 @@ final class SchemaCompiler {
             schema = document.path(section).get(name);
             at = join(join(documentPath, section), name);
         } else {
-            throw new SchemaException(path, "only references into this schema (#, #/$defs/..., #/definitions/...) are supported, got '" + target + "'");
+            throw new SchemaException(path, "only references into this schema (#, #/$defs/..., #/definitions/...) are supported, got '" + target + "'", true);
         }
         if (schema == null || schema.isMissingNode()) {
             throw new SchemaException(path, "'" + target + "' names no schema");
@@ -386,7 +386,7 @@ final class SchemaCompiler {
                 GrammarNode n = add(GrammarNode.ARRAY, path);
                 JsonNode items = schema.get("items");
                 if (items != null && items.isArray()) {
-                    throw new SchemaException(join(path, "items"), "tuple items (an array of schemas) are not supported");
+                    throw new SchemaException(join(path, "items"), "tuple items (an array of schemas) are not supported", true);
                 }
                 n.min = count(schema, "minItems", path, 0);
                 n.max = count(schema, "maxItems", path, Integer.MAX_VALUE);
@@ -451,7 +451,7 @@ final class SchemaCompiler {
             }
         }
         if (declared.size() > MAX_PROPERTIES) {
-            throw new SchemaException(join(path, "properties"), "more than " + MAX_PROPERTIES + " properties are not supported");
+            throw new SchemaException(join(path, "properties"), "more than " + MAX_PROPERTIES + " properties are not supported", true);
         }
         GrammarNode n = add(GrammarNode.OBJECT, path);
         int p = declared.size();
