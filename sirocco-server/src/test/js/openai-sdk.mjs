@@ -55,6 +55,21 @@ async function failure(call) {
 }
 out.unknownModel = await failure(() => client.chat.completions.create({ ...params, model: 'no-such-model' }));
 out.badField = await failure(() => client.chat.completions.create({ ...params, temperature: 7 }));
-out.unsupported = await failure(() => client.chat.completions.create({ ...params, response_format: { type: 'json_object' } }));
+out.unsupported = await failure(() => client.chat.completions.create({ ...params,
+  response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string', pattern: 'a+' } } } }));
+
+// Structured output: the test checks the answers against the schema it reads back from here.
+const personSchema = { type: 'object', properties: { name: { type: 'string', maxLength: 8 }, age: { type: 'integer', minimum: 0, maximum: 120 },
+  tags: { type: 'array', items: { enum: ['a', 'b', 'c'] }, maxItems: 3 } }, required: ['name', 'age', 'tags'], additionalProperties: false };
+const structured = { ...params, max_tokens: 40, seed: 7,
+  response_format: { type: 'json_schema', json_schema: { name: 'person', strict: true, schema: personSchema } } };
+const schemaWhole = await client.chat.completions.create(structured);
+let schemaStreamed = '';
+for await (const chunk of await client.chat.completions.create({ ...structured, stream: true })) {
+  for (const c of chunk.choices) if (c.delta?.content) schemaStreamed += c.delta.content;
+}
+const objectWhole = await client.chat.completions.create({ ...params, max_tokens: 24, response_format: { type: 'json_object' } });
+out.structured = { schema: personSchema, whole: schemaWhole.choices[0].message.content, finish: schemaWhole.choices[0].finish_reason,
+  streamed: schemaStreamed, object: objectWhole.choices[0].message.content, objectFinish: objectWhole.choices[0].finish_reason };
 
 console.log(JSON.stringify(out));

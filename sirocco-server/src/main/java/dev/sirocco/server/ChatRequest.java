@@ -15,7 +15,8 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
             "max_completion_tokens", "stop", "seed", "random_seed", "presence_penalty", "frequency_penalty", "n",
             "stream", "stream_options", "user",
             // defined by the APIs, accepted only with their neutral values until implemented (see rejectUnimplemented)
-            "tools", "tool_choice", "parallel_tool_calls", "response_format", "logprobs", "top_logprobs",
+            "response_format",
+            "tools", "tool_choice", "parallel_tool_calls", "logprobs", "top_logprobs",
             "safe_prompt", "logit_bias", "prediction");
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id", "prefix",
@@ -45,23 +46,14 @@ record ChatRequest(String model, List<ChatMessage> messages, GenerationParams pa
         if (Boolean.TRUE.equals(logprobs)) {
             params = params.withLogprobs(top == null ? 0 : top);
         }
+        params = params.withConstraint(ResponseFormat.read(body));
         return new ChatRequest(model, messages, params);
     }
 
     /** Parameters both APIs define that this server does not implement yet: a clear 400, never ignored. */
     private static void rejectUnimplemented(JsonNode body) {
-        // tools, tool_choice, parallel_tool_calls: ToolsRequest; safe_prompt and assistant prefix: ChatPrompt.
-        JsonNode format = body.get("response_format");
-        if (format != null && !format.isNull()) {
-            JsonNode type = format.isObject() ? format.get("type") : null;
-            if (type == null || !type.isTextual()) {
-                throw ApiException.badField("response_format.type", "'response_format' must be an object with a string 'type'");
-            }
-            if (!type.asText().equals("text")) {
-                throw ApiException.unsupported("response_format.type",
-                        "'response_format' type '" + type.asText() + "' is not supported yet; only 'text' is");
-            }
-        }
+        // tools, tool_choice, parallel_tool_calls: ToolsRequest; safe_prompt and assistant prefix: ChatPrompt;
+        // response_format: ResponseFormat.
         JsonNode bias = body.get("logit_bias");
         if (bias != null && !bias.isNull() && !(bias.isObject() && bias.isEmpty())) {
             throw ApiException.unsupported("logit_bias", "'logit_bias' is not supported yet by this server");

@@ -2,6 +2,7 @@ package dev.sirocco.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sirocco.engine.runtime.GenerationRequest;
+import dev.sirocco.engine.runtime.constraint.OutputConstraint;
 import dev.sirocco.engine.runtime.sampling.SamplingParams;
 
 import java.util.List;
@@ -16,14 +17,20 @@ import java.util.List;
  * @param includeUsage {@code stream_options.include_usage}
  * @param logprobs     {@link GenerationRequest#NO_LOGPROBS}, or report each token's log-probability with this many
  *                     alternatives (chat's {@code logprobs: true} with {@code top_logprobs})
+ * @param constraint   the format the output must follow (chat's {@code response_format}), or null for free text
  */
 record GenerationParams(Integer maxTokens, float temperature, float topP, List<String> stop, Long seed,
                         float presencePenalty, float frequencyPenalty, int n, boolean stream, boolean includeUsage,
-                        int logprobs) {
+                        int logprobs, OutputConstraint constraint) {
 
     GenerationParams withLogprobs(int top) {
         return new GenerationParams(maxTokens, temperature, topP, stop, seed, presencePenalty, frequencyPenalty, n,
-                stream, includeUsage, top);
+                stream, includeUsage, top, constraint);
+    }
+
+    GenerationParams withConstraint(OutputConstraint c) {
+        return new GenerationParams(maxTokens, temperature, topP, stop, seed, presencePenalty, frequencyPenalty, n,
+                stream, includeUsage, logprobs, c);
     }
 
     static final int MAX_N = 16;
@@ -62,7 +69,7 @@ record GenerationParams(Integer maxTokens, float temperature, float topP, List<S
         return new GenerationParams(maxTokens, temperature == null ? 1f : temperature, topP == null ? 1f : topP,
                 RequestFields.stop(obj), seed != null ? seed : randomSeed, presence == null ? 0f : presence,
                 frequency == null ? 0f : frequency, n == null ? 1 : n, stream != null && stream, includeUsage,
-                GenerationRequest.NO_LOGPROBS);
+                GenerationRequest.NO_LOGPROBS, null);
     }
 
     /**

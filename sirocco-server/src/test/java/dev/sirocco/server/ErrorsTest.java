@@ -71,6 +71,10 @@ class ErrorsTest {
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"frobnicate\": true}  | frobnicate",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 3}  | top_logprobs",
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true, \"top_logprobs\": 21}  | top_logprobs",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"yaml\"}} | response_format.type",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\"}} | response_format.json_schema",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"properties\": {\"x\": {\"type\": \"strin\"}}}}}} | response_format.json_schema.schema.properties.x.type",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"type\": \"integer\", \"minimum\": 5, \"maximum\": 1}}}} | response_format.json_schema.schema.minimum",
     })
     void badFieldsAre400NamingTheField(String body, String param) throws Exception {
         JsonNode e = error(server.post("/v1/chat/completions", body), 400);
@@ -80,7 +84,7 @@ class ErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "\"response_format\": {\"type\": \"json_object\"}                          | response_format.type",
+            "\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"n\", \"schema\": {\"properties\": {\"x\": {\"type\": \"string\", \"pattern\": \"a+\"}}}}} | response_format.json_schema.schema.properties.x.pattern",
             "\"logit_bias\": {\"5\": 10}                                               | logit_bias",
     })
     void unimplementedParametersAre400NotIgnored(String field, String param) throws Exception {

@@ -80,7 +80,17 @@ class OpenAiSdkTest {
             assertThat(out.get("badField").get("name").asText()).isEqualTo("BadRequestError");
             assertThat(out.get("badField").get("param").asText()).isEqualTo("temperature");
             assertThat(out.get("unsupported").get("status").asInt()).isEqualTo(400);
-            assertThat(out.get("unsupported").get("param").asText()).isEqualTo("response_format.type");
+            assertThat(out.get("unsupported").get("param").asText()).isEqualTo("response_format.json_schema.schema.pattern");
+            assertThat(out.get("unsupported").get("code").asText()).isEqualTo("unsupported_parameter");
+
+            // response_format json_schema / json_object through the SDK: the answers parse and validate
+            JsonNode structured = out.get("structured");
+            String answer = structured.get("whole").asText();
+            assertThat(structured.get("finish").asText()).isEqualTo("stop");
+            assertThat(ConstrainedOutputsTest.schemaErrors(structured.get("schema"), answer)).as(answer).isEmpty();
+            assertThat(structured.get("streamed").asText()).isEqualTo(answer);
+            assertThat(structured.get("objectFinish").asText()).isEqualTo("stop");
+            assertThat(TestServer.JSON.readTree(structured.get("object").asText()).isObject()).isTrue();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sirocco.engine.runtime;
 
+import dev.sirocco.engine.runtime.constraint.DecodingConstraint;
 import dev.sirocco.engine.runtime.sampling.Sampler;
 import dev.sirocco.engine.runtime.sampling.StopStrings;
 import dev.sirocco.engine.tokenizer.StreamingDecoder;
@@ -22,6 +23,7 @@ final class Generation {
     private final GenerationRequest request;
     private final TokenListener listener;
     private final Sampler sampler;
+    private final DecodingConstraint constraint; // null for free text
     private final StopStrings stops;
     private final StreamingDecoder decoder;
     private final StringBuilder text = new StringBuilder();
@@ -41,7 +43,9 @@ final class Generation {
         this.request = request;
         this.listener = listener;
         this.vocab = vocab;
-        this.sampler = new Sampler(request.sampling(), vocab);
+        this.constraint = request.constraint() == null ? null : new DecodingConstraint(tokenizer, vocab, request.constraint());
+        this.sampler = constraint == null ? new Sampler(request.sampling(), vocab)
+                : new Sampler(request.sampling(), vocab, List.of(constraint));
         for (int t : prompt) {
             sampler.acceptPrompt(t); // penalties see the prompt, constraints do not (as llama.cpp)
         }
@@ -77,9 +81,13 @@ final class Generation {
         if (raw != null) { // the model's own distribution, before the samplers reshape the logits in place
             System.arraycopy(l, 0, raw, 0, raw.length);
         }
+        if (constraint != null && constraint.prepare(request.maxTokens() - count) == 0) {
+            // nothing can follow: a complete output in a vocabulary without end tokens, or a dead end
+            return finish(constraint.complete() ? GenerationResult.FinishReason.STOP : GenerationResult.FinishReason.LENGTH);
+        }
         int token = sampler.sample(l);
-        if (!request.ignoreEos() && tokenizer.isEndOfGeneration(token)) {
-            return finish(GenerationResult.FinishReason.STOP);
+        if ((constraint != null || !request.ignoreEos()) && tokenizer.isEndOfGeneration(token)) {
+            return finish(GenerationResult.FinishReason.STOP); // a constraint allows end tokens only when complete
         }
         TokenLogprob lp = raw != null ? TokenLogprob.of(raw, raw.length, token, request.logprobs()) : null;
         sampler.accept(token);
@@ -99,7 +107,7 @@ final class Generation {
             logprobs.add(lp);
         }
         listener.onToken(token, piece, lp);
-        if (stopped) {
+        if (stopped || constraint != null && constraint.finished()) {
             return finish(GenerationResult.FinishReason.STOP);
         }
         if (count == request.maxTokens()) {

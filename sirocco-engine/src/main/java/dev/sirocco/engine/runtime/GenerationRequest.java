@@ -1,5 +1,6 @@
 package dev.sirocco.engine.runtime;
 
+import dev.sirocco.engine.runtime.constraint.OutputConstraint;
 import dev.sirocco.engine.runtime.sampling.SamplingParams;
 
 import java.util.List;
@@ -13,8 +14,11 @@ import java.util.List;
  * @param ignoreEos  keep generating past end-of-generation tokens (llama.cpp's --ignore-eos)
  * @param logprobs   {@link #NO_LOGPROBS}, or report each generated token's log-probability with this many
  *                   most likely alternatives (0: the token's own only)
+ * @param constraint the format the output must follow (a JSON schema, a tool call), or null for free text; each
+ *                   sequence starts its own matcher from it, and generation stops once the output is complete
  */
-public record GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos, int logprobs) {
+public record GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos, int logprobs,
+                                OutputConstraint constraint) {
     /** {@link #logprobs} value for "do not compute log-probabilities". */
     public static final int NO_LOGPROBS = -1;
 
@@ -26,6 +30,16 @@ public record GenerationRequest(int maxTokens, SamplingParams sampling, List<Str
             throw new IllegalArgumentException("logprobs must be -1 (off) or >= 0, got " + logprobs);
         }
         stop = List.copyOf(stop);
+    }
+
+    /** A request without a constraint. */
+    public GenerationRequest(int maxTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos, int logprobs) {
+        this(maxTokens, sampling, stop, ignoreEos, logprobs, null);
+    }
+
+    /** This request with its output held to {@code constraint} (null: free text). */
+    public GenerationRequest withConstraint(OutputConstraint constraint) {
+        return new GenerationRequest(maxTokens, sampling, stop, ignoreEos, logprobs, constraint);
     }
 
     /** A request without log-probabilities. */

@@ -184,6 +184,21 @@ public final class Candidates {
         return kept;
     }
 
+    /** Keeps, in their current order, the candidates whose token id is set in {@code tokens}; returns how many. */
+    public int retainAllowed(java.util.BitSet tokens) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (tokens.get(ids[i])) {
+                ids[kept] = ids[i];
+                logits[kept] = logits[i];
+                probs[kept] = probs[i];
+                kept++;
+            }
+        }
+        size = kept;
+        return kept;
+    }
+
     /**
      * Writes the keys of the k best candidates, best first, to the key buffer without changing the
      * candidates: a bounded max-heap of the k best keys seen so far (O(n log k)), or a full sort when
