@@ -1,6 +1,7 @@
 package dev.sirocco.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sirocco.engine.runtime.constraint.OutputConstraint;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.engine.runtime.GenerationResult;
@@ -53,8 +54,18 @@ final class CompletionEndpoints {
 
     void chat(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
         ChatRequest req = ChatRequest.read(body);
-        ChatPrompt chatPrompt = ChatPrompt.read(body, req.messages(), ToolsRequest.read(body));
+        ToolsRequest tools = ToolsRequest.read(body);
+        ChatPrompt chatPrompt = ChatPrompt.read(body, req.messages(), tools);
         ServedModel model = model(req.model());
+        GenerationParams params = req.params();
+        OutputConstraint forcedCall = ToolChoiceConstraint.of(tools, model.toolFormat());
+        if (forcedCall != null) {
+            if (params.constraint() != null) {
+                throw ApiException.badField("tool_choice", "a required tool call and a JSON response_format cannot both"
+                        + " shape one answer; drop one of them");
+            }
+            params = params.withConstraint(forcedCall);
+        }
         String prompt;
         try {
             prompt = chatPrompt.render(model);
@@ -65,12 +76,12 @@ final class CompletionEndpoints {
             throw ApiException.badField("messages", "the model's chat template refused these messages: " + e.getMessage());
         }
         GenerationTask task = new GenerationTask(model, metrics, List.of(prompt), model::encodeChat, "messages",
-                req.params(), seed(req.params()), arrivedNanos);
+                params, seed(params), arrivedNanos);
         ChatChoiceOutput output = ChatChoiceOutput.of(chatPrompt, model);
         if (output.readsToolCalls()) {
             task.printing(model.toolTokens());
         }
-        respond(Kind.CHAT, model, task, req.params(), res, output);
+        respond(Kind.CHAT, model, task, params, res, output);
     }
 
     void text(JsonNode body, ServerResponse res, long arrivedNanos) throws InterruptedException {
