@@ -47,6 +47,10 @@
  *       {@code context} holds {@code prompt}, {@code vars} and {@code test.vars} only.</li>
  *   <li>{@code llm-rubric} uses our own grading prompt and needs a named judge (promptfoo defaults to OpenAI).</li>
  *   <li>{@code latency} on a cached response fails with a message (promptfoo reports an error).</li>
+ *   <li>{@code perplexity} and {@code perplexity-score} use promptfoo's formulas; a suite with either sets
+ *       {@code config.logprobs: true} on every provider that does not set it (our extension: promptfoo leaves asking
+ *       for log-probabilities to the provider's config). {@code not-} flips the verdict (and the score to 1 - score);
+ *       without log-probabilities the assertion fails with a message either way.</li>
  *   <li>Chat-array prompts render each message's content separately, so vars with quotes cannot break the JSON.</li>
  * </ul>
  *
