@@ -2,6 +2,7 @@ package dev.sirocco.server;
 
 import dev.sirocco.engine.runtime.ContextFullException;
 import dev.sirocco.engine.runtime.GenerationRequest;
+import dev.sirocco.engine.runtime.constraint.TokenIndex;
 import dev.sirocco.engine.runtime.QueueFullException;
 import dev.sirocco.engine.runtime.Scheduler;
 import dev.sirocco.engine.runtime.TokenListener;
@@ -77,6 +78,9 @@ final class GenerationTask {
                         + new ContextFullException(0, tokens.length, contextSize).getMessage());
             }
             encoded.add(tokens);
+        }
+        if (params.constraint() != null) { // index the vocabulary here, not on the scheduler's thread that everyone waits on
+            TokenIndex.of(model.engine().tokenizer());
         }
         int choices = encoded.size() * params.n();
         AtomicInteger remaining = new AtomicInteger(choices);
