@@ -185,6 +185,32 @@ class ConstrainedGenerationTest {
         }
     }
 
+    /** Hermes-style tool calls: Qwen 3's own {@code <tool_call>} token may open it, and the call validates. */
+    @Test
+    void toolCallsInTheModelsSyntaxNameAToolAndValidateItsArguments() throws Exception {
+        JsonNode weather = SchemaValidator.schema("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":8},"
+                + "\"unit\":{\"enum\":[\"C\",\"F\"]}},\"required\":[\"city\",\"unit\"],\"additionalProperties\":false}");
+        JsonNode time = SchemaValidator.schema("{\"type\":\"object\",\"properties\":{\"zone\":{\"type\":\"integer\",\"minimum\":-12,\"maximum\":14}},"
+                + "\"required\":[\"zone\"],\"additionalProperties\":false}");
+        OutputConstraint c = JsonConstraints.toolCall("<tool_call>\n", List.of(new JsonConstraints.Tool("get_weather", weather),
+                new JsonConstraints.Tool("get_time", time)), "\n</tool_call>");
+        int toolCallToken = List.of(engine.tokenizer().vocabulary().tokens()).indexOf("<tool_call>");
+        assertThat(toolCallToken).isPositive();
+        DecodingConstraint first = new DecodingConstraint(engine.tokenizer(), engine.vocabSize(), c);
+        first.prepare(100);
+        assertThat(first.isAllowed(toolCallToken)).isTrue();
+        for (long seed = 1; seed <= 6; seed++) {
+            GenerationResult r = generate(c, 60, seed);
+            assertThat(r.finishReason()).as(r.text()).isEqualTo(GenerationResult.FinishReason.STOP);
+            assertThat(r.text()).startsWith("<tool_call>\n").endsWith("\n</tool_call>");
+            JsonNode call = SchemaValidator.JSON.readTree(r.text().substring("<tool_call>\n".length(), r.text().length() - "\n</tool_call>".length()));
+            String name = call.get("name").asText();
+            assertThat(name).isIn("get_weather", "get_time");
+            assertThat(SchemaValidator.errors(name.equals("get_weather") ? weather : time, call.get("arguments").toString()))
+                    .as(r.text()).isEmpty();
+        }
+    }
+
     @Test
     void batchedSequencesEachFollowTheirOwnConstraint() throws Exception { // 6 requests on 4 slots: some join mid-way
         JsonNode first = SchemaValidator.schema(JsonMatcherTest.SCHEMAS.get(0));
