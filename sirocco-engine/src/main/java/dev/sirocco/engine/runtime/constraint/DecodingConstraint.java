@@ -60,6 +60,10 @@ public final class DecodingConstraint implements LogitProcessor {
             markPlain(plain, left);
         }
         walk(plain >= 0 ? index.notPlain : index.all, left);
+        for (int t : endTokens) { // an end token that prints text (user-defined) still ends generation: only when complete
+            allowed.clear(t);
+            structural.clear(t);
+        }
         if (allowed.isEmpty() && !complete) {
             allowed.or(structural); // the budget cannot close it: keep the structure, the limit will cut it
         }
