@@ -191,6 +191,9 @@ class DecodingConstraintTest {
             }
             assertThat(d.complete()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
             assertThat(List.of(words)).contains(out.toString(StandardCharsets.UTF_8));
+            sampler.reset(); // a new sequence: the constraint starts over
+            assertThat(d.complete()).isFalse();
+            assertThat(d.minTokensToClose()).isEqualTo("bbba".length());
         }
     }
 
