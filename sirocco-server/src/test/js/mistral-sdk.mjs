@@ -49,4 +49,12 @@ try {
   out.unknownModel = { status: e.statusCode ?? -1, name: e.constructor.name, body: e.body ?? null };
 }
 lap('error');
+
+// Structured output in the SDK's own shape (responseFormat.jsonSchema.schemaDefinition goes out as json_schema.schema).
+const schema = { type: 'object', properties: { answer: { type: 'string', maxLength: 6 }, score: { type: 'integer', minimum: 1, maximum: 5 } },
+  required: ['answer', 'score'], additionalProperties: false };
+const structured = await client.chat.complete({ ...params, maxTokens: 30,
+  responseFormat: { type: 'json_schema', jsonSchema: { name: 'rating', schemaDefinition: schema, strict: true } } });
+out.structured = { schema, text: structured.choices[0].message.content, finish: structured.choices[0].finishReason };
+lap('structured');
 console.log(JSON.stringify(out));

@@ -2,6 +2,7 @@ package dev.sirocco.server;
 
 import dev.sirocco.engine.runtime.ContextFullException;
 import dev.sirocco.engine.runtime.GenerationRequest;
+import dev.sirocco.engine.runtime.constraint.TokenIndex;
 import dev.sirocco.engine.runtime.QueueFullException;
 import dev.sirocco.engine.runtime.Scheduler;
 import dev.sirocco.engine.runtime.TokenListener;
@@ -93,6 +94,9 @@ final class GenerationTask {
             }
             encoded.add(tokens);
         }
+        if (params.constraint() != null) { // index the vocabulary here, not on the scheduler's thread that everyone waits on
+            TokenIndex.of(model.engine().tokenizer());
+        }
         int choices = encoded.size() * params.n();
         AtomicInteger remaining = new AtomicInteger(choices);
         int index = 0;
@@ -101,9 +105,6 @@ final class GenerationTask {
                 events.add(new GenerationEvent.Prompt(tokens.length));
                 for (int c = 0; c < params.n(); c++, index++) {
                     int maxTokens = params.maxTokens() != null ? params.maxTokens() : contextSize;
-                    if (params.constraint() != null) { // a constrained output closes within the tokens the context has left
-                        maxTokens = Math.min(maxTokens, contextSize - tokens.length);
-                    }
                     GenerationRequest request = new GenerationRequest(maxTokens, params.sampling(index, seed), params.stop(),
                             false, params.logprobs(), params.constraint());
                     int choice = index;

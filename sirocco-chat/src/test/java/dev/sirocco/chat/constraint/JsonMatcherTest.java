@@ -117,6 +117,8 @@ class JsonMatcherTest {
         OutputConstraint bounded = schema("{\"type\":\"string\",\"minLength\":2,\"maxLength\":3}");
         assertThat(complete(bounded, "\"ab\"")).isTrue();
         assertThat(complete(bounded, "\"é😀中\"")).as("three characters, eight bytes").isTrue();
+        assertThat(SchemaValidator.errors(SchemaValidator.schema("{\"type\":\"string\",\"minLength\":2,\"maxLength\":3}"), "\"é😀中\""))
+                .as("the validator counts characters the same way").isEmpty();
         assertThat(complete(bounded, "\"\\n\\u0041\"")).as("escapes are one character each").isTrue();
         assertThat(prefix(bounded, "\"a\"")).isFalse();
         assertThat(prefix(bounded, "\"abcd")).isFalse();

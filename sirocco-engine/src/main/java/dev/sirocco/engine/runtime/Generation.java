@@ -24,6 +24,7 @@ final class Generation {
     private final TokenListener listener;
     private final Sampler sampler;
     private final DecodingConstraint constraint; // null for free text
+    private final int budget; // tokens a constrained output must close within: maxTokens or the context's room
     private final StopStrings stops;
     private final StreamingDecoder decoder;
     private final StringBuilder text = new StringBuilder();
@@ -38,8 +39,13 @@ final class Generation {
     private final long start = System.nanoTime();
     private long promptDone;
 
-    Generation(Tokenizer tokenizer, int vocab, int[] prompt, GenerationRequest request, TokenListener listener) {
+    /**
+     * @param room the most tokens the context can still take after the prompt: a constrained output closes within
+     *             it as within {@code maxTokens}
+     */
+    Generation(Tokenizer tokenizer, int vocab, int[] prompt, GenerationRequest request, TokenListener listener, int room) {
         this.tokenizer = tokenizer;
+        this.budget = Math.min(request.maxTokens(), Math.max(1, room));
         this.request = request;
         this.listener = listener;
         this.vocab = vocab;
@@ -81,7 +87,7 @@ final class Generation {
         if (raw != null) { // the model's own distribution, before the samplers reshape the logits in place
             System.arraycopy(l, 0, raw, 0, raw.length);
         }
-        if (constraint != null && constraint.prepare(request.maxTokens() - count) == 0) {
+        if (constraint != null && constraint.prepare(budget - count) == 0) {
             // nothing can follow: a complete output in a vocabulary without end tokens, or a dead end
             return finish(constraint.complete() ? GenerationResult.FinishReason.STOP : GenerationResult.FinishReason.LENGTH);
         }

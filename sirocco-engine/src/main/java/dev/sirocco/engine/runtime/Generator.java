@@ -15,7 +15,9 @@ public final class Generator {
         if (prompt.length + 1 > session.contextSize() - session.position()) {
             throw new ContextFullException(session.position(), prompt.length, session.contextSize());
         }
-        Generation g = new Generation(tokenizer, session.vocabSize(), prompt, request, listener);
+        // the first token comes from the prompt's logits; each later one needs a free position to be evaluated
+        int room = session.contextSize() - session.position() - prompt.length + 1;
+        Generation g = new Generation(tokenizer, session.vocabSize(), prompt, request, listener, room);
         float[] logits = session.evaluate(prompt);
         for (int token = g.next(logits, 0); token != Generation.DONE; token = g.next(logits, 0)) {
             if (session.position() >= session.contextSize()) {

@@ -219,7 +219,8 @@ public final class Scheduler implements AutoCloseable {
                 while (active.size() < slots && !waiting.isEmpty()) {
                     Sequence seq = waiting.poll();
                     attachCache(seq);
-                    seq.generation = new Generation(engine.tokenizer(), engine.vocabSize(), seq.prompt, seq.request, seq.listener);
+                    seq.generation = new Generation(engine.tokenizer(), engine.vocabSize(), seq.prompt, seq.request, seq.listener,
+                            engine.contextSize() - seq.prompt.length);
                     active.add(seq);
                 }
             }

@@ -20,6 +20,7 @@ import java.util.BitSet;
 public final class DecodingConstraint implements LogitProcessor {
     private final TokenIndex index;
     private final Tokenizer tokenizer;
+    private final OutputConstraint constraint;
     private final ByteMatcher matcher;
     private final ByteMatcher[] walk; // walk[d]: the state after a trie node's first d bytes
     private final ByteMatcher probe;
@@ -34,6 +35,7 @@ public final class DecodingConstraint implements LogitProcessor {
         this.tokenizer = tokenizer;
         this.index = TokenIndex.of(tokenizer);
         this.vocab = vocab;
+        this.constraint = constraint;
         this.matcher = constraint.start();
         this.walk = new ByteMatcher[index.all.maxDepth() + 1];
         for (int d = 0; d < walk.length; d++) {
@@ -60,6 +62,10 @@ public final class DecodingConstraint implements LogitProcessor {
             markPlain(plain, left);
         }
         walk(plain >= 0 ? index.notPlain : index.all, left);
+        for (int t : endTokens) { // an end token that prints text (user-defined) still ends generation: only when complete
+            allowed.clear(t);
+            structural.clear(t);
+        }
         if (allowed.isEmpty() && !complete) {
             allowed.or(structural); // the budget cannot close it: keep the structure, the limit will cut it
         }
@@ -141,6 +147,14 @@ public final class DecodingConstraint implements LogitProcessor {
             }
         }
         complete = matcher.closingCost() == 0;
+    }
+
+    @Override
+    public void reset() {
+        matcher.copyFrom(constraint.start());
+        complete = matcher.closingCost() == 0;
+        allowed.clear();
+        structural.clear();
     }
 
     /** Whether the output so far is a whole valid one. */

@@ -22,6 +22,7 @@ class DecodingConstraintTest {
         "aaa", "é", "ab▁", "ab"};
     private static final int EOS = 2;
     private static final int CONTROL = 3 + 256;
+    private static final int END_TURN = CONTROL + 1 + PIECES.length;
 
     /** An SPM vocabulary: 0 unk, 1 bos, 2 eos, 256 byte tokens, one control token, then the pieces (one twice). */
     static Tokenizer tokenizer() {
@@ -37,9 +38,11 @@ class DecodingConstraintTest {
             tokens.add(p);
             types.add(Vocabulary.TYPE_NORMAL);
         }
+        tokens.add("<turn_done>"); // an end-of-turn token that prints its text
+        types.add(Vocabulary.TYPE_USER_DEFINED);
         return Tokenizer.create(Vocabulary.builder("llama", "default", tokens.toArray(String[]::new))
                 .scores(new float[tokens.size()]).tokenTypes(types.stream().mapToInt(Integer::intValue).toArray())
-                .bos(1).eos(EOS).unk(0).build());
+                .bos(1).eos(EOS).eot(END_TURN).unk(0).build());
     }
 
     /** Accepts exactly the byte strings of a set: a stand-in for a grammar. */
@@ -108,11 +111,14 @@ class DecodingConstraintTest {
                 }
             }
         }
+        allowed.clear(END_TURN);
+        structural.clear(END_TURN);
         if (allowed.isEmpty() && state.closingCost() != 0) {
             allowed.or(structural);
         }
         if (state.closingCost() == 0) {
             allowed.set(EOS);
+            allowed.set(END_TURN);
         }
         return allowed;
     }
@@ -120,7 +126,7 @@ class DecodingConstraintTest {
     @Test
     void trieWalkEqualsABruteForceScanAtEveryStepAndBudget() {
         Tokenizer t = tokenizer();
-        OutputConstraint c = OneOf.of("{ab}", "{abc▁a}", "é{a}", "bbba", "{a");
+        OutputConstraint c = OneOf.of("{ab}", "{abc▁a}", "é{a}", "bbba", "{a", "a<turn_done>b");
         SplittableRandom random = new SplittableRandom(3);
         for (int run = 0; run < 40; run++) {
             DecodingConstraint d = new DecodingConstraint(t, t.vocabulary().size(), c);
@@ -138,7 +144,8 @@ class DecodingConstraintTest {
                 assertThat(actual).as("run %d step %d budget %d", run, step, remaining).isEqualTo(expected);
                 assertThat(n).isEqualTo(expected.cardinality());
                 assertThat(actual.get(CONTROL)).as("control tokens never").isFalse();
-                List<Integer> choices = actual.stream().filter(x -> x != EOS).boxed().toList();
+                assertThat(actual.get(END_TURN)).as("end tokens only when complete").isEqualTo(shadow.closingCost() == 0);
+                List<Integer> choices = actual.stream().filter(x -> x != EOS && x != END_TURN).boxed().toList();
                 if (choices.isEmpty()) {
                     break;
                 }
@@ -184,6 +191,9 @@ class DecodingConstraintTest {
             }
             assertThat(d.complete()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
             assertThat(List.of(words)).contains(out.toString(StandardCharsets.UTF_8));
+            sampler.reset(); // a new sequence: the constraint starts over
+            assertThat(d.complete()).isFalse();
+            assertThat(d.minTokensToClose()).isEqualTo("bbba".length());
         }
     }
 
@@ -200,8 +210,9 @@ class DecodingConstraintTest {
                 assertThat(t.tokenBytes(trie.token(k), false)).hasSize(trie.depth(i));
             }
         }
-        // 256 byte tokens and every piece; unk, bos, eos and the control token print nothing
-        assertThat(seen.cardinality()).isEqualTo(256 + PIECES.length);
+        // 256 byte tokens, every piece and the printing end token; unk, bos, eos and the control token print nothing
+        assertThat(seen.cardinality()).isEqualTo(256 + PIECES.length + 1);
         assertThat(seen.get(CONTROL)).isFalse();
+        assertThat(t.isEndOfGeneration(END_TURN)).as("the printing end token is one").isTrue();
     }
 }
