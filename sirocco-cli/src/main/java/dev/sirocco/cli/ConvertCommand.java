@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code sirocco convert DIR --out F.gguf}: a Hugging Face safetensors checkpoint to GGUF, as llama.cpp's converter. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json) to GGUF (llama, Mistral, Qwen 2, Qwen 3).")
+        description = "Convert a Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json or tokenizer.model) to GGUF (llama, Mistral, Mixtral, Qwen 2, Qwen 3, Gemma 3).")
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The checkpoint directory.")
     Path dir;
