@@ -146,6 +146,7 @@ public final class CheckpointConverter {
         return switch (type) {
             case F32 -> GgmlType.F32;
             case F16, Q4_K_M -> GgmlType.F16;
+            case BF16 -> GgmlType.BF16;
             case Q8_0 -> hfShape[hfShape.length - 1] % GgmlType.Q8_0.blockSize() == 0 ? GgmlType.Q8_0 : GgmlType.F16;
         };
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * How a decoder-only checkpoint of a {@link DecoderFamily} maps to GGUF: hyperparameters from config.json (a
@@ -189,6 +190,42 @@ public record DecoderCheckpoint(DecoderFamily family, int dim, int layers, int h
      * @param tensors the checkpoint's tensors as {@link #textTensors} names them
      */
     public List<Mapping> mappings(Map<String, SafetensorsTensor> tensors) {
+        List<Mapping> plan = plan(l -> tensors.containsKey("model.layers." + l + "." + LayerTensor.QKV_BIASES.getFirst().hf()),
+                tensors.containsKey("lm_head.weight") || !tiedEmbeddings);
+        List<String> problems = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (Mapping m : plan) {
+            for (String hf : m.hfNames()) {
+                used.add(hf);
+                SafetensorsTensor t = tensors.get(hf);
+                if (t == null) {
+                    problems.add("missing " + hf);
+                } else if (!Arrays.equals(t.shape(), m.hfShape())) {
+                    problems.add(hf + " has shape " + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(m.hfShape()));
+                }
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (!used.contains(name) && !name.endsWith(".rotary_emb.inv_freq")) {
+                problems.add("unexpected tensor " + name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelRequestException("the checkpoint does not match its config.json as a " + family.ggufName()
+                    + (experts > 0 ? " mixture-of-experts" : "") + " model: "
+                    + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+                    + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
+        }
+        return plan;
+    }
+
+    /**
+     * The tensors of a model of this shape, in llama.cpp's order and naming, each with its Hugging Face sources.
+     *
+     * @param qkvBiases which layers have Q/K/V biases
+     * @param lmHead    whether the output projection is its own tensor (not tied to the embeddings)
+     */
+    public List<Mapping> plan(IntPredicate qkvBiases, boolean lmHead) {
         Map<String, Mapping> out = new LinkedHashMap<>();
         add(out, "token_embd.weight", "model.embed_tokens.weight", new long[] {vocab, dim});
         List<LayerTensor> table = new ArrayList<>();
@@ -197,7 +234,7 @@ public record DecoderCheckpoint(DecoderFamily family, int dim, int layers, int h
         for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
             List<LayerTensor> layer = new ArrayList<>(table);
-            if (tensors.containsKey(p + LayerTensor.QKV_BIASES.getFirst().hf())) {
+            if (qkvBiases.test(l)) {
                 layer.addAll(LayerTensor.QKV_BIASES);
             }
             for (LayerTensor t : layer) {
@@ -219,32 +256,8 @@ public record DecoderCheckpoint(DecoderFamily family, int dim, int layers, int h
             }
         }
         add(out, "output_norm.weight", "model.norm.weight", new long[] {dim});
-        if (tensors.containsKey("lm_head.weight") || !tiedEmbeddings) {
+        if (lmHead) {
             add(out, "output.weight", "lm_head.weight", new long[] {vocab, dim});
-        }
-        List<String> problems = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        for (Mapping m : out.values()) {
-            for (String hf : m.hfNames()) {
-                used.add(hf);
-                SafetensorsTensor t = tensors.get(hf);
-                if (t == null) {
-                    problems.add("missing " + hf);
-                } else if (!Arrays.equals(t.shape(), m.hfShape())) {
-                    problems.add(hf + " has shape " + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(m.hfShape()));
-                }
-            }
-        }
-        for (String name : tensors.keySet()) {
-            if (!used.contains(name) && !name.endsWith(".rotary_emb.inv_freq")) {
-                problems.add("unexpected tensor " + name);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ModelRequestException("the checkpoint does not match its config.json as a " + family.ggufName()
-                    + (experts > 0 ? " mixture-of-experts" : "") + " model: "
-                    + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
-                    + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
         }
         return List.copyOf(out.values());
     }

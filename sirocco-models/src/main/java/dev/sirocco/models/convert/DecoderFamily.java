@@ -94,6 +94,22 @@ public enum DecoderFamily {
         return configDefaults;
     }
 
+    /** The config.json architecture an exported checkpoint of this family names (Mixtral's when it has experts). */
+    public String hfArchitecture(boolean experts) {
+        return experts ? "MixtralForCausalLM" : hfArchitectures[0];
+    }
+
+    /** The family of a GGUF {@code general.architecture}. */
+    public static DecoderFamily fromGguf(String architecture) {
+        for (DecoderFamily f : values()) {
+            if (f.ggufName.equals(architecture)) {
+                return f;
+            }
+        }
+        throw new ModelRequestException("general.architecture '" + architecture + "' cannot be exported; convert knows "
+                + Arrays.stream(values()).map(DecoderFamily::ggufName).collect(Collectors.joining(", ")));
+    }
+
     /** The family of config.json's {@code architectures[0]}. */
     public static DecoderFamily of(String hfArchitecture) {
         for (DecoderFamily f : values()) {

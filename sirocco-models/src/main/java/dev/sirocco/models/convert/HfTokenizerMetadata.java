@@ -163,6 +163,16 @@ public final class HfTokenizerMetadata {
                 + " gpt-2); converting it could tokenize text differently from the original model");
     }
 
+    /** The Split regex of the pre-tokenizer llama.cpp calls {@code pre}, or null when it is not one of the known ones. */
+    static String regexOf(String pre) {
+        for (Map.Entry<String, String> e : PRE_BY_REGEX.entrySet()) {
+            if (e.getValue().equals(pre)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     private static String[] merges(JsonNode merges) {
         String[] out = new String[merges.size()];
         int i = 0;
