@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -242,14 +243,16 @@ final class CheckpointFixture {
 
     /**
      * A SentencePiece ModelProto with the pieces in id order, scored as a SentencePiece BPE model scores them (by id:
-     * each piece one below the one before), with a normalizer spec after them that the reader must skip.
+     * each piece one below the one before; runs of ▁ -1e9), with a normalizer spec after them that the reader must skip.
      */
     static byte[] sentencePieceModel(JsonNode tokens) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id = 0; id < tokens.size(); id++) {
             String text = tokens.get(id).asText();
             int type = id == 0 ? 2 : id < 3 ? 3 : text.matches("<0x[0-9A-F]{2}>") ? 6 : 1;
-            float score = type == 1 ? -(id - 259) : 0f;
+            // Llama 2's and Mistral's models score the whitespace-run pieces (▁▁, ▁▁▁▁, ...) -1e9, whatever their id
+            boolean spaceRun = text.length() > 1 && text.chars().allMatch(c -> c == '\u2581');
+            float score = type != 1 ? 0f : spaceRun ? -1e9f : -(id - 259);
             ByteArrayOutputStream piece = new ByteArrayOutputStream();
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             piece.write(1 << 3 | 2);
@@ -283,9 +286,9 @@ final class CheckpointFixture {
         out.write((int) v);
     }
 
-    /** The reference ids of the family's npm tokenizer for a text, with its special tokens (BOS) added. */
-    int[] referenceTokens(String text, Path workDir) throws Exception {
-        return JSON.readValue(runNode(family.jsName(), "encode", text, workDir).toFile(), int[].class);
+    /** The reference ids of the family's npm tokenizer for each text, with its special tokens (BOS) added. */
+    int[][] referenceTokens(List<String> texts, Path workDir) throws Exception {
+        return JSON.readValue(runNode(family.jsName(), "encode", JSON.writeValueAsString(texts), workDir).toFile(), int[][].class);
     }
 
     private static Path runNode(String name, String command, String arg, Path workDir) throws IOException, InterruptedException, URISyntaxException {

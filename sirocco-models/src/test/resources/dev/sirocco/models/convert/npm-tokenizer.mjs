@@ -1,7 +1,7 @@
 // The npm tokenizer packages, for CheckpointFixture: the reference tokenization of a text, and the vocabulary and
 // merges of the SentencePiece packages (which embed them in JavaScript rather than ship a tokenizer.json).
-// usage: node npm-tokenizer.mjs <node_modules dir> <llama2|mistral|gemma3> <encode|dump> <text or -> <out.json>
-//   encode: out = [ids...] of the text with the tokenizer's special tokens (BOS) added
+// usage: node npm-tokenizer.mjs <node_modules dir> <llama2|mistral|gemma3> <encode|dump> <texts as a JSON array or -> <out.json>
+//   encode: out = [[ids...], ...], each text's ids with the tokenizer's special tokens (BOS) added
 //   dump:   (llama2, mistral) out = {"tokens": [text by id], "merges": [[left, right], ...] in priority order}
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,8 +20,8 @@ switch (name) {
 }
 
 if (command === "encode") {
-  const ids = hf ? hf.encode(text, { add_special_tokens: true }) : spm.encode(text, true, true);
-  writeFileSync(outFile, JSON.stringify(Array.from(ids)));
+  const encode = (t) => Array.from(hf ? hf.encode(t, { add_special_tokens: true }) : spm.encode(t, true, true));
+  writeFileSync(outFile, JSON.stringify(JSON.parse(text).map(encode)));
 } else if (command === "dump") {
   const tokens = [];
   spm.vocabById.forEach((token, id) => { tokens[id] = token; });
