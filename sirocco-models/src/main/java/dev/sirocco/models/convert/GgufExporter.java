@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code sirocco convert F.gguf --out DIR}: a GGUF of a {@link DecoderFamily} back to a Hugging Face checkpoint
  * directory — config.json, model.safetensors, the tokenizer files ({@link HfTokenizerExport}) — that
  * {@link CheckpointConverter} turns into the same GGUF again. The reverse of the conversion through the same name
- * tables: Q/K rows permuted back (llama), norm shifts taken off (Gemma), experts unstacked (Mixtral). F32, F16 and
+ * tables: Q/K rows permuted back (llama), norm shifts taken off (Gemma), experts unstacked (Mixtral), llama3
+ * rope_freqs turned back into rope_scaling (when Llama 3.1's parameters reproduce them exactly). F32, F16 and
  * BF16 tensors keep their type unless a type is asked for; quantized ones are dequantized to F32 (or the type asked
  * for). Tensors are streamed from the GGUF's map into the output's: the model is never in memory.
  */
@@ -47,12 +48,11 @@ public final class GgufExporter {
         try (GgufFile f = GgufFile.open(gguf)) {
             GgufMetadata md = f.metadata();
             DecoderFamily family = DecoderFamily.fromGguf(md.getString("general.architecture", ""));
-            if (f.hasTensor("rope_freqs.weight")) {
-                throw new ModelRequestException(gguf + " has llama3 RoPE scaling (rope_freqs.weight), whose rope_scaling"
-                        + " parameters cannot be recovered from the factors; exporting it is not supported");
-            }
             ObjectNode config = config(f, family);
             DecoderCheckpoint spec = DecoderCheckpoint.of(config);
+            if (f.hasTensor("rope_freqs.weight")) {
+                checkLlama3Rope(f, spec);
+            }
             List<DecoderCheckpoint.Mapping> plan = spec.plan(l -> f.hasTensor("blk." + l + ".attn_q.bias"), f.hasTensor("output.weight"));
             check(f, plan, family);
 
@@ -108,7 +108,17 @@ public final class GgufExporter {
         if (md.has(p + "rope.freq_base")) {
             c.put("rope_theta", decimal(md.getFloat(p + "rope.freq_base")));
         }
-        if ("linear".equals(md.getString(p + "rope.scaling.type", "none")) && md.has(p + "rope.scaling.factor")) {
+        if (f.hasTensor("rope_freqs.weight")) {
+            // llama3 scaling: the factors fix only the thresholds' ratios, so take the parameters every Llama 3.1-3.3
+            // uses with the largest factor, and checkLlama3Rope makes sure they give back these factors exactly
+            float[] factors = ropeFactors(f);
+            float max = 1f;
+            for (float x : factors) {
+                max = Math.max(max, x);
+            }
+            c.putObject("rope_scaling").put("rope_type", "llama3").put("factor", decimal(max)).put("low_freq_factor", 1.0)
+                    .put("high_freq_factor", 4.0).put("original_max_position_embeddings", 8192);
+        } else if ("linear".equals(md.getString(p + "rope.scaling.type", "none")) && md.has(p + "rope.scaling.factor")) {
             c.putObject("rope_scaling").put("rope_type", "linear").put("factor", decimal(md.getFloat(p + "rope.scaling.factor")));
         }
         c.put("tie_word_embeddings", !f.hasTensor("output.weight"));
@@ -133,6 +143,24 @@ public final class GgufExporter {
         }
         HfTokenizerExport.specialIds(md, c);
         return c;
+    }
+
+    private static float[] ropeFactors(GgufFile f) {
+        Tensor t = f.tensor("rope_freqs.weight");
+        float[] v = new float[(int) t.elementCount()];
+        Dequantizer.dequantize(t.type(), t.data(), 0, v, 0, v.length);
+        return v;
+    }
+
+    /** The rope_scaling written must give the file's rope_freqs back bit for bit, or the export is refused. */
+    private static void checkLlama3Rope(GgufFile f, DecoderCheckpoint spec) {
+        float[] expected = ropeFactors(f);
+        float[] derived = spec.llama3RopeFactors();
+        if (derived == null || !Arrays.equals(derived, expected)) {
+            throw new ModelRequestException(f.path() + " has llama3 RoPE factors (rope_freqs.weight) that Llama 3.1's"
+                    + " low_freq_factor 1, high_freq_factor 4 and original_max_position_embeddings 8192 do not reproduce;"
+                    + " its rope_scaling cannot be recovered, so it is not exported");
+        }
     }
 
     /** The shortest decimal of a float, so config.json reads 1e-06 rather than 9.999999974752427e-07. */
@@ -160,6 +188,7 @@ public final class GgufExporter {
                         + ", its metadata implies " + Arrays.toString(ggml));
             }
         }
+        planned.add("rope_freqs.weight"); // written again from config.json's rope_scaling (checkLlama3Rope)
         for (GgufTensorInfo t : f.tensorInfos()) {
             if (!planned.contains(t.name())) {
                 throw new ModelRequestException(f.path() + " has tensor " + t.name() + ", which has no Hugging Face name in the "

@@ -2,6 +2,7 @@ package dev.sirocco.models.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.engine.gguf.GgufFile;
 import dev.sirocco.engine.gguf.GgufTensorInfo;
 import dev.sirocco.models.ModelRequestException;
@@ -48,6 +49,28 @@ class GgufExporterTest {
         assertThat(config.path("rope_theta").asDouble()).isEqualTo(500000.0);
         assertThat(config.path("rms_norm_eps").asDouble()).isEqualTo(1e-6);
         assertThat(config.path("bos_token_id").asInt()).isEqualTo(128000);
+    }
+
+    @Test
+    void llama3RopeScalingRoundTripsAndUnrecoverableFactorsAreRefused() throws Exception {
+        CheckpointFixture fixture = new CheckpointFixture(CheckpointFixture.Family.LLAMA3);
+        Path dir = fixture.write(tmp.resolve("rope-ckpt"), 12);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(dir.resolve("config.json").toFile());
+        // Llama 3.2's
+        config.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 32.0).put("low_freq_factor", 1.0)
+                .put("high_freq_factor", 4.0).put("original_max_position_embeddings", 8192);
+        json.writeValue(dir.resolve("config.json").toFile(), config);
+        Path exported = assertRoundTrip(dir, ConvertType.F16, "rope");
+        assertThat(json.readTree(exported.resolve("config.json").toFile()).path("rope_scaling").path("factor").asDouble()).isEqualTo(32.0);
+
+        ((ObjectNode) config.get("rope_scaling")).put("high_freq_factor", 2.0).put("original_max_position_embeddings", 4096);
+        json.writeValue(dir.resolve("config.json").toFile(), config);
+        Path odd = tmp.resolve("odd-rope.gguf");
+        CheckpointConverter.convert(dir, odd, ConvertType.F16, 1, QUIET);
+        assertThatThrownBy(() -> GgufExporter.export(odd, tmp.resolve("odd-exported"), null, QUIET))
+                .isInstanceOf(ModelRequestException.class)
+                .hasMessageContaining("its rope_scaling cannot be recovered, so it is not exported");
     }
 
     @Test
@@ -113,7 +136,10 @@ class GgufExporterTest {
 
     /** Checkpoint -> GGUF -> safetensors -> GGUF; the two GGUF files must agree. Returns the exported directory. */
     private static Path assertRoundTrip(CheckpointFixture fixture, ConvertType type, String label) throws Exception {
-        Path ckpt = fixture.write(tmp.resolve(label + "-ckpt"), 11);
+        return assertRoundTrip(fixture.write(tmp.resolve(label + "-ckpt"), 11), type, label);
+    }
+
+    private static Path assertRoundTrip(Path ckpt, ConvertType type, String label) throws Exception {
         Path first = tmp.resolve(label + "-1.gguf");
         CheckpointConverter.convert(ckpt, first, type, 1, QUIET);
         Path exported = tmp.resolve(label + "-exported");
