@@ -73,7 +73,23 @@ class ConvertCommandTest {
         assertThat(run("convert", tmp.resolve("nope").toString(), "--out", out.toString()).exit()).isEqualTo(2);
         CommandsTest.Result badType = run("convert", dir.toString(), "--out", out.toString(), "--type", "q3_k");
         assertThat(badType.exit()).isEqualTo(2);
-        assertThat(badType.err().strip()).isEqualTo("sirocco: --type q3_k is not supported; use f32, f16, q8_0 or q4_k_m");
+        assertThat(badType.err().strip()).isEqualTo("sirocco: --type q3_k is not supported; use f32, f16, bf16, q8_0 or q4_k_m");
+
+        // the reverse direction: the GGUF back to a checkpoint directory, which converts and runs again
+        Path exported = tmp.resolve("exported");
+        CommandsTest.Result export = run("convert", out.toString(), "--out", exported.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).startsWith("exported ");
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
+            assertThat(exported.resolve(f)).exists();
+        }
+        Path again = tmp.resolve("again.gguf");
+        assertThat(run("convert", exported.toString(), "--out", again.toString(), "--type", "q8_0").exit()).isZero();
+        CommandsTest.Result againTokens = run("tokenize", "--model", again.toString(), "--text", "Hi");
+        assertThat(againTokens.out()).isEqualTo(tokens.out());
+        CommandsTest.Result badExport = run("convert", out.toString(), "--out", tmp.resolve("x").toString(), "--type", "q8_0");
+        assertThat(badExport.exit()).isEqualTo(2);
+        assertThat(badExport.err().strip()).isEqualTo("sirocco: --type q8_0 cannot be exported to safetensors; use f32, f16 or bf16");
     }
 
     /** GPT-2 byte-level BPE: the 256 byte symbols, two merges, then <|bos|> (260) and <|eos|> (261) as added tokens. */

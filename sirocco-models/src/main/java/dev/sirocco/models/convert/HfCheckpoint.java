@@ -119,6 +119,12 @@ public final class HfCheckpoint implements AutoCloseable {
         return Files.isRegularFile(p) ? readJson(p, name) : null;
     }
 
+    /** A file of the checkpoint's bytes (tokenizer.model), or null when absent. */
+    public byte[] optionalBytes(String name) throws IOException {
+        Path p = dir.resolve(name);
+        return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+    }
+
     @Override
     public void close() {
         shards.forEach(SafetensorsFile::close);

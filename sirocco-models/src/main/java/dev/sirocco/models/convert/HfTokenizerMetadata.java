@@ -1,6 +1,7 @@
 package dev.sirocco.models.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sirocco.engine.gguf.GgufWriter;
 import dev.sirocco.models.ModelRequestException;
 
@@ -11,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the {@code tokenizer.ggml.*} metadata llama.cpp's convert_hf_to_gguf.py writes for a byte-level BPE
- * {@code tokenizer.json} ({@code _set_vocab_gpt2}: get_vocab_base plus SpecialVocab): tokens by id, padded with
+ * Writes the {@code tokenizer.ggml.*} metadata llama.cpp's convert_hf_to_gguf.py writes: SentencePiece vocabularies
+ * as {@link SentencePieceVocab}; for a byte-level BPE {@code tokenizer.json} ({@code _set_vocab_gpt2}: get_vocab_base
+ * plus SpecialVocab) tokens by id, padded with
  * {@code [PAD<id>]} (unused) up to config.json's vocab_size; token types (added special tokens are control tokens,
  * other added tokens user-defined); merges; bos/eos/unk/sep/pad ids; add_bos/add_eos when the files say; the
  * chat template. The pre-tokenizer name, which the script finds by hashing the Python tokenizer's output, is
@@ -32,21 +34,69 @@ public final class HfTokenizerMetadata {
     private HfTokenizerMetadata() {
     }
 
+    /** The tokenizer files of a checkpoint directory; any may be null. */
+    public record Sources(JsonNode tokenizerJson, byte[] sentencePieceModel, JsonNode tokenizerConfig) {}
+
     /**
-     * @param modelConfig config.json: its {@code *_token_id} fill the special ids tokenizer_config.json leaves unset
-     * @param vocabSize   config.json's vocab_size (the embedding rows), or -1 to use the tokenizer's own size
+     * Writes the vocabulary the way llama.cpp's converter picks it: a SentencePiece {@code tokenizer.model} when there
+     * is one, else tokenizer.json — byte-level BPE as {@code gpt2}, BPE with byte fallback as SentencePiece.
+     *
+     * @param modelConfig    config.json: its {@code *_token_id} fill the special ids tokenizer_config.json leaves unset
+     * @param vocabSize      config.json's vocab_size (the embedding rows), or -1 to use the tokenizer's own size
+     * @param addSpacePrefix what the family writes as add_space_prefix for SentencePiece vocabularies, or null
      * @return the number of tokens written
      */
-    public static int write(GgufWriter w, JsonNode tokenizer, JsonNode tokenizerConfig, JsonNode modelConfig, int vocabSize) {
-        JsonNode model = tokenizer.path("model");
-        if (!"BPE".equals(model.path("type").asText())) {
+    public static int write(GgufWriter w, Sources sources, JsonNode modelConfig, int vocabSize, Boolean addSpacePrefix) {
+        JsonNode tokenizer = sources.tokenizerJson();
+        JsonNode model = tokenizer == null ? null : tokenizer.path("model");
+        boolean byteLevel = model != null && "BPE".equals(model.path("type").asText()) && !model.path("byte_fallback").asBoolean(false);
+        SentencePieceVocab spm;
+        if (sources.sentencePieceModel() != null && !byteLevel) {
+            spm = SentencePieceVocab.fromModel(SentencePieceModelFile.parse(sources.sentencePieceModel(), "tokenizer.model"),
+                    vocabSize, sources.tokenizerConfig());
+        } else if (tokenizer == null) {
+            throw new ModelRequestException("the checkpoint has neither tokenizer.json nor tokenizer.model");
+        } else if (!"BPE".equals(model.path("type").asText())) {
             throw new ModelRequestException("tokenizer.json has a " + model.path("type").asText("unknown")
-                    + " model; only byte-level BPE tokenizers (Llama 3, Qwen) are converted so far");
+                    + " model; only BPE tokenizers (byte-level as in Llama 3 and Qwen, or SentencePiece-style with byte"
+                    + " fallback as in Llama 2, Mistral and Gemma) are converted, or a SentencePiece tokenizer.model");
+        } else if (byteLevel) {
+            return writeByteLevel(w, tokenizer, sources.tokenizerConfig(), modelConfig, vocabSize);
+        } else {
+            spm = SentencePieceVocab.fromTokenizerJson(tokenizer, vocabSize, sources.tokenizerConfig());
         }
-        if (model.path("byte_fallback").asBoolean(false)) {
-            throw new ModelRequestException("tokenizer.json is a SentencePiece-style BPE (byte_fallback), as in Llama 2 and"
-                    + " Mistral v1; converting those is not supported yet");
+        w.putString("tokenizer.ggml.model", "llama");
+        w.putString("tokenizer.ggml.pre", "default");
+        w.putStringArray("tokenizer.ggml.tokens", spm.tokens());
+        w.putF32Array("tokenizer.ggml.scores", spm.scores());
+        w.putI32Array("tokenizer.ggml.token_type", spm.types());
+        specialTokens(w, tokenizer, sources.tokenizerConfig(), modelConfig, addedTokens(tokenizer), spm.size());
+        if (addSpacePrefix != null) {
+            w.putBool("tokenizer.ggml.add_space_prefix", addSpacePrefix);
         }
+        chatTemplate(w, sources.tokenizerConfig());
+        return spm.size();
+    }
+
+    private static Map<String, JsonNode> addedTokens(JsonNode tokenizer) {
+        Map<String, JsonNode> added = new HashMap<>();
+        if (tokenizer != null) {
+            for (JsonNode a : tokenizer.path("added_tokens")) {
+                added.putIfAbsent(a.path("content").asText(), a); // SpecialVocab takes the first match
+            }
+        }
+        return added;
+    }
+
+    private static void chatTemplate(GgufWriter w, JsonNode tokenizerConfig) {
+        if (tokenizerConfig != null && tokenizerConfig.path("chat_template").isTextual()) {
+            w.putString("tokenizer.chat_template", tokenizerConfig.path("chat_template").asText());
+        }
+    }
+
+    /** _set_vocab_gpt2: get_vocab_base plus SpecialVocab with merges. */
+    private static int writeByteLevel(GgufWriter w, JsonNode tokenizer, JsonNode tokenizerConfig, JsonNode modelConfig, int vocabSize) {
+        JsonNode model = tokenizer.path("model");
         Map<Integer, String> byId = new HashMap<>();
         model.path("vocab").properties().forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
         Map<String, JsonNode> added = new HashMap<>();
@@ -86,9 +136,7 @@ public final class HfTokenizerMetadata {
         w.putI32Array("tokenizer.ggml.token_type", types);
         w.putStringArray("tokenizer.ggml.merges", merges(model.path("merges")));
         specialTokens(w, tokenizer, tokenizerConfig, modelConfig, added, n);
-        if (tokenizerConfig != null && tokenizerConfig.path("chat_template").isTextual()) {
-            w.putString("tokenizer.chat_template", tokenizerConfig.path("chat_template").asText());
-        }
+        chatTemplate(w, tokenizerConfig);
         return n;
     }
 
@@ -115,6 +163,16 @@ public final class HfTokenizerMetadata {
                 + " gpt-2); converting it could tokenize text differently from the original model");
     }
 
+    /** The Split regex of the pre-tokenizer llama.cpp calls {@code pre}, or null when it is not one of the known ones. */
+    static String regexOf(String pre) {
+        for (Map.Entry<String, String> e : PRE_BY_REGEX.entrySet()) {
+            if (e.getValue().equals(pre)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     private static String[] merges(JsonNode merges) {
         String[] out = new String[merges.size()];
         int i = 0;
@@ -136,7 +194,7 @@ public final class HfTokenizerMetadata {
         String eos = tokenText(config, "eos_token");
         Boolean addBos = null;
         Boolean addEos = null;
-        JsonNode post = tokenizer.path("post_processor");
+        JsonNode post = tokenizer == null ? MissingNode.getInstance() : tokenizer.path("post_processor");
         List<JsonNode> processors = new ArrayList<>();
         if (post.has("processors")) {
             post.path("processors").forEach(processors::add);

@@ -44,4 +44,26 @@ public enum SafetensorsDtype {
             }
         }
     }
+
+    /** Encodes {@code src[off..off+n)} into {@code data} from element {@code first} (F16 and BF16 rounded to nearest even). */
+    public void write(float[] src, int off, int n, MemorySegment data, long first) {
+        long base = first * size;
+        switch (this) {
+            case F32 -> {
+                for (int i = 0; i < n; i++) {
+                    data.set(F32_LE, base + 4L * i, src[off + i]);
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    data.set(I16_LE, base + 2L * i, HalfFloat.floatToHalf(src[off + i]));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    data.set(I16_LE, base + 2L * i, HalfFloat.floatToBf16(src[off + i]));
+                }
+            }
+        }
+    }
 }
