@@ -1,17 +1,13 @@
 package dev.sirocco.cli;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.sirocco.testkit.ModelSpec;
 import dev.sirocco.testkit.RandomModels;
+import dev.sirocco.testkit.TinyHub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 import static dev.sirocco.cli.CommandsTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,29 +20,8 @@ class PullCommandTest {
     @Test
     void pulledModelLandsInTheStoreAndRunsByIdAndUnknownRepoExitsTwo() throws Exception {
         byte[] gguf = Files.readAllBytes(RandomModels.write(ModelSpec.tinyLlama(), tmp.resolve("m.gguf")));
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(gguf));
-        HttpServer hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hub.createContext("/", ex -> {
-            String path = ex.getRequestURI().getPath();
-            byte[] body;
-            int status = 200;
-            if (path.equals("/api/models/acme/Tiny-GGUF/revision/main")) {
-                body = ("{\"sha\":\"c0ffee\",\"siblings\":[{\"rfilename\":\"tiny-Q4_K_M.gguf\",\"size\":" + gguf.length
-                        + ",\"lfs\":{\"sha256\":\"" + sha + "\",\"size\":" + gguf.length + "}}]}").getBytes(StandardCharsets.UTF_8);
-            } else if (path.equals("/acme/Tiny-GGUF/resolve/main/tiny-Q4_K_M.gguf")) {
-                body = gguf;
-            } else {
-                status = 404;
-                ex.getResponseHeaders().add("X-Error-Code", "RepoNotFound");
-                body = "Repository not found".getBytes(StandardCharsets.UTF_8);
-            }
-            ex.sendResponseHeaders(status, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        hub.start();
-        try {
-            String endpoint = "http://127.0.0.1:" + hub.getAddress().getPort();
+        try (TinyHub hub = new TinyHub("acme/Tiny-GGUF", "tiny-Q4_K_M.gguf", gguf)) {
+            String endpoint = hub.endpoint().toString();
             String data = tmp.resolve("data").toString();
 
             CommandsTest.Result pull = run("pull", "hf:acme/Tiny-GGUF", "--data-dir", data, "--endpoint", endpoint);
@@ -61,8 +36,6 @@ class PullCommandTest {
             assertThat(missing.exit()).isEqualTo(2);
             assertThat(missing.err().strip()).isEqualTo("sirocco: repository acme/Nope not found on " + endpoint
                     + " (HTTP 404); check the name" + (System.getenv("HF_TOKEN") == null ? ", and set HF_TOKEN if it is private" : ""));
-        } finally {
-            hub.stop(0);
         }
     }
 }

@@ -1,26 +1,21 @@
 package dev.sirocco.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
 import dev.sirocco.testkit.ModelSpec;
 import dev.sirocco.testkit.RandomModels;
+import dev.sirocco.testkit.TinyHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PullEndpointTest {
     @TempDir
     Path dir;
-    HttpServer hub;
+    TinyHub hub;
     ModelRegistry registry;
     ApiServer api;
     TestServer client; // only its HTTP helpers: the server under test is api
@@ -39,28 +34,7 @@ class PullEndpointTest {
     @BeforeEach
     void start() throws Exception {
         byte[] gguf = Files.readAllBytes(RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("m.gguf")));
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(gguf));
-        hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hub.createContext("/", ex -> {
-            String path = ex.getRequestURI().getPath();
-            byte[] body;
-            int status = 200;
-            if (path.equals("/api/models/acme/Tiny-GGUF/revision/main")) {
-                body = ("{\"sha\":\"c0ffee\",\"siblings\":[{\"rfilename\":\"tiny-Q4_K_M.gguf\",\"size\":" + gguf.length
-                        + ",\"lfs\":{\"sha256\":\"" + sha + "\",\"size\":" + gguf.length + "}}]}").getBytes(StandardCharsets.UTF_8);
-            } else if (path.equals("/acme/Tiny-GGUF/resolve/main/tiny-Q4_K_M.gguf")) {
-                body = gguf;
-            } else {
-                status = 404;
-                ex.getResponseHeaders().add("X-Error-Code", "RepoNotFound");
-                body = "Repository not found".getBytes(StandardCharsets.UTF_8);
-            }
-            ex.sendResponseHeaders(status, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        hub.start();
+        hub = new TinyHub("acme/Tiny-GGUF", "tiny-Q4_K_M.gguf", gguf);
         ModelStore store = new ModelStore(dir.resolve("data"));
         EngineOptions options = EngineOptions.defaults().withThreads(1).withContextSize(64);
         registry = new ModelRegistry(List.of(), () -> ModelSource.inStore(store, options, 1, 4), Long.MAX_VALUE, Duration.ZERO);
@@ -69,7 +43,7 @@ class PullEndpointTest {
         adminKey = keys.create("admin", true, null, null).secret().value();
         userKey = keys.create("user", false, null, null).secret().value();
         api = ApiServer.start(ServerOptions.loopback(0), registry, database, store,
-                new HubClient(URI.create("http://127.0.0.1:" + hub.getAddress().getPort()), null));
+                new HubClient(hub.endpoint(), null));
         client = TestServer.of(List.of());
     }
 
@@ -78,7 +52,7 @@ class PullEndpointTest {
         client.close();
         api.close();
         registry.close();
-        hub.stop(0);
+        hub.close();
     }
 
     private TestServer.Reply post(String body) throws Exception {
