@@ -32,6 +32,7 @@ public final class Engine implements AutoCloseable {
         this.file = file;
         this.options = options;
         this.config = ModelConfig.from(file.metadata());
+        KvCache.requireSupported(config, options.kvType());
         this.parallel = new Parallel(options.threads());
         this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
         this.weights = ModelWeights.load(file, config, kernels);
