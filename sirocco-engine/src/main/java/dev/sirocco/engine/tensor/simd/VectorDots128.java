@@ -776,10 +776,14 @@ final class VectorDots128 implements VectorDots {
                 f2 = Math.fma(y.lane(4), dw * d[s + 2 * dStep], f2);
                 f3 = Math.fma(y.lane(12), dw * d[s + 3 * dStep], f3);
             } else {
-                f0 = Math.fma(exact(b0), dw * d[s], f0);
-                f1 = Math.fma(exact(b1), dw * d[s + dStep], f1);
-                f2 = Math.fma(exact(b2), dw * d[s + 2 * dStep], f2);
-                f3 = Math.fma(exact(b3), dw * d[s + 3 * dStep], f3);
+                FloatVector x01 = b0.blend(b1, ODD4).add(b1.blend(b0, ODD4).rearrange(XOR4));
+                FloatVector x23 = b2.blend(b3, ODD4).add(b3.blend(b2, ODD4).rearrange(XOR4));
+                FloatVector y = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 = Math.fma(y.lane(0), dw * d[s], f0);
+                f1 = Math.fma(y.lane(4), dw * d[s + dStep], f1);
+                f2 = Math.fma(y.lane(2), dw * d[s + 2 * dStep], f2);
+                f3 = Math.fma(y.lane(6), dw * d[s + 3 * dStep], f3);
             }
         }
         out[outOff] = f0;
@@ -859,10 +863,15 @@ final class VectorDots128 implements VectorDots {
                     i2 = y.lane(4);
                     i3 = y.lane(12);
                 } else {
-                    i0 = exact(a0);
-                    i1 = exact(a1);
-                    i2 = exact(a2);
-                    i3 = exact(a3);
+                    // 8 lanes: the same tree from its ODD4 step, leaving the four sums in lanes 0, 4, 2 and 6
+                    FloatVector x01 = a0.blend(a1, ODD4).add(a1.blend(a0, ODD4).rearrange(XOR4));
+                    FloatVector x23 = a2.blend(a3, ODD4).add(a3.blend(a2, ODD4).rearrange(XOR4));
+                    FloatVector y = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2));
+                    y = y.add(y.rearrange(XOR1));
+                    i0 = y.lane(0);
+                    i1 = y.lane(4);
+                    i2 = y.lane(2);
+                    i3 = y.lane(6);
                 }
                 int mLo = (mn >>> shift) & 0xFF;
                 int mHi = (mn >>> (shift + 8)) & 0xFF;
