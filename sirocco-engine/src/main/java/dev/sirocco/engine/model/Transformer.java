@@ -158,7 +158,9 @@ public final class Transformer {
 
     /**
      * Runs every segment of {@code batch} (many sequences at once) and writes the logits of each segment's
-     * last token to {@code logits[s * vocab ..]}. Each sequence's numbers are the same as in a pass of its own.
+     * last token to {@code logits[s * vocab ..]}. Each sequence's numbers are the same as in a pass of its own,
+     * except through Q4_K weights that llama.cpp repacks, whose products take another float order for rows in a
+     * tile of four (RepackedWeights): there, as in llama.cpp's batches, a row's last bits depend on its place.
      */
     public void forward(Batch batch, float[] logits) {
         if (batch.size() < 1 || batch.size() > maxBatch) {
