@@ -95,47 +95,51 @@ final class VectorDots256 implements VectorDots {
      */
     @Override
     public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        float sumf = 0;
-        int i = 0;
-        if (lanes == 16) {
-            // Four blocks at a time, their lane sums reduced by one shuffle tree (see ODD4) instead of four.
-            for (; i + 4 <= nb; i += 4) {
-                int b = wOff + 34 * i;
-                int qb = qOff + 32 * i;
-                FloatVector b0 = q8Half(w, b + 2, q, qb).add(q8Half(w, b + 18, q, qb + 16));
-                FloatVector b1 = q8Half(w, b + 36, q, qb + 32).add(q8Half(w, b + 52, q, qb + 48));
-                FloatVector b2 = q8Half(w, b + 70, q, qb + 64).add(q8Half(w, b + 86, q, qb + 80));
-                FloatVector b3 = q8Half(w, b + 104, q, qb + 96).add(q8Half(w, b + 120, q, qb + 112));
-                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
-                y = y.add(y.rearrange(XOR2));
-                y = y.add(y.rearrange(XOR1));
-                int s = dOff + i;
-                sumf += y.lane(0) * (VectorDots.half(w, b) * d[s]);
-                sumf += y.lane(8) * (VectorDots.half(w, b + 34) * d[s + 1]);
-                sumf += y.lane(4) * (VectorDots.half(w, b + 68) * d[s + 2]);
-                sumf += y.lane(12) * (VectorDots.half(w, b + 102) * d[s + 3]);
-            }
-        }
-        for (; i < nb; i++) {
+        // Q8_0Codec.dot's AVX2 lanes, as q4_0: the QUADS tree turns each block's products into the 8 lane sums.
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
-            FloatVector blk = FloatVector.zero(fs);
-            for (int j = 0; j < 32; j += byteLanes) {
-                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
-                for (int p = 0; p < parts; p++) {
-                    FloatVector wf = (FloatVector) v.convertShape(VectorOperators.B2F, fs, p);
-                    blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
-                }
+            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            if (lanes == 16) {
+                FloatVector p0 = q8Half(w, b + 2, q, qb);
+                FloatVector p1 = q8Half(w, b + 18, q, qb + 16);
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
+            } else if (lanes == 8) {
+                FloatVector p0 = q8Half(w, b + 2, q, qb);
+                FloatVector p1 = q8Half(w, b + 10, q, qb + 8);
+                FloatVector p2 = q8Half(w, b + 18, q, qb + 16);
+                FloatVector p3 = q8Half(w, b + 26, q, qb + 24);
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+            } else {
+                ByteVector v0 = ByteVector.fromArray(bs, w, b + 2);
+                ByteVector v1 = ByteVector.fromArray(bs, w, b + 10);
+                FloatVector p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p3 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+                v0 = ByteVector.fromArray(bs, w, b + 18);
+                v1 = ByteVector.fromArray(bs, w, b + 26);
+                p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                p3 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                accHi = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, accHi);
             }
-            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-            sumf += sumi * (VectorDots.half(w, b) * d[dOff + i]);
         }
-        return sumf;
+        return hsumLanes(acc, accHi);
     }
 
-    /** 16 weight quants at {@code w[at ..]} times 16 activation quants at {@code q[qa ..]}, lane-wise (512 bits only). */
+    /** {@code lanes} weight quants at {@code w[at ..]} times as many activation quants at {@code q[qa ..]}, lane-wise (not at 128 bits). */
     private static FloatVector q8Half(byte[] w, int at, float[] q, int qa) {
         return ((FloatVector) ByteVector.fromArray(bs, w, at).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
     }
@@ -697,42 +701,87 @@ final class VectorDots256 implements VectorDots {
             }
             return;
         }
-        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        FloatVector c0 = FloatVector.zero(fs), c1 = FloatVector.zero(fs), c2 = FloatVector.zero(fs), c3 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
-            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
-            for (int j = 0; j < 32; j += byteLanes) {
-                FloatVector wf = (FloatVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2F, fs, 0);
-                int e = qb + j;
-                b0 = wf.fma(FloatVector.fromArray(fs, q, e), b0);
-                b1 = wf.fma(FloatVector.fromArray(fs, q, e + qStep), b1);
-                b2 = wf.fma(FloatVector.fromArray(fs, q, e + 2 * qStep), b2);
-                b3 = wf.fma(FloatVector.fromArray(fs, q, e + 3 * qStep), b3);
-            }
-            float dw = VectorDots.half(w, b);
             int s = dOff + i;
+            float dw = VectorDots.half(w, b);
             if (lanes == 16) {
-                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
-                y = y.add(y.rearrange(XOR2));
-                y = y.add(y.rearrange(XOR1));
-                f0 += y.lane(0) * (dw * d[s]);
-                f1 += y.lane(8) * (dw * d[s + dStep]);
-                f2 += y.lane(4) * (dw * d[s + 2 * dStep]);
-                f3 += y.lane(12) * (dw * d[s + 3 * dStep]);
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, w, b + 18).convertShape(VectorOperators.B2F, fs, 0);
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c0 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s]), c0);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c1 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + dStep]), c1);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c2 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 2 * dStep]), c2);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c3 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 3 * dStep]), c3);
+                }
             } else {
-                f0 += exact(b0) * (dw * d[s]);
-                f1 += exact(b1) * (dw * d[s + dStep]);
-                f2 += exact(b2) * (dw * d[s + 2 * dStep]);
-                f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, w, b + 10).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w2 = (FloatVector) ByteVector.fromArray(bs, w, b + 18).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w3 = (FloatVector) ByteVector.fromArray(bs, w, b + 26).convertShape(VectorOperators.B2F, fs, 0);
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c0 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s]), c0);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c1 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + dStep]), c1);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c2 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 2 * dStep]), c2);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c3 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 3 * dStep]), c3);
+                }
             }
         }
-        out[outOff] = f0;
-        out[outOff + outStep] = f1;
-        out[outOff + 2 * outStep] = f2;
-        out[outOff + 3 * outStep] = f3;
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = hsumLanes(c0, none);
+        out[outOff + outStep] = hsumLanes(c1, none);
+        out[outOff + 2 * outStep] = hsumLanes(c2, none);
+        out[outOff + 3 * outStep] = hsumLanes(c3, none);
     }
 
     /** {@link #q4_0Repacked} of one weight row with four activation rows, as {@link #q8_0x4}. */
