@@ -18,7 +18,7 @@ public final class EngineFlags {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")
     Integer threads;
 
-    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f16", description = "KV cache type: f32, f16 (default f16, as llama.cpp).")
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f16", description = "KV cache type: f32, f16 or q8_0 (default f16, as llama.cpp; q8_0 attends as llama.cpp's flash attention).")
     String kvType;
 
     @Option(names = {"-c", "--ctx"}, paramLabel = "N", defaultValue = "0", description = "Context size in tokens (default: the model's, at most 4096).")
@@ -54,7 +54,8 @@ public final class EngineFlags {
         return switch (kvType.toLowerCase(Locale.ROOT)) {
             case "f32" -> KvCache.Type.F32;
             case "f16" -> KvCache.Type.F16;
-            default -> throw new BadInputException("--kv-type " + kvType + " is not supported; use f32 or f16");
+            case "q8_0" -> KvCache.Type.Q8_0;
+            default -> throw new BadInputException("--kv-type " + kvType + " is not supported; use f32, f16 or q8_0");
         };
     }
 }

@@ -1,16 +1,22 @@
 package dev.sirocco.engine.model;
 
 import dev.sirocco.engine.tensor.AttentionKernels;
+import dev.sirocco.engine.tensor.GgmlType;
+import dev.sirocco.engine.tensor.quant.ActivationQuantizer;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * Keys and values of every layer for positions {@code 0 .. capacity-1}, stored contiguously per layer.
  * F16 storage halves the memory and rounds like llama.cpp's default F16 cache: queries and attention
- * weights are rounded to F16 before they meet F16 keys and values.
+ * weights are rounded to F16 before they meet F16 keys and values. Q8_0 storage (blocks of 32 per head, about
+ * a quarter of F32) rounds as llama.cpp's quantized cache does; llama.cpp only takes a quantized V cache with
+ * flash attention, so its attention follows {@link FlashAttention}.
  */
 public final class KvCache {
 
     /** Element type of the cache (llama.cpp's {@code --cache-type-k/v}). */
-    public enum Type { F32, F16 }
+    public enum Type { F32, F16, Q8_0 }
 
     private final Type type;
     private final int capacity;
@@ -22,6 +28,10 @@ public final class KvCache {
     private final float[][] values32;  // [layer][pos * vDim + kvHead * valueHeadDim + i]
     private final short[][] keys16;
     private final short[][] values16;
+    private final byte[][] keys8;      // [layer][pos * kvRowBytes + kvHead * headBytes ..]: Q8_0 blocks
+    private final byte[][] values8;    // [layer][pos * vRowBytes + kvHead * valueHeadBytes ..]
+    private final MemorySegment[] keySegments;
+    private final MemorySegment[] valueSegments;
 
     public KvCache(ModelConfig c, int capacity, Type type) {
         if (capacity <= 0) {
@@ -34,16 +44,33 @@ public final class KvCache {
         this.headDim = c.headDim();
         this.valueHeadDim = c.valueHeadDim();
         int layers = c.layers();
-        if (type == Type.F32) {
-            keys32 = new float[layers][Math.multiplyExact(capacity, kvDim)];
-            values32 = new float[layers][Math.multiplyExact(capacity, vDim)];
-            keys16 = null;
-            values16 = null;
+        keys32 = type == Type.F32 ? new float[layers][Math.multiplyExact(capacity, kvDim)] : null;
+        values32 = type == Type.F32 ? new float[layers][Math.multiplyExact(capacity, vDim)] : null;
+        keys16 = type == Type.F16 ? new short[layers][Math.multiplyExact(capacity, kvDim)] : null;
+        values16 = type == Type.F16 ? new short[layers][Math.multiplyExact(capacity, vDim)] : null;
+        requireSupported(c, type);
+        if (type == Type.Q8_0) {
+            keys8 = new byte[layers][Math.toIntExact(Math.multiplyExact((long) capacity, GgmlType.Q8_0.bytesFor(kvDim)))];
+            values8 = new byte[layers][Math.toIntExact(Math.multiplyExact((long) capacity, GgmlType.Q8_0.bytesFor(vDim)))];
+            keySegments = new MemorySegment[layers];
+            valueSegments = new MemorySegment[layers];
+            for (int l = 0; l < layers; l++) {
+                keySegments[l] = MemorySegment.ofArray(keys8[l]);
+                valueSegments[l] = MemorySegment.ofArray(values8[l]);
+            }
         } else {
-            keys16 = new short[layers][Math.multiplyExact(capacity, kvDim)];
-            values16 = new short[layers][Math.multiplyExact(capacity, vDim)];
-            keys32 = null;
-            values32 = null;
+            keys8 = null;
+            values8 = null;
+            keySegments = null;
+            valueSegments = null;
+        }
+    }
+
+    /** Throws {@link IllegalArgumentException}, saying what to use instead, when {@code type} cannot hold {@code c}'s heads. */
+    public static void requireSupported(ModelConfig c, Type type) {
+        if (type == Type.Q8_0 && (c.headDim() % 32 != 0 || c.valueHeadDim() % 32 != 0)) {
+            throw new IllegalArgumentException("a q8_0 KV cache stores each head in blocks of 32 values, but this model's heads have "
+                    + c.headDim() + " (keys) and " + c.valueHeadDim() + " (values) values; use --kv-type f16 or f32");
         }
     }
 
@@ -57,8 +84,11 @@ public final class KvCache {
 
     /** Bytes held by the cache. */
     public long byteSize() {
-        long elements = (long) capacity * (kvDim + vDim) * (type == Type.F32 ? keys32.length : keys16.length);
-        return elements * (type == Type.F32 ? 4 : 2);
+        return switch (type) {
+            case F32 -> (long) capacity * (kvDim + vDim) * keys32.length * 4;
+            case F16 -> (long) capacity * (kvDim + vDim) * keys16.length * 2;
+            case Q8_0 -> (long) keys8.length * (keys8[0].length + values8[0].length);
+        };
     }
 
     /** Stores the key and value of position {@code pos} in {@code layer}. */
@@ -66,6 +96,10 @@ public final class KvCache {
         if (type == Type.F32) {
             System.arraycopy(k, kOff, keys32[layer], pos * kvDim, kvDim);
             System.arraycopy(v, vOff, values32[layer], pos * vDim, vDim);
+        } else if (type == Type.Q8_0) {
+            // llama.cpp's set_rows rounds with the Q8_0 from_float: x86 AVX2 quantize_row_q8_0
+            ActivationQuantizer.q8_0(k, kOff, kvDim, keySegments[layer], pos * GgmlType.Q8_0.bytesFor(kvDim));
+            ActivationQuantizer.q8_0(v, vOff, vDim, valueSegments[layer], pos * GgmlType.Q8_0.bytesFor(vDim));
         } else {
             short[] kd = keys16[layer];
             short[] vd = values16[layer];
@@ -117,5 +151,24 @@ public final class KvCache {
         } else {
             ak.weightedSumHalf(w, wOff, n, first, values16[layer], base, vDim, valueHeadDim, gemm, acc, out, outOff);
         }
+    }
+    /** The Q8_0 key block row of {@code kvHead} at {@code pos}: its offset in {@link #keyBytes}. */
+    int keyOffset(int pos, int kvHead) {
+        return Math.toIntExact(pos * GgmlType.Q8_0.bytesFor(kvDim) + GgmlType.Q8_0.bytesFor((long) kvHead * headDim));
+    }
+
+    /** The Q8_0 value block row of {@code kvHead} at {@code pos}: its offset in {@link #valueBytes}. */
+    int valueOffset(int pos, int kvHead) {
+        return Math.toIntExact(pos * GgmlType.Q8_0.bytesFor(vDim) + GgmlType.Q8_0.bytesFor((long) kvHead * valueHeadDim));
+    }
+
+    /** Layer {@code layer}'s Q8_0 keys (a Q8_0 cache only). */
+    byte[] keyBytes(int layer) {
+        return keys8[layer];
+    }
+
+    /** Layer {@code layer}'s Q8_0 values (a Q8_0 cache only). */
+    byte[] valueBytes(int layer) {
+        return values8[layer];
     }
 }

@@ -44,6 +44,7 @@ public final class Transformer {
     private final float[] sin;
     private final float[][] scores; // per head: attention weights over the context
     private final float[][] valueAcc; // per head: (32, valueHeadDim) lane accumulators of the KQV sum
+    private final FlashAttention[] flash; // per head, for Q8_0 KV caches (made on first use)
     private final AttentionKernels attention;
     private final HeadTask headTask = new HeadTask();
     private final Batch single; // the one-sequence batch of forward(tokens, ...), reused
@@ -101,6 +102,7 @@ public final class Transformer {
         sin = new float[c.ropeDim() / 2];
         scores = new float[c.heads()][maxContext];
         valueAcc = new float[c.heads()][AttentionKernels.VEC_DOT_LANES * c.valueHeadDim()];
+        flash = new FlashAttention[c.heads()];
         int experts = Math.max(c.experts(), 1);
         int used = Math.max(c.expertsUsed(), 1);
         routerLogits = new float[maxBatch * experts];
@@ -172,7 +174,9 @@ public final class Transformer {
 
     /**
      * Runs every segment of {@code batch} (many sequences at once) and writes the logits of each segment's
-     * last token to {@code logits[s * vocab ..]}. Each sequence's numbers are the same as in a pass of its own.
+     * last token to {@code logits[s * vocab ..]}. Each sequence's numbers are the same as in a pass of its own,
+     * except through Q4_K weights that llama.cpp repacks, whose products take another float order for rows in a
+     * tile of four (RepackedWeights): there, as in llama.cpp's batches, a row's last bits depend on its place.
      */
     public void forward(Batch batch, float[] logits) {
         if (batch.size() < 1 || batch.size() > maxBatch) {
@@ -318,6 +322,14 @@ public final class Transformer {
                 int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 int len = pos - lo + 1;
                 int qOff = t * c.qDim() + h * hd;
+                if (cache.type() == KvCache.Type.Q8_0) {
+                    // llama.cpp takes a quantized V cache only with flash attention: its arithmetic, not the one below
+                    if (flash[h] == null) {
+                        flash[h] = new FlashAttention(hd, vhd);
+                    }
+                    flash[h].attend(cache, layer, kvHead, q, qOff, scale, lo, pos, att, t * c.heads() * vhd + h * vhd);
+                    continue;
+                }
                 cache.roundQuery(q, qOff);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = lo; p <= pos; p++) {

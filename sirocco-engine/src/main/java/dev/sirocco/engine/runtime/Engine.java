@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
                     + " llama.cpp's 'llama-gguf-split --merge FIRST-SHARD.gguf OUT.gguf')");
         }
         this.config = ModelConfig.from(file.metadata());
+        KvCache.requireSupported(config, options.kvType());
         this.parallel = new Parallel(options.threads());
         this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
         this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);

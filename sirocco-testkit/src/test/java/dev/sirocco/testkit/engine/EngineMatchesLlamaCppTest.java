@@ -58,10 +58,10 @@ class EngineMatchesLlamaCppTest {
     /**
      * Cases that still differ from llama.cpp beyond the issue's tolerances, each by the mechanism above: one
      * float-order difference flips one activation rounding and the tiny random model amplifies it. The float
-     * operations (attention, softmax, SwiGLU, norms, RoPE), the F32/F16/BF16 and Q2_K matmuls and the Q4_0/Q4_K
-     * weights llama.cpp repacks (RepackedWeights: its 8x8 gemm/gemv order) follow llama.cpp's AVX2 arithmetic
-     * exactly; the other quantized dots still sum in ggml's generic order, not its AVX2 vec_dot order (~1e-7
-     * relative apart). Entries are held to the quantized-type criterion (cosine >= 0.999, same argmax) and
+     * operations (attention, softmax, SwiGLU, norms, RoPE), the F32/F16/BF16, Q2_K, Q8_0, Q4_0 and Q4_K matmuls
+     * (for the Q4_0/Q4_K weights llama.cpp repacks, its 8x8 gemm/gemv order: RepackedWeights) follow llama.cpp's
+     * AVX2 arithmetic exactly; the other quantized dots still sum in ggml's generic order, not its AVX2 vec_dot
+     * order (~1e-7 relative apart). Entries are held to the quantized-type criterion (cosine >= 0.999, same argmax) and
      * must still diverge: once one agrees fully the test fails, asking to remove it, so this list stays true.
      * Empty since the repacked order closed issue #2's last case (qwen3 Q4_K).
      */

@@ -182,9 +182,67 @@ public final class Q4KCodec implements BlockCodec {
         return acc - accMin;
     }
 
-    /** ggml_vec_dot_q4_K_q8_K_generic: 8 integer lanes per super-block, scaled into 8 float lanes summed last. */
+    /**
+     * ggml_vec_dot_q4_K_q8_K as llama.cpp's AVX2 build computes it for weights it does not repack
+     * (tensor.RepackedWeights): per super-block, 8 float lanes get fma(d, exact sum), lane l summing the scaled
+     * products of bytes 4l..4l+3 of every 32-quant sub-block, and 4 mins lanes get fma(-dmin, min * block sum of
+     * sub-blocks 2m and 2m+1); then the 8 lanes' hsum tree plus the 4 mins lanes' tree.
+     */
     @Override
     public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        int nb = blocks(n);
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8KCodec.BYTES;
+            float yd = Le.f32(a, by);
+            float d = yd * Le.half(w, bx);
+            float dmin = -yd * Le.half(w, bx + 2);
+            m0 = Math.fma(dmin, mins(w, bx, a, by, 0), m0);
+            m1 = Math.fma(dmin, mins(w, bx, a, by, 1), m1);
+            m2 = Math.fma(dmin, mins(w, bx, a, by, 2), m2);
+            m3 = Math.fma(dmin, mins(w, bx, a, by, 3), m3);
+            a0 = Math.fma(d, lane(w, bx, a, by, 0), a0);
+            a1 = Math.fma(d, lane(w, bx, a, by, 1), a1);
+            a2 = Math.fma(d, lane(w, bx, a, by, 2), a2);
+            a3 = Math.fma(d, lane(w, bx, a, by, 3), a3);
+            a4 = Math.fma(d, lane(w, bx, a, by, 4), a4);
+            a5 = Math.fma(d, lane(w, bx, a, by, 5), a5);
+            a6 = Math.fma(d, lane(w, bx, a, by, 6), a6);
+            a7 = Math.fma(d, lane(w, bx, a, by, 7), a7);
+        }
+        return (((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))) + ((m0 + m2) + (m1 + m3));
+    }
+
+    /** Mins lane m: min(2m) * (sum of sub-block 2m's quants) + min(2m+1) * (sub-block 2m+1's), exact. */
+    private static int mins(MemorySegment w, long bx, MemorySegment a, long by, int m) {
+        return QuantMath.minK4(2 * m, w, bx + SCALES) * (Q8KCodec.bsum(a, by, 4 * m) + Q8KCodec.bsum(a, by, 4 * m + 1))
+                + QuantMath.minK4(2 * m + 1, w, bx + SCALES) * (Q8KCodec.bsum(a, by, 4 * m + 2) + Q8KCodec.bsum(a, by, 4 * m + 3));
+    }
+
+    /** Quant lane l: over the 8 sub-blocks, the sub-block's scale times its elements 4l..4l+3 dotted, exact. */
+    private static int lane(MemorySegment w, long bx, MemorySegment a, long by, int l) {
+        long q8 = by + Q8KCodec.QS;
+        int sum = 0;
+        for (int sub = 0; sub < 8; sub++) {
+            long q4 = bx + QS + 32L * (sub >> 1);
+            int shift = (sub & 1) * 4;
+            int dot = 0;
+            for (int e = 4 * l; e < 4 * l + 4; e++) {
+                dot += Le.s8(a, q8 + 32L * sub + e) * ((Le.u8(w, q4 + e) >> shift) & 0xF);
+            }
+            sum += QuantMath.scaleK4(sub, w, bx + SCALES) * dot;
+        }
+        return sum;
+    }
+
+    /**
+     * ggml_vec_dot_q4_K_q8_K_generic: 8 integer lanes per super-block, scaled into 8 float lanes summed last. The
+     * reference C order its golden vectors pin; llama.cpp's x86 builds run {@link #dot}'s AVX2 order (or
+     * {@link #repackedDot}'s) instead, and they differ in the last bits.
+     */
+    float dotGeneric(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int nb = blocks(n);
         float sumf = 0;
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;

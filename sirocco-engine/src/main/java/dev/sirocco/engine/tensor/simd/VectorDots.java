@@ -55,20 +55,14 @@ interface VectorDots {
     void q8_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                 float[] out, int outOff, int outStep);
 
-    void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
-                float[] out, int outOff, int outStep);
-
-    void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
-                int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
-
     void q6_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                 float[] out, int outOff, int outStep);
 
-    /** {@link #q4_0Repacked} for four activation rows, as {@link #q4_0x4}. */
+    /** {@link #q4_0Repacked} for four activation rows, as {@link #q8_0x4}. */
     void q4_0Repackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                         float[] out, int outOff, int outStep);
 
-    /** {@link #q4_KRepacked} in gemm order for four activation rows, as {@link #q4_Kx4}. */
+    /** {@link #q4_KRepacked} in gemm order for four activation rows, as {@link #q8_0x4}. */
     void q4_KRepackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
                         int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
 

@@ -22,8 +22,9 @@ import java.nio.ByteOrder;
  * <p>Dot products of one weight row (raw GGUF bytes) with one activation row already rounded to the weight
  * type's companion format and expanded to floats, at one forced vector width.
  *
- * <p>Every result is the float the scalar codec dot ({@code tensor/quant/*Codec.dot}) gives, so the engine
- * rounds like ggml's generic vec_dot whichever kernels run. Quantized types fuse the dequantization into the
+ * <p>Every result is the float the scalar codec dot ({@code tensor/quant/*Codec.dot}, or {@code repackedDot})
+ * gives, so the engine rounds the same whichever kernels run: ggml's generic vec_dot order for most types, its
+ * AVX2 vec_dot order for Q4_0 and Q4_K, and its repacked gemm/gemv order for the Q4_0/Q4_K weights it repacks. Quantized types fuse the dequantization into the
  * dot: weight quants are widened from bytes to float lanes and multiplied with the activation quants (small
  * integers held exactly in floats; every lane sum stays below 2^24), so the per-block integer sums come out
  * exact in any order; the float work across blocks is then the codec's own expression, in its order, one
@@ -63,6 +64,13 @@ final class VectorDots128 implements VectorDots {
      */
     private static final VectorMask<Float> HIGH8 = VectorMask.fromArray(fs, lanePattern(8), 0);
     private static final VectorMask<Float> ODD4 = VectorMask.fromArray(fs, lanePattern(4), 0);
+    /*
+     * The QUADS tree: from four vectors p0..p3, blends with ODD1 and a swap by XOR1 pair adjacent lanes, then ODD2
+     * and XOR2 pair the pairs, leaving in lane 4k + r the sum of lanes 4k..4k+3 of p_r (exact integers below
+     * 2^24): the sums of 4 consecutive elements that AVX2's madd lanes take in ggml's Q4_0/Q4_K vec_dot.
+     */
+    private static final VectorMask<Float> ODD1 = VectorMask.fromArray(fs, lanePattern(1), 0);
+    private static final VectorMask<Float> ODD2 = VectorMask.fromArray(fs, lanePattern(2), 0);
     private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(fs, i -> (i ^ 4) & (lanes - 1));
     private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(fs, i -> (i ^ 2) & (lanes - 1));
     private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(fs, i -> (i ^ 1) & (lanes - 1));
@@ -87,47 +95,51 @@ final class VectorDots128 implements VectorDots {
      */
     @Override
     public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        float sumf = 0;
-        int i = 0;
-        if (lanes == 16) {
-            // Four blocks at a time, their lane sums reduced by one shuffle tree (see ODD4) instead of four.
-            for (; i + 4 <= nb; i += 4) {
-                int b = wOff + 34 * i;
-                int qb = qOff + 32 * i;
-                FloatVector b0 = q8Half(w, b + 2, q, qb).add(q8Half(w, b + 18, q, qb + 16));
-                FloatVector b1 = q8Half(w, b + 36, q, qb + 32).add(q8Half(w, b + 52, q, qb + 48));
-                FloatVector b2 = q8Half(w, b + 70, q, qb + 64).add(q8Half(w, b + 86, q, qb + 80));
-                FloatVector b3 = q8Half(w, b + 104, q, qb + 96).add(q8Half(w, b + 120, q, qb + 112));
-                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
-                y = y.add(y.rearrange(XOR2));
-                y = y.add(y.rearrange(XOR1));
-                int s = dOff + i;
-                sumf += y.lane(0) * (VectorDots.half(w, b) * d[s]);
-                sumf += y.lane(8) * (VectorDots.half(w, b + 34) * d[s + 1]);
-                sumf += y.lane(4) * (VectorDots.half(w, b + 68) * d[s + 2]);
-                sumf += y.lane(12) * (VectorDots.half(w, b + 102) * d[s + 3]);
-            }
-        }
-        for (; i < nb; i++) {
+        // Q8_0Codec.dot's AVX2 lanes, as q4_0: the QUADS tree turns each block's products into the 8 lane sums.
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
-            FloatVector blk = FloatVector.zero(fs);
-            for (int j = 0; j < 32; j += byteLanes) {
-                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
-                for (int p = 0; p < parts; p++) {
-                    FloatVector wf = (FloatVector) v.convertShape(VectorOperators.B2F, fs, p);
-                    blk = wf.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
-                }
+            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            if (lanes == 16) {
+                FloatVector p0 = q8Half(w, b + 2, q, qb);
+                FloatVector p1 = q8Half(w, b + 18, q, qb + 16);
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
+            } else if (lanes == 8) {
+                FloatVector p0 = q8Half(w, b + 2, q, qb);
+                FloatVector p1 = q8Half(w, b + 10, q, qb + 8);
+                FloatVector p2 = q8Half(w, b + 18, q, qb + 16);
+                FloatVector p3 = q8Half(w, b + 26, q, qb + 24);
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+            } else {
+                ByteVector v0 = ByteVector.fromArray(bs, w, b + 2);
+                ByteVector v1 = ByteVector.fromArray(bs, w, b + 10);
+                FloatVector p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p3 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+                v0 = ByteVector.fromArray(bs, w, b + 18);
+                v1 = ByteVector.fromArray(bs, w, b + 26);
+                p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                p3 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                accHi = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, accHi);
             }
-            float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-            sumf += sumi * (VectorDots.half(w, b) * d[dOff + i]);
         }
-        return sumf;
+        return hsumLanes(acc, accHi);
     }
 
-    /** 16 weight quants at {@code w[at ..]} times 16 activation quants at {@code q[qa ..]}, lane-wise (512 bits only). */
+    /** {@code lanes} weight quants at {@code w[at ..]} times as many activation quants at {@code q[qa ..]}, lane-wise (not at 128 bits). */
     private static FloatVector q8Half(byte[] w, int at, float[] q, int qa) {
         return ((FloatVector) ByteVector.fromArray(bs, w, at).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
     }
@@ -135,24 +147,79 @@ final class VectorDots128 implements VectorDots {
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
     public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        return q4_0(w, wOff, q, qOff, d, dOff, nb, false);
+        // Q4_0Codec.dot's lanes: lane l of the 8 takes the exact sum of elements 4l..4l+3 of each block, fused with
+        // the block's d. Product vectors p0..p3 meet in one vector by the QUADS tree (lane 4k + r = quad k of p_r),
+        // so the lanes of acc hold the 8 lane sums in a fixed permutation, undone in the closing hsum tree.
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        for (int i = 0; i < nb; i++) {
+            int b = wOff + 18 * i;
+            int qb = qOff + 32 * i;
+            float dd = VectorDots.half(w, b) * d[dOff + i];
+            if (lanes == 16) {
+                IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector p0 = ((FloatVector) vi.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
+            } else if (lanes == 8) {
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 10).convertShape(VectorOperators.B2I, is, 0);
+                FloatVector p0 = ((FloatVector) v0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) v1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p2 = ((FloatVector) v0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p3 = ((FloatVector) v1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
+            } else {
+                // 4 lanes: each product vector is one lane's quad; two trees, lanes 0..3 and 4..7.
+                ByteVector v0 = ByteVector.fromArray(bs, w, b + 2);
+                ByteVector v1 = ByteVector.fromArray(bs, w, b + 10);
+                IntVector i0 = (IntVector) v0.convertShape(VectorOperators.B2I, is, 0);
+                IntVector i1 = (IntVector) v0.convertShape(VectorOperators.B2I, is, 1);
+                IntVector i2 = (IntVector) v1.convertShape(VectorOperators.B2I, is, 0);
+                IntVector i3 = (IntVector) v1.convertShape(VectorOperators.B2I, is, 1);
+                FloatVector p0 = ((FloatVector) i0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) i1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p2 = ((FloatVector) i2.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p3 = ((FloatVector) i3.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
+                p0 = ((FloatVector) i0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                p1 = ((FloatVector) i1.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                p2 = ((FloatVector) i2.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                p3 = ((FloatVector) i3.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                accHi = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), accHi);
+            }
+        }
+        return hsumLanes(acc, accHi);
+    }
+
+    /**
+     * hsum_float_8 of the 8 AVX2 lanes x0..x7, ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7)), where the QUADS
+     * tree left them: at 16 lanes x_k in lane 4k and x_(4+k) in lane 4k + 1 (k < 4); at 8 lanes x_(2r+k) in lane
+     * 4k + r; at 4 lanes x0..x3 in {@code acc}, x4..x7 in {@code hi}.
+     */
+    private static float hsumLanes(FloatVector acc, FloatVector hi) {
+        if (lanes == 16) {
+            return ((acc.lane(0) + acc.lane(1)) + (acc.lane(8) + acc.lane(9))) + ((acc.lane(4) + acc.lane(5)) + (acc.lane(12) + acc.lane(13)));
+        }
+        if (lanes == 8) {
+            return ((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + ((acc.lane(4) + acc.lane(6)) + (acc.lane(5) + acc.lane(7)));
+        }
+        return ((acc.lane(0) + hi.lane(0)) + (acc.lane(2) + hi.lane(2))) + ((acc.lane(1) + hi.lane(1)) + (acc.lane(3) + hi.lane(3)));
     }
 
     /** {@link #q4_0} in the float order of llama.cpp's repacked Q4_0 kernels, as Q4_0Codec.repackedDot. */
     @Override
     public float q4_0Repacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        return q4_0(w, wOff, q, qOff, d, dOff, nb, true);
-    }
-
-    /**
-     * One float step per block: the codec's {@code acc + sumi * dw * da}, or for repacked weights
-     * {@code fma(sumi, dw * da, acc)}.
-     */
-    private static float step(float acc, float sumi, float dw, float da, boolean repacked) {
-        return repacked ? Math.fma(sumi, dw * da, acc) : acc + sumi * dw * da;
-    }
-
-    private static float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb, boolean repacked) {
         float sumf = 0;
         int i = 0;
         if (lanes == 16) {
@@ -178,10 +245,10 @@ final class VectorDots128 implements VectorDots {
                 y = y.add(y.rearrange(XOR2));
                 y = y.add(y.rearrange(XOR1));
                 int s = dOff + i;
-                sumf = step(sumf, y.lane(0), VectorDots.half(w, b), d[s], repacked);
-                sumf = step(sumf, y.lane(8), VectorDots.half(w, b + 18), d[s + 1], repacked);
-                sumf = step(sumf, y.lane(4), VectorDots.half(w, b + 36), d[s + 2], repacked);
-                sumf = step(sumf, y.lane(12), VectorDots.half(w, b + 54), d[s + 3], repacked);
+                sumf = Math.fma(y.lane(0), VectorDots.half(w, b) * d[s], sumf);
+                sumf = Math.fma(y.lane(8), VectorDots.half(w, b + 18) * d[s + 1], sumf);
+                sumf = Math.fma(y.lane(4), VectorDots.half(w, b + 36) * d[s + 2], sumf);
+                sumf = Math.fma(y.lane(12), VectorDots.half(w, b + 54) * d[s + 3], sumf);
             }
         }
         for (; i < nb; i++) {
@@ -200,7 +267,7 @@ final class VectorDots128 implements VectorDots {
                 }
             }
             float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-            sumf = step(sumf, sumi, VectorDots.half(w, b), d[dOff + i], repacked);
+            sumf = Math.fma(sumi, VectorDots.half(w, b) * d[dOff + i], sumf);
         }
         return sumf;
     }
@@ -286,14 +353,16 @@ final class VectorDots128 implements VectorDots {
 
     /**
      * Q4_K weights (144-byte super-blocks of 256: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes
-     * of nibbles) with Q8_K activations; the float steps are Q4KCodec.dot's (per-lane sums s0..s7 of element
-     * index mod 8, the mins apart), the eight s kept in the lanes of one vector (two at 128 bits).
+     * of nibbles) with Q8_K activations; the float steps are Q4KCodec.dot's (ggml's AVX2 vec_dot): 8 lanes, lane l
+     * the scaled products of elements 4l..4l+3 of every sub-block of 32, fused with d per super-block; 4 mins lanes.
+     * The scaled products accumulate per position in the sub-block (a0..a3: positions 0..lanes-1, ...), and the
+     * QUADS tree turns those into the 8 lane sums once per super-block, laid out as {@link #hsumLanes} reads them.
      */
     @Override
     public float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
-        float sumf = 0;
-        FloatVector s0 = FloatVector.zero(fs);
-        FloatVector s1 = FloatVector.zero(fs);
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int i = 0; i < nb; i++) {
             int b = wOff + 144 * i;
             int qb = qOff + 256 * i;
@@ -307,59 +376,74 @@ final class VectorDots128 implements VectorDots {
             int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
             int mn03 = b47 & 0x3F3F3F3F;
             int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
-            int sumi = sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)
-                    + sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)
-                    + sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)
-                    + sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24);
-            // Lane sums of nibble * quant per sub-block, then times the sub-block's scale into acc: all exact
-            // integers below 2^24. acc1 holds the second part of each byte vector at 128 bits (elements 4..7 mod 8).
-            FloatVector acc0 = FloatVector.zero(fs);
-            FloatVector acc1 = FloatVector.zero(fs);
+            float yd = d[dOff + i];
+            float dd = yd * VectorDots.half(w, b);
+            float dmin = -yd * VectorDots.half(w, b + 2);
+            m0 = Math.fma(dmin, (float) (sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)), m0);
+            m1 = Math.fma(dmin, (float) (sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)), m1);
+            m2 = Math.fma(dmin, (float) (sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)), m2);
+            m3 = Math.fma(dmin, (float) (sums[sb + 6] * ((mn47 >>> 16) & 0xFF) + sums[sb + 7] * (mn47 >>> 24)), m3);
+            // a_k: scaled products at positions k * lanes .. of each sub-block (all exact integers below 2^24);
+            // at 4 lanes a0..a7 hold positions 4k..4k+3, one AVX2 lane each.
+            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+            FloatVector a4 = FloatVector.zero(fs), a5 = FloatVector.zero(fs), a6 = FloatVector.zero(fs), a7 = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
                 int sc = j < 2 ? sc03 : sc47;
                 int shift = (j & 1) << 4;
                 FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
                 FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
-                FloatVector lo0 = FloatVector.zero(fs);
-                FloatVector hi0 = FloatVector.zero(fs);
-                FloatVector lo1 = FloatVector.zero(fs);
-                FloatVector hi1 = FloatVector.zero(fs);
-                for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
-                    for (int p = 0; p < parts; p++) {
-                        // Widened to ints first: int shifts and masks are single instructions, byte shifts are not.
-                        IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
-                        FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
-                        FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
-                        int e = qb + 64 * j + l + p * lanes;
-                        if (p == 0) {
-                            lo0 = fl.fma(FloatVector.fromArray(fs, q, e), lo0);
-                            hi0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi0);
-                        } else {
-                            lo1 = fl.fma(FloatVector.fromArray(fs, q, e), lo1);
-                            hi1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), hi1);
-                        }
-                    }
-                }
-                acc0 = hi0.fma(sHi, lo0.fma(sLo, acc0));
-                if (parts == 2) {
-                    acc1 = hi1.fma(sHi, lo1.fma(sLo, acc1));
+                int wq = b + 16 + 32 * j;
+                int e = qb + 64 * j;
+                if (lanes == 16) {
+                    IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0);
+                    a0 = scaled(v0, q, e, sLo, sHi, a0);
+                    a1 = scaled(v1, q, e + 16, sLo, sHi, a1);
+                } else if (lanes == 8) {
+                    a0 = scaled((IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0), q, e, sLo, sHi, a0);
+                    a1 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 8).convertShape(VectorOperators.B2I, is, 0), q, e + 8, sLo, sHi, a1);
+                    a2 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0), q, e + 16, sLo, sHi, a2);
+                    a3 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 24).convertShape(VectorOperators.B2I, is, 0), q, e + 24, sLo, sHi, a3);
+                } else {
+                    ByteVector v0 = ByteVector.fromArray(bs, w, wq);
+                    ByteVector v1 = ByteVector.fromArray(bs, w, wq + 8);
+                    ByteVector v2 = ByteVector.fromArray(bs, w, wq + 16);
+                    ByteVector v3 = ByteVector.fromArray(bs, w, wq + 24);
+                    a0 = scaled((IntVector) v0.convertShape(VectorOperators.B2I, is, 0), q, e, sLo, sHi, a0);
+                    a1 = scaled((IntVector) v0.convertShape(VectorOperators.B2I, is, 1), q, e + 4, sLo, sHi, a1);
+                    a2 = scaled((IntVector) v1.convertShape(VectorOperators.B2I, is, 0), q, e + 8, sLo, sHi, a2);
+                    a3 = scaled((IntVector) v1.convertShape(VectorOperators.B2I, is, 1), q, e + 12, sLo, sHi, a3);
+                    a4 = scaled((IntVector) v2.convertShape(VectorOperators.B2I, is, 0), q, e + 16, sLo, sHi, a4);
+                    a5 = scaled((IntVector) v2.convertShape(VectorOperators.B2I, is, 1), q, e + 20, sLo, sHi, a5);
+                    a6 = scaled((IntVector) v3.convertShape(VectorOperators.B2I, is, 0), q, e + 24, sLo, sHi, a6);
+                    a7 = scaled((IntVector) v3.convertShape(VectorOperators.B2I, is, 1), q, e + 28, sLo, sHi, a7);
                 }
             }
-            float dd = VectorDots.half(w, b) * d[dOff + i];
-            // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
-            // method C2 sometimes left it uninlined, boxed and interpreted).
             if (lanes == 16) {
-                acc0 = acc0.add(acc0.rearrange(SWAP_HALVES));
+                FloatVector x01 = a0.blend(a1, ODD1).add(a1.blend(a0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
+            } else {
+                FloatVector x01 = a0.blend(a1, ODD1).add(a1.blend(a0, ODD1).rearrange(XOR1));
+                FloatVector x23 = a2.blend(a3, ODD1).add(a3.blend(a2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
+                if (lanes == 4) {
+                    FloatVector x45 = a4.blend(a5, ODD1).add(a5.blend(a4, ODD1).rearrange(XOR1));
+                    FloatVector x67 = a6.blend(a7, ODD1).add(a7.blend(a6, ODD1).rearrange(XOR1));
+                    accHi = x45.blend(x67, ODD2).add(x67.blend(x45, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), accHi);
+                }
             }
-            s0 = s0.add(acc0.mul(dd));
-            if (parts == 2) {
-                s1 = s1.add(acc1.mul(dd));
-            }
-            float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
-            sumf -= dmin * sumi;
         }
-        return addMod8(sumf, s0, s1);
+        return hsumLanes(acc, accHi) + ((m0 + m2) + (m1 + m3));
+    }
+
+    /**
+     * {@code a + sLo * (low nibbles of v) * q[e ..] + sHi * (high nibbles) * q[e + 32 ..]}: the scaled products of
+     * one run of lanes of a sub-block pair (exact integers).
+     */
+    private static FloatVector scaled(IntVector v, float[] q, int e, FloatVector sLo, FloatVector sHi, FloatVector a) {
+        FloatVector lo = ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
+        FloatVector hi = ((FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
+        return hi.fma(sHi, lo.fma(sLo, a));
     }
 
     /**
@@ -617,63 +701,96 @@ final class VectorDots128 implements VectorDots {
             }
             return;
         }
-        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+        FloatVector c0 = FloatVector.zero(fs), c1 = FloatVector.zero(fs), c2 = FloatVector.zero(fs), c3 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
-            FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
-            for (int j = 0; j < 32; j += byteLanes) {
-                FloatVector wf = (FloatVector) ByteVector.fromArray(bs, w, b + 2 + j).convertShape(VectorOperators.B2F, fs, 0);
-                int e = qb + j;
-                b0 = wf.fma(FloatVector.fromArray(fs, q, e), b0);
-                b1 = wf.fma(FloatVector.fromArray(fs, q, e + qStep), b1);
-                b2 = wf.fma(FloatVector.fromArray(fs, q, e + 2 * qStep), b2);
-                b3 = wf.fma(FloatVector.fromArray(fs, q, e + 3 * qStep), b3);
-            }
-            float dw = VectorDots.half(w, b);
             int s = dOff + i;
+            float dw = VectorDots.half(w, b);
             if (lanes == 16) {
-                FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector x23 = b2.blend(b3, HIGH8).add(b3.blend(b2, HIGH8).rearrange(SWAP_HALVES));
-                FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
-                y = y.add(y.rearrange(XOR2));
-                y = y.add(y.rearrange(XOR1));
-                f0 += y.lane(0) * (dw * d[s]);
-                f1 += y.lane(8) * (dw * d[s + dStep]);
-                f2 += y.lane(4) * (dw * d[s + 2 * dStep]);
-                f3 += y.lane(12) * (dw * d[s + 3 * dStep]);
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, w, b + 18).convertShape(VectorOperators.B2F, fs, 0);
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c0 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s]), c0);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c1 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + dStep]), c1);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c2 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 2 * dStep]), c2);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 16));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    c3 = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 3 * dStep]), c3);
+                }
             } else {
-                f0 += exact(b0) * (dw * d[s]);
-                f1 += exact(b1) * (dw * d[s + dStep]);
-                f2 += exact(b2) * (dw * d[s + 2 * dStep]);
-                f3 += exact(b3) * (dw * d[s + 3 * dStep]);
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, w, b + 10).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w2 = (FloatVector) ByteVector.fromArray(bs, w, b + 18).convertShape(VectorOperators.B2F, fs, 0);
+                FloatVector w3 = (FloatVector) ByteVector.fromArray(bs, w, b + 26).convertShape(VectorOperators.B2F, fs, 0);
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c0 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s]), c0);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c1 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + dStep]), c1);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 2 * qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c2 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 2 * dStep]), c2);
+                }
+                {
+                    FloatVector p0 = w0.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep));
+                    FloatVector p1 = w1.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 8));
+                    FloatVector p2 = w2.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 16));
+                    FloatVector p3 = w3.mul(FloatVector.fromArray(fs, q, qb + 3 * qStep + 24));
+                    FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                    FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                    c3 = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dw * d[s + 3 * dStep]), c3);
+                }
             }
         }
-        out[outOff] = f0;
-        out[outOff + outStep] = f1;
-        out[outOff + 2 * outStep] = f2;
-        out[outOff + 3 * outStep] = f3;
-    }
-
-    /** {@link #q4_0} of one weight row with four activation rows, as {@link #q8_0x4}. */
-    @Override
-    public void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
-                       float[] out, int outOff, int outStep) {
-        q4_0x4(w, wOff, q, qOff, qStep, d, dOff, dStep, nb, out, outOff, outStep, false);
+        FloatVector none = FloatVector.zero(fs);
+        out[outOff] = hsumLanes(c0, none);
+        out[outOff + outStep] = hsumLanes(c1, none);
+        out[outOff + 2 * outStep] = hsumLanes(c2, none);
+        out[outOff + 3 * outStep] = hsumLanes(c3, none);
     }
 
     /** {@link #q4_0Repacked} of one weight row with four activation rows, as {@link #q8_0x4}. */
     @Override
     public void q4_0Repackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
                                float[] out, int outOff, int outStep) {
-        q4_0x4(w, wOff, q, qOff, qStep, d, dOff, dStep, nb, out, outOff, outStep, true);
-    }
-
-    private static void q4_0x4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep, int nb,
-                               float[] out, int outOff, int outStep, boolean repacked) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q4_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb, repacked);
+                out[outOff + t * outStep] = q4_0Repacked(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
             }
             return;
         }
@@ -703,15 +820,19 @@ final class VectorDots128 implements VectorDots {
                 FloatVector y = x01.blend(x23, ODD4).add(x23.blend(x01, ODD4).rearrange(XOR4));
                 y = y.add(y.rearrange(XOR2));
                 y = y.add(y.rearrange(XOR1));
-                f0 = step(f0, y.lane(0), dw, d[s], repacked);
-                f1 = step(f1, y.lane(8), dw, d[s + dStep], repacked);
-                f2 = step(f2, y.lane(4), dw, d[s + 2 * dStep], repacked);
-                f3 = step(f3, y.lane(12), dw, d[s + 3 * dStep], repacked);
+                f0 = Math.fma(y.lane(0), dw * d[s], f0);
+                f1 = Math.fma(y.lane(8), dw * d[s + dStep], f1);
+                f2 = Math.fma(y.lane(4), dw * d[s + 2 * dStep], f2);
+                f3 = Math.fma(y.lane(12), dw * d[s + 3 * dStep], f3);
             } else {
-                f0 = step(f0, exact(b0), dw, d[s], repacked);
-                f1 = step(f1, exact(b1), dw, d[s + dStep], repacked);
-                f2 = step(f2, exact(b2), dw, d[s + 2 * dStep], repacked);
-                f3 = step(f3, exact(b3), dw, d[s + 3 * dStep], repacked);
+                FloatVector x01 = b0.blend(b1, ODD4).add(b1.blend(b0, ODD4).rearrange(XOR4));
+                FloatVector x23 = b2.blend(b3, ODD4).add(b3.blend(b2, ODD4).rearrange(XOR4));
+                FloatVector y = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2));
+                y = y.add(y.rearrange(XOR1));
+                f0 = Math.fma(y.lane(0), dw * d[s], f0);
+                f1 = Math.fma(y.lane(4), dw * d[s + dStep], f1);
+                f2 = Math.fma(y.lane(2), dw * d[s + 2 * dStep], f2);
+                f3 = Math.fma(y.lane(6), dw * d[s + 3 * dStep], f3);
             }
         }
         out[outOff] = f0;
@@ -721,94 +842,7 @@ final class VectorDots128 implements VectorDots {
     }
 
     /**
-     * {@link #q4_K} of one weight row with four activation rows (quants at {@code qOff + t * qStep}, scales at
-     * {@code dOff + t * dStep}, sums at {@code sOff + t * sStep}), as {@link #q8_0x4}.
-     */
-    @Override
-    public void q4_Kx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
-                       int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep) {
-        if (parts != 1) {
-            for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q4_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb);
-            }
-            return;
-        }
-        float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
-        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs), s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
-        for (int i = 0; i < nb; i++) {
-            int b = wOff + 144 * i;
-            int qb = qOff + 256 * i;
-            int b03 = (int) INT_AT.get(w, b + 4);
-            int b47 = (int) INT_AT.get(w, b + 8);
-            int hi = (int) INT_AT.get(w, b + 12);
-            int sc03 = b03 & 0x3F3F3F3F;
-            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
-            int mn03 = b47 & 0x3F3F3F3F;
-            int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
-            FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
-            for (int j = 0; j < 4; j++) {
-                int sc = j < 2 ? sc03 : sc47;
-                int shift = (j & 1) << 4;
-                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
-                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
-                FloatVector l0 = FloatVector.zero(fs), l1 = FloatVector.zero(fs), l2 = FloatVector.zero(fs), l3 = FloatVector.zero(fs);
-                FloatVector h0 = FloatVector.zero(fs), h1 = FloatVector.zero(fs), h2 = FloatVector.zero(fs), h3 = FloatVector.zero(fs);
-                for (int l = 0; l < 32; l += byteLanes) {
-                    IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 16 + 32 * j + l).convertShape(VectorOperators.B2I, is, 0);
-                    FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
-                    FloatVector fh = (FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
-                    int e = qb + 64 * j + l;
-                    l0 = fl.fma(FloatVector.fromArray(fs, q, e), l0);
-                    h0 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h0);
-                    e += qStep;
-                    l1 = fl.fma(FloatVector.fromArray(fs, q, e), l1);
-                    h1 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h1);
-                    e += qStep;
-                    l2 = fl.fma(FloatVector.fromArray(fs, q, e), l2);
-                    h2 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h2);
-                    e += qStep;
-                    l3 = fl.fma(FloatVector.fromArray(fs, q, e), l3);
-                    h3 = fh.fma(FloatVector.fromArray(fs, q, e + 32), h3);
-                }
-                a0 = h0.fma(sHi, l0.fma(sLo, a0));
-                a1 = h1.fma(sHi, l1.fma(sLo, a1));
-                a2 = h2.fma(sHi, l2.fma(sLo, a2));
-                a3 = h3.fma(sHi, l3.fma(sLo, a3));
-            }
-            if (lanes == 16) {
-                a0 = a0.add(a0.rearrange(SWAP_HALVES));
-                a1 = a1.add(a1.rearrange(SWAP_HALVES));
-                a2 = a2.add(a2.rearrange(SWAP_HALVES));
-                a3 = a3.add(a3.rearrange(SWAP_HALVES));
-            }
-            float dw = VectorDots.half(w, b);
-            float mw = VectorDots.half(w, b + 2);
-            int ds = dOff + i;
-            int sb = sOff + 8 * i;
-            s0 = s0.add(a0.mul(dw * d[ds]));
-            f0 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
-            ds += dStep;
-            sb += sStep;
-            s1 = s1.add(a1.mul(dw * d[ds]));
-            f1 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
-            ds += dStep;
-            sb += sStep;
-            s2 = s2.add(a2.mul(dw * d[ds]));
-            f2 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
-            ds += dStep;
-            sb += sStep;
-            s3 = s3.add(a3.mul(dw * d[ds]));
-            f3 -= mw * d[ds] * minSum(sums, sb, mn03, mn47);
-        }
-        FloatVector none = FloatVector.zero(fs);
-        out[outOff] = addMod8(f0, s0, none);
-        out[outOff + outStep] = addMod8(f1, s1, none);
-        out[outOff + 2 * outStep] = addMod8(f2, s2, none);
-        out[outOff + 3 * outStep] = addMod8(f3, s3, none);
-    }
-
-    /**
-     * {@link #q4_KRepacked} in gemm order of one weight row with four activation rows, as {@link #q4_Kx4}: the
+     * {@link #q4_KRepacked} in gemm order of one weight row with four activation rows, as {@link #q8_0x4}: the
      * four rows' integer sums of each 64 elements reduced together (one shuffle tree at 512 bits).
      */
     @Override
@@ -878,10 +912,15 @@ final class VectorDots128 implements VectorDots {
                     i2 = y.lane(4);
                     i3 = y.lane(12);
                 } else {
-                    i0 = exact(a0);
-                    i1 = exact(a1);
-                    i2 = exact(a2);
-                    i3 = exact(a3);
+                    // 8 lanes: the same tree from its ODD4 step, leaving the four sums in lanes 0, 4, 2 and 6
+                    FloatVector x01 = a0.blend(a1, ODD4).add(a1.blend(a0, ODD4).rearrange(XOR4));
+                    FloatVector x23 = a2.blend(a3, ODD4).add(a3.blend(a2, ODD4).rearrange(XOR4));
+                    FloatVector y = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2));
+                    y = y.add(y.rearrange(XOR1));
+                    i0 = y.lane(0);
+                    i1 = y.lane(4);
+                    i2 = y.lane(2);
+                    i3 = y.lane(6);
                 }
                 int mLo = (mn >>> shift) & 0xFF;
                 int mHi = (mn >>> (shift + 8)) & 0xFF;

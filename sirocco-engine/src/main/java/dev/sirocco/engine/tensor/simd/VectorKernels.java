@@ -75,10 +75,15 @@ public final class VectorKernels implements Kernels {
         return dots.species();
     }
 
-    /** Whether {@code type} has a four-activation-row kernel that decodes each weight block once for the four. */
-    static boolean hasTiledKernel(GgmlType type) {
+    /**
+     * Whether {@code type} has a four-activation-row kernel that decodes each weight block once for the four. Q4_0
+     * and Q4_K have one only in the repacked order (RepackedWeights): the weights llama.cpp leaves unpacked (rows
+     * not a multiple of 8, rare in real models) take its vec_dot lanes, row by row.
+     */
+    static boolean hasTiledKernel(GgmlType type, boolean repacked) {
         return switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> true;
+            case Q8_0, Q6_K -> true;
+            case Q4_0, Q4_K -> repacked;
             default -> false;
         };
     }
@@ -331,7 +336,7 @@ public final class VectorKernels implements Kernels {
                 return;
             }
             int rb = Math.toIntExact(rowBytes);
-            boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type);
+            boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type, repacked);
             if (!tiled) {
                 // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
                 // overlap that arithmetic, and the weights stream as one sequential read the prefetchers follow
@@ -388,8 +393,6 @@ public final class VectorKernels implements Kernels {
             }
             switch (type) {
                 case Q8_0 -> dots.q8_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
-                case Q4_0 -> dots.q4_0x4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
-                case Q4_K -> dots.q4_Kx4(buf, off, values, v, cols, scales, s, blocks, sums, 8 * s, 8 * blocks, blocks, out, o, rows);
                 case Q6_K -> dots.q6_Kx4(buf, off, values, v, cols, scales, s, blocks, blocks, out, o, rows);
                 default -> throw new IllegalStateException("no tiled kernel for " + type);
             }

@@ -113,10 +113,19 @@ class GgmlGoldenTest {
         float[] expected = floats(resource("ds" + ds + "_" + type + "_dot.f32"));
         for (int r = 0; r < ROWS; r++) {
             for (int b = 0; b < ROWS; b++) {
-                // Q2_K's dot runs llama.cpp's AVX2 order (held to llama.cpp by EngineMatchesLlamaCppTest); its generic twin is pinned here
-                float ours = type == GgmlType.Q2_K
-                        ? Q2KCodec.INSTANCE.dotGeneric(MemorySegment.ofArray(w), r * type.bytesFor(COLS), MemorySegment.ofArray(a), b * act.bytesFor(COLS), COLS)
-                        : codec.dot(MemorySegment.ofArray(w), r * type.bytesFor(COLS), MemorySegment.ofArray(a), b * act.bytesFor(COLS), COLS);
+                // Q2_K's, Q4_0's, Q4_K's and Q8_0's dots run llama.cpp's AVX2 order (held to llama.cpp by
+                // EngineMatchesLlamaCppTest); their generic twins are pinned here
+                MemorySegment ws = MemorySegment.ofArray(w);
+                MemorySegment as = MemorySegment.ofArray(a);
+                long wo = r * type.bytesFor(COLS);
+                long ao = b * act.bytesFor(COLS);
+                float ours = switch (type) {
+                    case Q2_K -> Q2KCodec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q4_0 -> Q4_0Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q4_K -> Q4KCodec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q8_0 -> Q8_0Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    default -> codec.dot(ws, wo, as, ao, COLS);
+                };
                 assertThat(Float.floatToRawIntBits(ours)).as("row %d x activation %d: %s vs %s", r, b, ours, expected[r * ROWS + b])
                         .isEqualTo(Float.floatToRawIntBits(expected[r * ROWS + b]));
             }
