@@ -6,6 +6,7 @@ import dev.sirocco.engine.model.Linear;
 import dev.sirocco.engine.model.ModelConfig;
 import dev.sirocco.engine.model.ModelWeights;
 import dev.sirocco.engine.model.Rope;
+import dev.sirocco.engine.model.TensorNames;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
@@ -32,6 +33,7 @@ public final class TrainingModel {
     private final ModelWeights w;
     private final Kernels kernels;
     private final TrainableLora lora; // null: the base model alone
+    private final TrainableWeights full; // null: the base weights are frozen
     private final Rope[] ropes;
     private final TransposedWeights transposes;
 
@@ -39,14 +41,20 @@ public final class TrainingModel {
     static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
-        this(base.config(), base.weights(), base.kernels(), lora);
+        this(base.config(), base.weights(), base.kernels(), lora, null);
     }
 
-    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora) {
+    /** Full training: every weight of {@code full} is trainable (the base supplies the config and frozen biases). */
+    public TrainingModel(BaseModel base, TrainableWeights full) {
+        this(base.config(), base.weights(), base.kernels(), null, full);
+    }
+
+    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora, TrainableWeights full) {
         this.c = c;
         this.w = w;
         this.kernels = kernels;
         this.lora = lora;
+        this.full = full;
         this.transposes = new TransposedWeights(kernels, TRANSPOSE_BUDGET_BYTES);
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
@@ -67,13 +75,17 @@ public final class TrainingModel {
     /** The logits of every position of {@code tokens}: (n, vocab). */
     public Var logits(Tape tape, int[] tokens) {
         float embScale = c.architecture().scalesEmbeddings() ? (float) Math.sqrt(c.dim()) : 1f;
-        Var x = Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels); // (n, dim)
+        Var x = full != null  // (n, dim)
+                ? Embeddings.lookup(tape, tape.param(full.get(TensorNames.TOKEN_EMBD)), tokens, embScale)
+                : Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels);
         for (int l = 0; l < c.layers(); l++) {
             x = Elementwise.add(tape, x, attention(tape, l, x));
             x = Elementwise.add(tape, x, feedForward(tape, l, x));
         }
-        Var h = Norms.rmsNorm(tape, x, w.outputNorm(), c.rmsEps(), c.dim());
-        Var logits = Matmuls.frozen(tape, h, w.output(), null, kernels, transposes); // (n, vocab)
+        Var h = norm(tape, x, TensorNames.OUTPUT_NORM, w.outputNorm(), c.dim());
+        Var logits = full != null  // (n, vocab)
+                ? Matmuls.dense(tape, h, tape.param(full.output()))
+                : Matmuls.frozen(tape, h, w.output(), null, kernels, transposes);
         return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
     }
 
@@ -92,15 +104,15 @@ public final class TrainingModel {
     private Var attention(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
         int hd = c.headDim();
-        Var h = Norms.rmsNorm(tape, x, lw.attnNorm(), c.rmsEps(), c.dim());
+        Var h = norm(tape, x, block(l, "attn_norm"), lw.attnNorm(), c.dim());
         Var q = project(tape, h, l, "attn_q", lw.q());   // (n, heads * headDim)
         Var k = project(tape, h, l, "attn_k", lw.k());   // (n, kvHeads * headDim)
         Var v = project(tape, h, l, "attn_v", lw.v());   // (n, kvHeads * valueHeadDim)
         if (lw.qNorm() != null) {
-            q = Norms.rmsNorm(tape, q, lw.qNorm(), c.rmsEps(), hd);
+            q = norm(tape, q, block(l, "attn_q_norm"), lw.qNorm(), hd);
         }
         if (lw.kNorm() != null) {
-            k = Norms.rmsNorm(tape, k, lw.kNorm(), c.rmsEps(), hd);
+            k = norm(tape, k, block(l, "attn_k_norm"), lw.kNorm(), hd);
         }
         q = Rotary.rope(tape, q, ropes[l], c.heads(), hd, 0);
         k = Rotary.rope(tape, k, ropes[l], c.kvHeads(), hd, 0);
@@ -112,22 +124,38 @@ public final class TrainingModel {
         int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
         Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window);
         Var out = project(tape, att, l, "attn_output", lw.o());
-        return lw.postAttnNorm() != null ? Norms.rmsNorm(tape, out, lw.postAttnNorm(), c.rmsEps(), c.dim()) : out;
+        return lw.postAttnNorm() != null ? norm(tape, out, block(l, "post_attention_norm"), lw.postAttnNorm(), c.dim()) : out;
     }
 
     private Var feedForward(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
-        Var h = Norms.rmsNorm(tape, x, lw.ffnNorm(), c.rmsEps(), c.dim());
+        Var h = norm(tape, x, block(l, "ffn_norm"), lw.ffnNorm(), c.dim());
         Var gate = project(tape, h, l, "ffn_gate", lw.gate());
         Var up = project(tape, h, l, "ffn_up", lw.up());
         Var act = c.architecture().activation() == Architecture.Activation.GELU_TANH
                 ? Activations.geglu(tape, gate, up) : Activations.swiglu(tape, gate, up);
         Var out = project(tape, act, l, "ffn_down", lw.down());
-        return lw.postFfnNorm() != null ? Norms.rmsNorm(tape, out, lw.postFfnNorm(), c.rmsEps(), c.dim()) : out;
+        return lw.postFfnNorm() != null ? norm(tape, out, block(l, "post_ffw_norm"), lw.postFfnNorm(), c.dim()) : out;
     }
 
-    /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted. */
+    /** RMSNorm with the trainable gain {@code name} in full training, else the frozen one. */
+    private Var norm(Tape tape, Var x, String name, float[] frozenGain, int width) {
+        if (full != null && full.get(name) != null) {
+            return Norms.rmsNorm(tape, x, tape.param(full.get(name)), c.rmsEps(), width);
+        }
+        return Norms.rmsNorm(tape, x, frozenGain, c.rmsEps(), width);
+    }
+
+    private static String block(int layer, String name) {
+        return TensorNames.block(layer, name + ".weight");
+    }
+
+    /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted; W trainable in full training. */
     private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
+        if (full != null) {
+            Var y = Matmuls.dense(tape, x, tape.param(full.get(block(layer, name))));
+            return lin.bias() == null ? y : Elementwise.addRow(tape, y, lin.bias());
+        }
         Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
         LoraPair p = lora != null ? lora.pair(layer, name) : null;
         if (p == null) {

@@ -118,6 +118,24 @@ class OpGradientsTest {
         check(List.of(x), t -> Norms.rmsNorm(t, t.param(x), gain, 1e-5f, width));
     }
 
+    @Test
+    void rmsNormWithATrainableGain() {
+        Parameter x = param("x", 3, 16, 1, 1);
+        Parameter gain = param("g", 1, 8, 2, 1);
+        check(List.of(x, gain), t -> Norms.rmsNorm(t, t.param(x), t.param(gain), 1e-5f, 8));
+    }
+
+    @Test
+    void trainableEmbeddingScattersGradientsToTheLookedUpRows() {
+        Parameter table = param("emb", 6, 4, 1, 1);
+        check(List.of(table), t -> Embeddings.lookup(t, t.param(table), new int[]{2, 5, 2, 0}, 1.5f));
+        Tape tape = new Tape();
+        table.zeroGrad();
+        tape.backward(Embeddings.lookup(tape, tape.param(table), new int[]{2, 5, 2, 0}, 1.5f), new float[16]);
+        Var y = Embeddings.lookup(tape, tape.param(table), new int[]{3}, 1f);
+        assertThat(y.value).containsExactly(java.util.Arrays.copyOfRange(table.value, 12, 16));
+    }
+
     @ParameterizedTest
     @EnumSource(Architecture.RopeStyle.class)
     void rope(Architecture.RopeStyle style) {
