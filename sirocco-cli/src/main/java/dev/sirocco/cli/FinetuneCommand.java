@@ -155,14 +155,6 @@ final class FinetuneCommand implements Callable<Integer> {
 
     /** One line per step, rewritten in place on a terminal. */
     private static void progress(PrintStream err, TrainingProgress p, boolean tty) {
-        long eta = Math.round(p.etaSeconds());
-        String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %d:%02d",
-                p.step(), p.steps(), p.loss(), p.learningRate(), p.tokensPerSecond(), eta / 60, eta % 60);
-        if (tty) {
-            err.print("\r" + line);
-        } else {
-            err.println(line);
-        }
-        err.flush();
+        TrainCommand.progress(err, p, tty);
     }
 }
