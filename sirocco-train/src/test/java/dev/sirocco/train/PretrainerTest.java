@@ -5,6 +5,7 @@ import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.engine.runtime.Session;
+import dev.sirocco.testkit.LlamaCppOracle;
 import dev.sirocco.testkit.ModelSpec;
 import dev.sirocco.testkit.RandomModels;
 import dev.sirocco.train.autograd.Tape;
@@ -28,7 +29,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Pretraining from scratch: a fresh model memorises a text, and the engine serves exactly what was trained. */
+/** Pretraining from scratch: a fresh model memorises a text; the engine serves exactly what was trained, and llama.cpp loads it too. */
 class PretrainerTest {
     static final String TEXT = "the people of the world made water and the water made the world of the people";
 
@@ -77,6 +78,11 @@ class PretrainerTest {
                 float[] engine = e.newSession().evaluateAll(all);
                 assertThat(relativeMaxDiff(engine, ours)).as("engine vs training forward").isLessThanOrEqualTo(1e-4);
             }
+        }
+        float[] theirs = LlamaCppOracle.shared().lastLogits(trained, all);
+        try (Engine e = Engine.load(trained, EngineOptions.defaults().withThreads(1).withKvType(KvCache.Type.F32))) {
+            float[] ours = e.newSession().evaluate(all);
+            assertThat(relativeMaxDiff(theirs, ours)).as("llama.cpp vs engine on the trained model").isLessThanOrEqualTo(1e-3);
         }
         System.out.printf("pretraining: loss %.4f -> %.4f in %d steps, %.0f tokens/s%n", o.initialLoss(), o.finalLoss(), o.steps(), o.tokensPerSecond());
         assertThat(o.finalLoss()).isLessThan(0.1 * o.initialLoss());
