@@ -99,6 +99,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the latest checkpoint in MODEL.gguf.checkpoints.")
     boolean resume;
 
+    @Option(names = "--activation-checkpointing", description = "Recompute each block in the backward pass: far less memory, ~1/3 more compute.")
+    boolean activationCheckpointing;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
     Integer threads;
 
@@ -147,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean tty = System.console() != null;
             CheckpointPolicy policy = checkpointEvery > 0 || resume
                     ? new CheckpointPolicy(out.resolveSibling(out.getFileName() + ".checkpoints"), checkpointEvery, resume) : CheckpointPolicy.NONE;
-            Pretrainer.Result r = new Pretrainer(base, config).run(examples, p -> progress(err, p, tty), policy);
+            Pretrainer.Result r = new Pretrainer(base, config).withActivationCheckpointing(activationCheckpointing).run(examples, p -> progress(err, p, tty), policy);
             if (tty) {
                 err.println();
             }

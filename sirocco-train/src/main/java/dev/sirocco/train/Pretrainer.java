@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 public final class Pretrainer {
     private final BaseModel start;
     private final TrainingConfig config;
+    private boolean activationCheckpointing;
 
     /** The outcome and the trained weights (write them with {@code export.ModelWriter}). */
     public record Result(TrainingLoop.Outcome outcome, TrainableWeights weights) {
@@ -27,9 +28,15 @@ public final class Pretrainer {
         this.config = config;
     }
 
+    /** Recompute each block during backward instead of keeping its activations (see {@code autograd.Recompute}). */
+    public Pretrainer withActivationCheckpointing(boolean on) {
+        this.activationCheckpointing = on;
+        return this;
+    }
+
     public Result run(List<Example> examples, Consumer<TrainingProgress> progress, CheckpointPolicy policy) throws IOException {
         TrainableWeights weights = TrainableWeights.from(start.file(), start.kernels());
-        TrainingModel model = new TrainingModel(start, weights);
+        TrainingModel model = new TrainingModel(start, weights).withActivationCheckpointing(activationCheckpointing);
         TrainingLoop.Outcome o = TrainingLoop.run(model, weights.parameters(), examples, config,
                 "full " + start.config().dim() + "x" + start.config().layers(), progress, policy);
         return new Result(o, weights);

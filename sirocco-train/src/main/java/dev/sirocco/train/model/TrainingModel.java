@@ -8,6 +8,7 @@ import dev.sirocco.engine.model.ModelWeights;
 import dev.sirocco.engine.model.Rope;
 import dev.sirocco.engine.model.TensorNames;
 import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.train.autograd.Recompute;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 import dev.sirocco.train.lora.LoraPair;
@@ -36,6 +37,7 @@ public final class TrainingModel {
     private final TrainableWeights full; // null: the base weights are frozen
     private final Rope[] ropes;
     private final TransposedWeights transposes;
+    private boolean recompute;
 
     /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
     static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
@@ -68,6 +70,15 @@ public final class TrainingModel {
         }
     }
 
+    /**
+     * Activation checkpointing: keep only each block's input and recompute the block during backward (one more forward
+     * pass per step, memory for one block's activations instead of all of them). Same gradients, bit for bit.
+     */
+    public TrainingModel withActivationCheckpointing(boolean on) {
+        this.recompute = on;
+        return this;
+    }
+
     public ModelConfig config() {
         return c;
     }
@@ -79,8 +90,8 @@ public final class TrainingModel {
                 ? Embeddings.lookup(tape, tape.param(full.get(TensorNames.TOKEN_EMBD)), tokens, embScale)
                 : Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels);
         for (int l = 0; l < c.layers(); l++) {
-            x = Elementwise.add(tape, x, attention(tape, l, x));
-            x = Elementwise.add(tape, x, feedForward(tape, l, x));
+            int layer = l;
+            x = recompute ? Recompute.apply(tape, x, (t, in) -> block(t, layer, in)) : block(tape, l, x);
         }
         Var h = norm(tape, x, TensorNames.OUTPUT_NORM, w.outputNorm(), c.dim());
         Var logits = full != null  // (n, vocab)
@@ -99,6 +110,12 @@ public final class TrainingModel {
         int[] targets = java.util.Arrays.copyOfRange(tokens, 1, n + 1);
         float[] w = java.util.Arrays.copyOfRange(weights, 1, n + 1);
         return CrossEntropy.loss(tape, logits(tape, input), targets, w, normalizer);
+    }
+
+    /** One transformer block: {@code x + attention(x)}, then {@code + feedForward(..)}. */
+    private Var block(Tape tape, int l, Var x) {
+        Var h = Elementwise.add(tape, x, attention(tape, l, x));
+        return Elementwise.add(tape, h, feedForward(tape, l, h));
     }
 
     private Var attention(Tape tape, int l, Var x) {
