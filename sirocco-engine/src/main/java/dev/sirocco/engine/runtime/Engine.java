@@ -34,9 +34,14 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.config = ModelConfig.from(file.metadata());
         this.parallel = new Parallel(options.threads());
-        this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
-        this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
-        this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
+        try {
+            this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
+            this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
+            this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
+        } catch (RuntimeException | IOException e) {
+            parallel.close(); // its threads would otherwise outlive a model that failed to load
+            throw e;
+        }
         int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(config.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
         this.contextSize = ctx;
     }
