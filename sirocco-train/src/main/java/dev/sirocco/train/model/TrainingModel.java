@@ -95,7 +95,7 @@ public final class TrainingModel {
         }
         Var h = norm(tape, x, TensorNames.OUTPUT_NORM, w.outputNorm(), c.dim());
         Var logits = full != null  // (n, vocab)
-                ? Matmuls.dense(tape, h, tape.param(full.output()))
+                ? Matmuls.dense(tape, h, tape.param(full.output()), kernels)
                 : Matmuls.frozen(tape, h, w.output(), null, kernels, transposes);
         return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
     }
@@ -170,7 +170,7 @@ public final class TrainingModel {
     /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted; W trainable in full training. */
     private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
         if (full != null) {
-            Var y = Matmuls.dense(tape, x, tape.param(full.get(block(layer, name))));
+            Var y = Matmuls.dense(tape, x, tape.param(full.get(block(layer, name))), kernels);
             return lin.bias() == null ? y : Elementwise.addRow(tape, y, lin.bias());
         }
         Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
@@ -178,8 +178,8 @@ public final class TrainingModel {
         if (p == null) {
             return y;
         }
-        Var ax = Matmuls.dense(tape, x, tape.param(p.a()));    // (n, rank)
-        Var bax = Matmuls.dense(tape, ax, tape.param(p.b()));  // (n, out)
+        Var ax = Matmuls.dense(tape, x, tape.param(p.a()), kernels);    // (n, rank)
+        Var bax = Matmuls.dense(tape, ax, tape.param(p.b()), kernels);  // (n, out)
         return Elementwise.add(tape, y, Elementwise.scale(tape, bax, p.scale()));
     }
 }

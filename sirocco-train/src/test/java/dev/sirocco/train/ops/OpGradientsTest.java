@@ -61,6 +61,33 @@ class OpGradientsTest {
     }
 
     @Test
+    void denseMatmulThroughTheEngineKernelsEqualsThePlainLoops() {
+        for (int[] s : new int[][]{{3, 5, 4}, {7, 33, 8}, {16, 64, 12}}) {
+            Parameter x = param("x", s[0], s[1], 1, 1);
+            Parameter w = param("w", s[2], s[1], 2, 1);
+            check(List.of(x, w), t -> Matmuls.dense(t, t.param(x), t.param(w), KERNELS));
+            float[] seed = param("dy", s[0], s[2], 3, 1).value;
+            float[][] plain = denseGrads(x, w, seed, false);
+            float[][] fast = denseGrads(x, w, seed, true);
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < plain[i].length; k++) {
+                    assertThat(fast[i][k]).isCloseTo(plain[i][k], org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(plain[i][k]))));
+                }
+            }
+        }
+    }
+
+    private static float[][] denseGrads(Parameter x, Parameter w, float[] seed, boolean kernels) {
+        x.zeroGrad();
+        w.zeroGrad();
+        Tape tape = new Tape();
+        Var y = kernels ? Matmuls.dense(tape, tape.param(x), tape.param(w), KERNELS) : Matmuls.dense(tape, tape.param(x), tape.param(w));
+        float[] out = y.value.clone();
+        tape.backward(y, seed);
+        return new float[][]{out, x.grad.clone(), w.grad.clone()};
+    }
+
+    @Test
     void frozenMatmulWithBias() {
         Parameter x = param("x", 3, 32, 1, 1);
         Tensor w = weight(GgmlType.F32, 32, 8, 3);
