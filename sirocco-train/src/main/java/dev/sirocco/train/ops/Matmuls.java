@@ -55,18 +55,20 @@ public final class Matmuls {
                 for (int i = 0; i < tmp.length; i++) {
                     dx[i] += tmp[i];
                 }
-                return;
-            }
-            // dx (n, in) += dy (n, out) . W (out, in), one dequantized row of W at a time
-            float[] row = new float[in];
-            for (int o = 0; o < out; o++) {
-                kernels.dequantizeRow(weight, o, row, 0);
-                for (int t = 0; t < n; t++) {
-                    float g = dy[t * out + o];
-                    if (g != 0f) {
-                        int base = t * in;
-                        for (int k = 0; k < in; k++) {
-                            dx[base + k] += g * row[k];
+            } else if (transposes != null) {
+                transposes.addBackward(weight, dy, dx, n);
+            } else {
+                // the reference: dx (n, in) += dy (n, out) . W (out, in), one dequantized row of W at a time
+                float[] row = new float[in];
+                for (int o = 0; o < out; o++) {
+                    kernels.dequantizeRow(weight, o, row, 0);
+                    for (int t = 0; t < n; t++) {
+                        float g = dy[t * out + o];
+                        if (g != 0f) {
+                            int base = t * in;
+                            for (int k = 0; k < in; k++) {
+                                dx[base + k] += g * row[k];
+                            }
                         }
                     }
                 }
