@@ -7,6 +7,7 @@ import dev.sirocco.engine.model.ModelConfig;
 import dev.sirocco.engine.model.ModelWeights;
 import dev.sirocco.engine.model.Rope;
 import dev.sirocco.engine.model.TensorNames;
+import dev.sirocco.engine.model.UnsupportedModelException;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.train.autograd.Recompute;
 import dev.sirocco.train.autograd.Tape;
@@ -62,7 +63,7 @@ public final class TrainingModel {
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
             if (lw.hasExperts()) {
-                throw new UnsupportedOperationException("layer " + l + " is a mixture of experts, which training does not support yet");
+                throw new UnsupportedModelException("layer " + l + " is a mixture of experts, which training does not support yet");
             }
             boolean swa = c.isSlidingWindowLayer(l);
             ropes[l] = Rope.of(c.architecture().ropeStyle(), c.ropeDim(), swa ? c.ropeBaseSwa() : c.ropeBase(),
