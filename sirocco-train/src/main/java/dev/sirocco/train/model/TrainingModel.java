@@ -25,10 +25,11 @@ import dev.sirocco.train.ops.Rotary;
 import dev.sirocco.train.ops.TransposedWeights;
 
 /**
- * The engine's forward pass (model.Transformer) written with differentiable ops, over the same frozen weights plus
- * trainable LoRA factors: embedding, per layer RMSNorm → attention (GQA, RoPE, biases, QK-norm, sliding window,
- * post-norm) → residual, RMSNorm → SwiGLU/GeGLU FFN → residual, final norm, output projection. One sequence per
- * pass, positions from 0. Mixtures of experts are not trainable yet.
+ * The engine's forward pass (model.Transformer) written with differentiable ops: embedding, per layer RMSNorm →
+ * attention (GQA, RoPE, biases, QK-norm, sliding window, post-norm) → residual, RMSNorm → SwiGLU/GeGLU FFN →
+ * residual, final norm, output projection. Over the base's frozen weights plus trainable LoRA factors, or with every
+ * weight trainable ({@link TrainableWeights}). One sequence per pass, positions from 0. Mixtures of experts are not
+ * trainable yet.
  */
 public final class TrainingModel {
     private final ModelConfig c;

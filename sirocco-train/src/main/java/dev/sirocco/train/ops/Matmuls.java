@@ -13,8 +13,9 @@ import java.nio.ByteOrder;
 
 /**
  * Matrix products: {@code y = x W^T} for a frozen engine weight in any tensor type (forward through the engine's
- * own kernels, so it rounds as the engine does; backward dequantizes one weight row at a time, which is QLoRA when
- * the weight is quantized) and for a trainable F32 matrix (LoRA's A and B, or fully trained weights).
+ * own kernels, so it rounds as the engine does; backward with the dequantized weight, through a cached F32 transpose
+ * ({@link TransposedWeights}) or one row at a time; QLoRA when the weight is quantized) and for a trainable F32
+ * matrix (LoRA's A and B, or fully trained weights).
  */
 public final class Matmuls {
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
