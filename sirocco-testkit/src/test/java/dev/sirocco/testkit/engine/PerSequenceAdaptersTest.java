@@ -11,6 +11,13 @@ import dev.sirocco.engine.model.Transformer;
 import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
+import dev.sirocco.engine.runtime.GenerationRequest;
+import dev.sirocco.engine.runtime.GenerationResult;
+import dev.sirocco.engine.runtime.Generator;
+import dev.sirocco.engine.runtime.Scheduler;
+import dev.sirocco.engine.runtime.Session;
+import dev.sirocco.engine.runtime.TokenListener;
+import dev.sirocco.engine.runtime.sampling.SamplingParams;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.engine.tensor.KernelsFactory;
 import dev.sirocco.engine.tensor.Parallel;
@@ -94,6 +101,39 @@ class PerSequenceAdaptersTest {
                 System.out.printf("segment %d in a mixed-adapter batch vs alone: %.2e%n", s, diff);
                 // F32 weights take tinyBLAS lanes for a batch of rows: the same sums in another order as a lone sequence
                 assertThat(diff).as("segment %d", s).isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
+    @Test
+    void schedulerServesSequencesWithDifferentAdaptersTogether() throws Exception {
+        try (Engine e = Engine.load(model, OPTS.withBatchSize(8))) {
+            AdapterSet a = e.loadAdapters(List.of(new AppliedLora(loraA, 0.8f)));
+            AdapterSet b = e.loadAdapters(List.of(new AppliedLora(loraB, 0.8f)));
+            // the same prompt with A, A again, then none: a cache's prefix is reused within one adapter set, never across
+            AdapterSet[] sets = {a, a, null, b, null};
+            int[][] prompts = {P3, P3, P3, P1, P2};
+            GenerationRequest greedy = new GenerationRequest(10, SamplingParams.greedy(), List.of(), true);
+            List<GenerationResult> alone = new java.util.ArrayList<>();
+            for (int i = 0; i < sets.length; i++) {
+                Session s = sets[i] == null ? e.newSession() : e.newSession(sets[i]);
+                alone.add(Generator.generate(s, e.tokenizer(), prompts[i], greedy, TokenListener.NONE));
+            }
+            assertThat(alone.get(0).tokens()).isNotEqualTo(alone.get(2).tokens());
+            for (int slots : new int[]{3, 1}) { // 3: adapters mixed in one pass; 1: one after another, caches reused
+                try (Scheduler scheduler = new Scheduler(e, slots, 8)) {
+                    List<Scheduler.Ticket> tickets = new java.util.ArrayList<>();
+                    for (int i = 0; i < sets.length; i++) {
+                        tickets.add(scheduler.submit(prompts[i], greedy, TokenListener.NONE, sets[i]));
+                    }
+                    for (int i = 0; i < sets.length; i++) {
+                        assertThat(tickets.get(i).result().get(60, java.util.concurrent.TimeUnit.SECONDS).tokens())
+                                .as("sequence %d with %d slots", i, slots).containsExactly(alone.get(i).tokens());
+                    }
+                    if (slots == 1) {
+                        assertThat(scheduler.reusedPromptTokens()).as("A's cache reused by A's identical prompt").isPositive();
+                    }
+                }
             }
         }
     }
