@@ -1,5 +1,6 @@
 package dev.sirocco.cli;
 
+import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.server.ApiServer;
 import dev.sirocco.server.ServedModel;
 import dev.sirocco.server.ServerOptions;
@@ -7,6 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Sequences that may wait for a free slot; more get 429 (default 16).")
     int queue;
 
+    @Option(names = "--adapter", paramLabel = "ID=F.gguf[:SCALE]",
+            description = "Also serve the model with this LoRA adapter under the model id ID (repeatable); requests for it"
+                    + " are batched with the base model's.")
+    List<String> adapters = List.of();
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
             description = "Largest request body accepted; larger ones get 413 (default 1 MiB).")
     long maxBody;
@@ -62,8 +70,16 @@ final class ServeCommand implements Callable<Integer> {
         ServedModel served = ServedModel.load(model.modelPath(), model.engineOptions(), parallel, queue);
         ApiServer server;
         try {
-            server = ApiServer.start(options, List.of(served));
-        } catch (RuntimeException e) {
+            List<ServedModel> all = new ArrayList<>(List.of(served));
+            for (String spec : adapters) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0 || eq == spec.length() - 1) {
+                    throw new BadInputException("--adapter " + spec + ": expected ID=F.gguf[:SCALE], e.g. my-model-ft=adapter.gguf");
+                }
+                all.add(served.withAdapters(spec.substring(0, eq), List.of(AppliedLora.parse(spec.substring(eq + 1)))));
+            }
+            server = ApiServer.start(options, all);
+        } catch (RuntimeException | IOException e) {
             served.close();
             throw e;
         }

@@ -41,6 +41,10 @@ final class EmbeddingsEndpoint {
         if (model == null) {
             throw ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist; GET /v1/models lists those served");
         }
+        if (model.adapters() != null) {
+            throw ApiException.unsupported("model", "'" + id + "' is a LoRA fine-tune; embeddings with adapters are not"
+                    + " supported yet: ask its base model, or a dedicated embedding model");
+        }
         boolean base64 = encoding(body);
         int dim = model.engine().config().dim();
         Integer dimensions = RequestFields.optInt(body, "dimensions", 1, Integer.MAX_VALUE);

@@ -105,7 +105,7 @@ final class GenerationTask {
                             }
                             events.add(new GenerationEvent.Piece(choice, text, logprob));
                         }
-                    });
+                    }, model.adapters());
                     tickets.add(ticket);
                     ticket.result().whenComplete((result, error) -> {
                         if (error != null) {
