@@ -8,10 +8,8 @@ import dev.sirocco.train.Finetuner;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.TrainingResult;
 import dev.sirocco.train.checkpoint.CheckpointPolicy;
-import dev.sirocco.train.data.ChatDataset;
 import dev.sirocco.train.data.Example;
-import dev.sirocco.train.data.ModelChatTemplate;
-import dev.sirocco.train.data.TextDataset;
+import dev.sirocco.train.data.TrainingData;
 import dev.sirocco.train.export.AdapterWriter;
 import dev.sirocco.train.export.MergedModelWriter;
 import dev.sirocco.train.lora.LoraTarget;
@@ -23,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code sirocco finetune}: trains a LoRA adapter on chat JSONL (or plain text) and writes it in llama.cpp's format. */
@@ -114,10 +111,7 @@ final class FinetuneCommand implements Callable<Integer> {
         PrintStream err = System.err;
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (BaseModel base = BaseModel.load(modelPath, nThreads)) {
-            boolean chat = format != null ? parseFormat(format) : data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-            List<Example> examples = chat
-                    ? ChatDataset.load(data, ModelChatTemplate.of(base.file().metadata(), base.config().architecture().ggufName(), base.tokenizer()), base.tokenizer())
-                    : TextDataset.load(data, base.tokenizer(), seqLen);
+            List<Example> examples = TrainingData.load(data, format, base, seqLen);
             Finetuner tuner = new Finetuner(base, config).withActivationCheckpointing(activationCheckpointing);
             err.printf("sirocco: fine-tuning on %d examples for %d steps (rank %d, alpha %s, targets %s)%n",
                     examples.size(), tuner.steps(examples.size()), rank, alpha, targets);
@@ -146,14 +140,6 @@ final class FinetuneCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
-    }
-
-    private static boolean parseFormat(String f) {
-        return switch (f.toLowerCase(Locale.ROOT)) {
-            case "chat" -> true;
-            case "text" -> false;
-            default -> throw new BadInputException("--format " + f + " is not supported; use chat or text");
-        };
     }
 
     /** One line per step, rewritten in place on a terminal. */

@@ -8,10 +8,8 @@ import dev.sirocco.train.Pretrainer;
 import dev.sirocco.train.TrainingConfig;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.checkpoint.CheckpointPolicy;
-import dev.sirocco.train.data.ChatDataset;
 import dev.sirocco.train.data.Example;
-import dev.sirocco.train.data.ModelChatTemplate;
-import dev.sirocco.train.data.TextDataset;
+import dev.sirocco.train.data.TrainingData;
 import dev.sirocco.train.export.ModelWriter;
 import dev.sirocco.train.model.BaseModel;
 import dev.sirocco.train.model.ModelInitializer;
@@ -137,14 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream err = System.err;
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (BaseModel base = BaseModel.load(start, nThreads)) {
-            boolean chat = format != null ? switch (format.toLowerCase(Locale.ROOT)) {
-                case "chat" -> true;
-                case "text" -> false;
-                default -> throw new BadInputException("--format " + format + " is not supported; use text or chat");
-            } : data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-            List<Example> examples = chat
-                    ? ChatDataset.load(data, ModelChatTemplate.of(base.file().metadata(), base.config().architecture().ggufName(), base.tokenizer()), base.tokenizer())
-                    : TextDataset.load(data, base.tokenizer(), seqLen);
+            List<Example> examples = TrainingData.load(data, format, base, seqLen);
             err.printf("sirocco: training %d-dim %d-layer model on %d sequences for %d steps%n", base.config().dim(),
                     base.config().layers(), examples.size(), config.stepsFor(examples.size()));
             boolean tty = System.console() != null;
