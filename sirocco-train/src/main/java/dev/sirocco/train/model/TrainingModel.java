@@ -123,15 +123,15 @@ public final class TrainingModel {
     private Var attention(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
         int hd = c.headDim();
-        Var h = norm(tape, x, block(l, "attn_norm"), lw.attnNorm(), c.dim());
+        Var h = norm(tape, x, tensorName(l, "attn_norm"), lw.attnNorm(), c.dim());
         Var q = project(tape, h, l, "attn_q", lw.q());   // (n, heads * headDim)
         Var k = project(tape, h, l, "attn_k", lw.k());   // (n, kvHeads * headDim)
         Var v = project(tape, h, l, "attn_v", lw.v());   // (n, kvHeads * valueHeadDim)
         if (lw.qNorm() != null) {
-            q = norm(tape, q, block(l, "attn_q_norm"), lw.qNorm(), hd);
+            q = norm(tape, q, tensorName(l, "attn_q_norm"), lw.qNorm(), hd);
         }
         if (lw.kNorm() != null) {
-            k = norm(tape, k, block(l, "attn_k_norm"), lw.kNorm(), hd);
+            k = norm(tape, k, tensorName(l, "attn_k_norm"), lw.kNorm(), hd);
         }
         q = Rotary.rope(tape, q, ropes[l], c.heads(), hd, 0);
         k = Rotary.rope(tape, k, ropes[l], c.kvHeads(), hd, 0);
@@ -143,18 +143,18 @@ public final class TrainingModel {
         int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
         Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window);
         Var out = project(tape, att, l, "attn_output", lw.o());
-        return lw.postAttnNorm() != null ? norm(tape, out, block(l, "post_attention_norm"), lw.postAttnNorm(), c.dim()) : out;
+        return lw.postAttnNorm() != null ? norm(tape, out, tensorName(l, "post_attention_norm"), lw.postAttnNorm(), c.dim()) : out;
     }
 
     private Var feedForward(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
-        Var h = norm(tape, x, block(l, "ffn_norm"), lw.ffnNorm(), c.dim());
+        Var h = norm(tape, x, tensorName(l, "ffn_norm"), lw.ffnNorm(), c.dim());
         Var gate = project(tape, h, l, "ffn_gate", lw.gate());
         Var up = project(tape, h, l, "ffn_up", lw.up());
         Var act = c.architecture().activation() == Architecture.Activation.GELU_TANH
                 ? Activations.geglu(tape, gate, up) : Activations.swiglu(tape, gate, up);
         Var out = project(tape, act, l, "ffn_down", lw.down());
-        return lw.postFfnNorm() != null ? norm(tape, out, block(l, "post_ffw_norm"), lw.postFfnNorm(), c.dim()) : out;
+        return lw.postFfnNorm() != null ? norm(tape, out, tensorName(l, "post_ffw_norm"), lw.postFfnNorm(), c.dim()) : out;
     }
 
     /** RMSNorm with the trainable gain {@code name} in full training, else the frozen one. */
@@ -165,14 +165,14 @@ public final class TrainingModel {
         return Norms.rmsNorm(tape, x, frozenGain, c.rmsEps(), width);
     }
 
-    private static String block(int layer, String name) {
+    private static String tensorName(int layer, String name) {
         return TensorNames.block(layer, name + ".weight");
     }
 
     /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted; W trainable in full training. */
     private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
         if (full != null) {
-            Var y = Matmuls.dense(tape, x, tape.param(full.get(block(layer, name))), kernels);
+            Var y = Matmuls.dense(tape, x, tape.param(full.get(tensorName(layer, name))), kernels);
             return lin.bias() == null ? y : Elementwise.addRow(tape, y, lin.bias());
         }
         Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
