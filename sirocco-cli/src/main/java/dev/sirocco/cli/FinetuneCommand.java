@@ -8,10 +8,8 @@ import dev.sirocco.train.Finetuner;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.TrainingResult;
 import dev.sirocco.train.checkpoint.CheckpointPolicy;
-import dev.sirocco.train.data.ChatDataset;
 import dev.sirocco.train.data.Example;
-import dev.sirocco.train.data.ModelChatTemplate;
-import dev.sirocco.train.data.TextDataset;
+import dev.sirocco.train.data.TrainingData;
 import dev.sirocco.train.export.AdapterWriter;
 import dev.sirocco.train.export.MergedModelWriter;
 import dev.sirocco.train.lora.LoraTarget;
@@ -23,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code sirocco finetune}: trains a LoRA adapter on chat JSONL (or plain text) and writes it in llama.cpp's format. */
@@ -88,6 +85,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the latest checkpoint; the result is bit-identical to an uninterrupted run.")
     boolean resume;
 
+    @Option(names = "--activation-checkpointing", description = "Recompute each block in the backward pass: far less memory, ~1/3 more compute.")
+    boolean activationCheckpointing;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
     Integer threads;
 
@@ -111,11 +111,8 @@ final class FinetuneCommand implements Callable<Integer> {
         PrintStream err = System.err;
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (BaseModel base = BaseModel.load(modelPath, nThreads)) {
-            boolean chat = format != null ? parseFormat(format) : data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-            List<Example> examples = chat
-                    ? ChatDataset.load(data, ModelChatTemplate.of(base.file().metadata(), base.config().architecture().ggufName(), base.tokenizer()), base.tokenizer())
-                    : TextDataset.load(data, base.tokenizer(), seqLen);
-            Finetuner tuner = new Finetuner(base, config);
+            List<Example> examples = TrainingData.load(data, format, base, seqLen);
+            Finetuner tuner = new Finetuner(base, config).withActivationCheckpointing(activationCheckpointing);
             err.printf("sirocco: fine-tuning on %d examples for %d steps (rank %d, alpha %s, targets %s)%n",
                     examples.size(), tuner.steps(examples.size()), rank, alpha, targets);
             boolean tty = System.console() != null;
@@ -145,24 +142,8 @@ final class FinetuneCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private static boolean parseFormat(String f) {
-        return switch (f.toLowerCase(Locale.ROOT)) {
-            case "chat" -> true;
-            case "text" -> false;
-            default -> throw new BadInputException("--format " + f + " is not supported; use chat or text");
-        };
-    }
-
     /** One line per step, rewritten in place on a terminal. */
     private static void progress(PrintStream err, TrainingProgress p, boolean tty) {
-        long eta = Math.round(p.etaSeconds());
-        String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %d:%02d",
-                p.step(), p.steps(), p.loss(), p.learningRate(), p.tokensPerSecond(), eta / 60, eta % 60);
-        if (tty) {
-            err.print("\r" + line);
-        } else {
-            err.println(line);
-        }
-        err.flush();
+        TrainCommand.progress(err, p, tty);
     }
 }

@@ -5,6 +5,7 @@ import dev.sirocco.models.memory.AvailableMemory;
 import dev.sirocco.models.memory.MemoryCheck;
 import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
+import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.server.ApiServer;
 import dev.sirocco.server.ModelRegistry;
 import dev.sirocco.server.ModelSource;
@@ -76,6 +77,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Sequences that may wait for a free slot; more get 429 (default 16).")
     int queue;
 
+    @Option(names = "--adapter", paramLabel = "ID=F.gguf[:SCALE]",
+            description = "Also serve the model with this LoRA adapter under the model id ID (repeatable); requests for it"
+                    + " are batched with the base model's.")
+    List<String> adapters = List.of();
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
             description = "Largest request body accepted; larger ones get 413 (default 1 MiB).")
     long maxBody;
@@ -130,6 +136,19 @@ final class ServeCommand implements Callable<Integer> {
             all.addAll(ModelSource.inStore(store, engineOptions, parallel, queue));
             return all;
         };
+        if (!adapters.isEmpty() && pinned.isEmpty()) {
+            throw new BadInputException("--adapter needs a base model: give --model FILE.gguf first");
+        }
+        ServedModel base = pinned.isEmpty() ? null : pinned.getFirst();
+        for (String spec : adapters) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                base.close();
+                throw new BadInputException("--adapter " + spec + ": expected ID=F.gguf[:SCALE], e.g. my-model-ft=adapter.gguf");
+            }
+            // shares the base's engine and scheduler: requests for both are batched together
+            pinned.add(base.withAdapters(spec.substring(0, eq), List.of(AppliedLora.parse(spec.substring(eq + 1)))));
+        }
         ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {

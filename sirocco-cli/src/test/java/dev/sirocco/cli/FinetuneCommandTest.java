@@ -71,4 +71,22 @@ class FinetuneCommandTest {
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("--steps or --epochs");
     }
+
+    @Test
+    void trainPretrainsAModelThatRunLoads() throws Exception {
+        Path vocab = RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("vocab.gguf"));
+        Path text = Files.writeString(dir.resolve("text.txt"), "the people of the world made water and the water made the world");
+        Path out = dir.resolve("new.gguf");
+        CommandsTest.Result r = run("train", "--tokenizer-from", vocab.toString(), "--data", text.toString(), "--out", out.toString(),
+                "--dim", "32", "--layers", "2", "--heads", "4", "--kv-heads", "2", "--ffn", "64", "--ctx", "64",
+                "--steps", "60", "--lr", "1e-2", "--batch", "1", "--seq-len", "32", "--weight-decay", "0", "--threads", "1", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode node = JSON.readTree(r.out());
+        assertThat(node.get("final_loss").asDouble()).isLessThan(0.2 * node.get("initial_loss").asDouble());
+        assertThat(node.get("parameters").asLong()).isPositive();
+        assertThat(dir.resolve("new.gguf.init.gguf")).doesNotExist();
+        JsonNode gen = JSON.readTree(run("run", "--model", out.toString(), "--prompt", "the people of", "--temperature", "0",
+                "--max-tokens", "3", "--ignore-eos", "--json").out());
+        assertThat(gen.get("text").asText()).startsWith(" the world made");
+    }
 }

@@ -39,6 +39,10 @@ final class EmbeddingsEndpoint {
         RequestFields.onlyKnown(body, FIELDS, "");
         String id = RequestFields.requiredString(body, "model", "model");
         ServedModel model = models.acquire(id);
+        if (model.adapters() != null) {
+            throw ApiException.unsupported("model", "'" + id + "' is a LoRA fine-tune; embeddings with adapters are not"
+                    + " supported yet: ask its base model, or a dedicated embedding model");
+        }
         boolean base64 = encoding(body);
         int dim = model.engine().config().dim();
         Integer dimensions = RequestFields.optInt(body, "dimensions", 1, Integer.MAX_VALUE);

@@ -125,7 +125,7 @@ final class GenerationTask {
                             String shown = printed.get(token);
                             events.add(new GenerationEvent.Piece(choice, shown == null ? text : text + shown, logprob));
                         }
-                    });
+                    }, model.adapters());
                     tickets.add(ticket);
                     ticket.result().whenComplete((result, error) -> {
                         if (error != null) {

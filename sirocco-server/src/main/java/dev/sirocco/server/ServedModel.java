@@ -3,6 +3,8 @@ package dev.sirocco.server;
 import dev.sirocco.chat.ChatMessage;
 import dev.sirocco.chat.ChatTemplate;
 import dev.sirocco.chat.ToolCallFormat;
+import dev.sirocco.engine.model.AdapterSet;
+import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.engine.runtime.Scheduler;
@@ -18,7 +20,9 @@ import java.util.Map;
 
 /**
  * One model the server answers for: its id (the file name without {@code .gguf}), the loaded engine,
- * its chat template and the {@link Scheduler} that batches its generations.
+ * its chat template and the {@link Scheduler} that batches its generations. A fine-tuned model served beside its
+ * base ({@link #withAdapters}) shares the base's engine and scheduler and runs its sequences with its LoRA
+ * adapters, so requests for the base and for its fine-tunes are batched together.
  */
 public final class ServedModel implements AutoCloseable {
     private final String id;
@@ -29,6 +33,8 @@ public final class ServedModel implements AutoCloseable {
     private final String bosText;
     private final long created;
     private final Scheduler scheduler;
+    private final AdapterSet adapters; // null: the base model
+    private final boolean owner;       // closes the engine and scheduler (false for an adapter view)
 
     private ServedModel(String id, Engine engine, long created, int parallel, int queueCapacity) {
         this.id = id;
@@ -40,6 +46,37 @@ public final class ServedModel implements AutoCloseable {
         this.toolFormat = ToolCallFormat.detect(template.source());
         this.toolTokens = toolTokens(engine, toolFormat);
         this.scheduler = new Scheduler(engine, parallel, queueCapacity);
+        this.adapters = null;
+        this.owner = true;
+    }
+
+    private ServedModel(ServedModel base, String id, AdapterSet adapters) {
+        this.id = id;
+        this.engine = base.engine;
+        this.created = base.created;
+        this.bosText = base.bosText;
+        this.template = base.template;
+        this.toolFormat = base.toolFormat;
+        this.toolTokens = base.toolTokens;
+        this.scheduler = base.scheduler;
+        this.adapters = adapters;
+        this.owner = false;
+    }
+
+    /**
+     * This model with LoRA {@code adapters} (llama.cpp adapter GGUFs at their scales) under the id {@code id}: it shares
+     * this model's engine, scheduler and KV cache budget; closing it closes nothing (close the base).
+     */
+    public ServedModel withAdapters(String id, List<AppliedLora> adapters) throws IOException {
+        if (this.adapters != null) {
+            throw new IllegalStateException("'" + this.id + "' is already an adapter model; add adapters to its base");
+        }
+        return new ServedModel(this, id, engine.loadAdapters(adapters));
+    }
+
+    /** The LoRA adapters this model's sequences run with, or null for a base model. */
+    AdapterSet adapters() {
+        return adapters;
     }
 
     /** Loads a GGUF file served one sequence at a time; {@code queueCapacity} sequences may wait. */
@@ -198,7 +235,9 @@ public final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.close();
-        engine.close();
+        if (owner) {
+            scheduler.close();
+            engine.close();
+        }
     }
 }

@@ -15,10 +15,17 @@ import java.util.function.Consumer;
 public final class Finetuner {
     private final BaseModel base;
     private final FinetuneConfig config;
+    private boolean activationCheckpointing;
 
     public Finetuner(BaseModel base, FinetuneConfig config) {
         this.base = base;
         this.config = config;
+    }
+
+    /** Recompute each block during backward instead of keeping its activations (see {@code autograd.Recompute}). */
+    public Finetuner withActivationCheckpointing(boolean on) {
+        this.activationCheckpointing = on;
+        return this;
     }
 
     /** The number of optimizer steps a run over {@code examples} takes. */
@@ -40,7 +47,7 @@ public final class Finetuner {
      */
     public TrainingResult run(List<Example> examples, Consumer<TrainingProgress> progress, CheckpointPolicy policy) throws IOException {
         TrainableLora lora = TrainableLora.init(base.weights(), config.targets(), config.rank(), config.alpha(), config.seed());
-        TrainingModel model = new TrainingModel(base, lora);
+        TrainingModel model = new TrainingModel(base, lora).withActivationCheckpointing(activationCheckpointing);
         TrainingLoop.Outcome o = TrainingLoop.run(model, lora.parameters(), examples, config.training(),
                 "lora " + config.rank() + "/" + config.alpha() + " " + config.targets().stream().sorted().toList(), progress, policy);
         return new TrainingResult(o.initialLoss(), o.finalLoss(), o.steps(), o.tokensPerSecond(), lora);

@@ -46,10 +46,20 @@ public final class TrainingLoop {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
+        // Examples whose trained tokens all lie beyond --seq-len have nothing left to learn from: leave them out.
         List<Example> data = new ArrayList<>();
         for (Example e : examples) {
-            data.add(e.truncated(config.seqLen()));
+            Example t = e.truncated(config.seqLen());
+            if (t.trainedWeight() > 0) {
+                data.add(t);
+            }
         }
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException("no example has a trained token within the first " + config.seqLen()
+                    + " tokens (" + examples.get(0).source() + " has its first at token "
+                    + firstTrained(examples.get(0)) + "): raise --seq-len");
+        }
+
         AdamW adam = AdamW.standard(params, config.weightDecay());
         int steps = config.stepsFor(data.size());
         CosineSchedule schedule = new CosineSchedule(config.learningRate(), 0, (int) (config.warmupFraction() * steps), steps);
@@ -105,6 +115,15 @@ public final class TrainingLoop {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(initial, last, steps, tokens / seconds);
+    }
+
+    private static int firstTrained(Example e) {
+        for (int i = 1; i < e.weights().length; i++) {
+            if (e.weights()[i] > 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String dataHash(List<Example> data) {

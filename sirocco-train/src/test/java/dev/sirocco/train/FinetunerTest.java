@@ -99,4 +99,15 @@ class FinetunerTest {
             return hits;
         }
     }
+
+    @Test
+    void examplesWhoseTrainedTokensAreAllBeyondSeqLenAreRefused() throws Exception {
+        try (BaseModel base = BaseModel.load(model, 1)) {
+            List<Example> late = List.of(new Example("long 1", new int[]{1, 5, 6, 7, 8, 9}, new float[]{0, 0, 0, 0, 1, 1}));
+            FinetuneConfig c = new FinetuneConfig(2, 1, 2, 4f, 1e-3f, 1, 3, Set.of(LoraTarget.Q), 1, 0.1, 0f, 1.0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Finetuner(base, c).run(late, p -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("long 1 has its first at token 4").hasMessageContaining("raise --seq-len");
+        }
+    }
 }

@@ -13,6 +13,7 @@ public final class Batch {
     final int[] length;   // (segments): its token count
     final int[] position; // (segments): the position of its first token in its sequence
     final KvCache[] cache;
+    final AdapterSet[] adapters; // (segments): per-sequence LoRA adapters, null for none
     int segments;
 
     public Batch(int maxTokens, int maxSegments) {
@@ -21,16 +22,23 @@ public final class Batch {
         length = new int[maxSegments];
         position = new int[maxSegments];
         cache = new KvCache[maxSegments];
+        adapters = new AdapterSet[maxSegments];
     }
 
     public void clear() {
         size = 0;
         java.util.Arrays.fill(cache, 0, segments, null);
+        java.util.Arrays.fill(adapters, 0, segments, null);
         segments = 0;
     }
 
     /** Appends {@code n} tokens of one sequence, the first at position {@code startPos} of {@code kv}. */
     public void add(int[] src, int off, int n, int startPos, KvCache kv) {
+        add(src, off, n, startPos, kv, null);
+    }
+
+    /** As {@link #add(int[], int, int, int, KvCache)}, the sequence running with {@code adapters} (null: none). */
+    public void add(int[] src, int off, int n, int startPos, KvCache kv, AdapterSet adapterSet) {
         if (n < 1 || size + n > tokens.length || segments == start.length) {
             throw new IllegalArgumentException("a segment of " + n + " tokens does not fit a batch holding " + size
                     + " of " + tokens.length + " tokens in " + segments + " of " + start.length + " segments");
@@ -44,6 +52,7 @@ public final class Batch {
         length[segments] = n;
         position[segments] = startPos;
         cache[segments] = kv;
+        adapters[segments] = adapterSet;
         segments++;
         size += n;
     }

@@ -60,6 +60,12 @@ public final class Transformer {
     // LoRA scratch, empty without adapters
     private final float[] loraMid; // (batch, max rank): A x
     private final float[] loraOut; // (batch, max out): B (A x)
+    // per-sequence adapters (Batch segments with an AdapterSet): grown on first use
+    private float[] segIn = new float[0];   // (segment rows, in)
+    private float[] segMid = new float[0];  // (segment rows, rank)
+    private float[] segOut = new float[0];  // (segment rows, out)
+    private Batch current;      // the batch of the running pass
+    private boolean compacted;  // its last feed-forward block runs one row per segment
 
     public Transformer(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, int maxBatch, int maxContext) {
         this(c, w, kernels, AttentionKernels.create(kernels instanceof ScalarKernels), parallel, maxBatch, maxContext);
@@ -150,11 +156,17 @@ public final class Transformer {
      * {@code allLogits}, of every token to {@code logits[t * vocab ..]}.
      */
     public void forward(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] logits, boolean allLogits) {
+        forward(tokens, tokenOff, n, startPos, cache, logits, allLogits, null);
+    }
+
+    /** As above, the sequence running with per-sequence LoRA {@code adapters} (null: none). */
+    public void forward(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] logits, boolean allLogits,
+                        AdapterSet adapters) {
         if (n < 1 || n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " tokens, expected 1.." + maxBatch);
         }
         single.clear();
-        single.add(tokens, tokenOff, n, startPos, cache);
+        single.add(tokens, tokenOff, n, startPos, cache, adapters);
         run(single, logits, allLogits, false);
     }
 
@@ -186,6 +198,16 @@ public final class Transformer {
     }
 
     private void run(Batch b, float[] logits, boolean allLogits, boolean hiddenOnly) {
+        current = b;
+        compacted = false;
+        try {
+            pass(b, logits, allLogits, hiddenOnly);
+        } finally {
+            current = null;
+        }
+    }
+
+    private void pass(Batch b, float[] logits, boolean allLogits, boolean hiddenOnly) {
         int n = b.size;
         int dim = c.dim();
         int vocab = w.vocabSize();
@@ -220,6 +242,7 @@ public final class Transformer {
                 }
             }
             rows = b.segments;
+            compacted = true;
         }
         feedForwardBlock(last, rows);
         for (int t = 0; t < rows; t++) {
@@ -489,11 +512,51 @@ public final class Transformer {
                 out[i] += loraOut[i] * s;
             }
         }
+        if (current != null) {
+            segmentAdapters(layer, in, out, n);
+        }
         float[] b = layer.bias();
         if (b != null) {
             int o = layer.out();
             for (int t = 0; t < n; t++) {
                 FloatOps.add(out, t * o, b, 0, o);
+            }
+        }
+    }
+
+    /**
+     * The updates of each segment's own adapters, on that segment's rows only: rows {@code start .. start+length} of
+     * the pass, or row {@code s} once the last feed-forward block runs one row per segment.
+     */
+    private void segmentAdapters(Linear layer, float[] in, float[] out, int n) {
+        Batch b = current;
+        int inDim = layer.in();
+        int outDim = layer.out();
+        for (int s = 0; s < b.segments; s++) {
+            AdapterSet set = b.adapters[s];
+            if (set == null) {
+                continue;
+            }
+            int row0 = compacted ? s : b.start[s];
+            int rows = compacted ? 1 : b.length[s];
+            assert row0 + rows <= n : "segment " + s + " rows " + row0 + "+" + rows + " outside the pass of " + n;
+            for (LoraDelta d : set.deltas(layer)) {
+                if (segIn.length < rows * inDim) {
+                    segIn = new float[maxBatch * inDim];
+                }
+                if (segMid.length < rows * d.rank()) {
+                    segMid = new float[maxBatch * d.rank()];
+                }
+                if (segOut.length < rows * outDim) {
+                    segOut = new float[maxBatch * outDim];
+                }
+                System.arraycopy(in, row0 * inDim, segIn, 0, rows * inDim);
+                kernels.matmul(d.a(), segIn, segMid, rows);
+                kernels.matmul(d.b(), segMid, segOut, rows);
+                float sc = d.scale();
+                for (int i = 0; i < rows * outDim; i++) {
+                    out[row0 * outDim + i] += segOut[i] * sc;
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sirocco.engine.runtime;
 
 import dev.sirocco.engine.gguf.GgufFile;
+import dev.sirocco.engine.model.AdapterSet;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.model.LoraAdapter;
 import dev.sirocco.engine.model.ModelConfig;
@@ -14,6 +15,8 @@ import dev.sirocco.engine.tokenizer.Vocabularies;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The engine's front door: a loaded GGUF model with its tokenizer and kernels, from which sessions
@@ -43,9 +46,14 @@ public final class Engine implements AutoCloseable {
         this.config = ModelConfig.from(file.metadata());
         KvCache.requireSupported(config, options.kvType());
         this.parallel = new Parallel(options.threads());
-        this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
-        this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
-        this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
+        try {
+            this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
+            this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
+            this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
+        } catch (RuntimeException | IOException e) {
+            parallel.close(); // its threads would otherwise outlive a model that failed to load
+            throw e;
+        }
         int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(config.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
         this.contextSize = ctx;
     }
@@ -114,6 +122,25 @@ public final class Engine implements AutoCloseable {
     /** A new, empty sequence with its own KV cache of {@link #contextSize()} positions. */
     public Session newSession() {
         return new Session(newTransformer(options.batchSize()), newCache(), options.batchSize());
+    }
+
+    /**
+     * LoRA adapters to run chosen sequences with (a fine-tuned model served beside its base), on top of any loaded
+     * with {@link EngineOptions#lora()}: pass the set to {@link #newSession(AdapterSet)} or to a {@code Batch} segment.
+     */
+    public AdapterSet loadAdapters(List<AppliedLora> adapters) throws IOException {
+        List<LoraAdapter> loaded = new ArrayList<>();
+        List<Float> scales = new ArrayList<>();
+        for (AppliedLora a : adapters) {
+            loaded.add(LoraAdapter.load(a.file()));
+            scales.add(a.scale());
+        }
+        return new AdapterSet(weights, config, loaded, scales);
+    }
+
+    /** A new, empty sequence that runs with {@code adapters} (from {@link #loadAdapters}) on this engine's weights. */
+    public Session newSession(AdapterSet adapters) {
+        return new Session(newTransformer(options.batchSize()), newCache(), options.batchSize(), adapters);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sirocco.engine.runtime;
 
+import dev.sirocco.engine.model.AdapterSet;
 import dev.sirocco.engine.model.Batch;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.model.Transformer;
@@ -84,6 +85,15 @@ public final class Scheduler implements AutoCloseable {
      * when the prompt cannot fit the context.
      */
     public Ticket submit(int[] prompt, GenerationRequest request, TokenListener listener) {
+        return submit(prompt, request, listener, null);
+    }
+
+    /**
+     * As {@link #submit(int[], GenerationRequest, TokenListener)}, the sequence running with per-sequence LoRA
+     * {@code adapters} (from {@link Engine#loadAdapters}; null for none): it shares each forward pass with sequences
+     * that use other adapters or none.
+     */
+    public Ticket submit(int[] prompt, GenerationRequest request, TokenListener listener, AdapterSet adapters) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens");
         }
@@ -95,7 +105,7 @@ public final class Scheduler implements AutoCloseable {
         if (prompt.length + 1 > engine.contextSize()) {
             throw new ContextFullException(0, prompt.length, engine.contextSize());
         }
-        Sequence seq = new Sequence(prompt.clone(), request, listener);
+        Sequence seq = new Sequence(prompt.clone(), request, listener, adapters);
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the scheduler is closed");
@@ -145,7 +155,8 @@ public final class Scheduler implements AutoCloseable {
         return reusedPromptTokens;
     }
 
-    private record FreeCache(KvCache cache, int[] tokens) {
+    /** A finished sequence's cache: its keys and values hold {@code tokens} as computed with {@code adapters}. */
+    private record FreeCache(KvCache cache, int[] tokens, AdapterSet adapters) {
     }
 
     private record EmbeddingJob(int[] tokens, CompletableFuture<float[]> result) {
@@ -184,13 +195,15 @@ public final class Scheduler implements AutoCloseable {
         final int[] prompt;
         final GenerationRequest request;
         final TokenListener listener;
+        final AdapterSet adapters; // null: none
         Generation generation;
         KvCache cache;
         int position;   // tokens in the cache
         int[] history;  // (position): the tokens the cache holds, for the next prompt that starts the same way
         final int[] next = new int[1]; // the token to evaluate next once the prompt is done
 
-        Sequence(int[] prompt, GenerationRequest request, TokenListener listener) {
+        Sequence(int[] prompt, GenerationRequest request, TokenListener listener, AdapterSet adapters) {
+            this.adapters = adapters;
             this.prompt = prompt;
             this.request = request;
             this.listener = listener;
@@ -242,7 +255,8 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < freeCaches.size(); i++) {
             int[] held = freeCaches.get(i).tokens();
             int n = 0;
-            int max = Math.min(held.length, seq.prompt.length - 1);
+            // keys and values computed with other adapters are not this sequence's: reuse the cache, not its prefix
+            int max = freeCaches.get(i).adapters() != seq.adapters ? 0 : Math.min(held.length, seq.prompt.length - 1);
             while (n < max && held[n] == seq.prompt[n]) {
                 n++;
             }
@@ -274,14 +288,14 @@ public final class Scheduler implements AutoCloseable {
         int segments = 0;
         for (Sequence seq : active) {
             if (!seq.prefilling()) {
-                batch.add(seq.next, 0, 1, seq.position, seq.cache);
+                batch.add(seq.next, 0, 1, seq.position, seq.cache, seq.adapters);
                 inBatch[segments++] = seq;
             }
         }
         for (Sequence seq : active) {
             if (seq.prefilling()) { // the same chunks as Session.evaluate, so the numbers are the same as alone
                 int n = Math.min(chunk, seq.prompt.length - seq.position);
-                batch.add(seq.prompt, seq.position, n, seq.position, seq.cache);
+                batch.add(seq.prompt, seq.position, n, seq.position, seq.cache, seq.adapters);
                 inBatch[segments++] = seq;
                 break;
             }
@@ -344,7 +358,7 @@ public final class Scheduler implements AutoCloseable {
         synchronized (this) {
             seq = active.remove(index);
         }
-        freeCaches.add(new FreeCache(seq.cache, Arrays.copyOf(seq.history, seq.position)));
+        freeCaches.add(new FreeCache(seq.cache, Arrays.copyOf(seq.history, seq.position), seq.adapters));
         seq.cache = null;
         if (failure != null) {
             seq.ticket.result.completeExceptionally(failure);

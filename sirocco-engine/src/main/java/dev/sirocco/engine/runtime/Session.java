@@ -1,5 +1,6 @@
 package dev.sirocco.engine.runtime;
 
+import dev.sirocco.engine.model.AdapterSet;
 import dev.sirocco.engine.model.KvCache;
 import dev.sirocco.engine.model.Transformer;
 
@@ -19,7 +20,14 @@ public final class Session {
     private int[] history = new int[256];
     private int position;
 
+    private final AdapterSet adapters; // per-sequence LoRA adapters, null for none
+
     Session(Transformer model, KvCache cache, int batchSize) {
+        this(model, cache, batchSize, null);
+    }
+
+    Session(Transformer model, KvCache cache, int batchSize, AdapterSet adapters) {
+        this.adapters = adapters;
         this.model = model;
         this.cache = cache;
         this.batchSize = Math.min(batchSize, model.maxBatch());
@@ -65,7 +73,7 @@ public final class Session {
         requireRoom(tokens.length);
         for (int off = 0; off < tokens.length; off += batchSize) {
             int n = Math.min(batchSize, tokens.length - off);
-            model.forward(tokens, off, n, position, cache, logits, false);
+            model.forward(tokens, off, n, position, cache, logits, false, adapters);
             record(tokens, off, n);
         }
         System.arraycopy(logits, 0, lastLogits, 0, lastLogits.length);
@@ -145,7 +153,7 @@ public final class Session {
         float[] all = new float[Math.multiplyExact(tokens.length, vocab)];
         for (int off = 0; off < tokens.length; off += batchSize) {
             int n = Math.min(batchSize, tokens.length - off);
-            model.forward(tokens, off, n, position, cache, logits, true);
+            model.forward(tokens, off, n, position, cache, logits, true, adapters);
             System.arraycopy(logits, 0, all, off * vocab, n * vocab);
             record(tokens, off, n);
         }

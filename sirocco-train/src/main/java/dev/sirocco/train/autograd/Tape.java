@@ -17,6 +17,14 @@ public final class Tape {
         return new Var(rows, cols, value, null, false);
     }
 
+    /**
+     * A value the gradient is wanted for without being a parameter: the input of a recomputed block
+     * ({@link Recompute}), whose gradient is read after {@link #backward}.
+     */
+    public Var leaf(float[] value, int rows, int cols, boolean requiresGrad) {
+        return new Var(rows, cols, value, null, requiresGrad);
+    }
+
     /** The parameter as a value on this tape; its gradient array is the parameter's, so passes accumulate. */
     public Var param(Parameter p) {
         return new Var(p.rows, p.cols, p.value, p.grad, true);

@@ -21,6 +21,8 @@ import java.util.Set;
  * Chat fine-tuning data in the OpenAI / Mistral JSONL format: one {@code {"messages": [...], "tools": [...]?}} per
  * line, messages with {@code role} system/user/assistant/tool, {@code content}, assistant {@code tool_calls}
  * ({@code {"id", "type": "function", "function": {"name", "arguments"}}}) and tool {@code tool_call_id}/{@code name}.
+ * {@code content} may also be an array of text parts ({@code [{"type": "text", "text": ...}]}), and an assistant
+ * message with {@code "weight": 0} (both APIs' way to keep a turn as context only) is not trained on.
  * Each conversation is rendered with the model's chat template and trained on its assistant turns only: the tokens
  * the template adds after the generation prompt of turn i up to the end of turn i (its end-of-turn token included).
  * Every line is validated before training; errors name the line and the problem.
@@ -51,7 +53,7 @@ public final class ChatDataset {
     }
 
     /** A validated conversation. */
-    record Conversation(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+    record Conversation(List<ChatMessage> messages, List<Map<String, Object>> tools, boolean[] trained) {
     }
 
     @SuppressWarnings("unchecked")
@@ -70,6 +72,7 @@ public final class ChatDataset {
             throw new DatasetException(where, "\"messages\" must be a non-empty array");
         }
         List<ChatMessage> messages = new ArrayList<>();
+        boolean[] trained = new boolean[msgs.size()];
         boolean hasAssistant = false;
         for (int m = 0; m < msgs.size(); m++) {
             JsonNode msg = msgs.get(m);
@@ -83,11 +86,7 @@ public final class ChatDataset {
                 throw new DatasetException(where, at + " has role " + (roleNode == null ? "missing" : roleNode)
                         + "; expected \"system\", \"user\", \"assistant\" or \"tool\"");
             }
-            JsonNode content = msg.get("content");
-            if (content != null && !content.isNull() && !content.isTextual()) {
-                throw new DatasetException(where, at + " (" + role + ") has a non-string \"content\"");
-            }
-            String text = content == null || content.isNull() ? null : content.asText();
+            String text = content(msg.get("content"), where, at + " (" + role + ")");
             List<ToolCall> calls = new ArrayList<>();
             JsonNode tc = msg.get("tool_calls");
             if (tc != null && !tc.isNull()) {
@@ -108,7 +107,13 @@ public final class ChatDataset {
             if (text == null && calls.isEmpty()) {
                 throw new DatasetException(where, at + " (" + role + ") has no \"content\"" + (role.equals("assistant") ? " and no \"tool_calls\"" : ""));
             }
-            hasAssistant |= role.equals("assistant");
+            JsonNode weight = msg.get("weight");
+            if (weight != null && !weight.isNull() && (!role.equals("assistant") || !weight.isNumber()
+                    || (weight.asDouble() != 0 && weight.asDouble() != 1))) {
+                throw new DatasetException(where, at + ": \"weight\" must be 0 or 1, on an assistant message");
+            }
+            trained[m] = role.equals("assistant") && (weight == null || weight.isNull() || weight.asDouble() == 1);
+            hasAssistant |= trained[m];
             if (role.equals("tool")) {
                 messages.add(ChatMessage.toolResult(textOrNull(msg.get("tool_call_id")), textOrNull(msg.get("name")), text));
             } else if (!calls.isEmpty()) {
@@ -118,7 +123,7 @@ public final class ChatDataset {
             }
         }
         if (!hasAssistant) {
-            throw new DatasetException(where, "no assistant message: nothing to train on");
+            throw new DatasetException(where, "no assistant message (with weight 1): nothing to train on");
         }
         List<Map<String, Object>> tools = null;
         JsonNode t = root.get("tools");
@@ -128,7 +133,28 @@ public final class ChatDataset {
             }
             tools = JSON.convertValue(t, List.class);
         }
-        return new Conversation(List.copyOf(messages), tools);
+        return new Conversation(List.copyOf(messages), tools, trained);
+    }
+
+    /** A string, null, or an array of {@code {"type": "text", "text": ...}} parts joined. */
+    private static String content(JsonNode content, String where, String at) {
+        if (content == null || content.isNull()) {
+            return null;
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw new DatasetException(where, at + " has a content part that is not {\"type\": \"text\", \"text\": ...}");
+                }
+                sb.append(part.get("text").asText());
+            }
+            return sb.toString();
+        }
+        throw new DatasetException(where, at + " has a non-string \"content\"");
     }
 
     /**
@@ -141,7 +167,7 @@ public final class ChatDataset {
         int[] tokens = encode(tokenizer, full);
         float[] weights = new float[tokens.length];
         for (int i = 0; i < all.size(); i++) {
-            if (!all.get(i).role().equals("assistant")) {
+            if (!c.trained()[i]) {
                 continue;
             }
             String before = renderText(template, all.subList(0, i), c.tools(), true, where);

@@ -6,7 +6,10 @@ import dev.sirocco.engine.model.Linear;
 import dev.sirocco.engine.model.ModelConfig;
 import dev.sirocco.engine.model.ModelWeights;
 import dev.sirocco.engine.model.Rope;
+import dev.sirocco.engine.model.TensorNames;
+import dev.sirocco.engine.model.UnsupportedModelException;
 import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.train.autograd.Recompute;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 import dev.sirocco.train.lora.LoraPair;
@@ -22,42 +25,60 @@ import dev.sirocco.train.ops.Rotary;
 import dev.sirocco.train.ops.TransposedWeights;
 
 /**
- * The engine's forward pass (model.Transformer) written with differentiable ops, over the same frozen weights plus
- * trainable LoRA factors: embedding, per layer RMSNorm → attention (GQA, RoPE, biases, QK-norm, sliding window,
- * post-norm) → residual, RMSNorm → SwiGLU/GeGLU FFN → residual, final norm, output projection. One sequence per
- * pass, positions from 0. Mixtures of experts are not trainable yet.
+ * The engine's forward pass (model.Transformer) written with differentiable ops: embedding, per layer RMSNorm →
+ * attention (GQA, RoPE, biases, QK-norm, sliding window, post-norm) → residual, RMSNorm → SwiGLU/GeGLU FFN →
+ * residual, final norm, output projection. Over the base's frozen weights plus trainable LoRA factors, or with every
+ * weight trainable ({@link TrainableWeights}). One sequence per pass, positions from 0. Mixtures of experts are not
+ * trainable yet.
  */
 public final class TrainingModel {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Kernels kernels;
     private final TrainableLora lora; // null: the base model alone
+    private final TrainableWeights full; // null: the base weights are frozen
     private final Rope[] ropes;
     private final TransposedWeights transposes;
+    private boolean recompute;
 
     /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
     static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
-        this(base.config(), base.weights(), base.kernels(), lora);
+        this(base.config(), base.weights(), base.kernels(), lora, null);
     }
 
-    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora) {
+    /** Full training: every weight of {@code full} is trainable (the base supplies the config and frozen biases). */
+    public TrainingModel(BaseModel base, TrainableWeights full) {
+        this(base.config(), base.weights(), base.kernels(), null, full);
+    }
+
+    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora, TrainableWeights full) {
         this.c = c;
         this.w = w;
         this.kernels = kernels;
         this.lora = lora;
+        this.full = full;
         this.transposes = new TransposedWeights(kernels, TRANSPOSE_BUDGET_BYTES);
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
             if (lw.hasExperts()) {
-                throw new UnsupportedOperationException("layer " + l + " is a mixture of experts, which training does not support yet");
+                throw new UnsupportedModelException("layer " + l + " is a mixture of experts, which training does not support yet");
             }
             boolean swa = c.isSlidingWindowLayer(l);
             ropes[l] = Rope.of(c.architecture().ropeStyle(), c.ropeDim(), swa ? c.ropeBaseSwa() : c.ropeBase(),
                     swa ? 1f : c.ropeScale(), lw.ropeFreqs());
         }
+    }
+
+    /**
+     * Activation checkpointing: keep only each block's input and recompute the block during backward (one more forward
+     * pass per step, memory for one block's activations instead of all of them). Same gradients, bit for bit.
+     */
+    public TrainingModel withActivationCheckpointing(boolean on) {
+        this.recompute = on;
+        return this;
     }
 
     public ModelConfig config() {
@@ -67,13 +88,17 @@ public final class TrainingModel {
     /** The logits of every position of {@code tokens}: (n, vocab). */
     public Var logits(Tape tape, int[] tokens) {
         float embScale = c.architecture().scalesEmbeddings() ? (float) Math.sqrt(c.dim()) : 1f;
-        Var x = Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels); // (n, dim)
+        Var x = full != null  // (n, dim)
+                ? Embeddings.lookup(tape, tape.param(full.get(TensorNames.TOKEN_EMBD)), tokens, embScale)
+                : Embeddings.lookup(tape, w.tokenEmbedding(), tokens, embScale, kernels);
         for (int l = 0; l < c.layers(); l++) {
-            x = Elementwise.add(tape, x, attention(tape, l, x));
-            x = Elementwise.add(tape, x, feedForward(tape, l, x));
+            int layer = l;
+            x = recompute ? Recompute.apply(tape, x, (t, in) -> block(t, layer, in)) : block(tape, l, x);
         }
-        Var h = Norms.rmsNorm(tape, x, w.outputNorm(), c.rmsEps(), c.dim());
-        Var logits = Matmuls.frozen(tape, h, w.output(), null, kernels, transposes); // (n, vocab)
+        Var h = norm(tape, x, TensorNames.OUTPUT_NORM, w.outputNorm(), c.dim());
+        Var logits = full != null  // (n, vocab)
+                ? Matmuls.dense(tape, h, tape.param(full.output()), kernels)
+                : Matmuls.frozen(tape, h, w.output(), null, kernels, transposes);
         return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
     }
 
@@ -89,18 +114,24 @@ public final class TrainingModel {
         return CrossEntropy.loss(tape, logits(tape, input), targets, w, normalizer);
     }
 
+    /** One transformer block: {@code x + attention(x)}, then {@code + feedForward(..)}. */
+    private Var block(Tape tape, int l, Var x) {
+        Var h = Elementwise.add(tape, x, attention(tape, l, x));
+        return Elementwise.add(tape, h, feedForward(tape, l, h));
+    }
+
     private Var attention(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
         int hd = c.headDim();
-        Var h = Norms.rmsNorm(tape, x, lw.attnNorm(), c.rmsEps(), c.dim());
+        Var h = norm(tape, x, tensorName(l, "attn_norm"), lw.attnNorm(), c.dim());
         Var q = project(tape, h, l, "attn_q", lw.q());   // (n, heads * headDim)
         Var k = project(tape, h, l, "attn_k", lw.k());   // (n, kvHeads * headDim)
         Var v = project(tape, h, l, "attn_v", lw.v());   // (n, kvHeads * valueHeadDim)
         if (lw.qNorm() != null) {
-            q = Norms.rmsNorm(tape, q, lw.qNorm(), c.rmsEps(), hd);
+            q = norm(tape, q, tensorName(l, "attn_q_norm"), lw.qNorm(), hd);
         }
         if (lw.kNorm() != null) {
-            k = Norms.rmsNorm(tape, k, lw.kNorm(), c.rmsEps(), hd);
+            k = norm(tape, k, tensorName(l, "attn_k_norm"), lw.kNorm(), hd);
         }
         q = Rotary.rope(tape, q, ropes[l], c.heads(), hd, 0);
         k = Rotary.rope(tape, k, ropes[l], c.kvHeads(), hd, 0);
@@ -112,29 +143,45 @@ public final class TrainingModel {
         int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
         Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window);
         Var out = project(tape, att, l, "attn_output", lw.o());
-        return lw.postAttnNorm() != null ? Norms.rmsNorm(tape, out, lw.postAttnNorm(), c.rmsEps(), c.dim()) : out;
+        return lw.postAttnNorm() != null ? norm(tape, out, tensorName(l, "post_attention_norm"), lw.postAttnNorm(), c.dim()) : out;
     }
 
     private Var feedForward(Tape tape, int l, Var x) {
         LayerWeights lw = w.layers().get(l);
-        Var h = Norms.rmsNorm(tape, x, lw.ffnNorm(), c.rmsEps(), c.dim());
+        Var h = norm(tape, x, tensorName(l, "ffn_norm"), lw.ffnNorm(), c.dim());
         Var gate = project(tape, h, l, "ffn_gate", lw.gate());
         Var up = project(tape, h, l, "ffn_up", lw.up());
         Var act = c.architecture().activation() == Architecture.Activation.GELU_TANH
                 ? Activations.geglu(tape, gate, up) : Activations.swiglu(tape, gate, up);
         Var out = project(tape, act, l, "ffn_down", lw.down());
-        return lw.postFfnNorm() != null ? Norms.rmsNorm(tape, out, lw.postFfnNorm(), c.rmsEps(), c.dim()) : out;
+        return lw.postFfnNorm() != null ? norm(tape, out, tensorName(l, "post_ffw_norm"), lw.postFfnNorm(), c.dim()) : out;
     }
 
-    /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted. */
+    /** RMSNorm with the trainable gain {@code name} in full training, else the frozen one. */
+    private Var norm(Tape tape, Var x, String name, float[] frozenGain, int width) {
+        if (full != null && full.get(name) != null) {
+            return Norms.rmsNorm(tape, x, tape.param(full.get(name)), c.rmsEps(), width);
+        }
+        return Norms.rmsNorm(tape, x, frozenGain, c.rmsEps(), width);
+    }
+
+    private static String tensorName(int layer, String name) {
+        return TensorNames.block(layer, name + ".weight");
+    }
+
+    /** {@code W x + b}, plus {@code scale * B (A x)} when this projection is adapted; W trainable in full training. */
     private Var project(Tape tape, Var x, int layer, String name, Linear lin) {
+        if (full != null) {
+            Var y = Matmuls.dense(tape, x, tape.param(full.get(tensorName(layer, name))), kernels);
+            return lin.bias() == null ? y : Elementwise.addRow(tape, y, lin.bias());
+        }
         Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
         LoraPair p = lora != null ? lora.pair(layer, name) : null;
         if (p == null) {
             return y;
         }
-        Var ax = Matmuls.dense(tape, x, tape.param(p.a()));    // (n, rank)
-        Var bax = Matmuls.dense(tape, ax, tape.param(p.b()));  // (n, out)
+        Var ax = Matmuls.dense(tape, x, tape.param(p.a()), kernels);    // (n, rank)
+        Var bax = Matmuls.dense(tape, ax, tape.param(p.b()), kernels);  // (n, out)
         return Elementwise.add(tape, y, Elementwise.scale(tape, bax, p.scale()));
     }
 }

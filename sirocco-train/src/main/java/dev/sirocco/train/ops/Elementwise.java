@@ -31,6 +31,25 @@ public final class Elementwise {
         return y;
     }
 
+    /** {@code a} plus the frozen row {@code bias} added to every row (a projection's bias). */
+    public static Var addRow(Tape tape, Var a, float[] bias) {
+        if (bias.length != a.cols) {
+            throw new IllegalArgumentException("a bias of " + bias.length + " for rows of " + a.cols);
+        }
+        Var y = tape.result(a.rows, a.cols, a);
+        for (int i = 0; i < y.size(); i++) {
+            y.value[i] = a.value[i] + bias[i % a.cols];
+        }
+        tape.onBackward(y, () -> {
+            float[] dy = y.grad();
+            float[] d = a.grad();
+            for (int i = 0; i < d.length; i++) {
+                d[i] += dy[i];
+            }
+        });
+        return y;
+    }
+
     /** {@code s * a}. */
     public static Var scale(Tape tape, Var a, float s) {
         Var y = tape.result(a.rows, a.cols, a);

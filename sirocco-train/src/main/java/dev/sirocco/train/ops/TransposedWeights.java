@@ -44,15 +44,63 @@ public final class TransposedWeights {
         }
         budgetBytes -= bytes;
         MemorySegment seg = Arena.ofAuto().allocate(bytes, 64);
-        float[] row = new float[in];
-        for (int o = 0; o < out; o++) {
-            kernels.dequantizeRow(w, o, row, 0);
+        float[] rows = new float[BLOCK * in];
+        float[] column = new float[BLOCK];
+        for (int o0 = 0; o0 < out; o0 += BLOCK) {
+            int b = transposeBlock(w, o0, rows, in, out);
+            // row k of W^T gets this block's b values of column k: one contiguous run per k, not one strided write per value
             for (int k = 0; k < in; k++) {
-                seg.setAtIndex(LE_FLOAT, (long) k * out + o, row[k]);
+                for (int j = 0; j < b; j++) {
+                    column[j] = rows[j * in + k];
+                }
+                MemorySegment.copy(column, 0, seg, LE_FLOAT, ((long) k * out + o0) * 4, b);
             }
         }
         t = new Tensor(w.name() + "^T", GgmlType.F32, new long[]{out, in}, seg);
         cache.put(w, t);
         return t;
+    }
+
+    /** Output rows handled together when transposing: a block's columns are written as contiguous runs. */
+    static final int BLOCK = 64;
+
+    /** Dequantizes rows {@code o0 ..} (at most {@link #BLOCK}) of {@code w} into {@code rows}; returns how many. */
+    int transposeBlock(Tensor w, int o0, float[] rows, int in, int out) {
+        int b = Math.min(BLOCK, out - o0);
+        for (int j = 0; j < b; j++) {
+            kernels.dequantizeRow(w, o0 + j, rows, j * in);
+        }
+        return b;
+    }
+
+    /**
+     * {@code dx (n, in) += dy (n, out) . W} for a weight that has no cached transpose: a block of output rows at a
+     * time is dequantized and transposed into a small F32 tensor and multiplied through the engine's matmul.
+     */
+    public void addBackward(Tensor w, float[] dy, float[] dx, int n) {
+        int in = w.rowLength();
+        int out = Math.toIntExact(w.rows());
+        float[] rows = new float[BLOCK * in];
+        float[] blockT = new float[in * BLOCK];
+        float[] dyBlock = new float[n * BLOCK];
+        float[] tmp = new float[n * in];
+        MemorySegment seg = Arena.ofAuto().allocate(4L * in * BLOCK, 64);
+        for (int o0 = 0; o0 < out; o0 += BLOCK) {
+            int b = transposeBlock(w, o0, rows, in, out);
+            for (int k = 0; k < in; k++) {
+                for (int j = 0; j < b; j++) {
+                    blockT[k * b + j] = rows[j * in + k];
+                }
+            }
+            MemorySegment.copy(blockT, 0, seg, LE_FLOAT, 0, in * b);
+            Tensor t = new Tensor(w.name() + "^T[" + o0 + "]", GgmlType.F32, new long[]{b, in}, seg.asSlice(0, 4L * in * b));
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(dy, r * out + o0, dyBlock, r * b, b);
+            }
+            kernels.matmul(t, dyBlock, tmp, n);
+            for (int i = 0; i < n * in; i++) {
+                dx[i] += tmp[i];
+            }
+        }
     }
 }

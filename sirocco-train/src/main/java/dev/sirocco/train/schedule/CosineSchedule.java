@@ -3,7 +3,8 @@ package dev.sirocco.train.schedule;
 /**
  * Learning rate with linear warmup then cosine decay (Loshchilov and Hutter, SGDR, 2017; as in most LLM recipes):
  * step s of {@code total} (from 0) gets {@code peak * (s+1)/warmup} during warmup, then
- * {@code min + (peak - min) * (1 + cos(pi * progress)) / 2} with progress going from 0 to 1 over the rest.
+ * {@code min + (peak - min) * (1 + cos(pi * progress)) / 2} with {@code progress = (s - warmup) / (total - warmup)},
+ * so the last step still learns a little (as transformers' get_cosine_schedule_with_warmup).
  */
 public record CosineSchedule(double peak, double min, int warmup, int total) {
 
@@ -17,8 +18,7 @@ public record CosineSchedule(double peak, double min, int warmup, int total) {
         if (step < warmup) {
             return peak * (step + 1) / warmup;
         }
-        int decay = total - warmup;
-        double progress = decay <= 1 ? 0 : (double) (step - warmup) / (decay - 1);
+        double progress = (double) (step - warmup) / (total - warmup);
         return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
     }
 }

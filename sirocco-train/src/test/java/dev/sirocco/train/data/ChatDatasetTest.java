@@ -69,6 +69,19 @@ class ChatDatasetTest {
     }
 
     @Test
+    void assistantTurnsWithWeightZeroAreContextOnlyAndContentPartsAreJoined() throws Exception {
+        Path f = file("{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"capital \"}, {\"type\": \"text\", \"text\": \"of France?\"}]},"
+                + " {\"role\": \"assistant\", \"content\": \"Lyon\", \"weight\": 0}, {\"role\": \"user\", \"content\": \"no\"},"
+                + " {\"role\": \"assistant\", \"content\": \"Paris\", \"weight\": 1}]}");
+        Example e = ChatDataset.load(f, template, base.tokenizer()).get(0);
+        assertThat(base.tokenizer().decode(e.tokens(), false, true)).contains("capital of France?").contains("Lyon");
+        assertThat(trainedText(e)).contains("Paris").doesNotContain("Lyon");
+        assertThatThrownBy(() -> ChatDataset.load(file("{\"messages\": [{\"role\": \"user\", \"content\": \"x\"},"
+                + " {\"role\": \"assistant\", \"content\": \"y\", \"weight\": 0.5}]}"), template, base.tokenizer()))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("line 1").hasMessageContaining("\"weight\" must be 0 or 1");
+    }
+
+    @Test
     void toolCallsAndResultsAreAccepted() throws Exception {
         Path f = file("{\"messages\": [{\"role\": \"user\", \"content\": \"weather?\"},"
                 + " {\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"abc123XYZ\", \"type\": \"function\","

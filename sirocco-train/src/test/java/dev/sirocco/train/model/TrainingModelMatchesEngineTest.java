@@ -79,4 +79,14 @@ class TrainingModelMatchesEngineTest {
             assertThat(maxDiff / maxAbs).isLessThanOrEqualTo(tolerance);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void mixtureOfExpertsIsRejectedClearly() throws Exception {
+        Path model = RandomModels.write(ModelSpec.tinyMixtral(), dir.resolve("mixtral.gguf"));
+        try (BaseModel base = BaseModel.load(model, 1)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainingModel(base, (TrainableLora) null))
+                    .isInstanceOf(dev.sirocco.engine.model.UnsupportedModelException.class)
+                    .hasMessageContaining("mixture of experts");
+        }
+    }
 }

@@ -61,6 +61,33 @@ class OpGradientsTest {
     }
 
     @Test
+    void denseMatmulThroughTheEngineKernelsEqualsThePlainLoops() {
+        for (int[] s : new int[][]{{3, 5, 4}, {7, 33, 8}, {16, 64, 12}}) {
+            Parameter x = param("x", s[0], s[1], 1, 1);
+            Parameter w = param("w", s[2], s[1], 2, 1);
+            check(List.of(x, w), t -> Matmuls.dense(t, t.param(x), t.param(w), KERNELS));
+            float[] seed = param("dy", s[0], s[2], 3, 1).value;
+            float[][] plain = denseGrads(x, w, seed, false);
+            float[][] fast = denseGrads(x, w, seed, true);
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < plain[i].length; k++) {
+                    assertThat(fast[i][k]).isCloseTo(plain[i][k], org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(plain[i][k]))));
+                }
+            }
+        }
+    }
+
+    private static float[][] denseGrads(Parameter x, Parameter w, float[] seed, boolean kernels) {
+        x.zeroGrad();
+        w.zeroGrad();
+        Tape tape = new Tape();
+        Var y = kernels ? Matmuls.dense(tape, tape.param(x), tape.param(w), KERNELS) : Matmuls.dense(tape, tape.param(x), tape.param(w));
+        float[] out = y.value.clone();
+        tape.backward(y, seed);
+        return new float[][]{out, x.grad.clone(), w.grad.clone()};
+    }
+
+    @Test
     void frozenMatmulWithBias() {
         Parameter x = param("x", 3, 32, 1, 1);
         Tensor w = weight(GgmlType.F32, 32, 8, 3);
@@ -74,14 +101,15 @@ class OpGradientsTest {
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K", "F16", "BF16"})
     void frozenMatmulBackwardUsesTheDequantizedWeight(GgmlType type) {
-        for (TransposedWeights transposes : new TransposedWeights[]{null, new TransposedWeights(KERNELS, 1 << 20)}) {
+        // the reference loop, a cached transpose, and blocks transposed on the fly (a budget of 0 caches nothing)
+        for (TransposedWeights transposes : new TransposedWeights[]{null, new TransposedWeights(KERNELS, 1 << 20), new TransposedWeights(KERNELS, 0)}) {
             frozenBackward(type, transposes);
         }
     }
 
     private void frozenBackward(GgmlType type, TransposedWeights transposes) {
         int in = 256;
-        int out = 6;
+        int out = 70; // more than one block of 64 rows
         Tensor w = weight(type, in, out, 5);
         Parameter x = param("x", 2, in, 6, 1);
         Tape tape = new Tape();
@@ -116,6 +144,24 @@ class OpGradientsTest {
         Parameter x = param("x", 3, 16, 1, 1);
         float[] gain = param("g", 1, width, 2, 1).value;
         check(List.of(x), t -> Norms.rmsNorm(t, t.param(x), gain, 1e-5f, width));
+    }
+
+    @Test
+    void rmsNormWithATrainableGain() {
+        Parameter x = param("x", 3, 16, 1, 1);
+        Parameter gain = param("g", 1, 8, 2, 1);
+        check(List.of(x, gain), t -> Norms.rmsNorm(t, t.param(x), t.param(gain), 1e-5f, 8));
+    }
+
+    @Test
+    void trainableEmbeddingScattersGradientsToTheLookedUpRows() {
+        Parameter table = param("emb", 6, 4, 1, 1);
+        check(List.of(table), t -> Embeddings.lookup(t, t.param(table), new int[]{2, 5, 2, 0}, 1.5f));
+        Tape tape = new Tape();
+        table.zeroGrad();
+        tape.backward(Embeddings.lookup(tape, tape.param(table), new int[]{2, 5, 2, 0}, 1.5f), new float[16]);
+        Var y = Embeddings.lookup(tape, tape.param(table), new int[]{3}, 1f);
+        assertThat(y.value).containsExactly(java.util.Arrays.copyOfRange(table.value, 12, 16));
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import dev.sirocco.train.autograd.Parameter;
 import dev.sirocco.train.lora.LoraTarget;
 import dev.sirocco.train.lora.TrainableLora;
 import dev.sirocco.train.model.BaseModel;
+import dev.sirocco.train.model.TrainableWeights;
 import dev.sirocco.train.model.TrainingModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gradient of the whole tiny model's masked cross-entropy with respect to every LoRA factor (all seven
@@ -39,6 +42,20 @@ class WholeModelGradientTest {
             int[] tokens = {1, 40, 7, 99, 13, 250, 8};
             float[] weights = {0, 0, 1, 1, 0, 1, 1};
             GradCheck.checkDirections(lora.parameters(), t -> m.loss(t, tokens, weights, 4), 6, 1e-4, 3e-3);
+        }
+    }
+
+    @Test
+    void fullWeightGradientsOfTheWholeModelMatchFiniteDifferences() throws Exception {
+        ModelSpec spec = ModelSpec.tinyQwen3().toBuilder().dim(32).headDim(16).ffn(64).build();
+        Path model = RandomModels.write(spec, dir.resolve("tiny-full.gguf"));
+        try (BaseModel base = BaseModel.load(model, 1)) {
+            TrainableWeights full = TrainableWeights.from(base.file(), base.kernels());
+            assertThat(full.get("blk.1.attn_k_norm.weight")).isNotNull();
+            TrainingModel m = new TrainingModel(base, full);
+            int[] tokens = {1, 40, 7, 99, 13, 250, 8};
+            float[] weights = {0, 1, 1, 1, 0, 1, 1};
+            GradCheck.checkDirections(full.parameters(), t -> m.loss(t, tokens, weights, 5), 4, 1e-4, 3e-3);
         }
     }
 }
