@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.models.store.ModelStore;
 import dev.sirocco.train.FinetuneConfig;
+import dev.sirocco.train.Evaluation;
 import dev.sirocco.train.Finetuner;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.TrainingResult;
@@ -14,6 +15,7 @@ import dev.sirocco.train.export.AdapterWriter;
 import dev.sirocco.train.export.MergedModelWriter;
 import dev.sirocco.train.lora.LoraTarget;
 import dev.sirocco.train.model.BaseModel;
+import dev.sirocco.train.model.TrainingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +40,9 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "chat|text", description = "Data format (default: chat for .jsonl files, else text).")
     String format;
+
+    @Option(names = "--validation", paramLabel = "F.jsonl", description = "Held-out data (same format): its mean loss is reported at the end.")
+    Path validation;
 
     @Option(names = "--out", required = true, paramLabel = "ADAPTER.gguf", description = "Where to write the LoRA adapter.")
     Path out;
@@ -91,7 +96,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
     Integer threads;
 
-    @Option(names = "--json", description = "Print {\"initial_loss\", \"final_loss\", \"steps\", \"tokens_per_s\"} at the end.")
+    @Option(names = "--json", description = "Print {\"initial_loss\", \"final_loss\", \"steps\", \"tokens_per_s\"} (and \"validation_loss\" with --validation) at the end.")
     boolean json;
 
     @Override
@@ -112,6 +117,7 @@ final class FinetuneCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (BaseModel base = BaseModel.load(modelPath, nThreads)) {
             List<Example> examples = TrainingData.load(data, format, base, seqLen);
+            List<Example> held = validation != null ? TrainingData.load(validation, format, base, seqLen) : null;
             Finetuner tuner = new Finetuner(base, config).withActivationCheckpointing(activationCheckpointing);
             err.printf("sirocco: fine-tuning on %d examples for %d steps (rank %d, alpha %s, targets %s)%n",
                     examples.size(), tuner.steps(examples.size()), rank, alpha, targets);
@@ -123,6 +129,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 err.println();
             }
             AdapterWriter.write(r.lora(), base.config().architecture().ggufName(), out);
+            double validationLoss = held != null ? Evaluation.meanLoss(new TrainingModel(base, r.lora()), held, seqLen) : Double.NaN;
             if (merge != null) {
                 MergedModelWriter.write(base.file(), r.lora(), base.kernels(), merge);
             }
@@ -133,10 +140,14 @@ final class FinetuneCommand implements Callable<Integer> {
                 node.put("final_loss", r.finalLoss());
                 node.put("steps", r.steps());
                 node.put("tokens_per_s", r.tokensPerSecond());
+                if (held != null) {
+                    node.put("validation_loss", validationLoss);
+                }
                 System.out.println(mapper.writeValueAsString(node));
             } else {
-                err.printf("sirocco: loss %.4f -> %.4f in %d steps (%.0f tokens/s); adapter written to %s%n",
-                        r.initialLoss(), r.finalLoss(), r.steps(), r.tokensPerSecond(), out);
+                err.printf("sirocco: loss %.4f -> %.4f in %d steps (%.0f tokens/s)%s; adapter written to %s%n",
+                        r.initialLoss(), r.finalLoss(), r.steps(), r.tokensPerSecond(),
+                        held != null ? String.format(java.util.Locale.ROOT, ", validation loss %.4f", validationLoss) : "", out);
             }
         }
         return Main.EXIT_OK;

@@ -37,13 +37,15 @@ class FinetuneCommandTest {
         Path merged = dir.resolve("merged.gguf");
         CommandsTest.Result r = run("finetune", "--model", model.toString(), "--data", chatData().toString(), "--out", adapter.toString(),
                 "--steps", "40", "--rank", "4", "--alpha", "8", "--lr", "1e-2", "--batch", "4", "--seq-len", "64", "--seed", "1",
-                "--threads", "1", "--merge", merged.toString(), "--json");
+                "--threads", "1", "--merge", merged.toString(), "--validation", chatData().toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("step 40/40").contains("loss").contains("tok/s").contains("ETA");
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.get("steps").asInt()).isEqualTo(40);
         assertThat(out.get("tokens_per_s").asDouble()).isPositive();
         assertThat(out.get("final_loss").asDouble()).isLessThan(0.1 * out.get("initial_loss").asDouble());
+        // validated on the training conversations themselves: the trained adapter's loss there is as low as training's
+        assertThat(out.get("validation_loss").asDouble()).isLessThan(0.1 * out.get("initial_loss").asDouble());
 
         for (String[] p : PAIRS) {
             JsonNode gen = JSON.readTree(run("run", "--model", model.toString(), "--lora", adapter.toString(), "--chat",

@@ -58,6 +58,13 @@ class FinetunerTest {
             r = new Finetuner(base, config(60, 1)).run(mapping(), p -> { });
             AdapterWriter.write(r.lora(), "llama", dir.resolve("mapping.gguf"));
         }
+        try (BaseModel base = BaseModel.load(model, 1)) {
+            // a batch of all 8 examples: the first step's loss is the untouched base's mean loss (B starts at zero)
+            double held = Evaluation.meanLoss(new dev.sirocco.train.model.TrainingModel(base, (dev.sirocco.train.lora.TrainableLora) null), mapping(), 16);
+            assertThat(held).isCloseTo(r.initialLoss(), org.assertj.core.data.Offset.offset(1e-4 * held));
+            double after = Evaluation.meanLoss(new dev.sirocco.train.model.TrainingModel(base, r.lora()), mapping(), 16);
+            assertThat(after).isLessThan(0.1 * held);
+        }
         System.out.printf("mapping: loss %.4f -> %.4f in %d steps, %.0f tokens/s%n", r.initialLoss(), r.finalLoss(), r.steps(), r.tokensPerSecond());
         assertThat(r.finalLoss()).isLessThan(0.1 * r.initialLoss());
 
