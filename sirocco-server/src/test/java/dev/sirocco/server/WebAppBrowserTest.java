@@ -330,4 +330,85 @@ class WebAppBrowserTest {
             assertThat(background).as("dark theme background").isEqualTo("rgb(28, 25, 23)");
         }
     }
+
+    @Test
+    void regenerateReplacesTheAnswerAndEditResendsTheQuestion() throws Exception {
+        openApp();
+        send("First question", 4);
+        assertThat(lastAnswer()).hasAttribute("data-state", "done");
+        String id = conversationId();
+
+        page.locator("#model-picker").selectOption("other");
+        assertThat(page.locator("#status")).containsText("other");
+        lastAnswer().getByText("Regenerate").click();
+        assertThat(lastAnswer()).hasAttribute("data-state", "done"); // stored: the streaming view is replaced then
+        assertThat(lastAnswer().locator(".stats")).containsText("other");
+        JsonNode regenerated = get("/api/conversations/" + id).get("messages");
+        assertThat(regenerated).hasSize(2);
+        assertThat(regenerated.get(1).get("model").asText()).isEqualTo("other");
+
+        page.locator(".message.user").getByText("Edit").click();
+        Locator editor = page.getByLabel("Edit message");
+        editor.fill("Second question");
+        editor.press("Enter");
+        assertThat(page.locator(".message.user .content")).hasText("Second question");
+        assertThat(lastAnswer()).hasAttribute("data-state", "done");
+        assertThat(page.locator(".message")).hasCount(2);
+        JsonNode edited = get("/api/conversations/" + id).get("messages");
+        assertThat(edited).hasSize(2);
+        assertThat(edited.get(0).get("content").asText()).isEqualTo("Second question");
+        assertThat(edited.get(1).get("role").asText()).isEqualTo("assistant");
+    }
+
+    @Test
+    void toolCallsAreShownAsCollapsibleCards() throws Exception {
+        String body = """
+                {"title": "Weather", "messages": [
+                  {"role": "user", "content": "Weather in Paris?"},
+                  {"role": "assistant", "content": "", "tool_calls": [{"id": "call12345", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\\"city\\":\\"Paris\\"}"}}]},
+                  {"role": "tool", "tool_call_id": "call12345", "content": "18 C, sunny"},
+                  {"role": "assistant", "content": "It is **18 C** and sunny."}]}""";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/conversations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        page.navigate(base + "#/c/" + TestServer.JSON.readTree(r.body()).get("id").asText());
+        Locator card = page.locator(".message.assistant details.tool-call").first();
+        assertThat(card.locator("summary")).containsText("get_weather");
+        assertThat(card.locator("pre")).not().isVisible();
+        card.locator("summary").click();
+        assertThat(card.locator("pre")).isVisible();
+        assertThat(card.locator("pre")).containsText("\"city\": \"Paris\"");
+        assertThat(page.locator(".message.tool summary")).containsText("call12345");
+        assertThat(page.locator(".message.assistant strong")).hasText("18 C");
+        screenshot(page, "tool-calls");
+    }
+
+    @Test
+    void aServerThatNeedsAKeyAsksForOneAndKeepsItInTheTabOnly() throws Exception {
+        try (ApiServer guarded = ApiServer.start(ServerOptions.loopback(0).withApiKey("operator-secret"), models);
+             BrowserContext fresh = browser.newContext()) {
+            Page p = fresh.newPage();
+            p.navigate("http://127.0.0.1:" + guarded.port() + "/");
+            Locator dialog = p.locator("#sign-in-dialog");
+            assertThat(dialog).isVisible();
+            screenshot(p, "sign-in");
+            p.getByLabel("API key").fill("wrong-key");
+            p.getByLabel("API key").press("Enter");
+            assertThat(p.locator("#sign-in-error")).containsText("not valid");
+            p.getByLabel("API key").fill("operator-secret");
+            p.getByLabel("API key").press("Enter");
+            assertThat(dialog).not().isVisible();
+            assertThat(p.locator("#model-picker option")).hasCount(2);
+            assertThat(p.evaluate("sessionStorage.getItem('sirocco.apiKey')")).isEqualTo("operator-secret");
+            assertThat(p.evaluate("localStorage.length")).isEqualTo(0);
+            assertThat(fresh.cookies()).isEmpty();
+            // another tab of the same browser starts signed out
+            Page other = fresh.newPage();
+            other.navigate("http://127.0.0.1:" + guarded.port() + "/");
+            assertThat(other.locator("#sign-in-dialog")).isVisible();
+        }
+    }
+
 }
