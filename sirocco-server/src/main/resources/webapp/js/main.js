@@ -2,8 +2,8 @@
 // page only through renderMarkdown (sanitized) or textContent; nothing here builds HTML from strings.
 import {ApiError, apiKey, call, setApiKey, streamChat} from './api.js';
 import {renderMarkdown} from './markdown.js';
-
-const $ = id => document.getElementById(id);
+import {$, el} from './dom.js';
+import {hideAdmin, showAdmin} from './admin.js';
 
 const state = {
   models: [],
@@ -11,27 +11,6 @@ const state = {
   messages: [],       // stored messages, in order
   streaming: null,    // {controller} while an answer streams
 };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') {
-      node.className = v;
-    } else if (k === 'text') {
-      node.textContent = v;
-    } else if (k.startsWith('on')) {
-      node.addEventListener(k.slice(2), v);
-    } else if (v !== undefined && v !== null && v !== false) {
-      node.setAttribute(k, v === true ? '' : v);
-    }
-  }
-  for (const c of children) {
-    if (c !== null && c !== undefined) {
-      node.append(c);
-    }
-  }
-  return node;
-}
 
 function status(text, isError = false) {
   const s = $('status');
@@ -204,6 +183,7 @@ async function deleteConversation(c) {
 
 function newChat() {
   stop();
+  hideAdmin();
   state.conversation = null;
   state.messages = [];
   $('chat-title').textContent = 'New chat';
@@ -220,6 +200,7 @@ function newChat() {
 
 async function openConversation(id) {
   stop();
+  hideAdmin();
   try {
     const c = await call('GET', '/api/conversations/' + encodeURIComponent(id));
     state.messages = c.messages;
@@ -615,8 +596,18 @@ async function start() {
   } catch (e) {
     fail(e);
   }
+  await route();
+}
+
+/** Shows what the address names: #/admin, #/c/ID, or a new chat. */
+async function route() {
+  if (location.hash === '#/admin') {
+    showAdmin();
+    return;
+  }
+  hideAdmin();
   const match = location.hash.match(/^#\/c\/([A-Za-z0-9_]+)$/);
-  if (match) {
+  if (match && (!state.conversation || state.conversation.id !== match[1])) {
     await openConversation(match[1]);
   }
 }
@@ -664,12 +655,7 @@ function bind() {
   });
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-in-cancel').addEventListener('click', () => $('sign-in-dialog').close());
-  window.addEventListener('hashchange', () => {
-    const match = location.hash.match(/^#\/c\/([A-Za-z0-9_]+)$/);
-    if (match && (!state.conversation || state.conversation.id !== match[1])) {
-      openConversation(match[1]);
-    }
-  });
+  window.addEventListener('hashchange', () => route().catch(fail));
 }
 
 bind();

@@ -60,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
     private final PullEndpoint pull; // null: no model store to pull into
     private final WebApp webApp = new WebApp();
     private final ConversationsEndpoint conversations;
+    private final AdminEndpoint admin;
 
     private ApiServer(ServerOptions options, ModelRegistry models, Database database, PullEndpoint pull) throws IOException {
         this.models = models;
@@ -77,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
         this.embeddings = new EmbeddingsEndpoint(models, meter);
         this.usage = new UsageEndpoint(usageStore);
         this.conversations = new ConversationsEndpoint(database == null ? null : new ConversationStore(database));
+        this.admin = new AdminEndpoint(keys, models);
         this.server = WebServer.builder()
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
@@ -152,7 +154,8 @@ public final class ApiServer implements AutoCloseable {
         webAppRoutes(r);
         r.any(endpoint("other", Access.OPEN, (req, res) -> {
             String path = req.path().path();
-            if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/api/conversations")) {
+            if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/api/conversations")
+                    || path.startsWith("/api/admin/")) {
                 throw new ApiException(405, "invalid_request_error", null, "method_not_allowed",
                         req.prologue().method().text() + " is not allowed on " + path);
             }
@@ -189,6 +192,22 @@ public final class ApiServer implements AutoCloseable {
         r.post(one + "/messages", endpoint(one + "/messages", Access.KEY, (req, res) -> {
             SameOriginGuard.changing(req, true);
             send(res, 201, conversations.append(req.path().pathParameters().get("id"), body(req, res)));
+        }));
+        r.get("/api/admin/keys", endpoint("/api/admin/keys", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, admin.listKeys());
+        }));
+        r.post("/api/admin/keys", endpoint("/api/admin/keys", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 201, admin.createKey(body(req, res)));
+        }));
+        r.post("/api/admin/keys/{id}/revoke", endpoint("/api/admin/keys/{id}/revoke", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.changing(req, false);
+            send(res, 200, admin.revokeKey(req.path().pathParameters().get("id")));
+        }));
+        r.get("/api/admin/models", endpoint("/api/admin/models", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, admin.listModels());
         }));
     }
 

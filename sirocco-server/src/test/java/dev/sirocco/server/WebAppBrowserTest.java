@@ -47,6 +47,7 @@ class WebAppBrowserTest {
     static Path dir;
     static List<ServedModel> models = new ArrayList<>();
     static ApiServer server;
+    static Database database;
     static String base;
     static Playwright playwright;
     static Browser browser;
@@ -67,7 +68,8 @@ class WebAppBrowserTest {
         models.add(ServedModel.load(RandomModels.write(ModelSpec.tinyLlama(), dir.resolve("tiny.gguf")), engine.withContextSize(4096), 4));
         models.add(ServedModel.load(RandomModels.write(ModelSpec.tinyLlama().toBuilder().seed(7).build(), dir.resolve("other.gguf")),
                 engine.withContextSize(256), 4));
-        server = ApiServer.start(ServerOptions.loopback(0), models, Database.open(dir.resolve("data")));
+        database = Database.open(dir.resolve("data"));
+        server = ApiServer.start(ServerOptions.loopback(0), models, database);
         base = "http://127.0.0.1:" + server.port() + "/";
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -394,11 +396,11 @@ class WebAppBrowserTest {
             Locator dialog = p.locator("#sign-in-dialog");
             assertThat(dialog).isVisible();
             screenshot(p, "sign-in");
-            p.getByLabel("API key").fill("wrong-key");
-            p.getByLabel("API key").press("Enter");
+            p.locator("#api-key").fill("wrong-key");
+            p.locator("#api-key").press("Enter");
             assertThat(p.locator("#sign-in-error")).containsText("not valid");
-            p.getByLabel("API key").fill("operator-secret");
-            p.getByLabel("API key").press("Enter");
+            p.locator("#api-key").fill("operator-secret");
+            p.locator("#api-key").press("Enter");
             assertThat(dialog).not().isVisible();
             assertThat(p.locator("#model-picker option")).hasCount(2);
             assertThat(p.evaluate("sessionStorage.getItem('sirocco.apiKey')")).isEqualTo("operator-secret");
@@ -409,6 +411,56 @@ class WebAppBrowserTest {
             other.navigate("http://127.0.0.1:" + guarded.port() + "/");
             assertThat(other.locator("#sign-in-dialog")).isVisible();
         }
+    }
+
+
+    @Test
+    void anAdminCreatesAKeyAndSeesItsUsageMoveAfterARequest() throws Exception {
+        var adminKey = new dev.sirocco.server.store.KeyStore(database).create("operator", true, null, null);
+        page.navigate(base + "#/admin");
+        assertThat(page.locator("#admin-status")).containsText("admin key");
+
+        page.locator("#sign-in").click();
+        page.locator("#api-key").fill(adminKey.secret().value());
+        page.locator("#api-key").press("Enter");
+        assertThat(page.locator("#sign-in-dialog")).not().isVisible();
+        page.locator("#admin-refresh").click();
+        assertThat(page.locator("#keys-table tbody tr", new Page.LocatorOptions().setHasText("operator"))).containsText("admin");
+
+        page.locator("#key-name").fill("ci-key");
+        page.locator("#key-rpm").fill("100");
+        page.getByText("Create key").click();
+        assertThat(page.locator("#new-secret")).isVisible();
+        String secret = page.locator("#new-secret-value").textContent();
+        assertThat(secret).startsWith("sk-sirocco-");
+        Locator row = page.locator("#keys-table tbody tr", new Page.LocatorOptions().setHasText("ci-key"));
+        assertThat(row).containsText("100 req/min");
+        String keyId = row.getAttribute("data-id");
+        Locator usage = page.locator("#usage-table tbody tr[data-key=" + keyId + "]");
+        assertThat(usage).hasCount(0);
+
+        ObjectNode chat = ChatCompletionsTest.request("tiny", "hello");
+        chat.put("max_tokens", 2);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + secret)
+                .POST(HttpRequest.BodyPublishers.ofString(chat.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        long completion = TestServer.JSON.readTree(r.body()).get("usage").get("completion_tokens").asLong();
+
+        page.locator("#admin-refresh").click();
+        assertThat(usage).hasCount(1);
+        assertThat(usage.locator("td.requests")).hasText("1");
+        assertThat(usage.locator("td").nth(4)).hasText(Long.toString(completion));
+        assertThat(page.locator("#usage-chart svg rect")).not().hasCount(0);
+        assertThat(page.locator("#models-table tbody tr")).hasCount(2);
+        screenshot(page, "admin");
+
+        page.onDialog(com.microsoft.playwright.Dialog::accept);
+        row.getByText("Revoke").click();
+        assertThat(row).containsText("revoked");
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "v1/models"))
+                .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
     }
 
 }
