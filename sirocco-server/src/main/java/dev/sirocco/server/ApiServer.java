@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
+import dev.sirocco.server.store.ConversationStore;
 import dev.sirocco.server.store.Database;
 import dev.sirocco.server.store.KeyStore;
 import dev.sirocco.server.store.UsageStore;
@@ -28,7 +29,8 @@ import java.util.Set;
  * runs on each model's {@link dev.sirocco.engine.runtime.Scheduler}, which batches every active request into one
  * forward pass per step. With a {@link Database}, callers authenticate with stored keys ({@link Authenticator}), are held
  * to their keys' per-minute limits ({@link KeyQuotas}) and have their usage recorded ({@link UsageMeter},
- * {@code GET /v1/usage}).
+ * {@code GET /v1/usage}). The chat web app is served at {@code /} ({@link WebApp}) with its conversations under
+ * {@code /api/conversations} ({@link ConversationsEndpoint}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions",
@@ -56,6 +58,9 @@ public final class ApiServer implements AutoCloseable {
     private final CompletionEndpoints completions;
     private final EmbeddingsEndpoint embeddings;
     private final PullEndpoint pull; // null: no model store to pull into
+    private final WebApp webApp = new WebApp();
+    private final ConversationsEndpoint conversations;
+    private final AdminEndpoint admin;
 
     private ApiServer(ServerOptions options, ModelRegistry models, Database database, PullEndpoint pull) throws IOException {
         this.models = models;
@@ -72,6 +77,8 @@ public final class ApiServer implements AutoCloseable {
         this.completions = new CompletionEndpoints(models, metrics, meter, options.requestTimeout());
         this.embeddings = new EmbeddingsEndpoint(models, meter);
         this.usage = new UsageEndpoint(usageStore);
+        this.conversations = new ConversationsEndpoint(database == null ? null : new ConversationStore(database));
+        this.admin = new AdminEndpoint(keys, models);
         this.server = WebServer.builder()
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
@@ -144,13 +151,63 @@ public final class ApiServer implements AutoCloseable {
                 (req, res) -> completions.fim(body(req, res), res, System.nanoTime())));
         r.post("/v1/embeddings", endpoint("/v1/embeddings", Access.METERED, (req, res) -> embeddings.handle(body(req, res), res)));
         r.get("/v1/usage", endpoint("/v1/usage", Access.KEY, (req, res) -> send(res, 200, usage.handle(req.query()))));
+        webAppRoutes(r);
         r.any(endpoint("other", Access.OPEN, (req, res) -> {
             String path = req.path().path();
-            if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/")) {
+            if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/api/conversations")
+                    || path.startsWith("/api/admin/")) {
                 throw new ApiException(405, "invalid_request_error", null, "method_not_allowed",
                         req.prologue().method().text() + " is not allowed on " + path);
             }
             throw ApiException.notFound(null, "not_found", "no such endpoint: " + req.prologue().method().text() + " " + path);
+        }));
+    }
+
+    /** The web app's page and files, and its conversations (same keys as {@code /v1}, guarded against other sites). */
+    private void webAppRoutes(HttpRouting.Builder r) {
+        r.get("/", endpoint("/", Access.OPEN, webApp::index));
+        r.get("/app/*", endpoint("/app", Access.OPEN, webApp::file));
+        String all = "/api/conversations";
+        String one = all + "/{id}";
+        r.get(all, endpoint(all, Access.KEY, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, conversations.list(req.query()));
+        }));
+        r.post(all, endpoint(all, Access.KEY, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 201, conversations.create(body(req, res)));
+        }));
+        r.get(one, endpoint(one, Access.KEY, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, conversations.get(req.path().pathParameters().get("id")));
+        }));
+        r.patch(one, endpoint(one, Access.KEY, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 200, conversations.update(req.path().pathParameters().get("id"), body(req, res)));
+        }));
+        r.delete(one, endpoint(one, Access.KEY, (req, res) -> {
+            SameOriginGuard.changing(req, false);
+            send(res, 200, conversations.delete(req.path().pathParameters().get("id")));
+        }));
+        r.post(one + "/messages", endpoint(one + "/messages", Access.KEY, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 201, conversations.append(req.path().pathParameters().get("id"), body(req, res)));
+        }));
+        r.get("/api/admin/keys", endpoint("/api/admin/keys", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, admin.listKeys());
+        }));
+        r.post("/api/admin/keys", endpoint("/api/admin/keys", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 201, admin.createKey(body(req, res)));
+        }));
+        r.post("/api/admin/keys/{id}/revoke", endpoint("/api/admin/keys/{id}/revoke", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.changing(req, false);
+            send(res, 200, admin.revokeKey(req.path().pathParameters().get("id")));
+        }));
+        r.get("/api/admin/models", endpoint("/api/admin/models", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.reading(req);
+            send(res, 200, admin.listModels());
         }));
     }
 

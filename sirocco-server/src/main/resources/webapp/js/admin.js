@@ -1,0 +1,180 @@
+// The admin pages (an admin key): API keys (create, revoke), usage per key and model over the last 14 days as an
+// inline SVG chart and a table, and the models with what they are doing now.
+import {ApiError, call} from './api.js';
+import {$, el} from './dom.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const DAYS = 14;
+const COLOURS = ['#c2410c', '#2563eb', '#16a34a', '#9333ea', '#ca8a04', '#0891b2', '#db2777', '#4b5563'];
+
+function status(text, isError = false) {
+  const s = $('admin-status');
+  s.textContent = text || '';
+  s.classList.toggle('error', isError);
+}
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    node.setAttribute(k, v);
+  }
+  node.append(...children);
+  return node;
+}
+
+function when(seconds) {
+  return seconds == null ? '—' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function cell(text, cls) {
+  return el('td', {class: cls, text: String(text)});
+}
+
+async function loadKeys() {
+  const keys = await call('GET', '/api/admin/keys');
+  $('keys-table').tBodies[0].replaceChildren(...keys.data.map(k => {
+    const revoke = k.revoked_at ? null : el('button', {type: 'button', text: 'Revoke', 'aria-label': 'Revoke ' + k.name,
+      onclick: () => revokeKey(k)});
+    const limits = [k.rpm ? k.rpm + ' req/min' : null, k.tpm ? k.tpm + ' tok/min' : null].filter(Boolean).join(', ') || 'none';
+    return el('tr', {class: k.revoked_at ? 'revoked' : '', 'data-id': k.id},
+        cell(k.name), cell(k.id), cell(k.prefix + '…'), cell(k.admin ? 'admin' : 'inference'), cell(limits),
+        cell(when(k.last_used_at)), cell(k.revoked_at ? 'revoked ' + when(k.revoked_at) : 'active'), el('td', {}, revoke));
+  }));
+  return keys.data;
+}
+
+async function createKey(event) {
+  event.preventDefault();
+  const body = {name: $('key-name').value.trim(), admin: $('key-admin').checked};
+  if ($('key-rpm').value) {
+    body.rpm = Number($('key-rpm').value);
+  }
+  if ($('key-tpm').value) {
+    body.tpm = Number($('key-tpm').value);
+  }
+  try {
+    const key = await call('POST', '/api/admin/keys', body);
+    $('new-secret-value').textContent = key.secret;
+    $('new-secret').hidden = false;
+    $('key-form').reset();
+    status('Created key “' + key.name + '”. Copy it now: it is not shown again.');
+    await loadKeys();
+  } catch (e) {
+    status(e.message, true);
+  }
+}
+
+async function revokeKey(k) {
+  if (!confirm('Revoke the key “' + k.name + '”? Requests with it fail from now on.')) {
+    return;
+  }
+  try {
+    await call('POST', '/api/admin/keys/' + encodeURIComponent(k.id) + '/revoke');
+    status('Revoked “' + k.name + '”.');
+    await loadKeys();
+  } catch (e) {
+    status(e.message, true);
+  }
+}
+
+function days() {
+  const out = [];
+  const today = new Date();
+  for (let i = DAYS - 1; i >= 0; i--) {
+    out.push(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i)).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** Stacked bars: tokens per day, one colour per key. */
+function chart(rows, keyNames) {
+  const span = days();
+  const keys = [...new Set(rows.map(r => r.key_id))];
+  const totals = span.map(d => rows.filter(r => r.date === d).reduce((s, r) => s + r.total_tokens, 0));
+  const max = Math.max(1, ...totals);
+  const W = 560, H = 180, left = 48, bottom = 20, top = 8;
+  const bar = (W - left) / span.length;
+  const y = v => top + (H - top - bottom) * (1 - v / max);
+  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Tokens per day and key, last ' + DAYS + ' days'});
+  for (const frac of [0, 0.5, 1]) {
+    const v = Math.round(max * frac);
+    root.append(svg('line', {x1: left, x2: W, y1: y(v), y2: y(v), class: 'grid'}),
+        svg('text', {x: left - 4, y: y(v) + 3, 'text-anchor': 'end', class: 'axis'}, String(v)));
+  }
+  span.forEach((d, i) => {
+    let base = 0;
+    keys.forEach((k, ki) => {
+      const v = rows.filter(r => r.date === d && r.key_id === k).reduce((s, r) => s + r.total_tokens, 0);
+      if (v > 0) {
+        root.append(svg('rect', {x: left + i * bar + 2, width: bar - 4, y: y(base + v), height: y(base) - y(base + v),
+          fill: COLOURS[ki % COLOURS.length]}, svg('title', {}, `${d} · ${keyNames(k)}: ${v} tokens`)));
+        base += v;
+      }
+    });
+    if (i % 2 === 0 || span.length <= 7) {
+      root.append(svg('text', {x: left + i * bar + bar / 2, y: H - 5, 'text-anchor': 'middle', class: 'axis'}, d.slice(5)));
+    }
+  });
+  const legend = el('ul', {class: 'legend'}, ...keys.map((k, ki) =>
+      el('li', {}, svg('svg', {viewBox: '0 0 10 10', 'aria-hidden': 'true'}, svg('rect', {width: 10, height: 10, fill: COLOURS[ki % COLOURS.length]})),
+          keyNames(k))));
+  return [root, legend];
+}
+
+async function loadUsage(keys) {
+  const span = days();
+  const usage = await call('GET', `/v1/usage?start=${span[0]}&end=${span[span.length - 1]}`);
+  const names = new Map(keys.map(k => [k.id, k.name]));
+  const keyName = id => names.get(id) || id;
+  $('usage-chart').replaceChildren(...chart(usage.data, keyName));
+  const sums = new Map();
+  for (const r of usage.data) {
+    const id = r.key_id + '\u0000' + r.model;
+    const s = sums.get(id) || {key: r.key_id, model: r.model, requests: 0, prompt: 0, completion: 0};
+    s.requests += r.requests;
+    s.prompt += r.prompt_tokens;
+    s.completion += r.completion_tokens;
+    sums.set(id, s);
+  }
+  $('usage-table').tBodies[0].replaceChildren(...[...sums.values()].map(s =>
+      el('tr', {'data-key': s.key, 'data-model': s.model}, cell(keyName(s.key)), cell(s.model),
+          cell(s.requests, 'num requests'), cell(s.prompt, 'num'), cell(s.completion, 'num'))));
+}
+
+async function loadModels() {
+  const models = await call('GET', '/api/admin/models');
+  $('models-table').tBodies[0].replaceChildren(...models.data.map(m =>
+      el('tr', {}, cell(m.id), cell(m.context_size, 'num'), cell(m.loaded ? 'loaded' : 'on disk'),
+          cell(m.active_sequences ?? '—', 'num'), cell(m.queued ?? '—', 'num'))));
+}
+
+export async function refreshAdmin() {
+  status('');
+  try {
+    const keys = await loadKeys();
+    await Promise.all([loadUsage(keys), loadModels()]);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 401)) {
+      status('The admin pages need an admin key (sirocco keys create --admin): sign in with one.', true);
+    } else {
+      status(e.message, true);
+    }
+  }
+}
+
+export function showAdmin() {
+  document.querySelector('main.chat').hidden = true;
+  $('admin-view').hidden = false;
+  $('new-secret').hidden = true;
+  refreshAdmin();
+}
+
+export function hideAdmin() {
+  $('admin-view').hidden = true;
+  document.querySelector('main.chat').hidden = false;
+}
+
+$('key-form').addEventListener('submit', createKey);
+$('admin-refresh').addEventListener('click', refreshAdmin);
+$('new-secret-copy').addEventListener('click', () => navigator.clipboard.writeText($('new-secret-value').textContent)
+    .then(() => status('Copied.'), e => status('The browser refused to copy: ' + e.message, true)));
