@@ -36,9 +36,12 @@ async function loadKeys() {
     const revoke = k.revoked_at ? null : el('button', {type: 'button', text: 'Revoke', 'aria-label': 'Revoke ' + k.name,
       onclick: () => revokeKey(k)});
     const limits = [k.rpm ? k.rpm + ' req/min' : null, k.tpm ? k.tpm + ' tok/min' : null].filter(Boolean).join(', ') || 'none';
+    const limitsCell = cell(limits, 'limits');
+    const edit = k.revoked_at ? null : el('button', {type: 'button', text: 'Limits', 'aria-label': 'Change the limits of ' + k.name,
+      onclick: () => editLimits(limitsCell, k)});
     return el('tr', {class: k.revoked_at ? 'revoked' : '', 'data-id': k.id},
-        cell(k.name), cell(k.id), cell(k.prefix + '…'), cell(k.admin ? 'admin' : 'inference'), cell(limits),
-        cell(when(k.last_used_at)), cell(k.revoked_at ? 'revoked ' + when(k.revoked_at) : 'active'), el('td', {}, revoke));
+        cell(k.name), cell(k.id), cell(k.prefix + '…'), cell(k.admin ? 'admin' : 'inference'), limitsCell,
+        cell(when(k.last_used_at)), cell(k.revoked_at ? 'revoked ' + when(k.revoked_at) : 'active'), el('td', {}, edit, revoke));
   }));
   return keys.data;
 }
@@ -62,6 +65,28 @@ async function createKey(event) {
   } catch (e) {
     status(e.message, true);
   }
+}
+
+function editLimits(td, k) {
+  const number = (label, value) => {
+    const input = el('input', {type: 'number', min: 1, step: 1, placeholder: 'no limit', 'aria-label': label + ' for ' + k.name});
+    input.value = value ?? '';
+    return input;
+  };
+  const rpm = number('Requests per minute', k.rpm);
+  const tpm = number('Tokens per minute', k.tpm);
+  const save = el('button', {type: 'button', class: 'primary', text: 'Save', onclick: async () => {
+    try {
+      await call('PATCH', '/api/admin/keys/' + encodeURIComponent(k.id),
+          {rpm: rpm.value ? Number(rpm.value) : null, tpm: tpm.value ? Number(tpm.value) : null});
+      status('Limits of “' + k.name + '” saved.');
+      await loadKeys();
+    } catch (e) {
+      status(e.message, true);
+    }
+  }});
+  td.replaceChildren(rpm, ' req/min ', tpm, ' tok/min ', save);
+  rpm.focus();
 }
 
 async function revokeKey(k) {

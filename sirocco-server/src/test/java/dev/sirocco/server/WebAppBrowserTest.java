@@ -363,6 +363,27 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void codeIsHighlightedAndMathKeptVerbatim() throws Exception {
+        ObjectNode body = TestServer.JSON.createObjectNode();
+        var messages = body.putArray("messages");
+        messages.addObject().put("role", "user").put("content", "Show me");
+        messages.addObject().put("role", "assistant").put("content",
+                "Code:\n\n```java\nint answer = 42; // the answer\n```\n\nMath: $x_1 * y_2 * z_3$ and $$\\sum_{i=1}^{n} a_i * b_i$$, "
+                        + "and *emphasis* still works.");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/conversations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        page.navigate(base + "#/c/" + TestServer.JSON.readTree(r.body()).get("id").asText());
+        Locator answer = page.locator(".message.assistant .content");
+        assertThat(answer.locator("pre code.language-java .hljs-type")).hasText("int");
+        assertThat(answer.locator("pre code.language-java .hljs-comment")).hasText("// the answer");
+        assertThat(answer.locator("code.math").first()).hasText("$x_1 * y_2 * z_3$");
+        assertThat(answer.locator("code.math.display")).hasText("$$\\sum_{i=1}^{n} a_i * b_i$$");
+        assertThat(answer.locator("em")).hasText("emphasis");
+    }
+
+    @Test
     void toolCallsAreShownAsCollapsibleCards() throws Exception {
         String body = """
                 {"title": "Weather", "messages": [
@@ -454,6 +475,11 @@ class WebAppBrowserTest {
         assertThat(page.locator("#usage-chart svg rect")).not().hasCount(0);
         assertThat(page.locator("#models-table tbody tr")).hasCount(2);
         screenshot(page, "admin");
+
+        row.getByText("Limits").click();
+        page.getByLabel("Tokens per minute for ci-key").fill("5000");
+        row.getByText("Save").click();
+        assertThat(row).containsText("100 req/min, 5000 tok/min");
 
         page.onDialog(com.microsoft.playwright.Dialog::accept);
         row.getByText("Revoke").click();
