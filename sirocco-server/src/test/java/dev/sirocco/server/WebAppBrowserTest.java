@@ -323,10 +323,12 @@ class WebAppBrowserTest {
             Page p = phone.newPage();
             p.navigate(base + "#/c/" + id);
             assertThat(p.locator(".message.assistant")).hasCount(1);
-            assertThat(p.locator("#sidebar")).not().isInViewport();
+            assertThat(p.locator("#sidebar")).not().isVisible();
             screenshot(p, "phone-dark-chat");
             p.locator("#toggle-sidebar").click();
             assertThat(p.locator("#sidebar")).isInViewport();
+            p.locator("#conversation-list button.open").first().click();
+            assertThat(p.locator("#sidebar")).not().isVisible();
             screenshot(p, "phone-dark-sidebar");
             String background = (String) p.evaluate("getComputedStyle(document.body).backgroundColor");
             assertThat(background).as("dark theme background").isEqualTo("rgb(28, 25, 23)");
