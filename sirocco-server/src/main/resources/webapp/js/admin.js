@@ -111,16 +111,17 @@ function days() {
   return out;
 }
 
-/** Stacked bars: tokens per day, one colour per key. */
-function chart(rows, keyNames) {
+/** Stacked bars: tokens per day, one colour per key (or model: `field` is the row field to group by). */
+function chart(rows, field, names) {
   const span = days();
-  const keys = [...new Set(rows.map(r => r.key_id))];
+  const keys = [...new Set(rows.map(r => r[field]))];
   const totals = span.map(d => rows.filter(r => r.date === d).reduce((s, r) => s + r.total_tokens, 0));
   const max = Math.max(1, ...totals);
   const W = 560, H = 180, left = 48, bottom = 20, top = 8;
   const bar = (W - left) / span.length;
   const y = v => top + (H - top - bottom) * (1 - v / max);
-  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Tokens per day and key, last ' + DAYS + ' days'});
+  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img',
+    'aria-label': `Tokens per day and ${field === 'model' ? 'model' : 'key'}, last ${DAYS} days`});
   for (const frac of [0, 0.5, 1]) {
     const v = Math.round(max * frac);
     root.append(svg('line', {x1: left, x2: W, y1: y(v), y2: y(v), class: 'grid'}),
@@ -129,10 +130,10 @@ function chart(rows, keyNames) {
   span.forEach((d, i) => {
     let base = 0;
     keys.forEach((k, ki) => {
-      const v = rows.filter(r => r.date === d && r.key_id === k).reduce((s, r) => s + r.total_tokens, 0);
+      const v = rows.filter(r => r.date === d && r[field] === k).reduce((s, r) => s + r.total_tokens, 0);
       if (v > 0) {
         root.append(svg('rect', {x: left + i * bar + 2, width: bar - 4, y: y(base + v), height: y(base) - y(base + v),
-          fill: COLOURS[ki % COLOURS.length]}, svg('title', {}, `${d} · ${keyNames(k)}: ${v} tokens`)));
+          fill: COLOURS[ki % COLOURS.length]}, svg('title', {}, `${d} · ${names(k)}: ${v} tokens`)));
         base += v;
       }
     });
@@ -142,7 +143,7 @@ function chart(rows, keyNames) {
   });
   const legend = el('ul', {class: 'legend'}, ...keys.map((k, ki) =>
       el('li', {}, svg('svg', {viewBox: '0 0 10 10', 'aria-hidden': 'true'}, svg('rect', {width: 10, height: 10, fill: COLOURS[ki % COLOURS.length]})),
-          keyNames(k))));
+          names(k))));
   return [root, legend];
 }
 
@@ -151,7 +152,8 @@ async function loadUsage(keys) {
   const usage = await call('GET', `/v1/usage?start=${span[0]}&end=${span[span.length - 1]}`);
   const names = new Map(keys.map(k => [k.id, k.name]));
   const keyName = id => names.get(id) || id;
-  $('usage-chart').replaceChildren(...chart(usage.data, keyName));
+  const field = $('usage-group').value;
+  $('usage-chart').replaceChildren(...chart(usage.data, field, field === 'model' ? (m => m) : keyName));
   const sums = new Map();
   for (const r of usage.data) {
     const id = r.key_id + '\u0000' + r.model;
@@ -201,5 +203,6 @@ export function hideAdmin() {
 
 $('key-form').addEventListener('submit', createKey);
 $('admin-refresh').addEventListener('click', refreshAdmin);
+$('usage-group').addEventListener('change', refreshAdmin);
 $('new-secret-copy').addEventListener('click', () => navigator.clipboard.writeText($('new-secret-value').textContent)
     .then(() => status('Copied.'), e => status('The browser refused to copy: ' + e.message, true)));

@@ -474,6 +474,10 @@ class WebAppBrowserTest {
         assertThat(usage).hasCount(1);
         assertThat(usage.locator("td.requests")).hasText("1");
         assertThat(usage.locator("td").nth(4)).hasText(Long.toString(completion));
+        assertThat(page.locator("#usage-chart .legend")).containsText("ci-key");
+        page.locator("#usage-group").selectOption("model");
+        assertThat(page.locator("#usage-chart .legend")).containsText("tiny");
+        assertThat(page.locator("#usage-chart .legend")).not().containsText("ci-key");
         assertThat(page.locator("#usage-chart svg rect")).not().hasCount(0);
         assertThat(page.locator("#models-table tbody tr")).hasCount(2);
         screenshot(page, "admin");
