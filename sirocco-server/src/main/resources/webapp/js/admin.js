@@ -36,9 +36,12 @@ async function loadKeys() {
     const revoke = k.revoked_at ? null : el('button', {type: 'button', text: 'Revoke', 'aria-label': 'Revoke ' + k.name,
       onclick: () => revokeKey(k)});
     const limits = [k.rpm ? k.rpm + ' req/min' : null, k.tpm ? k.tpm + ' tok/min' : null].filter(Boolean).join(', ') || 'none';
+    const limitsCell = cell(limits, 'limits');
+    const edit = k.revoked_at ? null : el('button', {type: 'button', text: 'Limits', 'aria-label': 'Change the limits of ' + k.name,
+      onclick: () => editLimits(limitsCell, k)});
     return el('tr', {class: k.revoked_at ? 'revoked' : '', 'data-id': k.id},
-        cell(k.name), cell(k.id), cell(k.prefix + '…'), cell(k.admin ? 'admin' : 'inference'), cell(limits),
-        cell(when(k.last_used_at)), cell(k.revoked_at ? 'revoked ' + when(k.revoked_at) : 'active'), el('td', {}, revoke));
+        cell(k.name), cell(k.id), cell(k.prefix + '…'), cell(k.admin ? 'admin' : 'inference'), limitsCell,
+        cell(when(k.last_used_at)), cell(k.revoked_at ? 'revoked ' + when(k.revoked_at) : 'active'), el('td', {}, edit, revoke));
   }));
   return keys.data;
 }
@@ -64,6 +67,28 @@ async function createKey(event) {
   }
 }
 
+function editLimits(td, k) {
+  const number = (label, value) => {
+    const input = el('input', {type: 'number', min: 1, step: 1, placeholder: 'no limit', 'aria-label': label + ' for ' + k.name});
+    input.value = value ?? '';
+    return input;
+  };
+  const rpm = number('Requests per minute', k.rpm);
+  const tpm = number('Tokens per minute', k.tpm);
+  const save = el('button', {type: 'button', class: 'primary', text: 'Save', onclick: async () => {
+    try {
+      await call('PATCH', '/api/admin/keys/' + encodeURIComponent(k.id),
+          {rpm: rpm.value ? Number(rpm.value) : null, tpm: tpm.value ? Number(tpm.value) : null});
+      status('Limits of “' + k.name + '” saved.');
+      await loadKeys();
+    } catch (e) {
+      status(e.message, true);
+    }
+  }});
+  td.replaceChildren(rpm, ' req/min ', tpm, ' tok/min ', save);
+  rpm.focus();
+}
+
 async function revokeKey(k) {
   if (!confirm('Revoke the key “' + k.name + '”? Requests with it fail from now on.')) {
     return;
@@ -86,16 +111,17 @@ function days() {
   return out;
 }
 
-/** Stacked bars: tokens per day, one colour per key. */
-function chart(rows, keyNames) {
+/** Stacked bars: tokens per day, one colour per key (or model: `field` is the row field to group by). */
+function chart(rows, field, names) {
   const span = days();
-  const keys = [...new Set(rows.map(r => r.key_id))];
+  const keys = [...new Set(rows.map(r => r[field]))];
   const totals = span.map(d => rows.filter(r => r.date === d).reduce((s, r) => s + r.total_tokens, 0));
   const max = Math.max(1, ...totals);
   const W = 560, H = 180, left = 48, bottom = 20, top = 8;
   const bar = (W - left) / span.length;
   const y = v => top + (H - top - bottom) * (1 - v / max);
-  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Tokens per day and key, last ' + DAYS + ' days'});
+  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img',
+    'aria-label': `Tokens per day and ${field === 'model' ? 'model' : 'key'}, last ${DAYS} days`});
   for (const frac of [0, 0.5, 1]) {
     const v = Math.round(max * frac);
     root.append(svg('line', {x1: left, x2: W, y1: y(v), y2: y(v), class: 'grid'}),
@@ -104,10 +130,10 @@ function chart(rows, keyNames) {
   span.forEach((d, i) => {
     let base = 0;
     keys.forEach((k, ki) => {
-      const v = rows.filter(r => r.date === d && r.key_id === k).reduce((s, r) => s + r.total_tokens, 0);
+      const v = rows.filter(r => r.date === d && r[field] === k).reduce((s, r) => s + r.total_tokens, 0);
       if (v > 0) {
         root.append(svg('rect', {x: left + i * bar + 2, width: bar - 4, y: y(base + v), height: y(base) - y(base + v),
-          fill: COLOURS[ki % COLOURS.length]}, svg('title', {}, `${d} · ${keyNames(k)}: ${v} tokens`)));
+          fill: COLOURS[ki % COLOURS.length]}, svg('title', {}, `${d} · ${names(k)}: ${v} tokens`)));
         base += v;
       }
     });
@@ -117,7 +143,7 @@ function chart(rows, keyNames) {
   });
   const legend = el('ul', {class: 'legend'}, ...keys.map((k, ki) =>
       el('li', {}, svg('svg', {viewBox: '0 0 10 10', 'aria-hidden': 'true'}, svg('rect', {width: 10, height: 10, fill: COLOURS[ki % COLOURS.length]})),
-          keyNames(k))));
+          names(k))));
   return [root, legend];
 }
 
@@ -126,7 +152,8 @@ async function loadUsage(keys) {
   const usage = await call('GET', `/v1/usage?start=${span[0]}&end=${span[span.length - 1]}`);
   const names = new Map(keys.map(k => [k.id, k.name]));
   const keyName = id => names.get(id) || id;
-  $('usage-chart').replaceChildren(...chart(usage.data, keyName));
+  const field = $('usage-group').value;
+  $('usage-chart').replaceChildren(...chart(usage.data, field, field === 'model' ? (m => m) : keyName));
   const sums = new Map();
   for (const r of usage.data) {
     const id = r.key_id + '\u0000' + r.model;
@@ -176,5 +203,6 @@ export function hideAdmin() {
 
 $('key-form').addEventListener('submit', createKey);
 $('admin-refresh').addEventListener('click', refreshAdmin);
+$('usage-group').addEventListener('change', refreshAdmin);
 $('new-secret-copy').addEventListener('click', () => navigator.clipboard.writeText($('new-secret-value').textContent)
     .then(() => status('Copied.'), e => status('The browser refused to copy: ' + e.message, true)));

@@ -217,6 +217,7 @@ async function openConversation(id) {
     renderMessages();
     markActive();
     document.body.classList.remove('sidebar-open');
+    $('toggle-sidebar').setAttribute('aria-expanded', 'false');
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
       newChat();
@@ -458,6 +459,7 @@ async function answer(position) {
   const reply = {position, role: 'assistant', content: '', model, tool_calls: null};
   const view = messageView(reply);
   view.dataset.state = 'streaming';
+  view.setAttribute('aria-busy', 'true'); // screen readers wait for the whole answer, not every token
   view.querySelector('.actions').hidden = true;
   const empty = $('empty');
   if (empty) {

@@ -17,6 +17,7 @@ import java.util.Set;
  * GET  /api/admin/keys              {"object": "list", "data": [key, ...]}, oldest first, revoked ones included
  * POST /api/admin/keys              {name, admin?, rpm?, tpm?} -> 201 key with "secret" (shown this once, never stored)
  * POST /api/admin/keys/{id}/revoke  key, revoked from the next request on
+ * PATCH /api/admin/keys/{id}        {rpm, tpm} (null: no limit) -> key, held to them from its next request on
  * GET  /api/admin/models            {"object": "list", "data": [{"id", "context_size", "loaded", "active_sequences"?, "queued"?}]}
  *
  * key: {"id", "name", "prefix", "admin", "rpm", "tpm", "created_at", "revoked_at", "last_used_at"} (times: epoch seconds or null)
@@ -26,6 +27,7 @@ import java.util.Set;
  */
 final class AdminEndpoint {
     private static final Set<String> CREATE_FIELDS = Set.of("name", "admin", "rpm", "tpm");
+    private static final Set<String> LIMIT_FIELDS = Set.of("rpm", "tpm");
 
     private final KeyStore keys;
     private final ModelRegistry models;
@@ -61,6 +63,14 @@ final class AdminEndpoint {
 
     ObjectNode revokeKey(String id) {
         return json(keys().revoke(id).orElseThrow(
+                () -> ApiException.notFound("id", "key_not_found", "no API key has the id '" + id + "' (see GET /api/admin/keys)")));
+    }
+
+    ObjectNode setLimits(String id, JsonNode body) {
+        RequestFields.onlyKnown(body, LIMIT_FIELDS, "");
+        Long rpm = RequestFields.optLong(body, "rpm", 1, Long.MAX_VALUE);
+        Long tpm = RequestFields.optLong(body, "tpm", 1, Long.MAX_VALUE);
+        return json(keys().setLimits(id, rpm, tpm).orElseThrow(
                 () -> ApiException.notFound("id", "key_not_found", "no API key has the id '" + id + "' (see GET /api/admin/keys)")));
     }
 

@@ -205,6 +205,10 @@ public final class ApiServer implements AutoCloseable {
             SameOriginGuard.changing(req, false);
             send(res, 200, admin.revokeKey(req.path().pathParameters().get("id")));
         }));
+        r.patch("/api/admin/keys/{id}", endpoint("/api/admin/keys/{id}", Access.ADMIN, (req, res) -> {
+            SameOriginGuard.changing(req, true);
+            send(res, 200, admin.setLimits(req.path().pathParameters().get("id"), body(req, res)));
+        }));
         r.get("/api/admin/models", endpoint("/api/admin/models", Access.ADMIN, (req, res) -> {
             SameOriginGuard.reading(req);
             send(res, 200, admin.listModels());

@@ -96,4 +96,29 @@ class AdminApiTest {
         }
         assertThat(models.findValues("context_size")).extracting(JsonNode::asInt).containsExactlyInAnyOrder(256, 32);
     }
+
+    @Test
+    void changedLimitsHoldTheKeyFromItsNextRequest() throws Exception {
+        JsonNode key = server.post("/api/admin/keys", "{\"name\": \"limited\"}", as(admin)).json();
+        String[] bearer = {"Authorization", "Bearer " + key.get("secret").asText()};
+        String id = key.get("id").asText();
+        assertThat(server.get("/v1/models", bearer).status()).isEqualTo(200);
+        assertThat(server.get("/v1/models", bearer).status()).isEqualTo(200);
+        HttpRequest patch = HttpRequest.newBuilder(URI.create(server.base + "/api/admin/keys/" + id)).headers(as(admin))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"rpm\": 1}")).build();
+        TestServer.Reply r = server.send(patch);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("rpm").asLong()).isEqualTo(1);
+        assertThat(r.json().get("tpm").isNull()).isTrue();
+        // metered requests count against the new limit: the first passes, the second in the same minute is refused
+        var chat = ChatCompletionsTest.request("tiny", "hi");
+        chat.put("max_tokens", 1);
+        assertThat(server.post("/v1/chat/completions", chat, bearer).status()).isEqualTo(200);
+        ErrorsTest.error(server.post("/v1/chat/completions", chat, bearer), 429);
+
+        HttpRequest bad = HttpRequest.newBuilder(URI.create(server.base + "/api/admin/keys/" + id)).headers(as(admin))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"tpm\": -5}")).build();
+        assertThat(ErrorsTest.error(server.send(bad), 400).get("param").asText()).isEqualTo("tpm");
+    }
+
 }

@@ -323,10 +323,12 @@ class WebAppBrowserTest {
             Page p = phone.newPage();
             p.navigate(base + "#/c/" + id);
             assertThat(p.locator(".message.assistant")).hasCount(1);
-            assertThat(p.locator("#sidebar")).not().isInViewport();
+            assertThat(p.locator("#sidebar")).not().isVisible();
             screenshot(p, "phone-dark-chat");
             p.locator("#toggle-sidebar").click();
             assertThat(p.locator("#sidebar")).isInViewport();
+            p.locator("#conversation-list button.open").first().click();
+            assertThat(p.locator("#sidebar")).not().isVisible();
             screenshot(p, "phone-dark-sidebar");
             String background = (String) p.evaluate("getComputedStyle(document.body).backgroundColor");
             assertThat(background).as("dark theme background").isEqualTo("rgb(28, 25, 23)");
@@ -360,6 +362,27 @@ class WebAppBrowserTest {
         assertThat(edited).hasSize(2);
         assertThat(edited.get(0).get("content").asText()).isEqualTo("Second question");
         assertThat(edited.get(1).get("role").asText()).isEqualTo("assistant");
+    }
+
+    @Test
+    void codeIsHighlightedAndMathKeptVerbatim() throws Exception {
+        ObjectNode body = TestServer.JSON.createObjectNode();
+        var messages = body.putArray("messages");
+        messages.addObject().put("role", "user").put("content", "Show me");
+        messages.addObject().put("role", "assistant").put("content",
+                "Code:\n\n```java\nint answer = 42; // the answer\n```\n\nMath: $x_1 * y_2 * z_3$ and $$\\sum_{i=1}^{n} a_i * b_i$$, "
+                        + "and *emphasis* still works.");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/conversations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        page.navigate(base + "#/c/" + TestServer.JSON.readTree(r.body()).get("id").asText());
+        Locator answer = page.locator(".message.assistant .content");
+        assertThat(answer.locator("pre code.language-java .hljs-type")).hasText("int");
+        assertThat(answer.locator("pre code.language-java .hljs-comment")).hasText("// the answer");
+        assertThat(answer.locator("code.math").first()).hasText("$x_1 * y_2 * z_3$");
+        assertThat(answer.locator("code.math.display")).hasText("$$\\sum_{i=1}^{n} a_i * b_i$$");
+        assertThat(answer.locator("em")).hasText("emphasis");
     }
 
     @Test
@@ -451,9 +474,18 @@ class WebAppBrowserTest {
         assertThat(usage).hasCount(1);
         assertThat(usage.locator("td.requests")).hasText("1");
         assertThat(usage.locator("td").nth(4)).hasText(Long.toString(completion));
+        assertThat(page.locator("#usage-chart .legend")).containsText("ci-key");
+        page.locator("#usage-group").selectOption("model");
+        assertThat(page.locator("#usage-chart .legend")).containsText("tiny");
+        assertThat(page.locator("#usage-chart .legend")).not().containsText("ci-key");
         assertThat(page.locator("#usage-chart svg rect")).not().hasCount(0);
         assertThat(page.locator("#models-table tbody tr")).hasCount(2);
         screenshot(page, "admin");
+
+        row.getByText("Limits").click();
+        page.getByLabel("Tokens per minute for ci-key").fill("5000");
+        row.getByText("Save").click();
+        assertThat(row).containsText("100 req/min, 5000 tok/min");
 
         page.onDialog(com.microsoft.playwright.Dialog::accept);
         row.getByText("Revoke").click();

@@ -84,6 +84,22 @@ public final class KeyStore {
         });
     }
 
+    /**
+     * Sets key {@code id}'s per-minute limits (null: no limit); they apply from its next request on.
+     *
+     * @return the key as now stored, or empty if there is no such key
+     */
+    public Optional<StoredKey> setLimits(String id, Long rpm, Long tpm) {
+        if (rpm != null && rpm < 1 || tpm != null && tpm < 1) {
+            throw new IllegalArgumentException("limits must be at least 1 per minute (leave them out for no limit)");
+        }
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE api_keys SET rpm = :rpm, tpm = :tpm WHERE id = :id")
+                    .bind("rpm", rpm).bind("tpm", tpm).bind("id", id).execute();
+            return find(h, "id", id);
+        });
+    }
+
     /** The key whose secret is {@code secret} (revoked or not), noting the use; empty when no key has that secret. */
     public Optional<StoredKey> authenticate(String secret) {
         String hash = new KeySecret(secret).sha256();
