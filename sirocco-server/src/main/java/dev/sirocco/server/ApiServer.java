@@ -241,7 +241,13 @@ public final class ApiServer implements AutoCloseable {
                             + " needs an administrator: an admin key ('sirocco keys create --admin') or the server's --api-key");
                 }
                 // The caller is bound for usage accounting; the models the handler acquires are released when it returns.
+                boolean anonymous = access != Access.OPEN && caller.keyId().equals(UsageStore.ANONYMOUS);
                 ScopedValue.where(Caller.CURRENT, caller).call(() -> models.withLeases(() -> {
+                    if (anonymous) {
+                        // Without a key, only this machine's own clients: not another site's page in a local browser,
+                        // nor a DNS-rebinding name (the web app's own guard, for the API too).
+                        SameOriginGuard.reading(req);
+                    }
                     handler.handle(req, res);
                     return null;
                 }));
