@@ -450,13 +450,13 @@ public final class Transformer {
     /**
      * One expert's matmul of {@code rows} rows. llama.cpp's ggml_mul_mat_id takes each row's dot products with
      * ggml_vec_dot, never tinyBLAS, and repacked experts with the one-row gemv kernel, never the 4-row gemm
-     * (RepackedWeights); so F32/F16/BF16 and repacked experts, whose batched kernels differ, go one row at a time.
-     * The other block formats' dots do not depend on the batch.
+     * (RepackedWeights); so F32/F16/BF16 and repacked Q4_K experts, whose batched kernels differ, go one row at a
+     * time. The other block formats' dots do not depend on the batch.
      */
     private void expertMatmul(Tensor weight, float[] in, int inWidth, float[] out, int outWidth, int rows) {
         GgmlType type = weight.type();
         boolean batchDependent = type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16
-                || RepackedWeights.isRepacked(type, weight.rows());
+                || RepackedWeights.gemmDiffersFromGemv(type, weight.rows());
         if (rows == 1 || !batchDependent) {
             kernels.matmul(weight, in, out, rows);
             return;

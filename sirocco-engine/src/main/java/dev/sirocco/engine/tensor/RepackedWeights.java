@@ -25,6 +25,14 @@ public final class RepackedWeights {
         return (type == GgmlType.Q4_0 || type == GgmlType.Q4_K) && rows % 8 == 0;
     }
 
+    /**
+     * Whether a repacked matrix's products depend on the batch: Q4_K's gemm steps its float chains per 64 elements
+     * and gemv per 256, while Q4_0's gemm and gemv take the same steps (and its 4-row quantizer rounds as Q8_0's).
+     */
+    public static boolean gemmDiffersFromGemv(GgmlType type, long rows) {
+        return type == GgmlType.Q4_K && isRepacked(type, rows);
+    }
+
     /** Whether activation row {@code b} of a batch of {@code batch} rows goes through the 4-row gemm kernel (else gemv). */
     public static boolean inGemmTile(int b, int batch) {
         return b < batch - batch % 4;

@@ -58,7 +58,8 @@ class EngineMatchesLlamaCppTest {
     /**
      * Cases that still differ from llama.cpp beyond the issue's tolerances, each by the mechanism above: one
      * float-order difference flips one activation rounding and the tiny random model amplifies it. The float
-     * operations (attention, softmax, SwiGLU, norms, RoPE), the F32/F16/BF16, Q2_K, Q8_0, Q4_0 and Q4_K matmuls
+     * operations (attention, softmax, SwiGLU, norms, RoPE), the F32/F16/BF16, Q2_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1
+     * and Q4_K matmuls
      * (for the Q4_0/Q4_K weights llama.cpp repacks, its 8x8 gemm/gemv order: RepackedWeights) follow llama.cpp's
      * AVX2 arithmetic exactly; the other quantized dots still sum in ggml's generic order, not its AVX2 vec_dot
      * order (~1e-7 relative apart). Entries are held to the quantized-type criterion (cosine >= 0.999, same argmax) and

@@ -86,8 +86,49 @@ public final class Q5_1Codec implements BlockCodec {
         }
     }
 
+    /**
+     * ggml_vec_dot_q5_1_q8_1 as llama.cpp's AVX2 build computes it: per block, weight d * activation d fused into 8
+     * float lanes, lane l taking the exact sum of q5 * quant over elements 4l..4l+3, and m * s summed apart in
+     * float; then the lanes' hsum tree plus that sum.
+     */
     @Override
     public float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        int nb = blocks(n);
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        float summs = 0;
+        for (int i = 0; i < nb; i++) {
+            long bx = wOff + (long) i * BYTES;
+            long by = aOff + (long) i * Q8_1Codec.BYTES;
+            summs += Le.half(w, bx + 2) * Le.half(a, by + 2);
+            float d = Le.half(w, bx) * Le.half(a, by);
+            a0 = Math.fma(d, lane(w, bx, a, by, 0), a0);
+            a1 = Math.fma(d, lane(w, bx, a, by, 1), a1);
+            a2 = Math.fma(d, lane(w, bx, a, by, 2), a2);
+            a3 = Math.fma(d, lane(w, bx, a, by, 3), a3);
+            a4 = Math.fma(d, lane(w, bx, a, by, 4), a4);
+            a5 = Math.fma(d, lane(w, bx, a, by, 5), a5);
+            a6 = Math.fma(d, lane(w, bx, a, by, 6), a6);
+            a7 = Math.fma(d, lane(w, bx, a, by, 7), a7);
+        }
+        return (((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))) + summs;
+    }
+
+    /** The exact sum of q5 * quant over elements 4l..4l+3; bit e of qh is element e's fifth bit. */
+    private static int lane(MemorySegment w, long bx, MemorySegment a, long by, int l) {
+        int qh = Le.i32(w, bx + 4);
+        int sum = 0;
+        for (int e = 4 * l; e < 4 * l + 4; e++) {
+            int q = e < QK / 2 ? Le.u8(w, bx + 8 + e) & 0x0F : Le.u8(w, bx + 8 + e - QK / 2) >> 4;
+            sum += (q | (((qh >>> e) & 1) << 4)) * Le.s8(a, by + 4 + e);
+        }
+        return sum;
+    }
+
+    /**
+     * ggml's generic (reference C) order of the same dot product, which its golden vectors pin; llama.cpp's x86
+     * builds run {@link #dot}'s AVX2 order instead, and the two differ in the last bits.
+     */
+    float dotGeneric(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int nb = blocks(n);
         float sumf = 0;
         for (int i = 0; i < nb; i++) {

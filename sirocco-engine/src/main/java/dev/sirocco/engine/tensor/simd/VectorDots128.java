@@ -23,8 +23,9 @@ import java.nio.ByteOrder;
  * type's companion format and expanded to floats, at one forced vector width.
  *
  * <p>Every result is the float the scalar codec dot ({@code tensor/quant/*Codec.dot}, or {@code repackedDot})
- * gives, so the engine rounds the same whichever kernels run: ggml's generic vec_dot order for most types, its
- * AVX2 vec_dot order for Q4_0 and Q4_K, and its repacked gemm/gemv order for the Q4_0/Q4_K weights it repacks. Quantized types fuse the dequantization into the
+ * gives, so the engine rounds the same whichever kernels run: ggml's AVX2 vec_dot order for Q8_0, Q4_0, Q4_1,
+ * Q5_0, Q5_1 and Q4_K, its repacked gemm/gemv order for the Q4_0/Q4_K weights it repacks, its generic order for
+ * Q5_K and Q6_K. Quantized types fuse the dequantization into the
  * dot: weight quants are widened from bytes to float lanes and multiplied with the activation quants (small
  * integers held exactly in floats; every lane sum stays below 2^24), so the per-block integer sums come out
  * exact in any order; the float work across blocks is then the codec's own expression, in its order, one
@@ -46,6 +47,8 @@ final class VectorDots128 implements VectorDots {
     // would leave the conversions as slow Java fallbacks); one class per width keeps that true.
     private static final VectorSpecies<Float> fs = FloatVector.SPECIES_128;
     private static final VectorSpecies<Integer> is = IntVector.SPECIES_128;
+    /** 0, 1, 2, ... in the int lanes. */
+    private static final IntVector LANE_INDEX = IntVector.fromArray(is, IOTA, 0);
     /** Doubles of the same width: each float vector widens into two of them. */
     private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_128;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
@@ -274,81 +277,240 @@ final class VectorDots128 implements VectorDots {
 
     /**
      * Q4_1 weights (20-byte blocks: f16 d, f16 m, 16 bytes of nibbles as Q4_0; x = d q + m) with Q8_1
-     * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q).
+     * activations: quants {@code q}, scales {@code d}, and {@code s[sOff + i]} = the block's f16 d * sum(q). The
+     * float steps are Q4_1Codec.dot's (AVX2 lanes as {@link #q4_0}, m * s summed apart). The QUADS tree is
+     * written out in each method (and each width's branch): as a helper returning a vector, C2 left it
+     * uninlined and boxed its result, three times slower.
      */
     @Override
     public float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
-        float sumf = 0;
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        float summs = 0;
         for (int i = 0; i < nb; i++) {
             int b = wOff + 20 * i;
             int qb = qOff + 32 * i;
-            FloatVector blk = FloatVector.zero(fs);
-            for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromArray(bs, w, b + 4 + j);
-                ByteVector lo = v.and((byte) 0x0F);
-                ByteVector hi = highNibbles(v);
-                for (int p = 0; p < parts; p++) {
-                    FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
-                    FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
-                    blk = l.fma(FloatVector.fromArray(fs, q, qb + j + p * lanes), blk);
-                    blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + j + p * lanes), blk);
-                }
+            summs += VectorDots.half(w, b + 2) * s[sOff + i];
+            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            if (lanes == 16) {
+                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 4).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v.and(0x0F);
+                IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                FloatVector p0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
+            } else if (lanes == 8) {
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 4).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 4 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v0.and(0x0F);
+                IntVector n1 = v1.and(0x0F);
+                IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n3 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                FloatVector p0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p2 = ((FloatVector) n2.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p3 = ((FloatVector) n3.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+            } else {
+                // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
+                ByteVector b0 = ByteVector.fromArray(bs, w, b + 4);
+                ByteVector b1 = ByteVector.fromArray(bs, w, b + 4 + 8);
+                IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
+                IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 1);
+                IntVector n00 = v0.and(0x0F);
+                IntVector n01 = v1.and(0x0F);
+                IntVector n02 = v2.and(0x0F);
+                IntVector n03 = v3.and(0x0F);
+                FloatVector p00 = ((FloatVector) n00.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p01 = ((FloatVector) n01.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p02 = ((FloatVector) n02.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p03 = ((FloatVector) n03.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x001 = p00.blend(p01, ODD1).add(p01.blend(p00, ODD1).rearrange(XOR1));
+                FloatVector x023 = p02.blend(p03, ODD1).add(p03.blend(p02, ODD1).rearrange(XOR1));
+                acc = x001.blend(x023, ODD2).add(x023.blend(x001, ODD2).rearrange(XOR2)).fma(dd, acc);
+                IntVector n10 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n11 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n12 = v2.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n13 = v3.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                FloatVector p10 = ((FloatVector) n10.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p11 = ((FloatVector) n11.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                FloatVector p12 = ((FloatVector) n12.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector p13 = ((FloatVector) n13.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                FloatVector x101 = p10.blend(p11, ODD1).add(p11.blend(p10, ODD1).rearrange(XOR1));
+                FloatVector x123 = p12.blend(p13, ODD1).add(p13.blend(p12, ODD1).rearrange(XOR1));
+                accHi = x101.blend(x123, ODD2).add(x123.blend(x101, ODD2).rearrange(XOR2)).fma(dd, accHi);
             }
-            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
         }
-        return sumf;
+        return hsumLanes(acc, accHi) + summs;
     }
 
     /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
     @Override
     public float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
-        float sumf = 0;
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
             int b = wOff + 22 * i;
-            FloatVector blk = q5Block(w, b + 6, (int) INT_AT.get(w, b + 2), q, qOff + 32 * i, 16f);
-            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk);
+            int qb = qOff + 32 * i;
+            int qh = (int) INT_AT.get(w, b + 2);
+            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            if (lanes == 16) {
+                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 6).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v.and(0x0F);
+                IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n1 = n1.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p0 = ((FloatVector) n0.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
+            } else if (lanes == 8) {
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 6).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 6 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v0.and(0x0F);
+                IntVector n1 = v1.and(0x0F);
+                IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n3 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n1 = n1.or(IntVector.broadcast(is, qh >>> (8)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n2 = n2.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n3 = n3.or(IntVector.broadcast(is, qh >>> (24)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p0 = ((FloatVector) n0.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p2 = ((FloatVector) n2.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p3 = ((FloatVector) n3.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+            } else {
+                // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
+                ByteVector b0 = ByteVector.fromArray(bs, w, b + 6);
+                ByteVector b1 = ByteVector.fromArray(bs, w, b + 6 + 8);
+                IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
+                IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 1);
+                IntVector n00 = v0.and(0x0F);
+                IntVector n01 = v1.and(0x0F);
+                IntVector n02 = v2.and(0x0F);
+                IntVector n03 = v3.and(0x0F);
+                n00 = n00.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n01 = n01.or(IntVector.broadcast(is, qh >>> (4)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n02 = n02.or(IntVector.broadcast(is, qh >>> (8)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n03 = n03.or(IntVector.broadcast(is, qh >>> (12)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p00 = ((FloatVector) n00.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p01 = ((FloatVector) n01.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p02 = ((FloatVector) n02.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p03 = ((FloatVector) n03.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x001 = p00.blend(p01, ODD1).add(p01.blend(p00, ODD1).rearrange(XOR1));
+                FloatVector x023 = p02.blend(p03, ODD1).add(p03.blend(p02, ODD1).rearrange(XOR1));
+                acc = x001.blend(x023, ODD2).add(x023.blend(x001, ODD2).rearrange(XOR2)).fma(dd, acc);
+                IntVector n10 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n11 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n12 = v2.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n13 = v3.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n10 = n10.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n11 = n11.or(IntVector.broadcast(is, qh >>> (20)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n12 = n12.or(IntVector.broadcast(is, qh >>> (24)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n13 = n13.or(IntVector.broadcast(is, qh >>> (28)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p10 = ((FloatVector) n10.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p11 = ((FloatVector) n11.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                FloatVector p12 = ((FloatVector) n12.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector p13 = ((FloatVector) n13.sub(16).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                FloatVector x101 = p10.blend(p11, ODD1).add(p11.blend(p10, ODD1).rearrange(XOR1));
+                FloatVector x123 = p12.blend(p13, ODD1).add(p13.blend(p12, ODD1).rearrange(XOR1));
+                accHi = x101.blend(x123, ODD2).add(x123.blend(x101, ODD2).rearrange(XOR2)).fma(dd, accHi);
+            }
         }
-        return sumf;
+        return hsumLanes(acc, accHi);
     }
 
     /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
     @Override
     public float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
-        float sumf = 0;
+        FloatVector acc = FloatVector.zero(fs);
+        FloatVector accHi = FloatVector.zero(fs);
+        float summs = 0;
         for (int i = 0; i < nb; i++) {
             int b = wOff + 24 * i;
-            FloatVector blk = q5Block(w, b + 8, (int) INT_AT.get(w, b + 4), q, qOff + 32 * i, 0f);
-            sumf += (VectorDots.half(w, b) * d[dOff + i]) * exact(blk) + VectorDots.half(w, b + 2) * s[sOff + i];
-        }
-        return sumf;
-    }
-
-    /**
-     * Lane-wise sums of (q5 - bias) * a over one 32-element block: nibbles at {@code qs} (element j low, j + 16
-     * high), fifth bit of element j = bit j of {@code qh}, picked per lane with a variable shift.
-     */
-    private static FloatVector q5Block(byte[] w, int qs, int qh, float[] q, int qb, float bias) {
-        FloatVector blk = FloatVector.zero(fs);
-        IntVector bits = IntVector.broadcast(is, qh);
-        for (int j = 0; j < 16; j += byteLanes) {
-            ByteVector v = ByteVector.fromArray(bs, w, qs + j);
-            ByteVector lo = v.and((byte) 0x0F);
-            ByteVector hi = highNibbles(v);
-            for (int p = 0; p < parts; p++) {
-                int e = j + p * lanes;
-                FloatVector l = ((FloatVector) lo.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e)).sub(bias);
-                FloatVector h = ((FloatVector) hi.convertShape(VectorOperators.B2F, fs, p)).add(fifthBits(bits, e + 16)).sub(bias);
-                blk = l.fma(FloatVector.fromArray(fs, q, qb + e), blk);
-                blk = h.fma(FloatVector.fromArray(fs, q, qb + 16 + e), blk);
+            int qb = qOff + 32 * i;
+            summs += VectorDots.half(w, b + 2) * s[sOff + i];
+            int qh = (int) INT_AT.get(w, b + 4);
+            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            if (lanes == 16) {
+                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v.and(0x0F);
+                IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n1 = n1.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
+            } else if (lanes == 8) {
+                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 8 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector n0 = v0.and(0x0F);
+                IntVector n1 = v1.and(0x0F);
+                IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n3 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n1 = n1.or(IntVector.broadcast(is, qh >>> (8)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n2 = n2.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n3 = n3.or(IntVector.broadcast(is, qh >>> (24)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p2 = ((FloatVector) n2.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p3 = ((FloatVector) n3.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
+                FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
+                acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
+            } else {
+                // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
+                ByteVector b0 = ByteVector.fromArray(bs, w, b + 8);
+                ByteVector b1 = ByteVector.fromArray(bs, w, b + 8 + 8);
+                IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
+                IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 1);
+                IntVector n00 = v0.and(0x0F);
+                IntVector n01 = v1.and(0x0F);
+                IntVector n02 = v2.and(0x0F);
+                IntVector n03 = v3.and(0x0F);
+                n00 = n00.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n01 = n01.or(IntVector.broadcast(is, qh >>> (4)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n02 = n02.or(IntVector.broadcast(is, qh >>> (8)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n03 = n03.or(IntVector.broadcast(is, qh >>> (12)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p00 = ((FloatVector) n00.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
+                FloatVector p01 = ((FloatVector) n01.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 4));
+                FloatVector p02 = ((FloatVector) n02.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
+                FloatVector p03 = ((FloatVector) n03.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 12));
+                FloatVector x001 = p00.blend(p01, ODD1).add(p01.blend(p00, ODD1).rearrange(XOR1));
+                FloatVector x023 = p02.blend(p03, ODD1).add(p03.blend(p02, ODD1).rearrange(XOR1));
+                acc = x001.blend(x023, ODD2).add(x023.blend(x001, ODD2).rearrange(XOR2)).fma(dd, acc);
+                IntVector n10 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n11 = v1.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n12 = v2.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                IntVector n13 = v3.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+                n10 = n10.or(IntVector.broadcast(is, qh >>> (16)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n11 = n11.or(IntVector.broadcast(is, qh >>> (20)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n12 = n12.or(IntVector.broadcast(is, qh >>> (24)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                n13 = n13.or(IntVector.broadcast(is, qh >>> (28)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
+                FloatVector p10 = ((FloatVector) n10.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
+                FloatVector p11 = ((FloatVector) n11.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 20));
+                FloatVector p12 = ((FloatVector) n12.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
+                FloatVector p13 = ((FloatVector) n13.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 28));
+                FloatVector x101 = p10.blend(p11, ODD1).add(p11.blend(p10, ODD1).rearrange(XOR1));
+                FloatVector x123 = p12.blend(p13, ODD1).add(p13.blend(p12, ODD1).rearrange(XOR1));
+                accHi = x101.blend(x123, ODD2).add(x123.blend(x101, ODD2).rearrange(XOR2)).fma(dd, accHi);
             }
         }
-        return blk;
-    }
-
-    /** 16 * bit (from + lane) of each lane of {@code bits}, as floats. */
-    private static FloatVector fifthBits(IntVector bits, int from) {
-        return (FloatVector) bits.lanewise(VectorOperators.LSHR, IntVector.fromArray(is, IOTA, from))
-                .and(1).lanewise(VectorOperators.LSHL, 4).convert(VectorOperators.I2F, 0);
+        return hsumLanes(acc, accHi) + summs;
     }
 
     /**
@@ -397,26 +559,96 @@ final class VectorDots128 implements VectorDots {
                 if (lanes == 16) {
                     IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0);
                     IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0);
-                    a0 = scaled(v0, q, e, sLo, sHi, a0);
-                    a1 = scaled(v1, q, e + 16, sLo, sHi, a1);
+                    {
+                        IntVector vi = v0;
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
+                        a0 = hv.fma(sHi, lo.fma(sLo, a0));
+                    }
+                    {
+                        IntVector vi = v1;
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16 + 32));
+                        a1 = hv.fma(sHi, lo.fma(sLo, a1));
+                    }
                 } else if (lanes == 8) {
-                    a0 = scaled((IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0), q, e, sLo, sHi, a0);
-                    a1 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 8).convertShape(VectorOperators.B2I, is, 0), q, e + 8, sLo, sHi, a1);
-                    a2 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0), q, e + 16, sLo, sHi, a2);
-                    a3 = scaled((IntVector) ByteVector.fromArray(bs, w, wq + 24).convertShape(VectorOperators.B2I, is, 0), q, e + 24, sLo, sHi, a3);
+                    {
+                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
+                        a0 = hv.fma(sHi, lo.fma(sLo, a0));
+                    }
+                    {
+                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 8).convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8 + 32));
+                        a1 = hv.fma(sHi, lo.fma(sLo, a1));
+                    }
+                    {
+                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16 + 32));
+                        a2 = hv.fma(sHi, lo.fma(sLo, a2));
+                    }
+                    {
+                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 24).convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24 + 32));
+                        a3 = hv.fma(sHi, lo.fma(sLo, a3));
+                    }
                 } else {
                     ByteVector v0 = ByteVector.fromArray(bs, w, wq);
                     ByteVector v1 = ByteVector.fromArray(bs, w, wq + 8);
                     ByteVector v2 = ByteVector.fromArray(bs, w, wq + 16);
                     ByteVector v3 = ByteVector.fromArray(bs, w, wq + 24);
-                    a0 = scaled((IntVector) v0.convertShape(VectorOperators.B2I, is, 0), q, e, sLo, sHi, a0);
-                    a1 = scaled((IntVector) v0.convertShape(VectorOperators.B2I, is, 1), q, e + 4, sLo, sHi, a1);
-                    a2 = scaled((IntVector) v1.convertShape(VectorOperators.B2I, is, 0), q, e + 8, sLo, sHi, a2);
-                    a3 = scaled((IntVector) v1.convertShape(VectorOperators.B2I, is, 1), q, e + 12, sLo, sHi, a3);
-                    a4 = scaled((IntVector) v2.convertShape(VectorOperators.B2I, is, 0), q, e + 16, sLo, sHi, a4);
-                    a5 = scaled((IntVector) v2.convertShape(VectorOperators.B2I, is, 1), q, e + 20, sLo, sHi, a5);
-                    a6 = scaled((IntVector) v3.convertShape(VectorOperators.B2I, is, 0), q, e + 24, sLo, sHi, a6);
-                    a7 = scaled((IntVector) v3.convertShape(VectorOperators.B2I, is, 1), q, e + 28, sLo, sHi, a7);
+                    {
+                        IntVector vi = (IntVector) v0.convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
+                        a0 = hv.fma(sHi, lo.fma(sLo, a0));
+                    }
+                    {
+                        IntVector vi = (IntVector) v0.convertShape(VectorOperators.B2I, is, 1);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 4));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 4 + 32));
+                        a1 = hv.fma(sHi, lo.fma(sLo, a1));
+                    }
+                    {
+                        IntVector vi = (IntVector) v1.convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8 + 32));
+                        a2 = hv.fma(sHi, lo.fma(sLo, a2));
+                    }
+                    {
+                        IntVector vi = (IntVector) v1.convertShape(VectorOperators.B2I, is, 1);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 12));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 12 + 32));
+                        a3 = hv.fma(sHi, lo.fma(sLo, a3));
+                    }
+                    {
+                        IntVector vi = (IntVector) v2.convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16 + 32));
+                        a4 = hv.fma(sHi, lo.fma(sLo, a4));
+                    }
+                    {
+                        IntVector vi = (IntVector) v2.convertShape(VectorOperators.B2I, is, 1);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 20));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 20 + 32));
+                        a5 = hv.fma(sHi, lo.fma(sLo, a5));
+                    }
+                    {
+                        IntVector vi = (IntVector) v3.convertShape(VectorOperators.B2I, is, 0);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24 + 32));
+                        a6 = hv.fma(sHi, lo.fma(sLo, a6));
+                    }
+                    {
+                        IntVector vi = (IntVector) v3.convertShape(VectorOperators.B2I, is, 1);
+                        FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 28));
+                        FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 28 + 32));
+                        a7 = hv.fma(sHi, lo.fma(sLo, a7));
+                    }
                 }
             }
             if (lanes == 16) {
@@ -434,16 +666,6 @@ final class VectorDots128 implements VectorDots {
             }
         }
         return hsumLanes(acc, accHi) + ((m0 + m2) + (m1 + m3));
-    }
-
-    /**
-     * {@code a + sLo * (low nibbles of v) * q[e ..] + sHi * (high nibbles) * q[e + 32 ..]}: the scaled products of
-     * one run of lanes of a sub-block pair (exact integers).
-     */
-    private static FloatVector scaled(IntVector v, float[] q, int e, FloatVector sLo, FloatVector sHi, FloatVector a) {
-        FloatVector lo = ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
-        FloatVector hi = ((FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
-        return hi.fma(sHi, lo.fma(sLo, a));
     }
 
     /**

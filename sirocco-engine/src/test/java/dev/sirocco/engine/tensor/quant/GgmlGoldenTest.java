@@ -113,7 +113,7 @@ class GgmlGoldenTest {
         float[] expected = floats(resource("ds" + ds + "_" + type + "_dot.f32"));
         for (int r = 0; r < ROWS; r++) {
             for (int b = 0; b < ROWS; b++) {
-                // Q2_K's, Q4_0's, Q4_K's and Q8_0's dots run llama.cpp's AVX2 order (held to llama.cpp by
+                // Q2_K's, Q4_0's, Q4_1's, Q5_0's, Q5_1's, Q4_K's and Q8_0's dots run llama.cpp's AVX2 order (held to llama.cpp by
                 // EngineMatchesLlamaCppTest); their generic twins are pinned here
                 MemorySegment ws = MemorySegment.ofArray(w);
                 MemorySegment as = MemorySegment.ofArray(a);
@@ -124,6 +124,9 @@ class GgmlGoldenTest {
                     case Q4_0 -> Q4_0Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
                     case Q4_K -> Q4KCodec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
                     case Q8_0 -> Q8_0Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q4_1 -> Q4_1Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q5_0 -> Q5_0Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
+                    case Q5_1 -> Q5_1Codec.INSTANCE.dotGeneric(ws, wo, as, ao, COLS);
                     default -> codec.dot(ws, wo, as, ao, COLS);
                 };
                 assertThat(Float.floatToRawIntBits(ours)).as("row %d x activation %d: %s vs %s", r, b, ours, expected[r * ROWS + b])
