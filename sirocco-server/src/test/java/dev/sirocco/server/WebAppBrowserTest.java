@@ -161,7 +161,8 @@ class WebAppBrowserTest {
                 + " const a = document.querySelector('.message.assistant[data-state=streaming] .content');"
                 + " if (a && a.textContent.length > 0) window.__seen.push(a.textContent); })"
                 + ".observe(document.getElementById('messages'), {childList: true, subtree: true, characterData: true}); }");
-        send("Tell me a story", 48);
+        // long enough that the answer spans many frames even on a loaded machine (48 tokens once arrived in one read)
+        send("Tell me a story", 400);
         assertThat(lastAnswer()).hasAttribute("data-state", "done", new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
         @SuppressWarnings("unchecked")
         List<String> seen = (List<String>) page.evaluate("window.__seen");
@@ -175,7 +176,7 @@ class WebAppBrowserTest {
         JsonNode answer = stored.get("messages").get(1);
         assertThat(answer.get("role").asText()).isEqualTo("assistant");
         assertThat(answer.get("content").asText()).isNotEmpty();
-        assertThat(answer.get("completion_tokens").asLong()).isBetween(1L, 48L);
+        assertThat(answer.get("completion_tokens").asLong()).isBetween(1L, 400L);
         assertThat(lastAnswer().locator(".stats")).containsText(answer.get("completion_tokens").asLong() + " tokens");
         assertThat(page.locator("#conversation-list li.active")).containsText("Tell me a story");
         screenshot(page, "chat-light");
