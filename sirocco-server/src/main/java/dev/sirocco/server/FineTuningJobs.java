@@ -214,8 +214,9 @@ public final class FineTuningJobs implements AutoCloseable {
     }
 
     private void failed(JobRecord job, String code, String message, String param) {
-        if (jobs.fail(job.id(), code, message, param, now())) {
-            eventAt(job.id(), "error", "message", "Fine-tuning job failed: " + message, null);
+        if (jobs.get(job.id()).map(j -> !j.finished()).orElse(false)) {
+            eventAt(job.id(), "error", "message", "Fine-tuning job failed: " + message, null); // logged before the status shows it
+            jobs.fail(job.id(), code, message, param, now());
         }
     }
 
@@ -264,12 +265,14 @@ public final class FineTuningJobs implements AutoCloseable {
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             long tokens = trainedTokens(training, spec.seqLen(), (long) r.steps() * config.batch());
             String ftModel = modelId(job, spec);
+            // The log is complete before the status says so: a client that sees "succeeded" reads every event.
+            event(job.id(), "info", "New fine-tuned model created: " + ftModel);
+            event(job.id(), "info", "The job has successfully completed");
             if (jobs.succeed(job.id(), ftModel, tokens, now())) {
                 succeeded = jobs.succeeded();
-                event(job.id(), "info", "New fine-tuned model created: " + ftModel);
-                event(job.id(), "info", "The job has successfully completed");
             } else {
                 Files.deleteIfExists(out); // cancelled while the adapter was written
+                event(job.id(), "info", "The job was cancelled before it completed; its model was discarded");
             }
         }
     }

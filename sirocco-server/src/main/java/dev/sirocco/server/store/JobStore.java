@@ -112,16 +112,16 @@ public final class JobStore {
         return withStatus(JobRecord.SUCCEEDED);
     }
 
-    /** Appends an event to the job's log. */
-    public void addEvent(String jobId, String level, String type, String message, String data, long nowMs) {
-        database.jdbi().useTransaction(h -> {
-            long seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM fine_tuning_events WHERE job_id = :j")
-                    .bind("j", jobId).mapTo(Long.class).one();
-            h.createUpdate("INSERT INTO fine_tuning_events (id, job_id, seq, level, type, message, data, created_ms)"
-                            + " VALUES (:id, :j, :seq, :level, :type, :msg, :data, :now)")
-                    .bind("id", RandomIds.of("ftevent-", 24)).bind("j", jobId).bind("seq", seq).bind("level", level)
-                    .bind("type", type).bind("msg", message).bind("data", data).bind("now", nowMs).execute();
-        });
+    /**
+     * Appends an event to the job's log. One statement reads the next sequence number and inserts, so it takes
+     * SQLite's write lock at once (waiting its turn); a read-then-write transaction could instead fail at once when
+     * another writer committed in between (WAL's busy snapshot).
+     */
+    public synchronized void addEvent(String jobId, String level, String type, String message, String data, long nowMs) {
+        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO fine_tuning_events (id, job_id, seq, level, type, message, data, created_ms)"
+                        + " SELECT :id, :j, COALESCE(MAX(seq), 0) + 1, :level, :type, :msg, :data, :now FROM fine_tuning_events WHERE job_id = :j")
+                .bind("id", RandomIds.of("ftevent-", 24)).bind("j", jobId).bind("level", level)
+                .bind("type", type).bind("msg", message).bind("data", data).bind("now", nowMs).execute());
     }
 
     /** A job's events newest first, those older than event {@code after} when given. */
