@@ -143,7 +143,10 @@ public final class ApiServer implements AutoCloseable {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.render(models.loaded()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }));
-        r.get("/v1/models", endpoint("/v1/models", Access.KEY, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
+        r.get("/v1/models", endpoint("/v1/models", Access.KEY, (req, res) -> {
+            ObjectNode list = ModelCards.list(models.infos());
+            send(res, 200, fineTuning == null ? list : fineTuning.cards(list));
+        }));
         r.post("/v1/models/pull", endpoint("/v1/models/pull", Access.ADMIN, (req, res) -> {
             if (pull == null) {
                 throw ApiException.notFound(null, "not_found", "this server has no model store to pull into");
@@ -154,7 +157,8 @@ public final class ApiServer implements AutoCloseable {
             String id = req.path().pathParameters().get("id");
             ModelInfo m = models.info(id).orElseThrow(
                     () -> ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist"));
-            send(res, 200, ModelCards.card(m));
+            ObjectNode card = ModelCards.card(m);
+            send(res, 200, fineTuning == null ? card : fineTuning.card(card));
         }));
         r.post("/v1/chat/completions", endpoint("/v1/chat/completions", Access.METERED,
                 (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));

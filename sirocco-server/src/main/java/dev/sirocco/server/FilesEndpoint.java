@@ -55,15 +55,19 @@ final class FilesEndpoint {
                 }
                 throw e;
             }
-            String purpose = up.fields().get("purpose");
-            if (purpose == null || purpose.isBlank()) {
-                throw ApiException.badField("purpose", "'purpose' is required: 'fine-tune' for fine-tuning data");
-            }
+            // OpenAI's SDK always sends a purpose; Mistral's API defaults it to fine-tune.
+            String purpose = up.fields().getOrDefault("purpose", FINE_TUNE);
             if (!PURPOSES.contains(purpose)) {
                 throw ApiException.badField("purpose", "'purpose' must be one of " + PURPOSES.stream().sorted().toList() + ", got '" + purpose + "'");
             }
+            String visibility = up.fields().get("visibility");
+            if (visibility != null && !visibility.equals("workspace") && !visibility.equals("user")) {
+                throw ApiException.badField("visibility", "'visibility' must be 'workspace' or 'user', got '" + visibility + "'");
+            }
             for (String f : up.fields().keySet()) {
-                if (!f.equals("purpose")) {
+                // Mistral's SDK always sends visibility (default "workspace"): this server has one workspace per key,
+                // so either value means the uploading key (and administrators) see the file.
+                if (!f.equals("purpose") && !f.equals("visibility")) {
                     throw ApiException.unsupported(f, "the form field '" + f + "' is not an upload parameter this server knows");
                 }
             }
@@ -138,6 +142,7 @@ final class FilesEndpoint {
         o.put("size_bytes", f.bytes());
         o.put("sample_type", "instruct");
         o.put("source", "upload");
+        o.put("deleted", false);
         if (f.lines() != null) {
             o.put("num_lines", f.lines());
         } else {

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /v1/fine_tuning/jobs}: create (OpenAI's or Mistral's request shape), list, retrieve, cancel, events and
@@ -72,6 +73,28 @@ final class FineTuningEndpoint {
         List<JobCheckpoint> page = store.checkpoints(j.id(), q.first("after").orElse(null), limit + 1);
         String model = j.fineTunedModel() != null ? j.fineTunedModel() : "ft:" + j.model() + ":" + j.id();
         ApiServer.send(res, 200, Pages.list(page.stream().limit(limit).map(c -> checkpoint(c, model)).toList(), page.size() > limit));
+    }
+
+    /**
+     * Completes a model card: a fine-tuned model is owned by whoever ran its job and carries Mistral's fine-tuned
+     * fields ({@code type}, {@code job}, {@code root}); a base model can be fine-tuned, a fine-tuned one not again.
+     */
+    ObjectNode card(ObjectNode card) {
+        Optional<JobRecord> job = jobs.producerOf(card.get("id").asText());
+        ((ObjectNode) card.get("capabilities")).put("fine_tuning", job.isEmpty());
+        job.ifPresent(j -> {
+            card.put("owned_by", j.owner());
+            card.put("type", "fine-tuned");
+            card.put("job", j.id());
+            card.put("root", j.model());
+            card.put("archived", false);
+        });
+        return card;
+    }
+
+    ObjectNode cards(ObjectNode list) {
+        list.get("data").forEach(c -> card((ObjectNode) c));
+        return list;
     }
 
     private JobRecord find(ServerRequest req) {

@@ -102,6 +102,11 @@ public final class FineTuningJobs implements AutoCloseable {
         };
     }
 
+    /** The job that produced the fine-tuned model {@code modelId}, if one did. */
+    Optional<JobRecord> producerOf(String modelId) {
+        return succeeded.stream().filter(j -> j.fineTunedModel().equals(modelId)).findFirst();
+    }
+
     /** Where job {@code id}'s adapter is written. */
     Path adapter(String id) {
         return dataDir.resolve("adapters").resolve(id + ".gguf");

@@ -102,9 +102,9 @@ class FineTuningJobsTest {
                 assertThat(e.get("message").asText()).contains("bad.jsonl " + where[i]).contains(what[i]);
                 assertThat(e.get("param").asText()).isEqualTo("file");
             }
-            Reply noPurpose = upload(s.base, "train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), null);
-            assertThat(noPurpose.status()).isEqualTo(400);
-            assertThat(noPurpose.json().get("error").get("param").asText()).isEqualTo("purpose");
+            Reply badPurpose = upload(s.base, "train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "homework");
+            assertThat(badPurpose.status()).isEqualTo(400);
+            assertThat(badPurpose.json().get("error").get("param").asText()).isEqualTo("purpose");
             Reply tooBig = upload(s.base, "big.jsonl", new byte[(1 << 20) + 1], "fine-tune");
             assertThat(tooBig.status()).isEqualTo(413);
             Reply notMultipart = post(s.base + "/v1/files", "{\"purpose\": \"fine-tune\"}");

@@ -24,6 +24,17 @@ class FineTuningSdkTest {
     @TempDir
     Path dir;
 
+    /** Runs a script with node and reads the one JSON line it prints. */
+    static JsonNode node(Path script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", script.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(stdout).isZero();
+        return TestServer.JSON.readTree(stdout);
+    }
+
     @Test
     void openAiClientFineTunesAndChatsWithTheResult() throws Exception {
         Path modules = OpenAiSdkTest.modules();
@@ -33,14 +44,8 @@ class FineTuningSdkTest {
         Path train = Files.writeString(dir.resolve("train.jsonl"), FineTuningJobsTest.chatData());
         Path data = dir.resolve("data");
         try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
-            Process p = new ProcessBuilder("node", Path.of("src", "test", "js", "fine-tuning-sdk.mjs").toString(),
-                    modules.toAbsolutePath().toString(), s.base + "/v1", "tiny", train.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(stdout).isZero();
-            JsonNode out = TestServer.JSON.readTree(stdout);
+            JsonNode out = node(Path.of("src", "test", "js", "fine-tuning-sdk.mjs"), modules.toAbsolutePath().toString(),
+                    s.base + "/v1", "tiny", train.toString());
 
             JsonNode trainFile = out.get("train");
             assertThat(trainFile.get("id").asText()).startsWith("file-");
@@ -104,6 +109,31 @@ class FineTuningSdkTest {
             assertThat(out.get("badJob").get("param").asText()).isEqualTo("hyperparameters.n_epochs");
             assertThat(out.get("deleted").get("deleted").asBoolean()).isTrue();
             assertThat(out.get("afterDelete").get("status").asInt()).isEqualTo(404);
+
+            // Mistral's SDK validates every answer: its files calls and its model list (fine-tuned card included)
+            Path mistral = modules.resolve("@mistralai").resolve("mistralai");
+            if (Files.isDirectory(mistral)) {
+                JsonNode m = node(Path.of("src", "test", "js", "mistral-files.mjs"), modules.toAbsolutePath().toString(), s.base, train.toString());
+                assertThat(m.get("uploaded").get("sizeBytes").asLong()).isEqualTo(Files.size(train));
+                assertThat(m.get("uploaded").get("numLines").asInt()).isEqualTo(FineTuningJobsTest.PAIRS.length);
+                assertThat(m.get("retrieved").get("deleted").asBoolean()).isFalse();
+                assertThat(m.get("listed")).extracting(JsonNode::asText).contains(m.get("uploaded").get("id").asText());
+                assertThat(m.get("content").asText()).isEqualTo(Files.readString(train));
+                assertThat(m.get("deleted").asBoolean()).isTrue();
+                JsonNode ftCard = null;
+                for (JsonNode card : m.get("models")) {
+                    if (card.get("id").asText().equals(ft)) {
+                        ftCard = card;
+                    } else {
+                        assertThat(card.get("fineTuning").asBoolean()).isTrue();
+                    }
+                }
+                assertThat(ftCard).isNotNull();
+                assertThat(ftCard.get("type").asText()).isEqualTo("fine-tuned");
+                assertThat(ftCard.get("root").asText()).isEqualTo("tiny");
+                assertThat(ftCard.get("job").asText()).isEqualTo(done.get("id").asText());
+                assertThat(ftCard.get("fineTuning").asBoolean()).isFalse();
+            }
         }
     }
 }
