@@ -93,10 +93,11 @@ public final class FineTuningJobs implements AutoCloseable {
     /** {@code base}'s models followed by the fine-tuned ones, each over its base's file with its adapter applied. */
     public Supplier<List<ModelSource>> catalog() {
         return () -> {
-            List<ModelSource> all = new ArrayList<>(bases.get());
+            List<ModelSource> base = bases.get(); // read once: it may list the model store's folder
+            List<ModelSource> all = new ArrayList<>(base);
             for (JobRecord j : succeeded) {
-                baseSource(j.model()).ifPresent(b -> all.add(new ModelSource(j.fineTunedModel(), b.file(),
-                        b.options().withLora(new AppliedLora(adapter(j.id()), 1f)), b.parallel(), b.queue())));
+                base.stream().filter(b -> b.id().equals(j.model())).findFirst().ifPresent(b -> all.add(new ModelSource(
+                        j.fineTunedModel(), b.file(), b.options().withLora(new AppliedLora(adapter(j.id()), 1f)), b.parallel(), b.queue())));
             }
             return all;
         };
@@ -129,8 +130,12 @@ public final class FineTuningJobs implements AutoCloseable {
             throw ApiException.notFound("model", "model_not_found", "the model '" + spec.model()
                     + "' does not exist or cannot be fine-tuned; GET /v1/models lists the models this server has");
         }
-        checkFiles(spec.trainingFiles(), spec.trainingFiles().size() == 1 ? "training_file" : "training_files", owner, admin);
-        checkFiles(spec.validationFiles(), spec.validationFiles().size() == 1 ? "validation_file" : "validation_files", owner, admin);
+        for (int i = 0; i < spec.trainingFiles().size(); i++) {
+            checkFile(spec.trainingFiles().get(i), spec.filesListed() ? "training_files[" + i + "].file_id" : "training_file", owner, admin);
+        }
+        for (int i = 0; i < spec.validationFiles().size(); i++) {
+            checkFile(spec.validationFiles().get(i), spec.filesListed() ? "validation_files[" + i + "]" : "validation_file", owner, admin);
+        }
         String json;
         try {
             json = Json.MAPPER.writeValueAsString(spec);
@@ -148,14 +153,12 @@ public final class FineTuningJobs implements AutoCloseable {
         return jobs.get(job.id()).orElseThrow();
     }
 
-    private void checkFiles(List<String> ids, String param, String owner, boolean admin) {
-        for (String id : ids) {
-            StoredFile f = files.get(id).filter(x -> admin || x.owner().equals(owner)).orElseThrow(() -> ApiException.notFound(param,
-                    "file_not_found", "'" + param + "': no file has the id '" + id + "'; upload it with POST /v1/files first"));
-            if (!f.purpose().equals(FilesEndpoint.FINE_TUNE)) {
-                throw ApiException.badField(param, "'" + param + "': the file '" + id + "' was uploaded with purpose '"
-                        + f.purpose() + "'; fine-tuning needs files uploaded with purpose 'fine-tune'");
-            }
+    private void checkFile(String id, String param, String owner, boolean admin) {
+        StoredFile f = files.get(id).filter(x -> admin || x.owner().equals(owner)).orElseThrow(() -> ApiException.notFound(param,
+                "file_not_found", "'" + param + "': no file has the id '" + id + "'; upload it with POST /v1/files first"));
+        if (!f.purpose().equals(FilesEndpoint.FINE_TUNE)) {
+            throw ApiException.badField(param, "'" + param + "': the file '" + id + "' was uploaded with purpose '"
+                    + f.purpose() + "'; fine-tuning needs files uploaded with purpose 'fine-tune'");
         }
     }
 

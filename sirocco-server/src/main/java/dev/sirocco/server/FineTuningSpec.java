@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * learning_rate/epochs/seq_len/weight_decay/warmup_fraction}, {@code auto_start}). Every setting is resolved here
  * ("auto" included), so the stored job says exactly what will run and a restarted server runs the same thing.
  *
+ * @param filesListed    whether the files came as Mistral's lists ({@code training_files[i].file_id}), for error params
  * @param steps          optimizer steps, or 0 to run {@code epochs} passes
  * @param learningRate   the peak learning rate (OpenAI's multiplier times {@link #BASE_LEARNING_RATE})
  */
-record FineTuningSpec(String model, List<String> trainingFiles, List<String> validationFiles, int steps, int epochs,
+record FineTuningSpec(String model, List<String> trainingFiles, List<String> validationFiles, boolean filesListed, int steps, int epochs,
                       int batch, float learningRate, int seqLen, float weightDecay, double warmupFraction, long seed,
                       String suffix, JsonNode metadata) {
     /** The peak learning rate an OpenAI multiplier of 1 means (sirocco finetune's default). */
@@ -168,7 +169,8 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
             throw ApiException.badField("metadata", "'metadata' must be an object of strings");
         }
         float rate = lr != null ? lr.floatValue() : (float) (BASE_LEARNING_RATE * (multiplier == null ? 1 : multiplier));
-        FineTuningSpec spec = new FineTuningSpec(model, List.copyOf(training), List.copyOf(validation), steps == null ? 0 : steps,
+        FineTuningSpec spec = new FineTuningSpec(model, List.copyOf(training), List.copyOf(validation),
+                RequestFields.present(body, "training_files"), steps == null ? 0 : steps,
                 epochs == null ? (steps == null ? DEFAULT_EPOCHS : 1) : epochs, batch == null ? DEFAULT_BATCH : batch, rate,
                 seqLen == null ? DEFAULT_SEQ_LEN : seqLen, decay == null ? 0f : decay.floatValue(),
                 warmup == null ? 0.1 : warmup, seed, suffix, metadata == null || metadata.isNull() ? null : metadata);

@@ -68,7 +68,13 @@ class FineTuningJobsTest {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** The Authorization header requests carry, or null for none. */
+    String auth;
+
     Reply send(HttpRequest r) throws Exception {
+        if (auth != null) {
+            r = HttpRequest.newBuilder(r, (name, value) -> true).header("Authorization", auth).build();
+        }
         HttpResponse<String> res = client.send(r, HttpResponse.BodyHandlers.ofString());
         return new Reply(res.statusCode(), res.body());
     }
@@ -209,6 +215,72 @@ class FineTuningJobsTest {
             assertThat(awaitFinished(s.base, again).get("status").asText()).isEqualTo("succeeded");
             assertThat(Files.readAllBytes(data.resolve("adapters").resolve(again + ".gguf")))
                     .isEqualTo(Files.readAllBytes(data.resolve("adapters").resolve(running + ".gguf")));
+        }
+    }
+
+    @Test
+    void aRunningJobCancelsAndAJobWhoseFileWasDeletedFailsSayingSo() throws Exception {
+        Path data = dir.resolve("data");
+        try (FineTuningServer s = new FineTuningServer(data, model(), 1 << 20)) {
+            String longFile = upload(s.base, "long.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json().get("id").asText();
+            String goneFile = upload(s.base, "gone.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json().get("id").asText();
+            String running = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(longFile, 100_000)).json().get("id").asText();
+            String orphan = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(goneFile, 2)).json().get("id").asText();
+            assertThat(send(HttpRequest.newBuilder(URI.create(s.base + "/v1/files/" + goneFile)).DELETE().build()).status()).isEqualTo(200);
+            while (!get(s.base + "/v1/fine_tuning/jobs/" + running).json().get("status").asText().equals("running")) {
+                Thread.sleep(20);
+            }
+            Reply cancelled = post(s.base + "/v1/fine_tuning/jobs/" + running + "/cancel", "");
+            assertThat(cancelled.status()).isEqualTo(200);
+            assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
+
+            JsonNode failed = awaitFinished(s.base, orphan); // runs once the cancelled job has stopped
+            assertThat(failed.get("status").asText()).isEqualTo("failed");
+            assertThat(failed.get("error").get("code").asText()).isEqualTo("invalid_training_file");
+            assertThat(failed.get("error").get("message").asText()).contains(goneFile).contains("deleted");
+            assertThat(failed.get("fine_tuned_model").isNull()).isTrue();
+            JsonNode stopped = get(s.base + "/v1/fine_tuning/jobs/" + running).json();
+            assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
+            assertThat(stopped.get("fine_tuned_model").isNull()).isTrue();
+            assertThat(data.resolve("adapters").resolve(running + ".gguf")).doesNotExist();
+            assertThat(post(s.base + "/v1/fine_tuning/jobs/" + running + "/cancel", "").status()).isEqualTo(400);
+        }
+        // and a restarted server leaves both as they are
+        try (FineTuningServer s = new FineTuningServer(data, model(), 1 << 20)) { // jobs are requeued (or not) before it answers
+            JsonNode list = get(s.base + "/v1/fine_tuning/jobs").json();
+            assertThat(list.get("data")).extracting(j -> j.get("status").asText()).containsExactly("failed", "cancelled");
+        }
+    }
+
+    @Test
+    void eachKeySeesItsOwnFilesAndJobsAndAnAdminSeesAll() throws Exception {
+        Path data = dir.resolve("data");
+        try (FineTuningServer s = new FineTuningServer(data, model(), 1 << 20)) {
+            var keys = new dev.sirocco.server.store.KeyStore(dev.sirocco.server.store.Database.open(data));
+            String alice = "Bearer " + keys.create("alice", false, null, null).secret().value();
+            String bob = "Bearer " + keys.create("bob", false, null, null).secret().value();
+            String admin = "Bearer " + keys.create("admin", true, null, null).secret().value();
+            auth = alice;
+            String file = upload(s.base, "train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json().get("id").asText();
+            String job = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(file, 1)).json().get("id").asText();
+            assertThat(get(s.base + "/v1/files").json().get("data")).hasSize(1);
+
+            auth = bob;
+            assertThat(get(s.base + "/v1/files").json().get("data")).isEmpty();
+            assertThat(get(s.base + "/v1/fine_tuning/jobs").json().get("data")).isEmpty();
+            assertThat(get(s.base + "/v1/files/" + file).status()).isEqualTo(404);
+            assertThat(get(s.base + "/v1/files/" + file + "/content").status()).isEqualTo(404);
+            assertThat(get(s.base + "/v1/fine_tuning/jobs/" + job).status()).isEqualTo(404);
+            assertThat(post(s.base + "/v1/fine_tuning/jobs/" + job + "/cancel", "").status()).isEqualTo(404);
+            Reply borrowed = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(file, 1));
+            assertThat(borrowed.status()).isEqualTo(404);
+            assertThat(borrowed.json().get("error").get("param").asText()).isEqualTo("training_files[0].file_id");
+
+            auth = admin;
+            assertThat(get(s.base + "/v1/files").json().get("data")).hasSize(1);
+            JsonNode j = awaitFinished(s.base, job);
+            assertThat(j.get("status").asText()).isEqualTo("succeeded");
+            assertThat(j.get("organization_id").asText()).startsWith("key_");
         }
     }
 
