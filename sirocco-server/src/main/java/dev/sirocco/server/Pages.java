@@ -10,7 +10,7 @@ final class Pages {
     private Pages() {
     }
 
-    /** {@code limit} from the query: 1 to {@code max}, 20 when absent (OpenAI's default), except files: all up to max. */
+    /** {@code limit} from the query: 1 to 10000, {@code fallback} when absent (OpenAI's defaults differ per list). */
     static int limit(Parameters q, int fallback) {
         String text = q.first("limit").orElse(null);
         if (text == null) {
@@ -40,7 +40,6 @@ final class Pages {
             root.put("first_id", data.getFirst().get("id").asText());
             root.put("last_id", data.getLast().get("id").asText());
         }
-        root.put("total", data.size());
         return root;
     }
 }
