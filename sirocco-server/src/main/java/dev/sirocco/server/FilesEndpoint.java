@@ -50,9 +50,7 @@ final class FilesEndpoint {
             try {
                 up = MultipartUpload.read(req, "file", part, maxUploadBytes);
             } catch (ApiException e) {
-                if (e.status() == 413) {
-                    res.header(HeaderNames.CONNECTION, "close");
-                }
+                res.header(HeaderNames.CONNECTION, "close"); // the body may be left partly unread
                 throw e;
             }
             // OpenAI's SDK always sends a purpose; Mistral's API defaults it to fine-tune.

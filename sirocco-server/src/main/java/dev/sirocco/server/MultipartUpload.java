@@ -68,7 +68,7 @@ record MultipartUpload(Map<String, String> fields, String filename, long bytes) 
                     if (bytes >= 0) {
                         throw ApiException.badField(fileField, "give one '" + fileField + "' part, not several");
                     }
-                    filename = item.getName() == null || item.getName().isBlank() ? "upload" : Path.of(item.getName()).getFileName().toString();
+                    filename = baseName(item.getName());
                     bytes = copy(item, target, maxFileBytes);
                 } else {
                     throw ApiException.unsupported(name, "the part '" + name + "' is not an upload parameter this server knows");
@@ -88,6 +88,15 @@ record MultipartUpload(Map<String, String> fields, String filename, long bytes) 
             throw ApiException.badField(fileField, "'" + fileField + "' is required: send the file as a multipart part named '" + fileField + "'");
         }
         return new MultipartUpload(fields, filename, bytes);
+    }
+
+    /** The client's file name without any folders it carried (only ever shown back, never used as a path). */
+    static String baseName(String name) {
+        if (name == null) {
+            return "upload";
+        }
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).replace("\0", "").strip();
+        return base.isEmpty() ? "upload" : base.length() > 255 ? base.substring(0, 255) : base;
     }
 
     private static long copy(FileItemInput item, Path target, long max) throws IOException {

@@ -129,7 +129,9 @@ class FineTuningJobsTest {
     @Test
     void badJobRequestsNameTheFieldAndUnknownIdsAre404() throws Exception {
         try (FineTuningServer s = new FineTuningServer(dir.resolve("data"), model(), 1 << 20)) {
-            String file = upload(s.base, "train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json().get("id").asText();
+            JsonNode uploaded = upload(s.base, "../up/dir\\\\train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json();
+            assertThat(uploaded.get("filename").asText()).isEqualTo("train.jsonl"); // folders a client sends are dropped
+            String file = uploaded.get("id").asText();
             String[][] cases = {
                     {"{\"training_file\": \"" + file + "\"}", "model"},
                     {"{\"model\": \"tiny\"}", "training_file"},
