@@ -28,7 +28,8 @@ import java.util.Set;
  * runs on each model's {@link dev.sirocco.engine.runtime.Scheduler}, which batches every active request into one
  * forward pass per step. With a {@link Database}, callers authenticate with stored keys ({@link Authenticator}), are held
  * to their keys' per-minute limits ({@link KeyQuotas}) and have their usage recorded ({@link UsageMeter},
- * {@code GET /v1/usage}).
+ * {@code GET /v1/usage}). With {@link FineTuningJobs}, it also takes uploads ({@code /v1/files}) and fine-tuning jobs
+ * ({@code /v1/fine_tuning/jobs}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions",

@@ -205,6 +205,7 @@ public final class FineTuningJobs implements AutoCloseable {
                 run(job);
             } catch (Stopped s) {
                 if (s.cancelled) {
+                    deleteCheckpoints(job.id());
                     LOG.log(System.Logger.Level.INFO, "fine-tuning job " + job.id() + " cancelled");
                 } else {
                     event(job.id(), "info", "The server is stopping; the job resumes from its last checkpoint when it starts again.");
@@ -278,10 +279,22 @@ public final class FineTuningJobs implements AutoCloseable {
             event(job.id(), "info", "The job has successfully completed");
             if (jobs.succeed(job.id(), ftModel, tokens, now())) {
                 succeeded = jobs.succeeded();
+                deleteCheckpoints(job.id()); // only a run that may resume needs them
             } else {
                 Files.deleteIfExists(out); // cancelled while the adapter was written
                 event(job.id(), "info", "The job was cancelled before it completed; its model was discarded");
             }
+        }
+    }
+
+    private void deleteCheckpoints(String id) {
+        Path dir = dataDir.resolve("fine_tuning").resolve(id);
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete the checkpoints in " + dir + ": " + e.getMessage());
         }
     }
 

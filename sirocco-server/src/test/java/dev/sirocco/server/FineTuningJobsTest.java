@@ -217,6 +217,7 @@ class FineTuningJobsTest {
             assertThat(awaitFinished(s.base, again).get("status").asText()).isEqualTo("succeeded");
             assertThat(Files.readAllBytes(data.resolve("adapters").resolve(again + ".gguf")))
                     .isEqualTo(Files.readAllBytes(data.resolve("adapters").resolve(running + ".gguf")));
+            assertThat(data.resolve("fine_tuning").resolve(running)).doesNotExist(); // checkpoints go once the job is done
         }
     }
 
