@@ -197,10 +197,11 @@ public final class FineTuningJobs implements AutoCloseable {
                 continue;
             }
             JobRecord job = next.get();
+            runningId = job.id(); // before the job shows as running, so a cancel from then on reaches the trainer
             if (!jobs.transition(job.id(), JobRecord.QUEUED, JobRecord.RUNNING, now())) {
+                runningId = null;
                 continue; // cancelled meanwhile
             }
-            runningId = job.id();
             try {
                 run(job);
             } catch (Stopped s) {
