@@ -127,6 +127,20 @@ class FineTuningJobsTest {
     }
 
     @Test
+    void uploadsMayExceedTheJsonBodyLimitWhichStillHoldsForJson() throws Exception {
+        long jsonLimit = ServerOptions.DEFAULT_MAX_BODY_BYTES;
+        try (FineTuningServer s = new FineTuningServer(dir.resolve("data"), model(), 4 * jsonLimit)) {
+            String line = chatData().lines().findFirst().orElseThrow() + "\n";
+            byte[] big = line.repeat((int) (2 * jsonLimit / line.length())).getBytes(StandardCharsets.UTF_8);
+            Reply up = upload(s.base, "big.jsonl", big, "fine-tune");
+            assertThat(up.status()).as(up.body()).isEqualTo(200);
+            assertThat(up.json().get("bytes").asLong()).isEqualTo(big.length).isGreaterThan(jsonLimit);
+            Reply json = post(s.base + "/v1/fine_tuning/jobs", "{\"model\": \"tiny\", \"suffix\": \"" + "x".repeat((int) jsonLimit) + "\"}");
+            assertThat(json.status()).isEqualTo(413);
+        }
+    }
+
+    @Test
     void badJobRequestsNameTheFieldAndUnknownIdsAre404() throws Exception {
         try (FineTuningServer s = new FineTuningServer(dir.resolve("data"), model(), 1 << 20)) {
             JsonNode uploaded = upload(s.base, "../up/dir\\\\train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json();
