@@ -7,6 +7,7 @@ import dev.sirocco.models.hub.HubClient;
 import dev.sirocco.models.store.ModelStore;
 import dev.sirocco.engine.runtime.AppliedLora;
 import dev.sirocco.server.ApiServer;
+import dev.sirocco.server.FineTuningJobs;
 import dev.sirocco.server.ModelRegistry;
 import dev.sirocco.server.ModelSource;
 import dev.sirocco.server.ServedModel;
@@ -86,6 +87,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted; larger ones get 413 (default 1 MiB).")
     long maxBody;
 
+    @Option(names = "--max-upload", paramLabel = "BYTES", defaultValue = "512M",
+            description = "Largest file accepted by POST /v1/files (fine-tuning data): 512M, 2G or bytes (default 512M).")
+    String maxUpload;
+
     @Override
     public Integer call() throws Exception {
         String key = apiKey != null ? apiKey : System.getenv("SIROCCO_API_KEY");
@@ -130,8 +135,9 @@ final class ServeCommand implements Callable<Integer> {
             pinned.add(ServedModel.load(first.id(), first.file(), engineOptions, parallel, queue));
         }
         long budget = memoryBudget != null ? bytes(memoryBudget) : Math.max(0, AvailableMemory.measure().systemBytes());
+        long uploadLimit = bytes(maxUpload);
         // Files given on the command line first, then the store's models under their ids.
-        Supplier<List<ModelSource>> catalog = () -> {
+        Supplier<List<ModelSource>> bases = () -> {
             List<ModelSource> all = new ArrayList<>(given);
             all.addAll(ModelSource.inStore(store, engineOptions, parallel, queue));
             return all;
@@ -149,10 +155,14 @@ final class ServeCommand implements Callable<Integer> {
             // shares the base's engine and scheduler: requests for both are batched together
             pinned.add(base.withAdapters(spec.substring(0, eq), List.of(AppliedLora.parse(spec.substring(eq + 1)))));
         }
+        // Fine-tuning jobs start from those models; the models they produce are served beside them.
+        FineTuningJobs jobs = new FineTuningJobs(database, engine.dataDir(), bases, engineOptions.threads());
+        Supplier<List<ModelSource>> catalog = jobs.catalog();
         ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {
-            server = ApiServer.start(options, registry, database, store, HubClient.fromEnvironment());
+            server = ApiServer.start(options, registry, database, store, HubClient.fromEnvironment(), jobs, uploadLimit);
+            jobs.start();
         } catch (RuntimeException e) {
             registry.close();
             pinned.forEach(ServedModel::close);
@@ -161,6 +171,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            jobs.close();
             registry.close();
             pinned.forEach(ServedModel::close);
             stopped.countDown();
@@ -195,7 +206,7 @@ final class ServeCommand implements Callable<Integer> {
     static long bytes(String text) {
         Matcher m = Pattern.compile("(\\d+)([KMGT]i?B?)?", Pattern.CASE_INSENSITIVE).matcher(text.trim());
         if (!m.matches()) {
-            throw new BadInputException("--memory-budget " + text + " is not a size; use e.g. 8G, 512M or a number of bytes");
+            throw new BadInputException("size " + text + " is not a size; use e.g. 8G, 512M or a number of bytes");
         }
         long n = Long.parseLong(m.group(1));
         int shift = m.group(2) == null ? 0 : switch (Character.toUpperCase(m.group(2).charAt(0))) {

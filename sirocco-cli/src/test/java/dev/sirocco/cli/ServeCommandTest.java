@@ -87,4 +87,63 @@ class ServeCommandTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
     }
+
+    @Test
+    void fineTunesAnUploadAndServesTheResultWithUploadsBoundedByMaxUpload() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String[] args = {"serve", "--model", model.toString(), "--data-dir", dir.resolve("tuning").toString(), "--port",
+                Integer.toString(port), "--threads", "1", "--ctx", "64", "--max-upload", "2K"};
+        Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
+        String base = "http://127.0.0.1:" + port + "/v1";
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ObjectMapper json = new ObjectMapper();
+        String data = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}\n";
+        HttpResponse<String> upload = null;
+        for (int i = 0; i < 200 && upload == null; i++) {
+            try {
+                upload = client.send(multipart(base + "/files", data), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                assertThat(serving.isAlive()).as("serve exited early").isTrue();
+                Thread.sleep(50);
+            }
+        }
+        assertThat(upload).isNotNull();
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+        String fileId = json.readTree(upload.body()).get("id").asText();
+        assertThat(client.send(multipart(base + "/files", data.repeat(40)), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(base + "/fine_tuning/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"tiny\", \"training_files\": [{\"file_id\": \"" + fileId
+                        + "\"}], \"hyperparameters\": {\"training_steps\": 2, \"seq_len\": 32}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String jobId = json.readTree(created.body()).get("id").asText();
+        JsonNode job;
+        do {
+            Thread.sleep(50);
+            job = json.readTree(client.send(HttpRequest.newBuilder(URI.create(base + "/fine_tuning/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } while (!job.get("status").asText().matches("succeeded|failed|cancelled"));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        HttpResponse<String> chat = client.send(HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + job.get("fine_tuned_model").asText()
+                        + "\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(json.readTree(chat.body()).get("model").asText()).isEqualTo(job.get("fine_tuned_model").asText());
+    }
+
+    private static HttpRequest multipart(String url, String content) {
+        String boundary = "sirocco-boundary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\n\r\n"
+                + content + "\r\n--" + boundary + "--\r\n";
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
 }

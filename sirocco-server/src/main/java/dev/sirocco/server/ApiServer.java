@@ -30,7 +30,8 @@ import java.util.Set;
  * forward pass per step. With a {@link Database}, callers authenticate with stored keys ({@link Authenticator}), are held
  * to their keys' per-minute limits ({@link KeyQuotas}) and have their usage recorded ({@link UsageMeter},
  * {@code GET /v1/usage}). The chat web app is served at {@code /} ({@link WebApp}) with its conversations under
- * {@code /api/conversations} ({@link ConversationsEndpoint}).
+ * {@code /api/conversations} ({@link ConversationsEndpoint}). With {@link FineTuningJobs}, it also takes uploads
+ * ({@code /v1/files}) and fine-tuning jobs ({@code /v1/fine_tuning/jobs}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions",
@@ -61,10 +62,19 @@ public final class ApiServer implements AutoCloseable {
     private final WebApp webApp = new WebApp();
     private final ConversationsEndpoint conversations;
     private final AdminEndpoint admin;
+    private final FilesEndpoint files; // null: no data directory for uploads
+    private final FineTuningEndpoint fineTuning; // null with files
 
     private ApiServer(ServerOptions options, ModelRegistry models, Database database, PullEndpoint pull) throws IOException {
+        this(options, models, database, pull, null, 0);
+    }
+
+    private ApiServer(ServerOptions options, ModelRegistry models, Database database, PullEndpoint pull,
+                      FineTuningJobs jobs, long maxUploadBytes) throws IOException {
         this.models = models;
         this.pull = pull;
+        this.files = jobs == null ? null : new FilesEndpoint(jobs.files(), maxUploadBytes);
+        this.fineTuning = jobs == null ? null : new FineTuningEndpoint(jobs);
         KeyStore keys = database == null ? null : new KeyStore(database);
         UsageStore usageStore = database == null ? null : new UsageStore(database);
         if (options.apiKey() == null && options.keyRequired() && (keys == null || keys.countActive() == 0)) {
@@ -82,7 +92,8 @@ public final class ApiServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
-                .maxPayloadSize(options.maxBodyBytes())
+                // uploads may be larger than JSON bodies, whose own limit body() enforces
+                .maxPayloadSize(files == null ? options.maxBodyBytes() : Math.max(options.maxBodyBytes(), files.maxRequestBytes()))
                 .directHandlers(d -> d
                         .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, ApiServer::directError)
                         .addHandler(DirectHandler.EventType.BAD_REQUEST, ApiServer::directError))
@@ -119,6 +130,16 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(options, models, database, new PullEndpoint(store, hub, models));
     }
 
+    /**
+     * As {@link #start(ServerOptions, ModelRegistry, Database, ModelStore, HubClient)}, with uploads ({@code /v1/files},
+     * files up to {@code maxUploadBytes}) and fine-tuning jobs ({@code /v1/fine_tuning/jobs}) run by {@code jobs}; the
+     * registry's catalog should be {@link FineTuningJobs#catalog()}, so fine-tuned models are served.
+     */
+    public static ApiServer start(ServerOptions options, ModelRegistry models, Database database, ModelStore store,
+                                  HubClient hub, FineTuningJobs jobs, long maxUploadBytes) throws IOException {
+        return new ApiServer(options, models, database, new PullEndpoint(store, hub, models), jobs, maxUploadBytes);
+    }
+
     /** The port listened on (the chosen one when started with port 0). */
     public int port() {
         return server.port();
@@ -130,7 +151,10 @@ public final class ApiServer implements AutoCloseable {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.render(models.loaded()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }));
-        r.get("/v1/models", endpoint("/v1/models", Access.KEY, (req, res) -> send(res, 200, ModelCards.list(models.infos()))));
+        r.get("/v1/models", endpoint("/v1/models", Access.KEY, (req, res) -> {
+            ObjectNode list = ModelCards.list(models.infos());
+            send(res, 200, fineTuning == null ? list : fineTuning.cards(list));
+        }));
         r.post("/v1/models/pull", endpoint("/v1/models/pull", Access.ADMIN, (req, res) -> {
             if (pull == null) {
                 throw ApiException.notFound(null, "not_found", "this server has no model store to pull into");
@@ -141,7 +165,8 @@ public final class ApiServer implements AutoCloseable {
             String id = req.path().pathParameters().get("id");
             ModelInfo m = models.info(id).orElseThrow(
                     () -> ApiException.notFound("model", "model_not_found", "the model '" + id + "' does not exist"));
-            send(res, 200, ModelCards.card(m));
+            ObjectNode card = ModelCards.card(m);
+            send(res, 200, fineTuning == null ? card : fineTuning.card(card));
         }));
         r.post("/v1/chat/completions", endpoint("/v1/chat/completions", Access.METERED,
                 (req, res) -> completions.chat(body(req, res), res, System.nanoTime())));
@@ -151,11 +176,27 @@ public final class ApiServer implements AutoCloseable {
                 (req, res) -> completions.fim(body(req, res), res, System.nanoTime())));
         r.post("/v1/embeddings", endpoint("/v1/embeddings", Access.METERED, (req, res) -> embeddings.handle(body(req, res), res)));
         r.get("/v1/usage", endpoint("/v1/usage", Access.KEY, (req, res) -> send(res, 200, usage.handle(req.query()))));
+        if (files != null) {
+            r.post("/v1/files", endpoint("/v1/files", Access.KEY, files::upload));
+            r.get("/v1/files", endpoint("/v1/files", Access.KEY, files::list));
+            r.get("/v1/files/{id}", endpoint("/v1/files/{id}", Access.KEY, files::get));
+            r.delete("/v1/files/{id}", endpoint("/v1/files/{id}", Access.KEY, files::delete));
+            r.get("/v1/files/{id}/content", endpoint("/v1/files/{id}/content", Access.KEY, files::content));
+            r.post("/v1/fine_tuning/jobs", endpoint("/v1/fine_tuning/jobs", Access.KEY,
+                    (req, res) -> fineTuning.create(body(req, res), res)));
+            r.get("/v1/fine_tuning/jobs", endpoint("/v1/fine_tuning/jobs", Access.KEY, fineTuning::list));
+            r.get("/v1/fine_tuning/jobs/{id}", endpoint("/v1/fine_tuning/jobs/{id}", Access.KEY, fineTuning::get));
+            r.post("/v1/fine_tuning/jobs/{id}/cancel", endpoint("/v1/fine_tuning/jobs/{id}/cancel", Access.KEY, fineTuning::cancel));
+            r.get("/v1/fine_tuning/jobs/{id}/events", endpoint("/v1/fine_tuning/jobs/{id}/events", Access.KEY, fineTuning::events));
+            r.get("/v1/fine_tuning/jobs/{id}/checkpoints", endpoint("/v1/fine_tuning/jobs/{id}/checkpoints", Access.KEY,
+                    fineTuning::checkpoints));
+        }
         webAppRoutes(r);
         r.any(endpoint("other", Access.OPEN, (req, res) -> {
             String path = req.path().path();
             if (KNOWN_PATHS.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/api/conversations")
-                    || path.startsWith("/api/admin/")) {
+                    || path.startsWith("/api/admin/")
+                    || (files != null && (path.equals("/v1/files") || path.startsWith("/v1/files/") || path.startsWith("/v1/fine_tuning/jobs")))) {
                 throw new ApiException(405, "invalid_request_error", null, "method_not_allowed",
                         req.prologue().method().text() + " is not allowed on " + path);
             }

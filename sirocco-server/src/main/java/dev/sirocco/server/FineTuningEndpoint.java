@@ -1,0 +1,203 @@
+package dev.sirocco.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sirocco.server.store.JobCheckpoint;
+import dev.sirocco.server.store.JobEvent;
+import dev.sirocco.server.store.JobRecord;
+import dev.sirocco.server.store.JobStore;
+import io.helidon.common.parameters.Parameters;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /v1/fine_tuning/jobs}: create (OpenAI's or Mistral's request shape), list, retrieve, cancel, events and
+ * checkpoints, answered in OpenAI's job object shape ({@code fine_tuning.job}) with Mistral's field names added.
+ * Callers see their own jobs; administrators see everyone's.
+ */
+final class FineTuningEndpoint {
+    private final FineTuningJobs jobs;
+    private final JobStore store;
+
+    FineTuningEndpoint(FineTuningJobs jobs) {
+        this.jobs = jobs;
+        this.store = jobs.store();
+    }
+
+    void create(JsonNode body, ServerResponse res) throws IOException {
+        FineTuningSpec spec = FineTuningSpec.parse(body);
+        Caller c = Caller.current();
+        ApiServer.send(res, 200, object(jobs.submit(c.keyId(), c.admin(), spec)));
+    }
+
+    void list(ServerRequest req, ServerResponse res) throws IOException {
+        Parameters q = req.query();
+        int limit = Pages.limit(q, 20);
+        List<JobRecord> page = store.list(owner(), q.first("after").orElse(null), limit + 1);
+        List<ObjectNode> data = new java.util.ArrayList<>();
+        for (JobRecord j : page.stream().limit(limit).toList()) {
+            data.add(object(j));
+        }
+        ApiServer.send(res, 200, Pages.list(data, page.size() > limit));
+    }
+
+    void get(ServerRequest req, ServerResponse res) throws IOException {
+        ApiServer.send(res, 200, object(find(req)));
+    }
+
+    void cancel(ServerRequest req, ServerResponse res) throws IOException {
+        JobRecord j = find(req);
+        if (!jobs.cancel(j.id())) {
+            throw new ApiException(400, "invalid_request_error", "fine_tuning_job_id", "job_finished",
+                    "the job '" + j.id() + "' has already " + j.status() + " and cannot be cancelled");
+        }
+        ApiServer.send(res, 200, object(store.get(j.id()).orElseThrow()));
+    }
+
+    void events(ServerRequest req, ServerResponse res) {
+        JobRecord j = find(req);
+        Parameters q = req.query();
+        int limit = Pages.limit(q, 20);
+        List<JobEvent> page = store.events(j.id(), q.first("after").orElse(null), limit + 1);
+        ApiServer.send(res, 200, Pages.list(page.stream().limit(limit).map(FineTuningEndpoint::event).toList(), page.size() > limit));
+    }
+
+    void checkpoints(ServerRequest req, ServerResponse res) {
+        JobRecord j = find(req);
+        Parameters q = req.query();
+        int limit = Pages.limit(q, 10);
+        List<JobCheckpoint> page = store.checkpoints(j.id(), q.first("after").orElse(null), limit + 1);
+        String model = j.fineTunedModel() != null ? j.fineTunedModel() : "ft:" + j.model() + ":" + j.id();
+        ApiServer.send(res, 200, Pages.list(page.stream().limit(limit).map(c -> checkpoint(c, model)).toList(), page.size() > limit));
+    }
+
+    /**
+     * Completes a model card: a fine-tuned model is owned by whoever ran its job and carries Mistral's fine-tuned
+     * fields ({@code type}, {@code job}, {@code root}); a base model can be fine-tuned, a fine-tuned one not again.
+     */
+    ObjectNode card(ObjectNode card) {
+        Optional<JobRecord> job = jobs.producerOf(card.get("id").asText());
+        ((ObjectNode) card.get("capabilities")).put("fine_tuning", job.isEmpty());
+        job.ifPresent(j -> {
+            card.put("owned_by", j.owner());
+            card.put("type", "fine-tuned");
+            card.put("job", j.id());
+            card.put("root", j.model());
+            card.put("archived", false);
+        });
+        return card;
+    }
+
+    ObjectNode cards(ObjectNode list) {
+        list.get("data").forEach(c -> card((ObjectNode) c));
+        return list;
+    }
+
+    private JobRecord find(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        String owner = owner();
+        return store.get(id).filter(j -> owner == null || j.owner().equals(owner)).orElseThrow(() ->
+                ApiException.notFound("fine_tuning_job_id", "job_not_found", "no fine-tuning job has the id '" + id + "'"));
+    }
+
+    private static String owner() {
+        Caller c = Caller.current();
+        return c.admin() ? null : c.keyId();
+    }
+
+    static ObjectNode object(JobRecord j) throws IOException {
+        FineTuningSpec spec = Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", j.id());
+        o.put("object", "fine_tuning.job");
+        o.put("model", j.model());
+        o.put("created_at", j.createdMs() / 1000);
+        putSeconds(o, "finished_at", j.finishedMs());
+        putSeconds(o, "started_at", j.startedMs());
+        o.put("fine_tuned_model", j.fineTunedModel());
+        o.put("organization_id", j.owner());
+        o.putArray("result_files");
+        o.put("status", j.status());
+        o.put("training_file", spec.trainingFiles().getFirst());
+        o.put("validation_file", spec.validationFiles().isEmpty() ? null : spec.validationFiles().getFirst());
+        ObjectNode hp = spec.hyperparameters();
+        o.set("hyperparameters", hp);
+        if (j.trainedTokens() != null) {
+            o.put("trained_tokens", j.trainedTokens());
+        } else {
+            o.putNull("trained_tokens");
+        }
+        if (j.errorCode() != null) {
+            ObjectNode e = o.putObject("error");
+            e.put("code", j.errorCode());
+            e.put("message", j.errorMessage());
+            e.put("param", j.errorParam());
+        } else {
+            o.putNull("error");
+        }
+        o.put("seed", spec.seed());
+        o.putNull("estimated_finish");
+        o.putNull("integrations");
+        if (spec.metadata() != null) {
+            o.set("metadata", spec.metadata());
+        } else {
+            o.putNull("metadata");
+        }
+        ObjectNode method = o.putObject("method");
+        method.put("type", "supervised");
+        method.putObject("supervised").set("hyperparameters", hp.deepCopy());
+        o.put("user_provided_suffix", spec.suffix());
+        // Mistral's names for the same things
+        o.put("suffix", spec.suffix());
+        var tf = o.putArray("training_files");
+        spec.trainingFiles().forEach(tf::add);
+        var vf = o.putArray("validation_files");
+        spec.validationFiles().forEach(vf::add);
+        o.put("auto_start", true);
+        o.put("job_type", "completion");
+        return o;
+    }
+
+    private static void putSeconds(ObjectNode o, String field, Long ms) {
+        if (ms == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, ms / 1000);
+        }
+    }
+
+    static ObjectNode event(JobEvent e) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", e.id());
+        o.put("object", "fine_tuning.job.event");
+        o.put("created_at", e.createdMs() / 1000);
+        o.put("level", e.level());
+        o.put("message", e.message());
+        o.put("type", e.type());
+        if (e.data() == null) {
+            o.putNull("data");
+        } else {
+            o.set("data", Json.parseObject(e.data().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return o;
+    }
+
+    static ObjectNode checkpoint(JobCheckpoint c, String model) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", c.id());
+        o.put("object", "fine_tuning.job.checkpoint");
+        o.put("created_at", c.createdMs() / 1000);
+        o.put("fine_tuned_model_checkpoint", model + ":ckpt-step-" + c.step());
+        o.put("fine_tuning_job_id", c.jobId());
+        o.put("step_number", c.step());
+        ObjectNode m = o.putObject("metrics");
+        m.put("step", c.step());
+        m.put("train_loss", c.trainLoss());
+        m.put("valid_loss", c.validLoss());
+        return o;
+    }
+}
