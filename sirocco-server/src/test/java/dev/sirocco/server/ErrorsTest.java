@@ -183,6 +183,11 @@ class ErrorsTest {
             waiting.cancel();
             release.countDown();
         }
+        // The scheduler drops cancelled sequences at its next step: wait for that, not for a guessed time.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((scheduler.queueDepth() > 0 || scheduler.activeSequences() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         ObjectNode body = ChatCompletionsTest.request("tiny", "x");
         body.put("max_tokens", 2);
         assertThat(server.post("/v1/chat/completions", body).status()).isEqualTo(200);
