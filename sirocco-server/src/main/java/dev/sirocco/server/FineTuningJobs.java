@@ -261,13 +261,8 @@ public final class FineTuningJobs implements AutoCloseable {
             int every = Math.max(1, (steps + 9) / 10);
             Path cpDir = checkpoints(job.id());
             Files.createDirectories(cpDir);
-            TrainingResult r = tuner.run(training, p -> progress(job.id(), p, every), new CheckpointPolicy(cpDir, every, true));
-            Double validLoss = validation.isEmpty() ? null : loss(new TrainingModel(model, r.lora()), validation, spec.seqLen());
-            jobs.addCheckpoint(job.id(), r.steps(), r.finalLoss(), validLoss, now());
-            if (validLoss != null) {
-                eventAt(job.id(), "info", "metrics", String.format(Locale.ROOT, "Validation loss after step %d: %.4f", r.steps(), validLoss),
-                        "{\"step\":" + r.steps() + ",\"valid_loss\":" + validLoss + "}");
-            }
+            TrainingResult r = tuner.run(training, (p, trained) -> progress(job.id(), p, every, trained, validation, spec.seqLen()),
+                    new CheckpointPolicy(cpDir, every, true));
             Path out = adapter(job.id());
             Files.createDirectories(out.getParent());
             Path tmp = out.resolveSibling(out.getFileName() + ".part");
@@ -307,18 +302,25 @@ public final class FineTuningJobs implements AutoCloseable {
         return p;
     }
 
-    private void progress(String jobId, TrainingProgress p, int every) {
+    /**
+     * After each step: stops the run when asked to, logs the step, and at each checkpoint (and the last step) records
+     * the losses, the validation loss measured on the model as trained so far.
+     */
+    private void progress(String jobId, TrainingProgress p, int every, TrainingModel trained, List<Example> validation, int seqLen) {
         if (stopping) {
             throw new Stopped(false);
         }
         if (jobId.equals(cancelRequested)) {
             throw new Stopped(true);
         }
-        eventAt(jobId, "info", "metrics", String.format(Locale.ROOT, "Step %d/%d: training loss=%.4f", p.step(), p.steps(), p.loss()),
-                String.format(Locale.ROOT, "{\"step\":%d,\"total_steps\":%d,\"train_loss\":%s,\"learning_rate\":%s,\"tokens_per_s\":%s}",
-                        p.step(), p.steps(), p.loss(), p.learningRate(), p.tokensPerSecond()));
-        if (p.step() % every == 0 && p.step() < p.steps()) {
-            jobs.addCheckpoint(jobId, p.step(), p.loss(), null, now());
+        boolean checkpoint = p.step() % every == 0 || p.step() == p.steps();
+        Double validLoss = checkpoint && !validation.isEmpty() ? loss(trained, validation, seqLen) : null;
+        eventAt(jobId, "info", "metrics", String.format(Locale.ROOT, "Step %d/%d: training loss=%.4f%s", p.step(), p.steps(), p.loss(),
+                        validLoss == null ? "" : String.format(Locale.ROOT, ", validation loss=%.4f", validLoss)),
+                String.format(Locale.ROOT, "{\"step\":%d,\"total_steps\":%d,\"train_loss\":%s,\"valid_loss\":%s,\"learning_rate\":%s,\"tokens_per_s\":%s}",
+                        p.step(), p.steps(), p.loss(), validLoss, p.learningRate(), p.tokensPerSecond()));
+        if (checkpoint) {
+            jobs.addCheckpoint(jobId, p.step(), p.loss(), validLoss, now());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.sirocco.train.model.TrainingModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** LoRA fine-tuning over a frozen base: fresh seeded LoRA factors on the configured projections, trained by {@link TrainingLoop}. */
@@ -46,10 +47,20 @@ public final class Finetuner {
      * {@code policy.resume()}, continuing from the latest one: the result is then bit-identical to an uninterrupted run.
      */
     public TrainingResult run(List<Example> examples, Consumer<TrainingProgress> progress, CheckpointPolicy policy) throws IOException {
+        return run(examples, (p, model) -> progress.accept(p), policy);
+    }
+
+    /**
+     * As {@link #run(List, Consumer, CheckpointPolicy)}; after each step {@code progress} also gets the model as
+     * trained so far (base + the adapter's current weights), to measure held-out loss, say. It must not change it.
+     */
+    public TrainingResult run(List<Example> examples, BiConsumer<TrainingProgress, TrainingModel> progress, CheckpointPolicy policy)
+            throws IOException {
         TrainableLora lora = TrainableLora.init(base.weights(), config.targets(), config.rank(), config.alpha(), config.seed());
         TrainingModel model = new TrainingModel(base, lora).withActivationCheckpointing(activationCheckpointing);
         TrainingLoop.Outcome o = TrainingLoop.run(model, lora.parameters(), examples, config.training(),
-                "lora " + config.rank() + "/" + config.alpha() + " " + config.targets().stream().sorted().toList(), progress, policy);
+                "lora " + config.rank() + "/" + config.alpha() + " " + config.targets().stream().sorted().toList(),
+                p -> progress.accept(p, model), policy);
         return new TrainingResult(o.initialLoss(), o.finalLoss(), o.steps(), o.tokensPerSecond(), lora);
     }
 }
