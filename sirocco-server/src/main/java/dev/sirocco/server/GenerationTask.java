@@ -132,7 +132,7 @@ final class GenerationTask {
                             fail(error);
                             return;
                         }
-                        metrics.tokens(model.id(), result.promptTokens(), result.tokens().length);
+                        metrics.tokens(model.id(), result.promptTokens(), result.tokens().length, result.generationNanos());
                         events.add(new GenerationEvent.ChoiceDone(choice, result));
                         if (remaining.decrementAndGet() == 0 && !failed.get()) {
                             events.add(new GenerationEvent.Finished());

@@ -28,6 +28,7 @@ final class ServerMetrics {
         final AtomicLongArray ttftBuckets = new AtomicLongArray(TTFT_BUCKETS.length); // non-cumulative counts
         final LongAdder ttftCount = new LongAdder();
         final LongAdder ttftNanos = new LongAdder();
+        final LongAdder generationNanos = new LongAdder();
     }
 
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
@@ -38,10 +39,12 @@ final class ServerMetrics {
         requests.computeIfAbsent(new RequestKey(endpoint, status), k -> new LongAdder()).increment();
     }
 
-    void tokens(String model, int prompt, int generated) {
+    /** A finished choice: its prompt and generated tokens, and the time it spent generating after its prompt. */
+    void tokens(String model, int prompt, int generated, long generationNanos) {
         ModelCounters c = counters(model);
         c.promptTokens.add(prompt);
         c.generatedTokens.add(generated);
+        c.generationNanos.add(generationNanos);
     }
 
     /** A generation abandoned because its client went away. */
@@ -83,6 +86,12 @@ final class ServerMetrics {
         Map<String, ModelCounters> byModel = new TreeMap<>(models);
         counter(out, "sirocco_prompt_tokens_total", "Prompt tokens evaluated.", byModel, c -> c.promptTokens.sum());
         counter(out, "sirocco_generated_tokens_total", "Tokens generated.", byModel, c -> c.generatedTokens.sum());
+        // tokens/s per model: rate(sirocco_generated_tokens_total) over wall time, or generated tokens over this
+        // counter for the speed each sequence saw while it generated
+        out.append("# HELP sirocco_generation_seconds_total Time sequences spent generating after their prompts.\n");
+        out.append("# TYPE sirocco_generation_seconds_total counter\n");
+        byModel.forEach((m, c) -> out.append("sirocco_generation_seconds_total{model=\"").append(escape(m)).append("\"} ")
+                .append(format(c.generationNanos.sum() / 1e9)).append('\n'));
         counter(out, "sirocco_cancelled_requests_total", "Generations stopped because the client went away.", byModel,
                 c -> c.cancelled.sum());
 

@@ -62,6 +62,9 @@ class MetricsTest {
                     .containsEntry("sirocco_time_to_first_token_seconds_count{model=\"tiny\"}", 3.0)
                     .containsEntry("sirocco_time_to_first_token_seconds_bucket{model=\"tiny\",le=\"+Inf\"}", 3.0);
             assertThat(s.get("sirocco_time_to_first_token_seconds_sum{model=\"tiny\"}")).isPositive();
+            // generated tokens over generating time: the tokens/s the sequences saw
+            assertThat(s.get("sirocco_generation_seconds_total{model=\"tiny\"}")).isPositive();
+            assertThat(s).containsEntry("sirocco_generation_seconds_total{model=\"small\"}", 0.0);
             // the three chats share the template's opening: requests 2 and 3 resumed it from the cache
             assertThat(s.get("sirocco_prompt_cache_tokens_total{model=\"tiny\"}"))
                     .isPositive().isEqualTo((double) server.model("tiny").scheduler().reusedPromptTokens());
