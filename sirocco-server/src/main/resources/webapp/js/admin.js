@@ -1,5 +1,6 @@
 // The admin pages (an admin key): API keys (create, revoke), usage per key and model over the last 14 days as an
-// inline SVG chart and a table, and the models with what they are doing now.
+// inline SVG chart and a table, the models with what they are doing now and their memory, and the fine-tuning jobs
+// with their loss curves.
 import {ApiError, call} from './api.js';
 import {$, el} from './dom.js';
 
@@ -168,18 +169,67 @@ async function loadUsage(keys) {
           cell(s.requests, 'num requests'), cell(s.prompt, 'num'), cell(s.completion, 'num'))));
 }
 
+function mib(bytes) {
+  return bytes == null ? '—' : (bytes / (1 << 20)).toFixed(bytes < (10 << 20) ? 1 : 0) + ' MiB';
+}
+
 async function loadModels() {
   const models = await call('GET', '/api/admin/models');
   $('models-table').tBodies[0].replaceChildren(...models.data.map(m =>
       el('tr', {}, cell(m.id), cell(m.context_size, 'num'), cell(m.loaded ? 'loaded' : 'on disk'),
-          cell(m.active_sequences ?? '—', 'num'), cell(m.queued ?? '—', 'num'))));
+          cell(m.active_sequences ?? '—', 'num'), cell(m.queued ?? '—', 'num'), cell(mib(m.memory_bytes), 'num memory'))));
+}
+
+/** A job's training loss (solid) and validation loss (dashed) over its checkpoints' steps. */
+function lossCurve(job, checkpoints) {
+  const points = checkpoints.map(c => ({step: c.step_number, train: c.metrics?.train_loss, valid: c.metrics?.valid_loss}))
+      .filter(p => p.train != null).sort((a, b) => a.step - b.step);
+  if (!points.length) {
+    return document.createTextNode('no checkpoint yet');
+  }
+  const W = 220, H = 64, pad = 4;
+  const values = points.flatMap(p => p.valid != null ? [p.train, p.valid] : [p.train]);
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const last = points[points.length - 1].step, first = points[0].step;
+  const x = s => pad + (W - 2 * pad) * (last === first ? 1 : (s - first) / (last - first));
+  const y = v => pad + (H - 2 * pad) * (hi === lo ? 0.5 : 1 - (v - lo) / (hi - lo));
+  const line = (key, cls) => svg('polyline', {class: cls, fill: 'none',
+    points: points.filter(p => p[key] != null).map(p => `${x(p.step).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ')});
+  const end = points[points.length - 1];
+  const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, class: 'loss', role: 'img',
+    'aria-label': `Loss of ${job.id}: ${points[0].train.toFixed(3)} at step ${first}, ${end.train.toFixed(3)} at step ${last}`},
+    line('train', 'train-loss'), line('valid', 'valid-loss'));
+  return root;
+}
+
+async function loadJobs() {
+  let jobs;
+  try {
+    jobs = await call('GET', '/v1/fine_tuning/jobs?limit=20');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      $('jobs-empty').textContent = 'This server runs no fine-tuning jobs.';
+      $('jobs-empty').hidden = false;
+      $('jobs-table').tBodies[0].replaceChildren();
+      return;
+    }
+    throw e;
+  }
+  $('jobs-empty').hidden = jobs.data.length > 0;
+  $('jobs-empty').textContent = 'No fine-tuning jobs yet.';
+  const rows = await Promise.all(jobs.data.map(async job => {
+    const checkpoints = await call('GET', `/v1/fine_tuning/jobs/${encodeURIComponent(job.id)}/checkpoints?limit=100`);
+    return el('tr', {'data-job': job.id}, cell(job.id), cell(job.model), cell(job.status, 'status'),
+        cell(job.fine_tuned_model || '—'), el('td', {class: 'curve'}, lossCurve(job, checkpoints.data)));
+  }));
+  $('jobs-table').tBodies[0].replaceChildren(...rows);
 }
 
 export async function refreshAdmin() {
   status('');
   try {
     const keys = await loadKeys();
-    await Promise.all([loadUsage(keys), loadModels()]);
+    await Promise.all([loadUsage(keys), loadModels(), loadJobs()]);
   } catch (e) {
     if (e instanceof ApiError && (e.status === 403 || e.status === 401)) {
       status('The admin pages need an admin key (sirocco keys create --admin): sign in with one.', true);

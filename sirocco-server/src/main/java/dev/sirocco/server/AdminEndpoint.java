@@ -18,7 +18,7 @@ import java.util.Set;
  * POST /api/admin/keys              {name, admin?, rpm?, tpm?} -> 201 key with "secret" (shown this once, never stored)
  * POST /api/admin/keys/{id}/revoke  key, revoked from the next request on
  * PATCH /api/admin/keys/{id}        {rpm, tpm} (null: no limit) -> key, held to them from its next request on
- * GET  /api/admin/models            {"object": "list", "data": [{"id", "context_size", "loaded", "active_sequences"?, "queued"?}]}
+ * GET  /api/admin/models            {"object": "list", "data": [{"id", "context_size", "loaded", "active_sequences"?, "queued"?, "memory_bytes"?}]}
  *
  * key: {"id", "name", "prefix", "admin", "rpm", "tpm", "created_at", "revoked_at", "last_used_at"} (times: epoch seconds or null)
  * }</pre>
@@ -88,6 +88,8 @@ final class AdminEndpoint {
             served.ifPresent(s -> {
                 m.put("active_sequences", s.scheduler().activeSequences());
                 m.put("queued", s.scheduler().queueDepth());
+                // weights (mapped) + a KV cache per slot + working memory, as the memory budget counts it
+                m.put("memory_bytes", ModelRegistry.estimateBytes(s));
             });
         }
         return root;

@@ -229,17 +229,27 @@ public final class ModelRegistry implements AutoCloseable {
     static long estimateBytes(ModelSource s) {
         try (GgufFile file = GgufFile.open(s.file())) {
             ModelConfig c = ModelConfig.from(file.metadata());
-            int ctx = contextSize(s, c);
-            double kvBytes = switch (s.options().kvType().name()) {
-                case "F32" -> 4;
-                case "Q8_0" -> 34.0 / 32; // blocks of 32 one-byte values and an F16 scale
-                default -> 2;
-            };
-            MemoryEstimate e = MemoryEstimate.of(file, c, ctx, kvBytes, s.options().batchSize());
-            return e.weightsBytes() + (long) s.parallel() * e.kvCacheBytes() + e.workingBytes();
+            return estimateBytes(file, c, contextSize(s, c), s.options(), s.parallel());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same estimate for a loaded model: its context, KV cache type and one KV cache per scheduler slot. */
+    static long estimateBytes(ServedModel m) {
+        var engine = m.engine();
+        return estimateBytes(engine.file(), engine.config(), engine.contextSize(), engine.options(), m.scheduler().slots());
+    }
+
+    private static long estimateBytes(GgufFile file, ModelConfig c, int contextSize, dev.sirocco.engine.runtime.EngineOptions o,
+                                      int parallel) {
+        double kvBytes = switch (o.kvType().name()) {
+            case "F32" -> 4;
+            case "Q8_0" -> 34.0 / 32; // blocks of 32 one-byte values and an F16 scale
+            default -> 2;
+        };
+        MemoryEstimate e = MemoryEstimate.of(file, c, contextSize, kvBytes, o.batchSize());
+        return e.weightsBytes() + (long) parallel * e.kvCacheBytes() + e.workingBytes();
     }
 
     static int contextSize(ModelSource s, ModelConfig c) {

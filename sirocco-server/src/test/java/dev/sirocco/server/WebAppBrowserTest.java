@@ -72,7 +72,12 @@ class WebAppBrowserTest {
         server = ApiServer.start(ServerOptions.loopback(0), models, database);
         base = "http://127.0.0.1:" + server.port() + "/";
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        browser = launch(playwright, chromium);
+    }
+
+    /** Debian's Chromium, headless, reaching nothing but loopback. */
+    static Browser launch(Playwright playwright, Path chromium) {
+        return playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(chromium)
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-dev-shm-usage",

@@ -59,6 +59,11 @@ public final class HeadlessChromium {
                         + " or point " + EXECUTABLE_ENV + " at it; " + SKIP_ENV + "=1 skips these tests")));
     }
 
+    /** The executable this runs (for tools that launch it themselves, such as Playwright). */
+    public Path executable() {
+        return executable;
+    }
+
     /** The page's DOM after its scripts ran, as Chromium serializes it. */
     public String dumpDom(URI page) throws IOException, InterruptedException {
         return run(List.of("--dump-dom", page.toString()));
