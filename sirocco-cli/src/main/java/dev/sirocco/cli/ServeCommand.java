@@ -157,11 +157,16 @@ final class ServeCommand implements Callable<Integer> {
         }
         // Fine-tuning jobs start from those models; the models they produce are served beside them.
         FineTuningJobs jobs = new FineTuningJobs(database, engine.dataDir(), bases, engineOptions.threads());
+        EvalGate gate = new EvalGate(key); // a job naming an eval suite is promoted only if it beats its base
+        jobs.gate(gate);
         Supplier<List<ModelSource>> catalog = jobs.catalog();
         ModelRegistry registry = new ModelRegistry(pinned, catalog, budget, idle);
         ApiServer server;
         try {
             server = ApiServer.start(options, registry, database, store, HubClient.fromEnvironment(), jobs, uploadLimit);
+            // the gate talks to this server; a wildcard address is reached on loopback
+            String reach = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+            gate.baseUrl("http://" + reach + ":" + server.port());
             jobs.start();
         } catch (RuntimeException e) {
             registry.close();

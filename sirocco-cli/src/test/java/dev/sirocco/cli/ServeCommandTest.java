@@ -139,9 +139,14 @@ class ServeCommandTest {
     }
 
     private static HttpRequest multipart(String url, String content) {
+        return multipart(url, "fine-tune", "train.jsonl", content);
+    }
+
+    /** A POST /v1/files upload of {@code content} as {@code filename} with {@code purpose}. */
+    static HttpRequest multipart(String url, String purpose, String filename, String content) {
         String boundary = "sirocco-boundary";
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\n\r\n"
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n\r\n"
                 + content + "\r\n--" + boundary + "--\r\n";
         return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

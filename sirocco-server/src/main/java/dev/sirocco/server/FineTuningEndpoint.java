@@ -88,8 +88,21 @@ final class FineTuningEndpoint {
             card.put("job", j.id());
             card.put("root", j.model());
             card.put("archived", false);
+            // the fine-tuning gate's verdict, when the job named an eval suite (our extension)
+            promoted(j).ifPresent(p -> card.put("promoted", p));
         });
         return card;
+    }
+
+    /** Whether the job's eval suite promoted its model; empty when it named none or the evaluation has not finished. */
+    private Optional<Boolean> promoted(JobRecord j) {
+        return store.events(j.id(), null, 1000).stream().filter(e -> "evaluation".equals(e.type())).findFirst().map(e -> {
+            try {
+                return Json.MAPPER.readTree(e.data()).path("promoted").asBoolean(false);
+            } catch (IOException x) {
+                return false;
+            }
+        });
     }
 
     ObjectNode cards(ObjectNode list) {
@@ -109,8 +122,28 @@ final class FineTuningEndpoint {
         return c.admin() ? null : c.keyId();
     }
 
-    static ObjectNode object(JobRecord j) throws IOException {
+    /** The job object, with our {@code evaluation} when the job named an eval suite. */
+    private ObjectNode object(JobRecord j) throws IOException {
         FineTuningSpec spec = Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
+        ObjectNode o = object(j, spec);
+        if (spec.evalSuite() != null) {
+            // the newest "evaluation" event holds the gate's verdict; until it exists the evaluation is pending
+            JsonNode verdict = store.events(j.id(), null, 1000).stream().filter(e -> "evaluation".equals(e.type()))
+                    .findFirst().map(e -> {
+                        try {
+                            return Json.MAPPER.readTree(e.data());
+                        } catch (IOException x) {
+                            throw new java.io.UncheckedIOException(x);
+                        }
+                    }).orElse(null);
+            ObjectNode ev = verdict == null ? Json.MAPPER.createObjectNode().put("suite_file", spec.evalSuite()) : (ObjectNode) verdict;
+            ev.put("status", verdict == null ? (j.status().equals(JobRecord.SUCCEEDED) ? "running" : "pending") : "done");
+            o.set("evaluation", ev);
+        }
+        return o;
+    }
+
+    static ObjectNode object(JobRecord j, FineTuningSpec spec) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", j.id());
         o.put("object", "fine_tuning.job");

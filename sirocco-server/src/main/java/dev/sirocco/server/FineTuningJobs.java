@@ -49,6 +49,7 @@ public final class FineTuningJobs implements AutoCloseable {
     private final int threads;
     private final Clock clock;
     private final Object signal = new Object();
+    private volatile FineTuningGate gate; // null: jobs naming an eval suite are refused
     private volatile List<JobRecord> succeeded;
     private volatile boolean stopping;
     private volatile String runningId;
@@ -70,6 +71,11 @@ public final class FineTuningJobs implements AutoCloseable {
     }
 
     /** Requeues the jobs a stopped server left running and starts the runner. */
+    /** Lets jobs name an eval suite: after training, {@code gate} decides whether the result is promoted. */
+    public void gate(FineTuningGate gate) {
+        this.gate = gate;
+    }
+
     public synchronized void start() {
         if (runner != null) {
             return;
@@ -135,6 +141,18 @@ public final class FineTuningJobs implements AutoCloseable {
         }
         for (int i = 0; i < spec.validationFiles().size(); i++) {
             checkFile(spec.validationFiles().get(i), spec.filesListed() ? "validation_files[" + i + "]" : "validation_file", owner, admin);
+        }
+        if (spec.evalSuite() != null) {
+            if (gate == null) {
+                throw ApiException.unsupported("eval_suite", "this server cannot evaluate fine-tuned models (no eval runner is wired in)");
+            }
+            StoredFile suite = files.get(spec.evalSuite()).filter(x -> admin || x.owner().equals(owner)).orElseThrow(() ->
+                    ApiException.notFound("eval_suite", "file_not_found", "'eval_suite': no file has the id '" + spec.evalSuite()
+                            + "'; upload the suite with POST /v1/files (purpose \"evals\") first"));
+            if (!suite.purpose().equals("evals")) {
+                throw ApiException.badField("eval_suite", "'eval_suite': the file '" + spec.evalSuite() + "' was uploaded with purpose '"
+                        + suite.purpose() + "'; an eval suite is uploaded with purpose 'evals'");
+            }
         }
         String json;
         try {
@@ -276,11 +294,42 @@ public final class FineTuningJobs implements AutoCloseable {
             if (jobs.succeed(job.id(), ftModel, tokens, now())) {
                 succeeded = jobs.succeeded();
                 deleteCheckpoints(job.id()); // only a run that may resume needs them
+                if (spec.evalSuite() != null) {
+                    evaluate(job, spec, ftModel);
+                }
             } else {
                 Files.deleteIfExists(out); // cancelled while the adapter was written
                 event(job.id(), "info", "The job was cancelled before it completed; its model was discarded");
             }
         }
+    }
+
+    /**
+     * The fine-tuning gate: the suite against base and result, recorded as an {@code evaluation} event whose data the
+     * job object shows. A suite that cannot run is recorded too (not promoted): the model itself stays served.
+     */
+    private void evaluate(JobRecord job, FineTuningSpec spec, String ftModel) {
+        event(job.id(), "info", "Evaluating " + job.model() + " and " + ftModel + " with the eval suite " + spec.evalSuite());
+        var data = Json.MAPPER.createObjectNode();
+        data.put("suite_file", spec.evalSuite());
+        String message;
+        try {
+            FineTuningGate.Verdict v = gate.evaluate(storedFile(spec.evalSuite(), "eval_suite"), job.model(), ftModel);
+            data.put("base_passed", v.basePassed());
+            data.put("fine_tuned_passed", v.fineTunedPassed());
+            data.put("runs", v.runs());
+            data.put("p_value", v.pValue());
+            data.put("promoted", v.promoted());
+            message = String.format(java.util.Locale.ROOT, "Evaluation: base %d/%d, fine-tuned %d/%d (Fisher p = %.4f): %s",
+                    v.basePassed(), v.runs(), v.fineTunedPassed(), v.runs(), v.pValue(),
+                    v.promoted() ? "promoted" : "not promoted (not significantly better)");
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "evaluating fine-tuning job " + job.id() + " failed", e);
+            data.put("promoted", false);
+            data.put("error", String.valueOf(e.getMessage()));
+            message = "Evaluation failed, the model is not promoted: " + e.getMessage();
+        }
+        eventAt(job.id(), "info", "evaluation", message, data.toString());
     }
 
     private void deleteCheckpoints(String id) {

@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * @param filesListed    whether the files came as Mistral's lists ({@code training_files[i].file_id}), for error params
  * @param steps          optimizer steps, or 0 to run {@code epochs} passes
  * @param learningRate   the peak learning rate (OpenAI's multiplier times {@link #BASE_LEARNING_RATE})
+ * @param evalSuite      our extension: the id of an eval suite file (purpose {@code evals}) that decides whether the
+ *                       result is promoted ({@link FineTuningGate}), or null
  */
 record FineTuningSpec(String model, List<String> trainingFiles, List<String> validationFiles, boolean filesListed, int steps, int epochs,
                       int batch, float learningRate, int seqLen, float weightDecay, double warmupFraction, long seed,
-                      String suffix, JsonNode metadata) {
+                      String suffix, JsonNode metadata, String evalSuite) {
     /** The peak learning rate an OpenAI multiplier of 1 means (sirocco finetune's default). */
     static final float BASE_LEARNING_RATE = 2e-4f;
     static final int DEFAULT_EPOCHS = 3;
@@ -34,7 +36,8 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
     static final int LORA_RANK = 8;
     static final float LORA_ALPHA = 16f;
     private static final Set<String> FIELDS = Set.of("model", "training_file", "validation_file", "training_files",
-            "validation_files", "hyperparameters", "suffix", "seed", "auto_start", "method", "metadata", "integrations");
+            "validation_files", "hyperparameters", "suffix", "seed", "auto_start", "method", "metadata", "integrations",
+            "eval_suite");
     private static final Set<String> HYPERPARAMETERS = Set.of("n_epochs", "batch_size", "learning_rate_multiplier",
             "training_steps", "learning_rate", "epochs", "seq_len", "weight_decay", "warmup_fraction");
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -173,7 +176,9 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
                 RequestFields.present(body, "training_files"), steps == null ? 0 : steps,
                 epochs == null ? (steps == null ? DEFAULT_EPOCHS : 1) : epochs, batch == null ? DEFAULT_BATCH : batch, rate,
                 seqLen == null ? DEFAULT_SEQ_LEN : seqLen, decay == null ? 0f : decay.floatValue(),
-                warmup == null ? 0.1 : warmup, seed, suffix, metadata == null || metadata.isNull() ? null : metadata);
+                warmup == null ? 0.1 : warmup, seed, suffix, metadata == null || metadata.isNull() ? null : metadata,
+                // our extension: an eval suite the result must beat the base on to be promoted (FineTuningGate)
+                RequestFields.present(body, "eval_suite") ? RequestFields.requiredString(body, "eval_suite", "eval_suite") : null);
         try {
             spec.config(); // the trainer's own checks, as a 400 before anything is stored
         } catch (IllegalArgumentException e) {
