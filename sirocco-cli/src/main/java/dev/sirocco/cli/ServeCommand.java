@@ -134,7 +134,8 @@ final class ServeCommand implements Callable<Integer> {
             MemoryCheck.beforeLoading(first.file(), engineOptions);
             pinned.add(ServedModel.load(first.id(), first.file(), engineOptions, parallel, queue));
         }
-        long budget = memoryBudget != null ? bytes(memoryBudget) : Math.max(0, AvailableMemory.measure().systemBytes());
+        long available = AvailableMemory.measure().systemBytes(); // -1 where the OS does not say (no /proc/meminfo)
+        long budget = memoryBudget != null ? bytes(memoryBudget) : available >= 0 ? available : Long.MAX_VALUE;
         long uploadLimit = bytes(maxUpload);
         // Files given on the command line first, then the store's models under their ids.
         Supplier<List<ModelSource>> bases = () -> {
