@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -263,18 +262,12 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** The catalog's models that are not loaded now, each id once. */
-    public List<ModelSource> unloadedSources() {
-        List<ModelSource> out = new ArrayList<>();
-        Collection<String> ids;
+    private List<ModelSource> unloadedSources() {
+        java.util.Set<String> seen;
         synchronized (this) {
-            ids = List.copyOf(loaded.keySet());
+            seen = new java.util.HashSet<>(loaded.keySet());
         }
-        for (ModelSource s : catalog.get()) {
-            if (!ids.contains(s.id()) && out.stream().noneMatch(o -> o.id().equals(s.id()))) {
-                out.add(s);
-            }
-        }
-        return out;
+        return catalog.get().stream().filter(s -> seen.add(s.id())).toList();
     }
 
     /** Cards for every model that can be served: the loaded ones, then the catalog's others (a broken file is left out). */
@@ -294,16 +287,6 @@ public final class ModelRegistry implements AutoCloseable {
     /** The card of {@code id}, loaded or not. */
     Optional<ModelInfo> info(String id) {
         return infos().stream().filter(i -> i.id().equals(id)).findFirst();
-    }
-
-    /** Whether {@code id} names a loaded or loadable model. */
-    public boolean knows(String id) {
-        synchronized (this) {
-            if (loaded.containsKey(id)) {
-                return true;
-            }
-        }
-        return source(id).isPresent();
     }
 
     private static String mib(long bytes) {
