@@ -18,7 +18,7 @@ import java.nio.file.NoSuchFileException;
         description = "Open-weight language models on your own machine.",
         subcommands = {RunCommand.class, ChatCommand.class, TokenizeCommand.class, LogitsCommand.class, PerplexityCommand.class,
                 BenchCommand.class, InspectCommand.class, QuantizeCommand.class, ConvertCommand.class, PullCommand.class,
-                ListCommand.class, ShowCommand.class, RemoveCommand.class, ServeCommand.class, EvalCommand.class, KeysCommand.class, FinetuneCommand.class, TrainCommand.class,
+                ListCommand.class, ShowCommand.class, RemoveCommand.class, ServeCommand.class, EvalCommand.class, KeysCommand.class, FinetuneCommand.class, TrainCommand.class, TrainTokenizerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
