@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
         description = "Serve models over an OpenAI- and Mistral-compatible HTTP API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /v1/usage, /health, /metrics).")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "M",
-            description = "A .gguf file or a model id from the store; repeatable. The first is loaded at start and stays"
+            description = "A .gguf file or a model id from the store; repeatable (none: the default model sirocco-mini). The first is loaded at start and stays"
                     + " loaded; the others, and every model in the store, load on their first request.")
     List<String> models = new ArrayList<>();
 
@@ -124,9 +124,14 @@ final class ServeCommand implements Callable<Integer> {
             String id = Files.isRegularFile(Path.of(m)) ? ServedModel.idOf(file) : m;
             given.add(new ModelSource(id, file, engineOptions, parallel, queue));
         }
+        if (given.isEmpty()) {
+            // with no --model, the model that ships with Sirocco is served (and stays loaded), beside the store's
+            DefaultModel.file().ifPresent(f -> given.add(new ModelSource(DefaultModel.ID, f, engineOptions, parallel, queue)));
+        }
         if (given.isEmpty() && store.list().isEmpty()) {
             throw new BadInputException("no model to serve: give --model FILE.gguf, or pull one into the store at "
-                    + store.modelsDir() + " with 'sirocco pull hf:OWNER/REPO'");
+                    + store.modelsDir() + " with 'sirocco pull hf:OWNER/REPO' (the default model " + DefaultModel.FILE
+                    + " is not in this installation)");
         }
         List<ServedModel> pinned = new ArrayList<>();
         if (!given.isEmpty()) {
