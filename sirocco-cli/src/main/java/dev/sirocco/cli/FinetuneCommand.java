@@ -59,7 +59,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "16", description = "LoRA alpha; updates scale by alpha/rank (default 16).")
     float alpha;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-4", description = "Peak learning rate (default 2e-4; 10% warmup, cosine decay).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-4", description = "Peak learning rate (default 2e-4; 10%% warmup, cosine decay).")
     float lr;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Sequences per optimizer step (default 4).")

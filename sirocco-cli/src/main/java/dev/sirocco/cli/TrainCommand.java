@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the data (default 1).")
     Integer epochs;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Peak learning rate (default 1e-3; 10% warmup, cosine decay).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Peak learning rate (default 1e-3; 10%% warmup, cosine decay).")
     float lr;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Sequences per optimizer step (default 8).")
