@@ -52,6 +52,62 @@ class ServeCommandTest {
     }
 
     @Test
+    void withNoModelItServesTheDefaultModelThatShipsInTheRepository() throws Exception {
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        assertThat(home.resolve(DefaultModel.FILE)).as("the default model is committed").isRegularFile();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String previous = System.getProperty("sirocco.home");
+        System.setProperty("sirocco.home", home.toString()); // what bin/sirocco passes
+        String[] args = {"serve", "--data-dir", dir.resolve("default-store").toString(), "--port", Integer.toString(port),
+                "--threads", "1"};
+        Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> models = null;
+        try {
+            for (int i = 0; i < 400 && models == null; i++) {
+                try {
+                    models = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (ConnectException e) {
+                    assertThat(serving.isAlive()).as("serve exited early").isTrue();
+                    Thread.sleep(50);
+                }
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty("sirocco.home");
+            } else {
+                System.setProperty("sirocco.home", previous);
+            }
+        }
+        assertThat(models).isNotNull();
+        JsonNode list = new ObjectMapper().readTree(models.body());
+        assertThat(list.get("data")).extracting(m -> m.get("id").asText()).containsExactly(DefaultModel.ID);
+        // a greedy chat answer, and a tool call whose arguments validate (tool_choice required is enforced)
+        HttpResponse<String> chat = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sirocco-mini\",\"max_tokens\":24,\"temperature\":0,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(chat.body()).at("/choices/0/message/content").asText()).isNotBlank();
+        HttpResponse<String> call = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sirocco-mini\",\"max_tokens\":40,\"temperature\":0,"
+                        + "\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in Oslo?\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        JsonNode message = new ObjectMapper().readTree(call.body()).at("/choices/0/message");
+        assertThat(message.at("/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(new ObjectMapper().readTree(message.at("/tool_calls/0/function/arguments").asText()).get("city").isTextual()).isTrue();
+    }
+
+    @Test
     void servesTheGivenFileUnderItsFileNameAndTheStoresModelsUnderTheirIds() throws Exception {
         Path storeDir = dir.resolve("store");
         Path copy = java.nio.file.Files.copy(model, dir.resolve("copy.gguf"));
