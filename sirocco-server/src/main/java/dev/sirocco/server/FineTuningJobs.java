@@ -35,8 +35,8 @@ import java.util.function.Supplier;
 /**
  * Fine-tuning jobs: accepted into the database, run in the background one at a time by a single runner thread, each
  * training a LoRA adapter ({@code DATA_DIR/adapters/<job id>.gguf}) that is served at once under the job's
- * fine-tuned model id over the base model's file. State lives in the database, so jobs survive a restart: a job left
- * running resumes from its last training checkpoint ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer
+ * fine-tuned model id as an adapter on the base model's engine and scheduler. State lives in the database, so jobs
+ * survive a restart: a job left running resumes from its last training checkpoint ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer
  * makes bit-identical to an uninterrupted run; a cancelled job stays cancelled.
  */
 public final class FineTuningJobs implements AutoCloseable {
@@ -96,14 +96,19 @@ public final class FineTuningJobs implements AutoCloseable {
         return jobs;
     }
 
-    /** {@code base}'s models followed by the fine-tuned ones, each over its base's file with its adapter applied. */
+    /**
+     * {@code base}'s models followed by the fine-tuned ones: each its job's LoRA adapter on its base, served by the
+     * base's engine and scheduler ({@link ModelRegistry}), so requests for the base and its fine-tunes share forward passes.
+     * Read from the database's succeeded jobs, so a restarted server serves them again.
+     */
     public Supplier<List<ModelSource>> catalog() {
         return () -> {
             List<ModelSource> base = bases.get(); // read once: it may list the model store's folder
             List<ModelSource> all = new ArrayList<>(base);
             for (JobRecord j : succeeded) {
-                base.stream().filter(b -> b.id().equals(j.model())).findFirst().ifPresent(b -> all.add(new ModelSource(
-                        j.fineTunedModel(), b.file(), b.options().withLora(new AppliedLora(adapter(j.id()), 1f)), b.parallel(), b.queue())));
+                // an adapter on the base's engine and scheduler: batched with the base's requests and its other fine-tunes'
+                base.stream().filter(b -> b.id().equals(j.model()) && b.base() == null).findFirst().ifPresent(b -> all.add(
+                        ModelSource.adapterOf(j.fineTunedModel(), b, List.of(new AppliedLora(adapter(j.id()), 1f)))));
             }
             return all;
         };

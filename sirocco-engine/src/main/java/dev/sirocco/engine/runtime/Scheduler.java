@@ -38,6 +38,7 @@ public final class Scheduler implements AutoCloseable {
     /** Caches of finished sequences with the tokens they hold: a new prompt that starts the same way reuses them. */
     private final List<FreeCache> freeCaches = new ArrayList<>();
     private volatile long reusedPromptTokens;
+    private volatile long mixedAdapterPasses;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final ArrayDeque<EmbeddingJob> embeddings = new ArrayDeque<>();
     private Session embeddingSession; // made on first use, on the scheduler's thread
@@ -153,6 +154,14 @@ public final class Scheduler implements AutoCloseable {
     /** Prompt tokens that were not evaluated again because a finished sequence's cache already held them. */
     public long reusedPromptTokens() {
         return reusedPromptTokens;
+    }
+
+    /**
+     * Forward passes that held sequences running with different LoRA adapters (or some with adapters and some
+     * without): requests for fine-tunes batched with each other and with their base.
+     */
+    public long mixedAdapterPasses() {
+        return mixedAdapterPasses;
     }
 
     /** A finished sequence's cache: its keys and values hold {@code tokens} as computed with {@code adapters}. */
@@ -302,6 +311,12 @@ public final class Scheduler implements AutoCloseable {
         }
         if (segments == 0) {
             return;
+        }
+        for (int s = 1; s < segments; s++) {
+            if (inBatch[s].adapters != inBatch[0].adapters) {
+                mixedAdapterPasses++; // only this thread writes it
+                break;
+            }
         }
         try {
             model.forward(batch, logits);
