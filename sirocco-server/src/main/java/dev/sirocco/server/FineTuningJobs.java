@@ -70,21 +70,24 @@ public final class FineTuningJobs implements AutoCloseable {
         this.succeeded = jobs.succeeded();
     }
 
-    /** Requeues the jobs a stopped server left running and starts the runner. */
     /** Lets jobs name an eval suite: after training, {@code gate} decides whether the result is promoted. */
     public void gate(FineTuningGate gate) {
         this.gate = gate;
     }
 
+    /** Requeues the jobs a stopped server left running and starts the runner. */
     public synchronized void start() {
         if (runner != null) {
             return;
         }
         for (JobRecord j : jobs.withStatus(JobRecord.RUNNING, JobRecord.VALIDATING)) {
-            if (jobs.transition(j.id(), j.status(), JobRecord.QUEUED, now())) {
+            if (j.status().equals(JobRecord.VALIDATING)) {
+                validated(j, spec(j)); // stopped between its checks and their verdict: the checks are redone on the request
+            } else if (jobs.transition(j.id(), j.status(), JobRecord.QUEUED, now())) {
                 event(j.id(), "info", "The server restarted; the job is queued again and resumes from its last checkpoint.");
             }
         }
+        // a validated job waiting for its start stays waiting
         runner = Thread.ofVirtual().name("sirocco-fine-tuning").start(this::runLoop);
     }
 
@@ -168,12 +171,52 @@ public final class FineTuningJobs implements AutoCloseable {
         JobRecord job = jobs.create(owner, spec.model(), JobRecord.VALIDATING, json, now());
         event(job.id(), "info", "Validating training file: " + String.join(", ", spec.trainingFiles())
                 + (spec.validationFiles().isEmpty() ? "" : " and validation file: " + String.join(", ", spec.validationFiles())));
-        jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.QUEUED, now());
-        event(job.id(), "info", "Files validated, fine-tuning job queued");
+        validated(job, spec);
+        return jobs.get(job.id()).orElseThrow();
+    }
+
+    /** A job whose files were checked: queued, or (Mistral's {@code auto_start: false}) waiting to be started. */
+    private void validated(JobRecord job, FineTuningSpec spec) {
+        if (!spec.startsWhenValidated()) {
+            if (jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.VALIDATED, now())) {
+                event(job.id(), "info", "Files validated; the job waits for POST /v1/fine_tuning/jobs/" + job.id() + "/start");
+            }
+            return;
+        }
+        if (jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.QUEUED, now())) {
+            event(job.id(), "info", "Files validated, fine-tuning job queued");
+        }
         synchronized (signal) {
             signal.notifyAll();
         }
-        return jobs.get(job.id()).orElseThrow();
+    }
+
+    /**
+     * Starts job {@code id}, validated and waiting ({@code auto_start: false}): it is queued. False when it was not
+     * waiting (already started, finished or cancelled).
+     */
+    boolean startWaiting(String id) {
+        if (!jobs.transition(id, JobRecord.VALIDATED, JobRecord.QUEUED, now())) {
+            return false;
+        }
+        event(id, "info", "Fine-tuning job started on request and queued");
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return true;
+    }
+
+    /** Whether job {@code id} was cancelled while training and its trainer has not stopped yet. */
+    boolean stoppingAfterCancel(String id) {
+        return id.equals(cancelRequested);
+    }
+
+    private static FineTuningSpec spec(JobRecord j) {
+        try {
+            return Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + j.id() + " has an unreadable spec", e);
+        }
     }
 
     private void checkFile(String id, String param, String owner, boolean admin) {
@@ -264,7 +307,7 @@ public final class FineTuningJobs implements AutoCloseable {
     }
 
     private void run(JobRecord job) throws IOException {
-        FineTuningSpec spec = Json.MAPPER.readValue(job.spec(), FineTuningSpec.class);
+        FineTuningSpec spec = spec(job);
         ModelSource base = baseSource(job.model()).orElseThrow(() -> new IllegalStateException(
                 "the base model '" + job.model() + "' is no longer served"));
         event(job.id(), "info", "Fine-tuning job started");
