@@ -21,10 +21,12 @@ import java.util.Optional;
  * <p>Each API answers in its own shape. A job keeps the dialect of the request that created it
  * ({@link FineTuningSpec#mistralDialect()}: a field only Mistral's request has, such as {@code training_files} or
  * {@code auto_start}, makes it Mistral's), and create, retrieve, start and cancel answer in it: OpenAI's
- * {@code fine_tuning.job} with OpenAI's statuses, or Mistral's {@code job} ({@link MistralFineTuningJob}). A list is in
- * the dialect its query speaks: Mistral's paging ({@code page}, {@code page_size}, which Mistral's SDK always sends)
- * gives Mistral's {@code {"data", "object", "total"}} with every job in Mistral's shape; otherwise OpenAI's cursor
- * page with every job in OpenAI's shape. Events and checkpoints are OpenAI's calls (Mistral's details carry them).
+ * {@code fine_tuning.job} with OpenAI's statuses, or Mistral's {@code job} ({@link MistralFineTuningJob}). A list
+ * speaks its query's dialect: with Mistral's parameters ({@code page}, {@code page_size}, ...) Mistral's
+ * {@code {"data", "object", "total"}} with every job in Mistral's shape; with OpenAI's ({@code after}, {@code limit})
+ * OpenAI's cursor page with every job in OpenAI's shape; with neither (as both SDKs list by default) the cursor page
+ * with {@code total} added and each job in its own dialect. Events and checkpoints are OpenAI's calls (Mistral's
+ * details carry them).
  */
 final class FineTuningEndpoint {
     private final FineTuningJobs jobs;
@@ -43,7 +45,13 @@ final class FineTuningEndpoint {
 
     void list(ServerRequest req, ServerResponse res) throws IOException {
         Parameters q = req.query();
-        if (q.contains("page") || q.contains("page_size")) {
+        if (MISTRAL_LIST_PARAMETERS.stream().anyMatch(q::contains)) {
+            for (String filter : MISTRAL_LIST_FILTERS) {
+                if (q.contains(filter)) {
+                    throw ApiException.unsupported(filter, "listing jobs filtered by '" + filter + "' is not supported;"
+                            + " list them all (page, page_size) and filter on your side");
+                }
+            }
             int page = intParam(q, "page", 0, 0, Integer.MAX_VALUE);
             int size = intParam(q, "page_size", 100, 1, 10_000);
             ObjectNode list = Json.MAPPER.createObjectNode();
@@ -56,14 +64,25 @@ final class FineTuningEndpoint {
             ApiServer.send(res, 200, list);
             return;
         }
+        boolean openAi = q.contains("after") || q.contains("limit");
         int limit = Pages.limit(q, 20);
         List<JobRecord> page = store.list(owner(), q.first("after").orElse(null), limit + 1);
         List<ObjectNode> data = new java.util.ArrayList<>();
         for (JobRecord j : page.stream().limit(limit).toList()) {
-            data.add(object(j, false, false));
+            data.add(openAi ? object(j, false, false) : object(j, spec(j).mistralDialect(), false));
         }
-        ApiServer.send(res, 200, Pages.list(data, page.size() > limit));
+        ObjectNode list = Pages.list(data, page.size() > limit);
+        if (!openAi) {
+            list.put("total", store.count(owner())); // Mistral's list has it
+        }
+        ApiServer.send(res, 200, list);
     }
+
+    /** Query parameters only Mistral's job list takes (its SDK sends them only when the caller gives them). */
+    private static final List<String> MISTRAL_LIST_PARAMETERS = List.of("page", "page_size", "created_by_me", "created_after",
+            "created_before", "status", "wandb_project", "wandb_name", "suffix", "model");
+    /** Mistral's filters, refused rather than ignored ({@code created_by_me} holds anyway: a caller sees its own jobs). */
+    private static final List<String> MISTRAL_LIST_FILTERS = MISTRAL_LIST_PARAMETERS.subList(3, MISTRAL_LIST_PARAMETERS.size());
 
     void get(ServerRequest req, ServerResponse res) throws IOException {
         ApiServer.send(res, 200, object(find(req)));

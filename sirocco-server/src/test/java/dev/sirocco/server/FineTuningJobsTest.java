@@ -273,9 +273,16 @@ class FineTuningJobsTest {
             assertThat(page.get("data")).hasSize(1);
             assertThat(page.get("data").get(0).get("status").asText()).isEqualTo("SUCCESS"); // newest first
             assertThat(get(jobs + "?page=1&page_size=1").json().get("data").get(0).get("id").asText()).isEqualTo(waiting);
-            assertThat(get(jobs).json().get("data")).extracting(j -> j.get("status").asText())
+            assertThat(get(jobs + "?limit=20").json().get("data")).extracting(j -> j.get("status").asText())
                     .containsExactly("succeeded", "validating_files");
+            // a list in neither dialect's terms shows each job as its own dialect does, and counts them all
+            JsonNode both = get(jobs).json();
+            assertThat(both.get("data")).extracting(j -> j.get("status").asText()).containsExactly("succeeded", "VALIDATED");
+            assertThat(both.get("total").asInt()).isEqualTo(2);
             assertThat(get(jobs + "?page=-1").status()).isEqualTo(400);
+            Reply filtered = get(jobs + "?page=0&status=SUCCESS");
+            assertThat(filtered.status()).isEqualTo(400);
+            assertThat(filtered.json().get("error").get("param").asText()).isEqualTo("status");
         }
         try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
             jobs = s.base + "/v1/fine_tuning/jobs";
@@ -335,7 +342,7 @@ class FineTuningJobsTest {
         }
         // and a restarted server leaves both as they are (an OpenAI-style list: OpenAI's names)
         try (FineTuningServer s = new FineTuningServer(data, model(), 1 << 20)) { // jobs are requeued (or not) before it answers
-            JsonNode list = get(s.base + "/v1/fine_tuning/jobs").json();
+            JsonNode list = get(s.base + "/v1/fine_tuning/jobs?limit=10").json();
             assertThat(list.get("data")).extracting(j -> j.get("status").asText()).containsExactly("failed", "cancelled");
         }
     }
@@ -368,7 +375,7 @@ class FineTuningJobsTest {
             assertThat(get(s.base + "/v1/files").json().get("data")).hasSize(1);
             JsonNode j = awaitFinished(s.base, job);
             assertThat(j.get("status").asText()).isEqualTo("SUCCESS");
-            JsonNode listed = get(s.base + "/v1/fine_tuning/jobs").json().get("data").get(0); // OpenAI's shape
+            JsonNode listed = get(s.base + "/v1/fine_tuning/jobs?limit=1").json().get("data").get(0); // OpenAI's shape
             assertThat(listed.get("organization_id").asText()).startsWith("key_");
         }
     }
