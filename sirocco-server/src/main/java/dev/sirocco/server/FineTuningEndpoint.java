@@ -29,6 +29,12 @@ import java.util.Optional;
  * details carry them).
  */
 final class FineTuningEndpoint {
+    /** Query parameters only Mistral's job list takes (its SDK sends them only when the caller gives them). */
+    private static final List<String> MISTRAL_LIST_PARAMETERS = List.of("page", "page_size", "created_by_me", "created_after",
+            "created_before", "status", "wandb_project", "wandb_name", "suffix", "model");
+    /** Mistral's filters, refused rather than ignored ({@code created_by_me} holds anyway: a caller sees its own jobs). */
+    private static final List<String> MISTRAL_LIST_FILTERS = MISTRAL_LIST_PARAMETERS.subList(3, MISTRAL_LIST_PARAMETERS.size());
+
     private final FineTuningJobs jobs;
     private final JobStore store;
 
@@ -78,12 +84,6 @@ final class FineTuningEndpoint {
         ApiServer.send(res, 200, list);
     }
 
-    /** Query parameters only Mistral's job list takes (its SDK sends them only when the caller gives them). */
-    private static final List<String> MISTRAL_LIST_PARAMETERS = List.of("page", "page_size", "created_by_me", "created_after",
-            "created_before", "status", "wandb_project", "wandb_name", "suffix", "model");
-    /** Mistral's filters, refused rather than ignored ({@code created_by_me} holds anyway: a caller sees its own jobs). */
-    private static final List<String> MISTRAL_LIST_FILTERS = MISTRAL_LIST_PARAMETERS.subList(3, MISTRAL_LIST_PARAMETERS.size());
-
     void get(ServerRequest req, ServerResponse res) throws IOException {
         ApiServer.send(res, 200, object(find(req)));
     }
@@ -104,7 +104,7 @@ final class FineTuningEndpoint {
         JobRecord j = find(req);
         if (!jobs.cancel(j.id())) {
             throw new ApiException(400, "invalid_request_error", "fine_tuning_job_id", "job_finished",
-                    "the job '" + j.id() + "' has already " + shownStatus(j) + " and cannot be cancelled");
+                    "the job '" + j.id() + "' has finished (" + shownStatus(j) + ") and cannot be cancelled");
         }
         ApiServer.send(res, 200, object(store.get(j.id()).orElseThrow()));
     }

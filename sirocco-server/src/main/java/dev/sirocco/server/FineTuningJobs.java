@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  * Fine-tuning jobs: accepted into the database, run in the background one at a time by a single runner thread, each
  * training a LoRA adapter ({@code DATA_DIR/adapters/<job id>.gguf}) that is served at once under the job's
  * fine-tuned model id as an adapter on the base model's engine and scheduler. State lives in the database, so jobs
- * survive a restart: a job left running resumes from its last training checkpoint ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer
- * makes bit-identical to an uninterrupted run; a cancelled job stays cancelled.
+ * survive a restart: a job left running resumes from its last training checkpoint
+ * ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer makes bit-identical to an uninterrupted run; a job
+ * waiting to be started (Mistral's {@code auto_start: false}) keeps waiting; a cancelled job stays cancelled.
  */
 public final class FineTuningJobs implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FineTuningJobs.class.getName());
@@ -82,7 +83,9 @@ public final class FineTuningJobs implements AutoCloseable {
         }
         for (JobRecord j : jobs.withStatus(JobRecord.RUNNING, JobRecord.VALIDATING)) {
             if (j.status().equals(JobRecord.VALIDATING)) {
-                validated(j, spec(j)); // stopped between its checks and their verdict: the checks are redone on the request
+                // stopped between its checks and their verdict: passed on (queued or waiting); its training reads the
+                // files again and fails the job, naming them, if they are gone
+                validated(j, spec(j));
             } else if (jobs.transition(j.id(), j.status(), JobRecord.QUEUED, now())) {
                 event(j.id(), "info", "The server restarted; the job is queued again and resumes from its last checkpoint.");
             }
