@@ -115,8 +115,18 @@ class FineTunedModelServingTest {
             assertThat(complete(s.base, "tiny")).isEqualTo(baseAnswer);
             assertThat(complete(s.base, ft)).isEqualTo(tunedAnswer);
             sharesTheBasesForwardPasses(s, ft);
-            // one engine for both: the fine-tune is no model of its own
+            // one engine for both: the fine-tune is no model of its own, and adds only its adapter's memory
             assertThat(s.registry.loaded().stream().map(m -> m.engine()).distinct().count()).isEqualTo(1);
+            long baseBytes = -1;
+            long tunedBytes = -1;
+            for (JsonNode m : new AdminEndpoint(null, s.registry).listModels().get("data")) { // what the admin page shows
+                if (m.get("id").asText().equals("tiny")) {
+                    baseBytes = m.get("memory_bytes").asLong();
+                } else if (m.get("id").asText().equals(ft)) {
+                    tunedBytes = m.get("memory_bytes").asLong();
+                }
+            }
+            assertThat(tunedBytes).isPositive().isLessThan(baseBytes).isLessThanOrEqualTo(java.nio.file.Files.size(adapter));
         }
         try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) { // restarted: read back from the database
             assertThat(complete(s.base, ft)).isEqualTo(tunedAnswer);
