@@ -183,8 +183,8 @@ class ServeCommandTest {
             Thread.sleep(50);
             job = json.readTree(client.send(HttpRequest.newBuilder(URI.create(base + "/fine_tuning/jobs/" + jobId)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-        } while (!job.get("status").asText().matches("succeeded|failed|cancelled"));
-        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        } while (!job.get("status").asText().matches("SUCCESS|FAILED|FAILED_VALIDATION|CANCELLED")); // Mistral's request, Mistral's names
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("SUCCESS");
         HttpResponse<String> chat = client.send(HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + job.get("fine_tuned_model").asText()

@@ -88,8 +88,9 @@ final class AdminEndpoint {
             served.ifPresent(s -> {
                 m.put("active_sequences", s.scheduler().activeSequences());
                 m.put("queued", s.scheduler().queueDepth());
-                // weights (mapped) + a KV cache per slot + working memory, as the memory budget counts it
-                m.put("memory_bytes", ModelRegistry.estimateBytes(s));
+                // weights (mapped) + a KV cache per slot + working memory, as the memory budget counts it; a fine-tune
+                // runs on its base's engine and KV caches, so it adds only its adapters' factors
+                m.put("memory_bytes", s.adapters() == null ? ModelRegistry.estimateBytes(s) : s.adapters().bytes());
             });
         }
         return root;

@@ -187,6 +187,7 @@ public final class ApiServer implements AutoCloseable {
             r.get("/v1/fine_tuning/jobs", endpoint("/v1/fine_tuning/jobs", Access.KEY, fineTuning::list));
             r.get("/v1/fine_tuning/jobs/{id}", endpoint("/v1/fine_tuning/jobs/{id}", Access.KEY, fineTuning::get));
             r.post("/v1/fine_tuning/jobs/{id}/cancel", endpoint("/v1/fine_tuning/jobs/{id}/cancel", Access.KEY, fineTuning::cancel));
+            r.post("/v1/fine_tuning/jobs/{id}/start", endpoint("/v1/fine_tuning/jobs/{id}/start", Access.KEY, fineTuning::start));
             r.get("/v1/fine_tuning/jobs/{id}/events", endpoint("/v1/fine_tuning/jobs/{id}/events", Access.KEY, fineTuning::events));
             r.get("/v1/fine_tuning/jobs/{id}/checkpoints", endpoint("/v1/fine_tuning/jobs/{id}/checkpoints", Access.KEY,
                     fineTuning::checkpoints));

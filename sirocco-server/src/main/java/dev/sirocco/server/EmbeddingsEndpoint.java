@@ -39,10 +39,6 @@ final class EmbeddingsEndpoint {
         RequestFields.onlyKnown(body, FIELDS, "");
         String id = RequestFields.requiredString(body, "model", "model");
         ServedModel model = models.acquire(id);
-        if (model.adapters() != null) {
-            throw ApiException.unsupported("model", "'" + id + "' is a LoRA fine-tune; embeddings with adapters are not"
-                    + " supported yet: ask its base model, or a dedicated embedding model");
-        }
         boolean base64 = encoding(body);
         int dim = model.engine().config().dim();
         Integer dimensions = RequestFields.optInt(body, "dimensions", 1, Integer.MAX_VALUE);
@@ -59,7 +55,7 @@ final class EmbeddingsEndpoint {
         int promptTokens = 0;
         try {
             for (int[] tokens : inputs) {
-                futures.add(model.scheduler().embed(tokens));
+                futures.add(model.scheduler().embed(tokens, model.adapters())); // a fine-tune's with its adapters
                 promptTokens += tokens.length;
             }
         } catch (QueueFullException e) {

@@ -15,11 +15,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code /v1/fine_tuning/jobs}: create (OpenAI's or Mistral's request shape), list, retrieve, cancel, events and
- * checkpoints, answered in OpenAI's job object shape ({@code fine_tuning.job}) with Mistral's field names added.
- * Callers see their own jobs; administrators see everyone's.
+ * {@code /v1/fine_tuning/jobs}: create (OpenAI's or Mistral's request shape), list, retrieve, start, cancel, events and
+ * checkpoints. Callers see their own jobs; administrators see everyone's.
+ *
+ * <p>Each API answers in its own shape. A job keeps the dialect of the request that created it
+ * ({@link FineTuningSpec#mistralDialect()}: a field only Mistral's request has, such as {@code training_files} or
+ * {@code auto_start}, makes it Mistral's), and create, retrieve, start and cancel answer in it: OpenAI's
+ * {@code fine_tuning.job} with OpenAI's statuses, or Mistral's {@code job} ({@link MistralFineTuningJob}). A list
+ * speaks its query's dialect: with Mistral's parameters ({@code page}, {@code page_size}, ...) Mistral's
+ * {@code {"data", "object", "total"}} with every job in Mistral's shape; with OpenAI's ({@code after}, {@code limit})
+ * OpenAI's cursor page with every job in OpenAI's shape; with neither (as both SDKs list by default) the cursor page
+ * with {@code total} added and each job in its own dialect. Events and checkpoints are OpenAI's calls (Mistral's
+ * details carry them).
  */
 final class FineTuningEndpoint {
+    /** Query parameters only Mistral's job list takes (its SDK sends them only when the caller gives them). */
+    private static final List<String> MISTRAL_LIST_PARAMETERS = List.of("page", "page_size", "created_by_me", "created_after",
+            "created_before", "status", "wandb_project", "wandb_name", "suffix", "model");
+    /** Mistral's filters, refused rather than ignored ({@code created_by_me} holds anyway: a caller sees its own jobs). */
+    private static final List<String> MISTRAL_LIST_FILTERS = MISTRAL_LIST_PARAMETERS.subList(3, MISTRAL_LIST_PARAMETERS.size());
+
     private final FineTuningJobs jobs;
     private final JobStore store;
 
@@ -36,26 +51,91 @@ final class FineTuningEndpoint {
 
     void list(ServerRequest req, ServerResponse res) throws IOException {
         Parameters q = req.query();
+        if (MISTRAL_LIST_PARAMETERS.stream().anyMatch(q::contains)) {
+            for (String filter : MISTRAL_LIST_FILTERS) {
+                if (q.contains(filter)) {
+                    throw ApiException.unsupported(filter, "listing jobs filtered by '" + filter + "' is not supported;"
+                            + " list them all (page, page_size) and filter on your side");
+                }
+            }
+            int page = intParam(q, "page", 0, 0, Integer.MAX_VALUE);
+            int size = intParam(q, "page_size", 100, 1, 10_000);
+            ObjectNode list = Json.MAPPER.createObjectNode();
+            var data = list.putArray("data");
+            for (JobRecord j : store.page(owner(), page, size)) {
+                data.add(object(j, true, false));
+            }
+            list.put("object", "list");
+            list.put("total", store.count(owner()));
+            ApiServer.send(res, 200, list);
+            return;
+        }
+        boolean openAi = q.contains("after") || q.contains("limit");
         int limit = Pages.limit(q, 20);
         List<JobRecord> page = store.list(owner(), q.first("after").orElse(null), limit + 1);
         List<ObjectNode> data = new java.util.ArrayList<>();
         for (JobRecord j : page.stream().limit(limit).toList()) {
-            data.add(object(j));
+            data.add(openAi ? object(j, false, false) : object(j, spec(j).mistralDialect(), false));
         }
-        ApiServer.send(res, 200, Pages.list(data, page.size() > limit));
+        ObjectNode list = Pages.list(data, page.size() > limit);
+        if (!openAi) {
+            list.put("total", store.count(owner())); // Mistral's list has it
+        }
+        ApiServer.send(res, 200, list);
     }
 
     void get(ServerRequest req, ServerResponse res) throws IOException {
         ApiServer.send(res, 200, object(find(req)));
     }
 
+    /** Mistral's start: a job created with {@code auto_start: false} waits, validated, until this queues it. */
+    void start(ServerRequest req, ServerResponse res) throws IOException {
+        JobRecord j = find(req);
+        if (!jobs.startWaiting(j.id())) {
+            JobRecord now = store.get(j.id()).orElseThrow();
+            throw new ApiException(400, "invalid_request_error", "fine_tuning_job_id", "job_not_waiting",
+                    "the job '" + j.id() + "' is " + shownStatus(now) + ", not waiting to be started: only a job created"
+                            + " with \"auto_start\": false waits, once validated, for this call");
+        }
+        ApiServer.send(res, 200, object(store.get(j.id()).orElseThrow()));
+    }
+
     void cancel(ServerRequest req, ServerResponse res) throws IOException {
         JobRecord j = find(req);
         if (!jobs.cancel(j.id())) {
             throw new ApiException(400, "invalid_request_error", "fine_tuning_job_id", "job_finished",
-                    "the job '" + j.id() + "' has already " + j.status() + " and cannot be cancelled");
+                    "the job '" + j.id() + "' has finished (" + shownStatus(j) + ") and cannot be cancelled");
         }
         ApiServer.send(res, 200, object(store.get(j.id()).orElseThrow()));
+    }
+
+    /** The job's status as its own dialect names it. */
+    private String shownStatus(JobRecord j) {
+        return spec(j).mistralDialect() ? MistralFineTuningJob.status(j, jobs.stoppingAfterCancel(j.id())) : openAiStatus(j);
+    }
+
+    /**
+     * OpenAI's name for a job's state: ours, except that a Mistral job waiting to be started (which OpenAI's closed
+     * list of statuses has no name for) shows as not yet past validation.
+     */
+    static String openAiStatus(JobRecord j) {
+        return j.status().equals(JobRecord.VALIDATED) ? JobRecord.VALIDATING : j.status();
+    }
+
+    private static int intParam(Parameters q, String name, int fallback, int min, int max) {
+        String text = q.first(name).orElse(null);
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badField(name, "'" + name + "' must be an integer from " + min + " to " + max + ", got '" + text + "'");
     }
 
     void events(ServerRequest req, ServerResponse res) {
@@ -122,10 +202,36 @@ final class FineTuningEndpoint {
         return c.admin() ? null : c.keyId();
     }
 
-    /** The job object, with our {@code evaluation} when the job named an eval suite. */
+    private static FineTuningSpec spec(JobRecord j) {
+        try {
+            return Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("job " + j.id() + " has an unreadable spec", e);
+        }
+    }
+
+    /** One job as its own dialect shows it: OpenAI's job object, or Mistral's with its events and checkpoints. */
     private ObjectNode object(JobRecord j) throws IOException {
-        FineTuningSpec spec = Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
-        ObjectNode o = object(j, spec);
+        boolean mistral = spec(j).mistralDialect();
+        return object(j, mistral, mistral);
+    }
+
+    /**
+     * The job object in Mistral's shape or OpenAI's ({@code details}: Mistral's, with events and checkpoints), with
+     * our {@code evaluation} when the job named an eval suite.
+     */
+    private ObjectNode object(JobRecord j, boolean mistral, boolean details) throws IOException {
+        FineTuningSpec spec = spec(j);
+        ObjectNode o;
+        if (mistral) {
+            o = MistralFineTuningJob.object(j, spec, MistralFineTuningJob.status(j, jobs.stoppingAfterCancel(j.id())),
+                    store.modifiedMs(j));
+            if (details) {
+                MistralFineTuningJob.details(o, store.events(j.id(), null, 10_000), store.checkpoints(j.id(), null, 10_000));
+            }
+        } else {
+            o = object(j, spec);
+        }
         if (spec.evalSuite() != null) {
             // the newest "evaluation" event holds the gate's verdict; until it exists the evaluation is pending
             JsonNode verdict = store.events(j.id(), null, 1000).stream().filter(e -> "evaluation".equals(e.type()))
@@ -154,7 +260,7 @@ final class FineTuningEndpoint {
         o.put("fine_tuned_model", j.fineTunedModel());
         o.put("organization_id", j.owner());
         o.putArray("result_files");
-        o.put("status", j.status());
+        o.put("status", openAiStatus(j));
         o.put("training_file", spec.trainingFiles().getFirst());
         o.put("validation_file", spec.validationFiles().isEmpty() ? null : spec.validationFiles().getFirst());
         ObjectNode hp = spec.hyperparameters();
@@ -190,7 +296,7 @@ final class FineTuningEndpoint {
         spec.trainingFiles().forEach(tf::add);
         var vf = o.putArray("validation_files");
         spec.validationFiles().forEach(vf::add);
-        o.put("auto_start", true);
+        o.put("auto_start", spec.startsWhenValidated());
         o.put("job_type", "completion");
         return o;
     }

@@ -35,9 +35,10 @@ import java.util.function.Supplier;
 /**
  * Fine-tuning jobs: accepted into the database, run in the background one at a time by a single runner thread, each
  * training a LoRA adapter ({@code DATA_DIR/adapters/<job id>.gguf}) that is served at once under the job's
- * fine-tuned model id over the base model's file. State lives in the database, so jobs survive a restart: a job left
- * running resumes from its last training checkpoint ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer
- * makes bit-identical to an uninterrupted run; a cancelled job stays cancelled.
+ * fine-tuned model id as an adapter on the base model's engine and scheduler. State lives in the database, so jobs
+ * survive a restart: a job left running resumes from its last training checkpoint
+ * ({@code DATA_DIR/fine_tuning/<job id>/}), which the trainer makes bit-identical to an uninterrupted run; a job
+ * waiting to be started (Mistral's {@code auto_start: false}) keeps waiting; a cancelled job stays cancelled.
  */
 public final class FineTuningJobs implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FineTuningJobs.class.getName());
@@ -70,21 +71,26 @@ public final class FineTuningJobs implements AutoCloseable {
         this.succeeded = jobs.succeeded();
     }
 
-    /** Requeues the jobs a stopped server left running and starts the runner. */
     /** Lets jobs name an eval suite: after training, {@code gate} decides whether the result is promoted. */
     public void gate(FineTuningGate gate) {
         this.gate = gate;
     }
 
+    /** Requeues the jobs a stopped server left running and starts the runner. */
     public synchronized void start() {
         if (runner != null) {
             return;
         }
         for (JobRecord j : jobs.withStatus(JobRecord.RUNNING, JobRecord.VALIDATING)) {
-            if (jobs.transition(j.id(), j.status(), JobRecord.QUEUED, now())) {
+            if (j.status().equals(JobRecord.VALIDATING)) {
+                // stopped between its checks and their verdict: passed on (queued or waiting); its training reads the
+                // files again and fails the job, naming them, if they are gone
+                validated(j, spec(j));
+            } else if (jobs.transition(j.id(), j.status(), JobRecord.QUEUED, now())) {
                 event(j.id(), "info", "The server restarted; the job is queued again and resumes from its last checkpoint.");
             }
         }
+        // a validated job waiting for its start stays waiting
         runner = Thread.ofVirtual().name("sirocco-fine-tuning").start(this::runLoop);
     }
 
@@ -96,14 +102,19 @@ public final class FineTuningJobs implements AutoCloseable {
         return jobs;
     }
 
-    /** {@code base}'s models followed by the fine-tuned ones, each over its base's file with its adapter applied. */
+    /**
+     * {@code base}'s models followed by the fine-tuned ones: each its job's LoRA adapter on its base, served by the
+     * base's engine and scheduler ({@link ModelRegistry}), so requests for the base and its fine-tunes share forward passes.
+     * Read from the database's succeeded jobs, so a restarted server serves them again.
+     */
     public Supplier<List<ModelSource>> catalog() {
         return () -> {
             List<ModelSource> base = bases.get(); // read once: it may list the model store's folder
             List<ModelSource> all = new ArrayList<>(base);
             for (JobRecord j : succeeded) {
-                base.stream().filter(b -> b.id().equals(j.model())).findFirst().ifPresent(b -> all.add(new ModelSource(
-                        j.fineTunedModel(), b.file(), b.options().withLora(new AppliedLora(adapter(j.id()), 1f)), b.parallel(), b.queue())));
+                // an adapter on the base's engine and scheduler: batched with the base's requests and its other fine-tunes'
+                base.stream().filter(b -> b.id().equals(j.model()) && b.base() == null).findFirst().ifPresent(b -> all.add(
+                        ModelSource.adapterOf(j.fineTunedModel(), b, List.of(new AppliedLora(adapter(j.id()), 1f)))));
             }
             return all;
         };
@@ -163,12 +174,52 @@ public final class FineTuningJobs implements AutoCloseable {
         JobRecord job = jobs.create(owner, spec.model(), JobRecord.VALIDATING, json, now());
         event(job.id(), "info", "Validating training file: " + String.join(", ", spec.trainingFiles())
                 + (spec.validationFiles().isEmpty() ? "" : " and validation file: " + String.join(", ", spec.validationFiles())));
-        jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.QUEUED, now());
-        event(job.id(), "info", "Files validated, fine-tuning job queued");
+        validated(job, spec);
+        return jobs.get(job.id()).orElseThrow();
+    }
+
+    /** A job whose files were checked: queued, or (Mistral's {@code auto_start: false}) waiting to be started. */
+    private void validated(JobRecord job, FineTuningSpec spec) {
+        if (!spec.startsWhenValidated()) {
+            if (jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.VALIDATED, now())) {
+                event(job.id(), "info", "Files validated; the job waits for POST /v1/fine_tuning/jobs/" + job.id() + "/start");
+            }
+            return;
+        }
+        if (jobs.transition(job.id(), JobRecord.VALIDATING, JobRecord.QUEUED, now())) {
+            event(job.id(), "info", "Files validated, fine-tuning job queued");
+        }
         synchronized (signal) {
             signal.notifyAll();
         }
-        return jobs.get(job.id()).orElseThrow();
+    }
+
+    /**
+     * Starts job {@code id}, validated and waiting ({@code auto_start: false}): it is queued. False when it was not
+     * waiting (already started, finished or cancelled).
+     */
+    boolean startWaiting(String id) {
+        if (!jobs.transition(id, JobRecord.VALIDATED, JobRecord.QUEUED, now())) {
+            return false;
+        }
+        event(id, "info", "Fine-tuning job started on request and queued");
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return true;
+    }
+
+    /** Whether job {@code id} was cancelled while training and its trainer has not stopped yet. */
+    boolean stoppingAfterCancel(String id) {
+        return id.equals(cancelRequested);
+    }
+
+    private static FineTuningSpec spec(JobRecord j) {
+        try {
+            return Json.MAPPER.readValue(j.spec(), FineTuningSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + j.id() + " has an unreadable spec", e);
+        }
     }
 
     private void checkFile(String id, String param, String owner, boolean admin) {
@@ -259,7 +310,7 @@ public final class FineTuningJobs implements AutoCloseable {
     }
 
     private void run(JobRecord job) throws IOException {
-        FineTuningSpec spec = Json.MAPPER.readValue(job.spec(), FineTuningSpec.class);
+        FineTuningSpec spec = spec(job);
         ModelSource base = baseSource(job.model()).orElseThrow(() -> new IllegalStateException(
                 "the base model '" + job.model() + "' is no longer served"));
         event(job.id(), "info", "Fine-tuning job started");

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * A fine-tuning job request, normalised from either dialect: OpenAI's ({@code training_file}, {@code validation_file},
  * {@code hyperparameters.n_epochs/batch_size/learning_rate_multiplier}, {@code method.supervised}) or Mistral's
  * ({@code training_files[{file_id, weight}]}, {@code validation_files}, {@code hyperparameters.training_steps/
- * learning_rate/epochs/seq_len/weight_decay/warmup_fraction}, {@code auto_start}). Every setting is resolved here
+ * learning_rate/epochs/seq_len/weight_decay/warmup_fraction}, {@code auto_start}), remembering which one it was: the
+ * job answers in that dialect ({@link #mistralDialect()}). Every setting is resolved here
  * ("auto" included), so the stored job says exactly what will run and a restarted server runs the same thing.
  *
  * @param filesListed    whether the files came as Mistral's lists ({@code training_files[i].file_id}), for error params
@@ -24,10 +25,14 @@ import java.util.regex.Pattern;
  * @param learningRate   the peak learning rate (OpenAI's multiplier times {@link #BASE_LEARNING_RATE})
  * @param evalSuite      our extension: the id of an eval suite file (purpose {@code evals}) that decides whether the
  *                       result is promoted ({@link FineTuningGate}), or null
+ * @param mistral        the dialect the job answers in: true when the request used a field only Mistral's API has
+ *                       ({@link #MISTRAL_ONLY}); null in jobs stored before it was kept, which go by {@code filesListed}
+ * @param autoStart      Mistral's {@code auto_start}: false keeps the validated job waiting for
+ *                       {@code POST /v1/fine_tuning/jobs/{id}/start}; null (jobs stored before it was kept) means true
  */
 record FineTuningSpec(String model, List<String> trainingFiles, List<String> validationFiles, boolean filesListed, int steps, int epochs,
                       int batch, float learningRate, int seqLen, float weightDecay, double warmupFraction, long seed,
-                      String suffix, JsonNode metadata, String evalSuite) {
+                      String suffix, JsonNode metadata, String evalSuite, Boolean mistral, Boolean autoStart) {
     /** The peak learning rate an OpenAI multiplier of 1 means (sirocco finetune's default). */
     static final float BASE_LEARNING_RATE = 2e-4f;
     static final int DEFAULT_EPOCHS = 3;
@@ -37,9 +42,16 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
     static final float LORA_ALPHA = 16f;
     private static final Set<String> FIELDS = Set.of("model", "training_file", "validation_file", "training_files",
             "validation_files", "hyperparameters", "suffix", "seed", "auto_start", "method", "metadata", "integrations",
-            "eval_suite");
+            "eval_suite", "invalid_sample_skip_percentage", "job_type", "repositories", "classifier_targets");
+    /**
+     * Fields only Mistral's job request has (its SDK always sends {@code training_files} and
+     * {@code invalid_sample_skip_percentage}); a request with any of them is a Mistral caller's, and its job answers
+     * in Mistral's shape. OpenAI's request has none of them.
+     */
+    static final Set<String> MISTRAL_ONLY = Set.of("training_files", "validation_files", "auto_start",
+            "invalid_sample_skip_percentage", "job_type", "repositories", "classifier_targets");
     private static final Set<String> HYPERPARAMETERS = Set.of("n_epochs", "batch_size", "learning_rate_multiplier",
-            "training_steps", "learning_rate", "epochs", "seq_len", "weight_decay", "warmup_fraction");
+            "training_steps", "learning_rate", "epochs", "seq_len", "weight_decay", "warmup_fraction", "fim_ratio");
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom SEEDS = new SecureRandom();
 
@@ -97,8 +109,31 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
                 validation.add(files.get(i).asText());
             }
         }
-        if (RequestFields.present(body, "auto_start") && !body.get("auto_start").asBoolean(true)) {
-            throw ApiException.unsupported("auto_start", "'auto_start': false is not supported: jobs start when created");
+        boolean autoStart = true;
+        if (RequestFields.present(body, "auto_start")) {
+            if (!body.get("auto_start").isBoolean()) {
+                throw ApiException.badField("auto_start", "'auto_start' must be true or false, got " + RequestFields.kind(body.get("auto_start")));
+            }
+            autoStart = body.get("auto_start").asBoolean();
+        }
+        JsonNode skip = body.get("invalid_sample_skip_percentage");
+        if (skip != null && !skip.isNull() && !(skip.isNumber() && skip.asDouble() == 0)) {
+            throw ApiException.unsupported("invalid_sample_skip_percentage", "'invalid_sample_skip_percentage' other than 0"
+                    + " is not supported: a training file with an invalid line is refused, naming the line, when it is uploaded");
+        }
+        JsonNode jobType = body.get("job_type");
+        if (jobType != null && !jobType.isNull() && !jobType.asText().equals("completion")) {
+            throw ApiException.unsupported("job_type", "only 'completion' fine-tuning jobs are supported, not '" + jobType.asText() + "'");
+        }
+        for (String f : List.of("repositories", "classifier_targets")) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !(v.isArray() && v.isEmpty())) {
+                throw ApiException.unsupported(f, "'" + f + "' is not supported by this server");
+            }
+        }
+        boolean mistral = false;
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            mistral |= MISTRAL_ONLY.contains(it.next());
         }
         if (RequestFields.present(body, "integrations") && !(body.get("integrations").isArray() && body.get("integrations").isEmpty())) {
             throw ApiException.unsupported("integrations", "'integrations' (Weights & Biases) are not supported");
@@ -133,6 +168,11 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
                 throw ApiException.unsupported(hpAt + "." + f, "'" + hpAt + "." + f + "' is not a hyperparameter this server knows");
             }
         });
+        JsonNode fim = hp.get("fim_ratio");
+        if (fim != null && !fim.isNull() && !(fim.isNumber() && fim.asDouble() == 0)) {
+            throw ApiException.unsupported(hpPath + ".fim_ratio", "'" + hpPath + ".fim_ratio' other than 0 is not supported:"
+                    + " training is on chat examples only");
+        }
         Integer steps = intOrAuto(hp, "training_steps", hpPath, 1, 1_000_000);
         Integer nEpochs = intOrAuto(hp, "n_epochs", hpPath, 1, 50);
         Integer epochs = nEpochs != null ? nEpochs : intOrAuto(hp, "epochs", hpPath, 1, 50);
@@ -178,13 +218,24 @@ record FineTuningSpec(String model, List<String> trainingFiles, List<String> val
                 seqLen == null ? DEFAULT_SEQ_LEN : seqLen, decay == null ? 0f : decay.floatValue(),
                 warmup == null ? 0.1 : warmup, seed, suffix, metadata == null || metadata.isNull() ? null : metadata,
                 // our extension: an eval suite the result must beat the base on to be promoted (FineTuningGate)
-                RequestFields.present(body, "eval_suite") ? RequestFields.requiredString(body, "eval_suite", "eval_suite") : null);
+                RequestFields.present(body, "eval_suite") ? RequestFields.requiredString(body, "eval_suite", "eval_suite") : null,
+                mistral, autoStart);
         try {
             spec.config(); // the trainer's own checks, as a 400 before anything is stored
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(hpPath, e.getMessage());
         }
         return spec;
+    }
+
+    /** Whether the job answers in Mistral's shape (see {@link #mistral}). */
+    boolean mistralDialect() {
+        return mistral != null ? mistral : filesListed;
+    }
+
+    /** Whether the job starts once validated, or waits to be started (see {@link #autoStart}). */
+    boolean startsWhenValidated() {
+        return autoStart == null || autoStart;
     }
 
     /** The trainer's settings: LoRA rank 8, alpha 16, on all seven projections, gradients clipped to norm 1. */

@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 /**
  * The models a server answers for. Pinned models stay loaded; every other model in the catalog (files given to
  * {@code serve}, the model store) is loaded on its first request, within a memory budget: when it does not fit, the
- * least recently used idle models are unloaded first. A model idle for longer than the keep-alive is unloaded.
+ * least recently used idle models are unloaded first. A model idle for longer than the keep-alive is unloaded. A LoRA
+ * fine-tune in the catalog ({@link ModelSource#base()}) is no model of its own: it is served by its base's engine and
+ * scheduler with its adapters, so its requests and the base's are batched together, and it holds its base while in use.
  *
  * <p>A request holds a model from {@link #acquire} until its handler returns ({@link #withLeases}), so a model is
  * never unloaded under a request that is rendering, generating or streaming from it.
@@ -53,6 +55,12 @@ public final class ModelRegistry implements AutoCloseable {
     private final long keepAliveNanos;
     private final Map<String, Loaded> loaded = new LinkedHashMap<>(); // guarded by this
     private final Map<String, CompletableFuture<Loaded>> loading = new HashMap<>(); // guarded by this
+    /** Fine-tunes in use, each a view of its loaded base (same engine and scheduler); dropped with the base. */
+    private final Map<String, View> views = new LinkedHashMap<>(); // guarded by this
+
+    /** A fine-tune in use: {@code model} shares the engine of the loaded model {@code base}. */
+    private record View(ServedModel model, String base) {
+    }
     private final ScheduledExecutorService reaper;
     private final Map<ModelSource, ModelInfo> infoCache = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -118,21 +126,32 @@ public final class ModelRegistry implements AutoCloseable {
             throw new IllegalStateException("acquire() outside withLeases(): the model could never be released");
         }
         CompletableFuture<Loaded> pending;
+        ModelSource adapted = null;
         synchronized (this) {
             Loaded l = loaded.get(id);
             if (l != null) {
                 return lease(l);
             }
+            View v = views.get(id);
+            if (v != null) {
+                lease(loaded.get(v.base())); // a view exists only while its base is loaded
+                return v.model();
+            }
             pending = loading.get(id);
-            if (pending == null) {
-                ModelSource source = source(id).orElseThrow(() -> ApiException.notFound("model", "model_not_found",
-                        "the model '" + id + "' does not exist; GET /v1/models lists those served"));
+            ModelSource source = pending != null ? null : source(id).orElseThrow(() -> ApiException.notFound("model",
+                    "model_not_found", "the model '" + id + "' does not exist; GET /v1/models lists those served"));
+            if (source != null && source.base() != null) {
+                adapted = source; // a fine-tune: no model of its own to load
+            } else if (source != null) {
                 pending = new CompletableFuture<>();
                 loading.put(id, pending);
                 final CompletableFuture<Loaded> result = pending;
                 // Loaded outside the lock: requests for other models go on meanwhile.
                 Thread.startVirtualThread(() -> load(source, result));
             }
+        }
+        if (adapted != null) {
+            return acquireAdapter(adapted);
         }
         Loaded l;
         try {
@@ -150,6 +169,37 @@ public final class ModelRegistry implements AutoCloseable {
         synchronized (this) {
             return lease(l);
         }
+    }
+
+    /**
+     * A fine-tune: its base, acquired (loaded if need be) and so held for this request too, with the fine-tune's
+     * adapters. The view shares the base's engine and scheduler, so its sequences join the base's forward passes.
+     */
+    private ServedModel acquireAdapter(ModelSource source) {
+        ServedModel base = acquire(source.base());
+        ServedModel view;
+        try {
+            view = base.withAdapters(source.id(), source.adapters()); // reads the adapter files, outside the lock
+        } catch (IOException | RuntimeException e) {
+            throw new ApiException(500, "server_error", "model", "model_load_failed",
+                    "the fine-tuned model '" + source.id() + "' could not be loaded: " + e.getMessage());
+        }
+        synchronized (this) {
+            View v = views.get(source.id());
+            if (v != null && v.model().engine() == base.engine()) {
+                return v.model(); // another request made it meanwhile
+            }
+            Loaded b = loaded.get(source.base());
+            if (b != null && b.model == base) { // still loaded (this request holds it, so it cannot have gone)
+                views.put(source.id(), new View(view, source.base()));
+            }
+            return view;
+        }
+    }
+
+    /** Forgets the fine-tunes viewing {@code base}'s engine (it is being unloaded). */
+    private void dropViews(ServedModel base) {
+        views.values().removeIf(v -> v.model().engine() == base.engine());
     }
 
     private ServedModel lease(Loaded l) {
@@ -190,12 +240,13 @@ public final class ModelRegistry implements AutoCloseable {
                 break;
             }
             loaded.remove(l.model.id());
+            dropViews(l.model);
             evicted.add(l);
             used -= l.bytes;
         }
         if (used + bytes > budgetBytes) {
             String busy = loaded.values().stream().filter(l -> !l.pinned).map(l -> l.model.id()).toList().toString();
-            // Put back what was taken out: nothing was closed yet.
+            // Put back what was taken out: nothing was closed yet (dropped views are made again on their next request).
             evicted.forEach(l -> loaded.put(l.model.id(), l));
             throw ApiException.unavailable("model", "insufficient_memory", String.format(Locale.ROOT,
                     "the model '%s' needs %s but only %s of the %s memory budget is free while %s are busy; retry later"
@@ -213,6 +264,7 @@ public final class ModelRegistry implements AutoCloseable {
                 boolean idle = !l.pinned && l.users == 0 && now - l.lastUsedNanos > keepAliveNanos;
                 if (idle) {
                     gone.add(l);
+                    dropViews(l.model);
                 }
                 return idle;
             });
@@ -256,9 +308,11 @@ public final class ModelRegistry implements AutoCloseable {
                 : Math.min(c.contextLength(), dev.sirocco.engine.runtime.EngineOptions.DEFAULT_MAX_CONTEXT);
     }
 
-    /** The models loaded now. */
+    /** The models loaded now, the fine-tunes in use on loaded bases included. */
     public synchronized List<ServedModel> loaded() {
-        return loaded.values().stream().map(l -> l.model).toList();
+        List<ServedModel> out = new ArrayList<>(loaded.values().stream().map(l -> l.model).toList());
+        views.values().forEach(v -> out.add(v.model()));
+        return out;
     }
 
     /** The catalog's models that are not loaded now, each id once. */
@@ -266,6 +320,7 @@ public final class ModelRegistry implements AutoCloseable {
         java.util.Set<String> seen;
         synchronized (this) {
             seen = new java.util.HashSet<>(loaded.keySet());
+            seen.addAll(views.keySet());
         }
         return catalog.get().stream().filter(s -> seen.add(s.id())).toList();
     }
@@ -303,6 +358,7 @@ public final class ModelRegistry implements AutoCloseable {
         synchronized (this) {
             all = new ArrayList<>(loaded.values());
             loaded.clear();
+            views.clear();
         }
         all.stream().filter(l -> !l.pinned).forEach(l -> l.model.close());
     }

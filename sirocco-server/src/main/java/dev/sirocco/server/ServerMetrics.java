@@ -105,6 +105,13 @@ final class ServerMetrics {
         out.append("# TYPE sirocco_prompt_cache_tokens_total counter\n");
         queues.forEach((m, q) -> out.append("sirocco_prompt_cache_tokens_total{model=\"").append(escape(m))
                 .append("\"} ").append(q.reusedPromptTokens()).append('\n'));
+        // per engine, so under the base model's id: its fine-tunes run in its scheduler
+        out.append("# HELP sirocco_mixed_adapter_passes_total Forward passes that held sequences of different LoRA fine-tunes"
+                + " (or fine-tunes and their base) together.\n");
+        out.append("# TYPE sirocco_mixed_adapter_passes_total counter\n");
+        loaded.stream().filter(m -> m.adapters() == null).sorted(java.util.Comparator.comparing(ServedModel::id))
+                .forEach(m -> out.append("sirocco_mixed_adapter_passes_total{model=\"").append(escape(m.id()))
+                        .append("\"} ").append(m.scheduler().mixedAdapterPasses()).append('\n'));
 
         out.append("# HELP sirocco_time_to_first_token_seconds From request arrival to the first generated token.\n");
         out.append("# TYPE sirocco_time_to_first_token_seconds histogram\n");

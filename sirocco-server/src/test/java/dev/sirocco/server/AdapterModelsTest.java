@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sirocco.engine.model.AdapterSet;
 import dev.sirocco.engine.runtime.AppliedLora;
+import dev.sirocco.engine.runtime.Engine;
 import dev.sirocco.engine.runtime.EngineOptions;
 import dev.sirocco.engine.runtime.GenerationRequest;
 import dev.sirocco.engine.runtime.GenerationResult;
@@ -24,19 +25,20 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A LoRA fine-tune served beside its base under its own id: same engine, same batches, its own answers. */
+/** A LoRA fine-tune served beside its base under its own id: same engine, same batches, its own answers and embeddings. */
 class AdapterModelsTest {
     @TempDir
     static Path dir;
     static TestServer server;
     static AppliedLora lora;
+    static final EngineOptions OPTIONS = EngineOptions.defaults().withThreads(1).withContextSize(256);
 
     @BeforeAll
     static void start() throws Exception {
         ModelSpec spec = ModelSpec.tinyLlama().toBuilder().weightType(GgmlType.Q8_0).build();
         Path tiny = RandomModels.write(spec, dir.resolve("tiny.gguf"));
         lora = new AppliedLora(new RandomLora(spec, List.of("attn_q", "attn_v", "ffn_down"), 4, 8f, 5).write(dir.resolve("ft.gguf")), 1f);
-        ServedModel base = ServedModel.load(tiny, EngineOptions.defaults().withThreads(1).withContextSize(256), 3, 8);
+        ServedModel base = ServedModel.load(tiny, OPTIONS, 3, 8);
         List<ServedModel> models = new ArrayList<>(List.of(base, base.withAdapters("tiny-ft", List.of(lora))));
         server = TestServer.of(models);
     }
@@ -70,15 +72,30 @@ class AdapterModelsTest {
     }
 
     @Test
-    void modelsListTheFineTuneAndEmbeddingsOfItAreRefused() throws Exception {
+    void modelsListTheFineTuneAndItsEmbeddingsAreTheEngineWithItsAdapter() throws Exception {
         JsonNode list = server.get("/v1/models").json();
         List<String> ids = new ArrayList<>();
         list.get("data").forEach(m -> ids.add(m.get("id").asText()));
         assertThat(ids).contains("tiny", "tiny-ft");
-        ObjectNode body = TestServer.JSON.createObjectNode();
-        body.put("model", "tiny-ft").put("input", "hello");
-        TestServer.Reply r = server.post("/v1/embeddings", body);
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.body()).contains("LoRA fine-tune");
+        float[] expected;
+        float[] plain;
+        try (Engine own = Engine.load(dir.resolve("tiny.gguf"), OPTIONS.withLora(lora))) {
+            int[] hello = own.tokenizer().encode("hello", true, true);
+            expected = own.newSession().embed(hello, own.pooling());
+            plain = server.model("tiny").engine().newSession().embed(hello, own.pooling());
+        }
+        assertThat(expected).isNotEqualTo(plain);
+        for (String[] m : new String[][]{{"tiny-ft", "tuned"}, {"tiny", "base"}}) {
+            ObjectNode body = TestServer.JSON.createObjectNode();
+            body.put("model", m[0]).put("input", "hello");
+            TestServer.Reply r = server.post("/v1/embeddings", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode got = r.json().get("data").get(0).get("embedding");
+            float[] actual = new float[got.size()];
+            for (int i = 0; i < actual.length; i++) {
+                actual[i] = got.get(i).floatValue();
+            }
+            assertThat(actual).as(m[1]).containsExactly(m[1].equals("tuned") ? expected : plain);
+        }
     }
 }

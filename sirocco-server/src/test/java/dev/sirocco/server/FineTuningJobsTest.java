@@ -202,7 +202,7 @@ class FineTuningJobsTest {
             // stop once the first job has saved a checkpoint (every 3 steps) and is still running
             while (get(s.base + "/v1/fine_tuning/jobs/" + running + "/checkpoints").json().get("data").isEmpty()) {
                 JsonNode j = get(s.base + "/v1/fine_tuning/jobs/" + running).json();
-                assertThat(j.get("status").asText()).as(j.toString()).isIn("queued", "running");
+                assertThat(j.get("status").asText()).as(j.toString()).isIn("QUEUED", "RUNNING"); // a Mistral request's job
                 Thread.sleep(20);
             }
         }
@@ -210,13 +210,13 @@ class FineTuningJobsTest {
         try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
             before = get(s.base + "/v1/fine_tuning/jobs/" + running).json();
         }
-        assertThat(before.get("status").asText()).isIn("queued", "running"); // requeued at start, maybe picked up already
+        assertThat(before.get("status").asText()).isIn("QUEUED", "RUNNING"); // requeued at start, maybe picked up already
 
         try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
             JsonNode first = awaitFinished(s.base, running);
             JsonNode second = awaitFinished(s.base, queued);
-            assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("succeeded");
-            assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("succeeded");
+            assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("SUCCESS");
+            assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("SUCCESS");
             List<String> messages = new ArrayList<>();
             get(s.base + "/v1/fine_tuning/jobs/" + running + "/events?limit=1000").json().get("data")
                     .forEach(e -> messages.add(e.get("message").asText()));
@@ -228,10 +228,87 @@ class FineTuningJobsTest {
 
             // the same job run without interruption gives the same adapter, byte for byte
             String again = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(file, steps)).json().get("id").asText();
-            assertThat(awaitFinished(s.base, again).get("status").asText()).isEqualTo("succeeded");
+            assertThat(awaitFinished(s.base, again).get("status").asText()).isEqualTo("SUCCESS");
             assertThat(Files.readAllBytes(data.resolve("adapters").resolve(again + ".gguf")))
                     .isEqualTo(Files.readAllBytes(data.resolve("adapters").resolve(running + ".gguf")));
             assertThat(data.resolve("fine_tuning").resolve(running)).doesNotExist(); // checkpoints go once the job is done
+        }
+    }
+
+    @Test
+    void aMistralJobCreatedWithoutAutoStartWaitsValidatedThroughARestartUntilStarted() throws Exception {
+        Path data = dir.resolve("data");
+        Path model = model();
+        String waiting;
+        String openAi;
+        String jobs;
+        try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
+            jobs = s.base + "/v1/fine_tuning/jobs";
+            String file = upload(s.base, "train.jsonl", chatData().getBytes(StandardCharsets.UTF_8), "fine-tune").json().get("id").asText();
+            Reply created = post(jobs, MISTRAL_JOB.formatted(file, 2).replace("\"auto_start\": true", "\"auto_start\": false"));
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            JsonNode w = created.json();
+            waiting = w.get("id").asText();
+            // Mistral's shape for a Mistral request's job
+            assertThat(w.get("object").asText()).isEqualTo("job");
+            assertThat(w.get("status").asText()).isEqualTo("VALIDATED");
+            assertThat(w.get("auto_start").asBoolean()).isFalse();
+            assertThat(w.get("job_type").asText()).isEqualTo("completion");
+            assertThat(w.get("modified_at").asLong()).isGreaterThanOrEqualTo(w.get("created_at").asLong());
+            assertThat(w.get("hyperparameters").get("training_steps").asInt()).isEqualTo(2);
+
+            // an OpenAI request's job keeps OpenAI's shape, and runs while the Mistral job waits
+            JsonNode o = post(jobs, "{\"model\": \"tiny\", \"training_file\": \"" + file + "\", \"hyperparameters\": {\"n_epochs\": 1}}").json();
+            openAi = o.get("id").asText();
+            assertThat(o.get("object").asText()).isEqualTo("fine_tuning.job");
+            assertThat(o.get("status").asText()).isIn("queued", "running");
+            assertThat(awaitFinished(s.base, openAi).get("status").asText()).isEqualTo("succeeded");
+            JsonNode still = get(jobs + "/" + waiting).json();
+            assertThat(still.get("status").asText()).isEqualTo("VALIDATED");
+            assertThat(still.get("events")).anyMatch(e -> e.get("data").get("message").asText().contains("/start"));
+
+            // a list in Mistral's paging is Mistral's, each job in Mistral's shape; OpenAI's list shows OpenAI's names
+            JsonNode page = get(jobs + "?page=0&page_size=1").json();
+            assertThat(page.get("total").asInt()).isEqualTo(2);
+            assertThat(page.get("data")).hasSize(1);
+            assertThat(page.get("data").get(0).get("status").asText()).isEqualTo("SUCCESS"); // newest first
+            assertThat(get(jobs + "?page=1&page_size=1").json().get("data").get(0).get("id").asText()).isEqualTo(waiting);
+            assertThat(get(jobs + "?limit=20").json().get("data")).extracting(j -> j.get("status").asText())
+                    .containsExactly("succeeded", "validating_files");
+            // a list in neither dialect's terms shows each job as its own dialect does, and counts them all
+            JsonNode both = get(jobs).json();
+            assertThat(both.get("data")).extracting(j -> j.get("status").asText()).containsExactly("succeeded", "VALIDATED");
+            assertThat(both.get("total").asInt()).isEqualTo(2);
+            assertThat(get(jobs + "?page=-1").status()).isEqualTo(400);
+            Reply filtered = get(jobs + "?page=0&status=SUCCESS");
+            assertThat(filtered.status()).isEqualTo(400);
+            assertThat(filtered.json().get("error").get("param").asText()).isEqualTo("status");
+        }
+        try (FineTuningServer s = new FineTuningServer(data, model, 1 << 20)) {
+            jobs = s.base + "/v1/fine_tuning/jobs";
+            assertThat(get(jobs + "/" + waiting).json().get("status").asText()).as("still waiting after a restart").isEqualTo("VALIDATED");
+            Reply started = post(jobs + "/" + waiting + "/start", "");
+            assertThat(started.status()).as(started.body()).isEqualTo(200);
+            assertThat(started.json().get("status").asText()).isIn("QUEUED", "RUNNING", "SUCCESS");
+            Reply again = post(jobs + "/" + waiting + "/start", "");
+            assertThat(again.status()).isEqualTo(400);
+            assertThat(again.json().get("error").get("code").asText()).isEqualTo("job_not_waiting");
+            assertThat(post(jobs + "/" + openAi + "/start", "").status()).isEqualTo(400);
+            assertThat(post(jobs + "/ftjob-nope/start", "").status()).isEqualTo(404);
+            JsonNode done = awaitFinished(s.base, waiting);
+            assertThat(done.get("status").asText()).isEqualTo("SUCCESS");
+            JsonNode details = get(jobs + "/" + waiting).json();
+            assertThat(details.get("fine_tuned_model").asText()).startsWith("ft:tiny:");
+            assertThat(details.get("checkpoints")).isNotEmpty();
+            assertThat(details.get("checkpoints").get(0).get("step_number").asInt()).isEqualTo(2);
+            assertThat(details.get("trained_tokens").asLong()).isPositive();
+
+            // a waiting job cancels like any other
+            String file = get(s.base + "/v1/files").json().get("data").get(0).get("id").asText();
+            String other = post(jobs, MISTRAL_JOB.formatted(file, 2).replace("\"auto_start\": true", "\"auto_start\": false"))
+                    .json().get("id").asText();
+            assertThat(post(jobs + "/" + other + "/cancel", "").json().get("status").asText()).isEqualTo("CANCELLED");
+            assertThat(post(jobs + "/" + other + "/start", "").status()).isEqualTo(400);
         }
     }
 
@@ -244,27 +321,28 @@ class FineTuningJobsTest {
             String running = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(longFile, 100_000)).json().get("id").asText();
             String orphan = post(s.base + "/v1/fine_tuning/jobs", MISTRAL_JOB.formatted(goneFile, 2)).json().get("id").asText();
             assertThat(send(HttpRequest.newBuilder(URI.create(s.base + "/v1/files/" + goneFile)).DELETE().build()).status()).isEqualTo(200);
-            while (!get(s.base + "/v1/fine_tuning/jobs/" + running).json().get("status").asText().equals("running")) {
+            while (!get(s.base + "/v1/fine_tuning/jobs/" + running).json().get("status").asText().equals("RUNNING")) {
                 Thread.sleep(20);
             }
             Reply cancelled = post(s.base + "/v1/fine_tuning/jobs/" + running + "/cancel", "");
             assertThat(cancelled.status()).isEqualTo(200);
-            assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
+            // Mistral's names: the trainer may still be finishing its step
+            assertThat(cancelled.json().get("status").asText()).isIn("CANCELLATION_REQUESTED", "CANCELLED");
 
             JsonNode failed = awaitFinished(s.base, orphan); // runs once the cancelled job has stopped
-            assertThat(failed.get("status").asText()).isEqualTo("failed");
+            assertThat(failed.get("status").asText()).isEqualTo("FAILED_VALIDATION");
             assertThat(failed.get("error").get("code").asText()).isEqualTo("invalid_training_file");
             assertThat(failed.get("error").get("message").asText()).contains(goneFile).contains("deleted");
             assertThat(failed.get("fine_tuned_model").isNull()).isTrue();
             JsonNode stopped = get(s.base + "/v1/fine_tuning/jobs/" + running).json();
-            assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
+            assertThat(stopped.get("status").asText()).isEqualTo("CANCELLED");
             assertThat(stopped.get("fine_tuned_model").isNull()).isTrue();
             assertThat(data.resolve("adapters").resolve(running + ".gguf")).doesNotExist();
             assertThat(post(s.base + "/v1/fine_tuning/jobs/" + running + "/cancel", "").status()).isEqualTo(400);
         }
-        // and a restarted server leaves both as they are
+        // and a restarted server leaves both as they are (an OpenAI-style list: OpenAI's names)
         try (FineTuningServer s = new FineTuningServer(data, model(), 1 << 20)) { // jobs are requeued (or not) before it answers
-            JsonNode list = get(s.base + "/v1/fine_tuning/jobs").json();
+            JsonNode list = get(s.base + "/v1/fine_tuning/jobs?limit=10").json();
             assertThat(list.get("data")).extracting(j -> j.get("status").asText()).containsExactly("failed", "cancelled");
         }
     }
@@ -296,8 +374,9 @@ class FineTuningJobsTest {
             auth = admin;
             assertThat(get(s.base + "/v1/files").json().get("data")).hasSize(1);
             JsonNode j = awaitFinished(s.base, job);
-            assertThat(j.get("status").asText()).isEqualTo("succeeded");
-            assertThat(j.get("organization_id").asText()).startsWith("key_");
+            assertThat(j.get("status").asText()).isEqualTo("SUCCESS");
+            JsonNode listed = get(s.base + "/v1/fine_tuning/jobs?limit=1").json().get("data").get(0); // OpenAI's shape
+            assertThat(listed.get("organization_id").asText()).startsWith("key_");
         }
     }
 
@@ -305,7 +384,8 @@ class FineTuningJobsTest {
         while (true) {
             JsonNode j = get(base + "/v1/fine_tuning/jobs/" + id).json();
             String st = j.get("status").asText();
-            if (st.equals("succeeded") || st.equals("failed") || st.equals("cancelled")) {
+            // OpenAI's names or, for a job a Mistral-shaped request created, Mistral's
+            if (List.of("succeeded", "failed", "cancelled", "SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED").contains(st)) {
                 return j;
             }
             Thread.sleep(50);

@@ -25,7 +25,8 @@ final class FineTuningServer implements AutoCloseable {
     FineTuningServer(Path dataDir, Path baseModel, long maxUploadBytes) throws IOException {
         Database database = Database.open(dataDir);
         EngineOptions engine = EngineOptions.defaults().withThreads(1).withContextSize(256);
-        List<ModelSource> bases = List.of(new ModelSource("tiny", baseModel, engine, 1, 8));
+        // two slots, so a fine-tune's sequence and the base's can share a forward pass
+        List<ModelSource> bases = List.of(new ModelSource("tiny", baseModel, engine, 2, 8));
         jobs = new FineTuningJobs(database, dataDir, () -> bases, 1);
         registry = new ModelRegistry(List.of(), jobs.catalog(), Long.MAX_VALUE, Duration.ZERO);
         server = ApiServer.start(ServerOptions.loopback(0), registry, database, new ModelStore(dataDir),

@@ -68,4 +68,69 @@ class MistralSdkTest {
             assertThat(ConstrainedOutputsTest.schemaErrors(structured.get("schema"), answer)).as(answer).isEmpty();
         }
     }
+
+    /**
+     * Fine-tuning jobs through Mistral's SDK: created waiting ({@code autoStart: false}), retrieved as VALIDATED,
+     * started, listed, a second one cancelled while waiting, the first followed to SUCCESS and its model chatted with.
+     * Mistral's SDK has no fine-tuning jobs after 2.3.0, so this uses 2.3.0 under the npm alias
+     * {@code mistralai-fine-tuning}; skipped, saying so, without it.
+     */
+    @Test
+    void officialClientRunsAFineTuningJobThatWaitsForItsStart() throws Exception {
+        Path modules = OpenAiSdkTest.modules();
+        assumeTrue(Files.isDirectory(modules.resolve("mistralai-fine-tuning")),
+                "npm package 'mistralai-fine-tuning' (@mistralai/mistralai@2.3.0) is not installed in " + modules.toAbsolutePath()
+                        + " (npm install in sirocco-testkit/oracle, or set -Dsirocco.npm.modules)");
+        assumeTrue(OpenAiSdkTest.onPath("node"), "node is not on the PATH");
+        Path model = dev.sirocco.testkit.RandomModels.write(dev.sirocco.testkit.ModelSpec.tinyLlama(), dir.resolve("tiny.gguf"));
+        Path train = Files.writeString(dir.resolve("train.jsonl"), FineTuningJobsTest.chatData());
+        try (FineTuningServer s = new FineTuningServer(dir.resolve("data"), model, 1 << 20)) {
+            JsonNode out = FineTuningSdkTest.node(Path.of("src", "test", "js", "mistral-fine-tuning.mjs"),
+                    modules.toAbsolutePath().toString(), s.base, "tiny", train.toString());
+            assertThat(out.get("pkgVersion").asText()).isEqualTo("2.3.0");
+
+            JsonNode created = out.get("created");
+            String id = created.get("id").asText();
+            assertThat(created.get("object").asText()).isEqualTo("job");
+            assertThat(created.get("jobType").asText()).isEqualTo("completion");
+            assertThat(created.get("autoStart").asBoolean()).isFalse();
+            assertThat(created.get("status").asText()).isEqualTo("VALIDATED");
+            assertThat(created.get("hyperparameters").get("trainingSteps").asInt()).isEqualTo(40);
+            assertThat(created.get("hyperparameters").get("seqLen").asInt()).isEqualTo(64);
+            assertThat(created.get("modifiedAt").asLong()).isGreaterThanOrEqualTo(created.get("createdAt").asLong());
+
+            JsonNode retrieved = out.get("retrieved");
+            assertThat(retrieved.get("status").asText()).isEqualTo("VALIDATED");
+            assertThat(retrieved.get("events")).isNotEmpty();
+            assertThat(out.get("started").get("status").asText()).isIn("QUEUED", "RUNNING");
+            assertThat(out.get("startedAgain").get("status").asInt()).isEqualTo(400);
+            assertThat(out.get("listed").get("total").asInt()).isEqualTo(1);
+            assertThat(out.get("listed").get("ids")).extracting(JsonNode::asText).containsExactly(id);
+            assertThat(out.get("page")).extracting(JsonNode::asText).containsExactly(id);
+
+            assertThat(out.get("secondCreated").get("status").asText()).isEqualTo("VALIDATED");
+            assertThat(out.get("cancelled").get("status").asText()).isEqualTo("CANCELLED");
+
+            JsonNode done = out.get("done");
+            assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("SUCCESS");
+            assertThat(done.get("fineTunedModel").asText()).startsWith("ft:tiny:mistral:");
+            assertThat(done.get("trainedTokens").asLong()).isPositive();
+            JsonNode checkpoints = done.get("checkpoints");
+            assertThat(checkpoints).hasSize(10);
+            assertThat(checkpoints.get(0).get("stepNumber").asInt()).isEqualTo(40);
+            assertThat(checkpoints.get(0).get("metrics").get("trainLoss").asDouble())
+                    .isLessThan(checkpoints.get(checkpoints.size() - 1).get("metrics").get("trainLoss").asDouble());
+            assertThat(checkpoints.get(0).get("metrics").get("validLoss").isNumber()).isTrue();
+            for (String[] pair : new String[][]{FineTuningJobsTest.PAIRS[0], FineTuningJobsTest.PAIRS[1]}) {
+                assertThat(out.get("replies").get(pair[0]).asText().strip()).as("reply to %s", pair[0]).startsWith(pair[1]);
+            }
+            assertThat(out.get("unknownJob").get("status").asInt()).isEqualTo(404);
+
+            // the same jobs in OpenAI's list keep OpenAI's names
+            JsonNode openAi = TestServer.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.base + "/v1/fine_tuning/jobs?limit=10")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(openAi.get("data")).extracting(j -> j.get("status").asText()).containsExactly("cancelled", "succeeded");
+        }
+    }
 }

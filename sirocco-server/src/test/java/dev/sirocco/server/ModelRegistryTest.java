@@ -120,6 +120,46 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aFineTuneRunsOnItsBaseHoldsItWhileInUseAndGoesWithIt() throws Exception {
+        List<ModelSource> bases = sources("alpha", "beta");
+        Path lora = new dev.sirocco.testkit.RandomLora(ModelSpec.tinyLlama(), List.of("attn_q", "ffn_down"), 2, 4f, 7)
+                .write(dir.resolve("ft.gguf"));
+        List<ModelSource> catalog = new java.util.ArrayList<>(bases);
+        catalog.add(ModelSource.adapterOf("alpha-ft", bases.getFirst(),
+                List.of(new dev.sirocco.engine.runtime.AppliedLora(lora, 1f))));
+        long one = ModelRegistry.estimateBytes(bases.getFirst());
+        try (ModelRegistry registry = new ModelRegistry(List.of(), () -> catalog, one + one / 2, Duration.ZERO)) {
+            registry.withLeases(() -> {
+                ServedModel tuned = registry.acquire("alpha-ft"); // loads alpha: the fine-tune has no engine of its own
+                assertThat(loadedIds(registry)).containsExactly("alpha", "alpha-ft");
+                ServedModel alpha = registry.acquire("alpha");
+                assertThat(tuned.scheduler()).isSameAs(alpha.scheduler());
+                assertThat(registry.acquire("alpha-ft")).isSameAs(tuned);
+                return null;
+            });
+            registry.withLeases(() -> {
+                registry.acquire("alpha-ft");
+                // held through its fine-tune, alpha cannot make room for beta
+                CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        acquireNow(registry, "beta");
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                assertThat(other.get()).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+                return null;
+            });
+            acquireNow(registry, "beta"); // alpha is idle now: unloaded, and its fine-tune with it
+            assertThat(loadedIds(registry)).containsExactly("beta");
+            ServedModel again = acquireNow(registry, "alpha-ft"); // alpha loads again, the fine-tune on its new engine
+            assertThat(loadedIds(registry)).containsExactly("alpha", "alpha-ft");
+            assertThat(again.engine()).isSameAs(acquireNow(registry, "alpha").engine());
+        }
+    }
+
+    @Test
     @Timeout(60)
     void anIdleModelIsUnloadedAfterTheKeepAlive() throws Exception {
         List<ModelSource> catalog = sources("alpha");

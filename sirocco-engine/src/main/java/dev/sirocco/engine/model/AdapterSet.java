@@ -48,6 +48,17 @@ public final class AdapterSet {
         return deltas.getOrDefault(projection, List.of());
     }
 
+    /** Bytes the adapters' factors take (copied off their files): what serving them adds to the base's memory. */
+    public long bytes() {
+        long n = 0;
+        for (List<LoraDelta> ds : deltas.values()) {
+            for (LoraDelta d : ds) {
+                n += d.a().data().byteSize() + d.b().data().byteSize();
+            }
+        }
+        return n;
+    }
+
     /** The largest rank among the updates (sizes the forward pass's scratch). */
     public int maxRank() {
         return maxRank;

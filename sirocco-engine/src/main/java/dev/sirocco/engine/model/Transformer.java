@@ -176,11 +176,16 @@ public final class Transformer {
      * embeddings are pooled from.
      */
     public void hiddenStates(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] hidden) {
+        hiddenStates(tokens, tokenOff, n, startPos, cache, hidden, null);
+    }
+
+    /** As above, the sequence running with per-sequence LoRA {@code adapters} (null: none). */
+    public void hiddenStates(int[] tokens, int tokenOff, int n, int startPos, KvCache cache, float[] hidden, AdapterSet adapters) {
         if (n < 1 || n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " tokens, expected 1.." + maxBatch);
         }
         single.clear();
-        single.add(tokens, tokenOff, n, startPos, cache);
+        single.add(tokens, tokenOff, n, startPos, cache, adapters);
         run(single, hidden, true, true);
     }
 

@@ -38,9 +38,11 @@ public final class Scheduler implements AutoCloseable {
     /** Caches of finished sequences with the tokens they hold: a new prompt that starts the same way reuses them. */
     private final List<FreeCache> freeCaches = new ArrayList<>();
     private volatile long reusedPromptTokens;
+    private volatile long mixedAdapterPasses;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final ArrayDeque<EmbeddingJob> embeddings = new ArrayDeque<>();
     private Session embeddingSession; // made on first use, on the scheduler's thread
+    private AdapterSet embeddingAdapters; // the adapters embeddingSession runs with (null: none)
     private final List<Sequence> active = new ArrayList<>();
     private final Sequence[] inBatch;
     private final Thread thread;
@@ -125,6 +127,11 @@ public final class Scheduler implements AutoCloseable {
      * two generation steps. Throws {@link QueueFullException} when {@code queueCapacity} embeddings already wait.
      */
     public CompletableFuture<float[]> embed(int[] tokens) {
+        return embed(tokens, null);
+    }
+
+    /** As {@link #embed(int[])}, the input running with per-sequence LoRA {@code adapters} (null for none). */
+    public CompletableFuture<float[]> embed(int[] tokens, AdapterSet adapters) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("the input has no tokens");
         }
@@ -136,7 +143,7 @@ public final class Scheduler implements AutoCloseable {
         if (tokens.length > engine.contextSize()) {
             throw new ContextFullException(0, tokens.length, engine.contextSize());
         }
-        EmbeddingJob job = new EmbeddingJob(tokens.clone(), new CompletableFuture<>());
+        EmbeddingJob job = new EmbeddingJob(tokens.clone(), adapters, new CompletableFuture<>());
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the scheduler is closed");
@@ -155,11 +162,19 @@ public final class Scheduler implements AutoCloseable {
         return reusedPromptTokens;
     }
 
+    /**
+     * Forward passes that held sequences running with different LoRA adapters (or some with adapters and some
+     * without): requests for fine-tunes batched with each other and with their base.
+     */
+    public long mixedAdapterPasses() {
+        return mixedAdapterPasses;
+    }
+
     /** A finished sequence's cache: its keys and values hold {@code tokens} as computed with {@code adapters}. */
     private record FreeCache(KvCache cache, int[] tokens, AdapterSet adapters) {
     }
 
-    private record EmbeddingJob(int[] tokens, CompletableFuture<float[]> result) {
+    private record EmbeddingJob(int[] tokens, AdapterSet adapters, CompletableFuture<float[]> result) {
     }
 
     /** Requests waiting for a slot. */
@@ -303,6 +318,12 @@ public final class Scheduler implements AutoCloseable {
         if (segments == 0) {
             return;
         }
+        for (int s = 1; s < segments; s++) {
+            if (inBatch[s].adapters != inBatch[0].adapters) {
+                mixedAdapterPasses++; // only this thread writes it
+                break;
+            }
+        }
         try {
             model.forward(batch, logits);
         } catch (RuntimeException e) {
@@ -344,8 +365,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void runEmbedding(EmbeddingJob job) {
         try {
-            if (embeddingSession == null) {
-                embeddingSession = engine.newSession();
+            if (embeddingSession == null || embeddingAdapters != job.adapters()) { // one session, for the last adapters asked
+                embeddingSession = job.adapters() == null ? engine.newSession() : engine.newSession(job.adapters());
+                embeddingAdapters = job.adapters();
             }
             job.result().complete(embeddingSession.embed(job.tokens(), engine.pooling()));
         } catch (RuntimeException e) {

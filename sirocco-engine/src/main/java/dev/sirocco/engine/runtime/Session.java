@@ -102,7 +102,7 @@ public final class Session {
         double[] sum = new double[dim];
         for (int off = 0; off < tokens.length; off += batchSize) {
             int n = Math.min(batchSize, tokens.length - off);
-            model.hiddenStates(tokens, off, n, position, cache, hidden);
+            model.hiddenStates(tokens, off, n, position, cache, hidden, adapters);
             record(tokens, off, n);
             for (int t = 0; t < n; t++) {
                 int index = off + t;

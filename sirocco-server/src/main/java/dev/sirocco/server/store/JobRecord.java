@@ -11,6 +11,8 @@ public record JobRecord(String id, String owner, String model, String status, St
                         Long trainedTokens, String errorCode, String errorMessage, String errorParam,
                         long createdMs, Long startedMs, Long finishedMs) {
     public static final String VALIDATING = "validating_files";
+    /** Validated, waiting to be started (a Mistral job created with {@code auto_start: false}). */
+    public static final String VALIDATED = "validated";
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";

@@ -54,6 +54,39 @@ public final class JobStore {
         });
     }
 
+    /** Page {@code page} (from 0) of {@code size} jobs, newest first; {@code owner} null for everyone's (Mistral's paging). */
+    public List<JobRecord> page(String owner, int page, int size) {
+        return database.jdbi().withHandle(h -> {
+            var q = h.createQuery("SELECT * FROM fine_tuning_jobs" + (owner == null ? "" : " WHERE owner = :owner")
+                    + " ORDER BY created_ms DESC, id DESC LIMIT :limit OFFSET :offset")
+                    .bind("limit", size).bind("offset", (long) page * size);
+            if (owner != null) {
+                q.bind("owner", owner);
+            }
+            return q.map((rs, ctx) -> job(rs)).list();
+        });
+    }
+
+    /** How many jobs {@code owner} has (everyone's for null). */
+    public long count(String owner) {
+        return database.jdbi().withHandle(h -> {
+            var q = h.createQuery("SELECT COUNT(*) FROM fine_tuning_jobs" + (owner == null ? "" : " WHERE owner = :owner"));
+            if (owner != null) {
+                q.bind("owner", owner);
+            }
+            return q.mapTo(Long.class).one();
+        });
+    }
+
+    /** When job {@code id} last changed: its newest event (each change logs one), else its creation. */
+    public long modifiedMs(JobRecord j) {
+        long newest = database.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(created_ms), 0) FROM fine_tuning_events"
+                + " WHERE job_id = :j").bind("j", j.id()).mapTo(Long.class).one());
+        long t = Math.max(j.createdMs(), newest);
+        t = Math.max(t, j.startedMs() == null ? 0 : j.startedMs());
+        return Math.max(t, j.finishedMs() == null ? 0 : j.finishedMs());
+    }
+
     /** The oldest queued job, the next to run. */
     public Optional<JobRecord> nextQueued() {
         return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM fine_tuning_jobs WHERE status = :s"

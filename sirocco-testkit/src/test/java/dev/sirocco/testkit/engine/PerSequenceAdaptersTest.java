@@ -132,8 +132,34 @@ class PerSequenceAdaptersTest {
                     }
                     if (slots == 1) {
                         assertThat(scheduler.reusedPromptTokens()).as("A's cache reused by A's identical prompt").isPositive();
+                        assertThat(scheduler.mixedAdapterPasses()).as("one sequence per pass never mixes").isZero();
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void aForwardPassHoldingTwoAdapterSetsIsCounted() throws Exception {
+        try (Engine e = Engine.load(model, OPTS.withBatchSize(8))) {
+            AdapterSet a = e.loadAdapters(List.of(new AppliedLora(loraA, 0.8f)));
+            GenerationRequest greedy = new GenerationRequest(6, SamplingParams.greedy(), List.of(), true);
+            try (Scheduler scheduler = new Scheduler(e, 2, 8)) {
+                // the base sequence holds the scheduler's thread at its first token until A's is queued, so the next
+                // pass holds the base's decode step and A's prompt
+                java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+                Scheduler.Ticket base = scheduler.submit(P1, greedy, (token, text) -> {
+                    try {
+                        queued.await();
+                    } catch (InterruptedException x) {
+                        throw new IllegalStateException(x);
+                    }
+                }, null);
+                Scheduler.Ticket tuned = scheduler.submit(P2, greedy, TokenListener.NONE, a);
+                queued.countDown();
+                base.result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                tuned.result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(scheduler.mixedAdapterPasses()).isPositive();
             }
         }
     }
