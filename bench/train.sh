@@ -9,14 +9,14 @@
 # 1. Peak, right before each training run (the load on a shared machine changes by the minute): the GFLOP/s of the training module's own matrix products (ops.Matmuls, the code path training runs) on
 #    large shapes with the same threads: a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x),
 #    and the frozen-weight (LoRA/QLoRA) path over a real layer of each LoRA base: forward through the engine's kernel
-#    for that type, backward dx through the cached F32 transpose (bench/jmh: dev.sirocco.bench.TrainingKernels).
+#    for that type, backward dx through the gemm with a cached F32 copy (bench/jmh: dev.sirocco.bench.TrainingKernels).
 # 2. LoRA on the 1B-shaped model (llama-3.2-1b-TYPE.gguf in the work dir, random weights and the real Llama 3
 #    vocabulary, written as compare.sh writes them when missing): `sirocco finetune --format text`, every projection
 #    adapted (rank --rank). Q4_K_M is QLoRA.
 # 3. Full training of the demo-shaped model: `sirocco train` from scratch with the shape given (the tokenizer is a
 #    VOCAB-token cut of the Llama 3 byte-level BPE, written by TrainingKernels), or `--init-from` a given model.
 #
-# Tokens/s is the steady rate: the first step (JIT warm-up, building the F32 transposes) is left out, computed from
+# Tokens/s is the steady rate: the first step (JIT warm-up, dequantizing frozen weights to F32) is left out, computed from
 # the CLI's cumulative rate after step 1 and after the last step (every step trains the same number of positions).
 # FLOPs per trained position, counted analytically (n positions per sequence; P = the matrix weights a position
 # passes through: L (dim*q + 2 dim*kv + q*dim + 3 dim*ffn) + dim*vocab; A = L * 4 * heads * headDim * (n + 1) / 2,

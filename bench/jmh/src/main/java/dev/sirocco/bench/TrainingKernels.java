@@ -11,7 +11,7 @@ import dev.sirocco.train.autograd.Parameter;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 import dev.sirocco.train.ops.Matmuls;
-import dev.sirocco.train.ops.TransposedWeights;
+import dev.sirocco.train.ops.DequantizedWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,21 +90,21 @@ public final class TrainingKernels {
         }
     }
 
-    /** The frozen-weight path of LoRA/QLoRA: forward through the engine's kernel for the tensor's type, backward through the cached F32 transpose. */
+    /** The frozen-weight path of LoRA/QLoRA: forward through the engine's kernel for the tensor's type, backward through the cached F32 copy. */
     private static void frozen(Tensor weight, Kernels kernels, int n, int repeat) {
         int in = weight.rowLength();
         int out = Math.toIntExact(weight.rows());
         SplittableRandom rnd = new SplittableRandom(2);
         float[] x = random(n * in, rnd);
         float[] seed = random(n * out, rnd);
-        TransposedWeights cached = new TransposedWeights(kernels, Long.MAX_VALUE);
-        TransposedWeights uncached = new TransposedWeights(kernels, 0);
+        DequantizedWeights cached = new DequantizedWeights(kernels, Long.MAX_VALUE);
+        DequantizedWeights uncached = new DequantizedWeights(kernels, 0);
         double flops = 2.0 * n * in * out;
         double fwd = Double.MAX_VALUE;
         double bwdCached = Double.MAX_VALUE;
         double bwdUncached = Double.MAX_VALUE;
         for (int r = 0; r < WARMUP + repeat; r++) {
-            for (TransposedWeights tw : new TransposedWeights[]{cached, uncached}) {
+            for (DequantizedWeights tw : new DequantizedWeights[]{cached, uncached}) {
                 Tape tape = new Tape();
                 Var xv = tape.leaf(x, n, in, true);
                 long t0 = System.nanoTime();
@@ -124,7 +124,7 @@ public final class TrainingKernels {
         }
         String shape = n + "x" + in + "->" + out;
         print("frozen forward x.W^T", weight.type().name(), shape, flops / fwd);
-        print("frozen backward dx=dy.W (cached F32 W^T)", weight.type().name(), shape, flops / bwdCached);
+        print("frozen backward dx=dy.W (cached F32 W)", weight.type().name(), shape, flops / bwdCached);
         print("frozen backward dx=dy.W (dequantized per pass)", weight.type().name(), shape, flops / bwdUncached);
     }
 
