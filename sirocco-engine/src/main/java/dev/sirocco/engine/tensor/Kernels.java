@@ -34,4 +34,16 @@ public interface Kernels {
 
     /** Writes row {@code row} of {@code tensor}, dequantized to floats, to {@code dst[dstOffset ..]}. */
     void dequantizeRow(Tensor tensor, long row, float[] dst, int dstOffset);
+
+    /**
+     * Rows {@code from .. from + count} of {@code tensor}, dequantized, one after another from {@code dst[dstOffset]}
+     * (training's backward through a frozen weight decodes whole blocks of rows; the vector kernels spread them over
+     * their threads).
+     */
+    default void dequantizeRows(Tensor tensor, long from, int count, float[] dst, int dstOffset) {
+        int cols = tensor.rowLength();
+        for (int r = 0; r < count; r++) {
+            dequantizeRow(tensor, from + r, dst, dstOffset + r * cols);
+        }
+    }
 }

@@ -37,9 +37,7 @@ public final class DequantizedWeights {
         float[] rows = new float[BLOCK * in];
         for (int o0 = 0; o0 < out; o0 += BLOCK) {
             int b = Math.min(BLOCK, out - o0);
-            for (int j = 0; j < b; j++) {
-                kernels.dequantizeRow(w, o0 + j, rows, j * in);
-            }
+            kernels.dequantizeRows(w, o0, b, rows, 0);
             // dx += dy[:, o0 .. o0 + b] . W[o0 .. o0 + b, :]
             kernels.gemm(n, in, b, dy, o0, out, 1, rows, 0, in, dx, 0, in, true);
         }
@@ -59,9 +57,7 @@ public final class DequantizedWeights {
         }
         budgetBytes -= 4 * size;
         t = new float[(int) size];
-        for (int o = 0; o < w.rows(); o++) {
-            kernels.dequantizeRow(w, o, t, o * in);
-        }
+        kernels.dequantizeRows(w, 0, Math.toIntExact(w.rows()), t, 0);
         cache.put(w, t);
         return t;
     }

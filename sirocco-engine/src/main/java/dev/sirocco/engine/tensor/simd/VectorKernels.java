@@ -177,6 +177,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void dequantizeRows(Tensor tensor, long from, int count, float[] dst, int dstOffset) {
+        int cols = tensor.rowLength();
+        parallel.forRange(count, CHUNKS_PER_THREAD, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                dequantizeRow(tensor, from + r, dst, dstOffset + r * cols);
+            }
+        });
+    }
+
+    @Override
     public void dequantizeRow(Tensor tensor, long row, float[] dst, int dstOffset) {
         if (row < 0 || row >= tensor.rows()) {
             throw new IndexOutOfBoundsException("row " + row + " of " + tensor);
