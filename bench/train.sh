@@ -2,7 +2,7 @@
 # Training throughput against the peak of our own matrix kernels, in one run (issue #4, "Measured").
 #
 #   bench/train.sh [--threads 2] [--dir bench/work] [--data TEXT]
-#                  [--lora-types "Q4_K_M F16"] [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
+#                  [--lora-types "Q4_K_M F16"] (default Q4_K_M: F16 adds ~4 min) [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
 #                  [--demo-shape "DIM LAYERS HEADS KV_HEADS FFN VOCAB"] [--demo-model M.gguf]
 #                  [--demo-steps 5] [--demo-batch 4] [--demo-seq 256] [--markdown]
 #
@@ -29,7 +29,7 @@
 # The 1-minute load average before and after each measurement is printed: other work on the machine slows both.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-threads=2; work="$root/bench/work"; data=""; lora_types="Q4_K_M F16"; lora_steps=3; lora_batch=1; lora_seq=128; rank=8
+threads=2; work="$root/bench/work"; data=""; lora_types="Q4_K_M"; lora_steps=3; lora_batch=1; lora_seq=128; rank=8
 demo_shape="384 6 6 2 1024 8192"; demo_model=""; demo_steps=5; demo_batch=4; demo_seq=256; markdown=0
 while [ $# -gt 0 ]; do
   case "$1" in

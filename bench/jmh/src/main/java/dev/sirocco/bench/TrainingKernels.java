@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  * byte-level BPE vocabulary cut from another model's, for training a demo-shaped model through the CLI.
  */
 public final class TrainingKernels {
+    /** Passes before timing, at least, and for at least {@link #WARMUP_NANOS}, so C2 has compiled the kernels. */
     private static final int WARMUP = 2;
+    private static final long WARMUP_NANOS = 3_000_000_000L;
 
     private TrainingKernels() {
     }
@@ -67,7 +69,11 @@ public final class TrainingKernels {
             // forward and backward of one dense (fully trained) product, the full-training and LoRA-factor path
             double fwd = Double.MAX_VALUE;
             double bwd = Double.MAX_VALUE;
-            for (int r = 0; r < WARMUP + repeat; r++) {
+            warmUp(() -> {
+                Tape tape = new Tape();
+                tape.backward(Matmuls.dense(tape, tape.leaf(x, n, in, true), tape.param(w), kernels), seed);
+            });
+            for (int r = 0; r < repeat; r++) {
                 Tape tape = new Tape();
                 Var xv = tape.leaf(x, n, in, true);
                 long t0 = System.nanoTime();
@@ -75,10 +81,8 @@ public final class TrainingKernels {
                 long t1 = System.nanoTime();
                 tape.backward(y, seed);
                 long t2 = System.nanoTime();
-                if (r >= WARMUP) {
-                    fwd = Math.min(fwd, (t1 - t0) / 1e9);
-                    bwd = Math.min(bwd, (t2 - t1) / 1e9);
-                }
+                fwd = Math.min(fwd, (t1 - t0) / 1e9);
+                bwd = Math.min(bwd, (t2 - t1) / 1e9);
             }
             print("dense forward x.W^T", "F32", shape, flops / fwd);
             print("dense backward dx=dy.W, dW=dy^T.x", "F32", shape, 2 * flops / bwd);
@@ -103,7 +107,11 @@ public final class TrainingKernels {
         double fwd = Double.MAX_VALUE;
         double bwdCached = Double.MAX_VALUE;
         double bwdUncached = Double.MAX_VALUE;
-        for (int r = 0; r < WARMUP + repeat; r++) {
+        warmUp(() -> {
+            Tape tape = new Tape();
+            tape.backward(Matmuls.frozen(tape, tape.leaf(x, n, in, true), weight, null, kernels, cached), seed);
+        });
+        for (int r = 0; r < repeat; r++) {
             for (DequantizedWeights tw : new DequantizedWeights[]{cached, uncached}) {
                 Tape tape = new Tape();
                 Var xv = tape.leaf(x, n, in, true);
@@ -112,13 +120,11 @@ public final class TrainingKernels {
                 long t1 = System.nanoTime();
                 tape.backward(y, seed);
                 long t2 = System.nanoTime();
-                if (r >= WARMUP) {
-                    fwd = Math.min(fwd, (t1 - t0) / 1e9);
-                    if (tw == cached) {
-                        bwdCached = Math.min(bwdCached, (t2 - t1) / 1e9);
-                    } else {
-                        bwdUncached = Math.min(bwdUncached, (t2 - t1) / 1e9);
-                    }
+                fwd = Math.min(fwd, (t1 - t0) / 1e9);
+                if (tw == cached) {
+                    bwdCached = Math.min(bwdCached, (t2 - t1) / 1e9);
+                } else {
+                    bwdUncached = Math.min(bwdUncached, (t2 - t1) / 1e9);
                 }
             }
         }
@@ -126,6 +132,14 @@ public final class TrainingKernels {
         print("frozen forward x.W^T", weight.type().name(), shape, flops / fwd);
         print("frozen backward dx=dy.W (cached F32 W)", weight.type().name(), shape, flops / bwdCached);
         print("frozen backward dx=dy.W (dequantized per pass)", weight.type().name(), shape, flops / bwdUncached);
+    }
+
+    /** Runs {@code pass} until both {@link #WARMUP} passes and {@link #WARMUP_NANOS} are done. */
+    private static void warmUp(Runnable pass) {
+        long start = System.nanoTime();
+        for (int i = 0; i < WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
+            pass.run();
+        }
     }
 
     private static void print(String op, String type, String shape, double flopsPerSecond) {

@@ -88,19 +88,27 @@ public final class Matmuls {
         return y;
     }
 
-    /** Square tiles of the transpose: a tile's rows and columns both stay in L1. */
-    private static final int TILE = 32;
+    /** Square tiles of the transpose: a tile's source rows stay in L1 while its columns are written out. */
+    private static final int TILE = 64;
 
-    /** {@code (rows, cols)} row-major → {@code (cols, rows)}, tile by tile. */
+    /** The forward's W^T, reused: it lives for one gemm call, and a fresh 16 MB array per product is GC churn. */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** {@code (rows, cols)} row-major → {@code (cols, rows)} in this thread's scratch array (valid until the next call). */
     static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
+        float[] t = TRANSPOSED.get();
+        if (t.length < a.length) {
+            t = new float[a.length];
+            TRANSPOSED.set(t);
+        }
         for (int r0 = 0; r0 < rows; r0 += TILE) {
             int r1 = Math.min(rows, r0 + TILE);
             for (int c0 = 0; c0 < cols; c0 += TILE) {
                 int c1 = Math.min(cols, c0 + TILE);
-                for (int r = r0; r < r1; r++) {
-                    for (int c = c0; c < c1; c++) {
-                        t[c * rows + r] = a[r * cols + c];
+                for (int c = c0; c < c1; c++) {
+                    int tb = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        t[tb + r] = a[r * cols + c];
                     }
                 }
             }

@@ -25,6 +25,9 @@ final class VectorGemm implements IntConsumer {
     private static final VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
     private static final int lanes = s.length();
     private static final int panel = 3 * lanes;
+    /** Each thread's packed slice of a B panel (DEPTH_BLOCK x panel floats). */
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * panel]);
+
     // The call in progress (one at a time, as for the other kernels):
     private int rows;
     private int n;
@@ -80,32 +83,39 @@ final class VectorGemm implements IntConsumer {
         int j1 = Math.min(n, j0 + panel);
         int m0 = task % rowBlocks * ROW_BLOCK;
         int m1 = Math.min(rows, m0 + ROW_BLOCK);
-        // depth in slices, so the slice of the B panel a tile streams through stays in L1/L2 for the next tile
+        // Depth in slices; each slice of the task's B panel is first packed into a contiguous (slice, width) block, so
+        // the tiles stream it from L1 whatever B's row stride (a stride of 4 KiB, common here, maps every row of an
+        // unpacked panel to the same few L1 sets: 3-4x slower).
+        int w = j1 - j0;
+        float[] pk = PACKED.get();
         int p0 = 0;
         do {
             int p1 = Math.min(depth, p0 + DEPTH_BLOCK);
+            for (int p = p0; p < p1; p++) {
+                System.arraycopy(b, bOffset + p * bRowStride + j0, pk, (p - p0) * w, w);
+            }
             boolean add = accumulate || p0 > 0;
             int m = m0;
             for (; m + 4 <= m1; m += 4) {
                 int j = j0;
                 if (j + panel <= j1) {
-                    tile4x3(m, j, p0, p1, add);
+                    tile4x3(m, p0, p1, add, pk, j - j0, w, j);
                     j += panel;
                 }
                 for (; j + lanes <= j1; j += lanes) {
-                    tile4x1(m, j, p0, p1, add);
+                    tile4x1(m, p0, p1, add, pk, j - j0, w, j);
                 }
                 if (j < j1) {
-                    tail(m, m + 4, j, j1, p0, p1, add);
+                    tail(m, m + 4, j, j1, p0, p1, add, pk, j - j0, w);
                 }
             }
             for (; m < m1; m++) {
                 int j = j0;
                 for (; j + lanes <= j1; j += lanes) {
-                    tile1x1(m, j, p0, p1, add);
+                    tile1x1(m, p0, p1, add, pk, j - j0, w, j);
                 }
                 if (j < j1) {
-                    tail(m, m + 1, j, j1, p0, p1, add);
+                    tail(m, m + 1, j, j1, p0, p1, add, pk, j - j0, w);
                 }
             }
             p0 = p1;
@@ -116,7 +126,7 @@ final class VectorGemm implements IntConsumer {
         return aOffset + m * aRowStride + p * aColStride;
     }
 
-    private void tile4x3(int m, int j, int p0, int p1, boolean add) {
+    private void tile4x3(int m, int p0, int p1, boolean add, float[] pk, int bi, int bs, int j) {
         FloatVector c00 = FloatVector.zero(s), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
@@ -124,11 +134,10 @@ final class VectorGemm implements IntConsumer {
         int a0 = aAt(m, p0);
         int rs = aRowStride;
         int cs = aColStride;
-        int bi = bOffset + p0 * bRowStride + j;
-        for (int p = p0; p < p1; p++, a0 += cs, bi += bRowStride) {
-            FloatVector b0 = FloatVector.fromArray(s, b, bi);
-            FloatVector b1 = FloatVector.fromArray(s, b, bi + lanes);
-            FloatVector b2 = FloatVector.fromArray(s, b, bi + 2 * lanes);
+        for (int p = p0; p < p1; p++, a0 += cs, bi += bs) {
+            FloatVector b0 = FloatVector.fromArray(s, pk, bi);
+            FloatVector b1 = FloatVector.fromArray(s, pk, bi + lanes);
+            FloatVector b2 = FloatVector.fromArray(s, pk, bi + 2 * lanes);
             FloatVector x = FloatVector.broadcast(s, a[a0]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
@@ -164,13 +173,12 @@ final class VectorGemm implements IntConsumer {
         store(add, c32, ci + 2 * lanes);
     }
 
-    private void tile4x1(int m, int j, int p0, int p1, boolean add) {
+    private void tile4x1(int m, int p0, int p1, boolean add, float[] pk, int bi, int bs, int j) {
         FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aAt(m, p0);
         int rs = aRowStride;
-        int bi = bOffset + p0 * bRowStride + j;
-        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bRowStride) {
-            FloatVector bv = FloatVector.fromArray(s, b, bi);
+        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
+            FloatVector bv = FloatVector.fromArray(s, pk, bi);
             c0 = bv.fma(FloatVector.broadcast(s, a[a0]), c0);
             c1 = bv.fma(FloatVector.broadcast(s, a[a0 + rs]), c1);
             c2 = bv.fma(FloatVector.broadcast(s, a[a0 + 2 * rs]), c2);
@@ -183,25 +191,24 @@ final class VectorGemm implements IntConsumer {
         store(add, c3, ci + 3 * cRowStride);
     }
 
-    private void tile1x1(int m, int j, int p0, int p1, boolean add) {
+    private void tile1x1(int m, int p0, int p1, boolean add, float[] pk, int bi, int bs, int j) {
         FloatVector acc = FloatVector.zero(s);
         int a0 = aAt(m, p0);
-        int bi = bOffset + p0 * bRowStride + j;
-        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bRowStride) {
-            acc = FloatVector.fromArray(s, b, bi).fma(FloatVector.broadcast(s, a[a0]), acc);
+        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
+            acc = FloatVector.fromArray(s, pk, bi).fma(FloatVector.broadcast(s, a[a0]), acc);
         }
         store(add, acc, cOffset + m * cRowStride + j);
     }
 
     /** Columns {@code j0 .. j1} narrower than a vector, scalar, in the same p order. */
-    private void tail(int m0, int m1, int j0, int j1, int p0, int p1, boolean add) {
+    private void tail(int m0, int m1, int j0, int j1, int p0, int p1, boolean add, float[] pk, int bStart, int bs) {
         for (int m = m0; m < m1; m++) {
             for (int j = j0; j < j1; j++) {
                 float acc = 0f;
                 int a0 = aAt(m, p0);
-                int bi = bOffset + p0 * bRowStride + j;
-                for (int p = p0; p < p1; p++, a0 += aColStride, bi += bRowStride) {
-                    acc = Math.fma(a[a0], b[bi], acc);
+                int bi = bStart + (j - j0);
+                for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
+                    acc = Math.fma(a[a0], pk[bi], acc);
                 }
                 int ci = cOffset + m * cRowStride + j;
                 c[ci] = add ? c[ci] + acc : acc;
