@@ -4,8 +4,9 @@
 #   bench/train.sh [--threads 2] [--dir bench/work] [--data TEXT]
 #                  [--lora-types "Q4_K_M F16"] (default Q4_K_M: F16 adds ~4 min) [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
 #                  [--demo-shape "DIM LAYERS HEADS KV_HEADS FFN VOCAB"] [--demo-model M.gguf]
-#                  [--demo-steps 5] [--demo-batch 4] [--demo-seq 256] [--markdown]
+#                  [--demo-steps 5] [--demo-batch 4] [--demo-seq 256] [--markdown] [--table-only]
 #
+# --table-only prints the table of the last run again (from DIR/train-bench), e.g. with --markdown for the docs.
 # 1. Peak, right before each training run (the load on a shared machine changes by the minute): the GFLOP/s of the training module's own matrix products (ops.Matmuls, the code path training runs) on
 #    large shapes with the same threads: a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x),
 #    and the frozen-weight (LoRA/QLoRA) path over a real layer of each LoRA base: forward through the engine's kernel
@@ -30,7 +31,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 threads=2; work="$root/bench/work"; data=""; lora_types="Q4_K_M"; lora_steps=3; lora_batch=1; lora_seq=128; rank=8
-demo_shape="384 6 6 2 1024 8192"; demo_model=""; demo_steps=5; demo_batch=4; demo_seq=256; markdown=0
+demo_shape="384 6 6 2 1024 8192"; demo_model=""; demo_steps=5; demo_batch=4; demo_seq=256; markdown=0; table_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift 2 ;; --dir) work=$2; shift 2 ;; --data) data=$2; shift 2 ;;
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --lora-seq) lora_seq=$2; shift 2 ;; --rank) rank=$2; shift 2 ;;
     --demo-shape) demo_shape=$2; shift 2 ;; --demo-model) demo_model=$2; shift 2 ;; --demo-steps) demo_steps=$2; shift 2 ;;
     --demo-batch) demo_batch=$2; shift 2 ;; --demo-seq) demo_seq=$2; shift 2 ;; --markdown) markdown=1; shift ;;
+    --table-only) table_only=1; shift ;;
     *) echo "train.sh: unknown option $1 (see the header of this script)" >&2; exit 2 ;;
   esac
 done
@@ -45,80 +47,86 @@ done
 sirocco_select_jdk || exit 1
 mkdir -p "$work"
 out="$work/train-bench"
-rm -rf "$out" && mkdir -p "$out"
+if [ "$table_only" = 0 ]; then
+  rm -rf "$out" && mkdir -p "$out"
+  echo "$rank $lora_seq $demo_seq $lora_types" > "$out/params"
 
-(cd "$root" && ./mvnw -q -B -DskipTests -pl sirocco-cli,sirocco-testkit,bench/jmh -am package >&2)
-java_cp() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$@" 2>/dev/null; }
-bench_cp="$root/bench/jmh/target/sirocco-bench-0.1.0-SNAPSHOT.jar:$root/bench/jmh/target/lib/*"
-model_for() { # type -> path of the 1B-shaped model file, written on first use (as compare.sh does)
-  local t=$1 f="$work/llama-3.2-1b-$1.gguf"
-  if [ ! -f "$f" ]; then
-    if [ "$t" = Q4_K_M ]; then
-      model_for F16 >/dev/null
-      "$root/bin/sirocco" quantize --in "$work/llama-3.2-1b-F16.gguf" --out "$f" --type q4_k_m >&2
-    else
-      java_cp "$root/sirocco-testkit/target/sirocco-testkit-0.1.0-SNAPSHOT.jar:$root/sirocco-cli/target/lib/*" \
-        dev.sirocco.testkit.WriteRandomModel llama-3.2-1b "$t" "$f" >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl sirocco-cli,sirocco-testkit,bench/jmh -am package >&2)
+  java_cp() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$@" 2>/dev/null; }
+  bench_cp="$root/bench/jmh/target/sirocco-bench-0.1.0-SNAPSHOT.jar:$root/bench/jmh/target/lib/*"
+  model_for() { # type -> path of the 1B-shaped model file, written on first use (as compare.sh does)
+    local t=$1 f="$work/llama-3.2-1b-$1.gguf"
+    if [ ! -f "$f" ]; then
+      if [ "$t" = Q4_K_M ]; then
+        model_for F16 >/dev/null
+        "$root/bin/sirocco" quantize --in "$work/llama-3.2-1b-F16.gguf" --out "$f" --type q4_k_m >&2
+      else
+        java_cp "$root/sirocco-testkit/target/sirocco-testkit-0.1.0-SNAPSHOT.jar:$root/sirocco-cli/target/lib/*" \
+          dev.sirocco.testkit.WriteRandomModel llama-3.2-1b "$t" "$f" >&2
+      fi
     fi
+    echo "$f"
+  }
+  load1() { cut -d' ' -f1 /proc/loadavg; }
+
+  if [ -z "$data" ]; then # English prose that ships with the repository
+    data="$out/text.txt"
+    cat "$root"/README.md "$root"/docs/*.md > "$data"
   fi
-  echo "$f"
-}
-load1() { cut -d' ' -f1 /proc/loadavg; }
 
-if [ -z "$data" ]; then # English prose that ships with the repository
-  data="$out/text.txt"
-  cat "$root"/README.md "$root"/docs/*.md > "$data"
+  # 1. peak: measured right before each training run (the machine's load changes by the minute), over a layer of
+  #    the run's LoRA base (ffn_up: 2048 -> 8192 on the 1B shape) or dense F32 alone for full training
+  echo "train.sh: peak matmul GFLOP/s with $threads threads before each run ..." >&2
+  peak() { # NAME [MODEL.gguf]: $out/NAME.peak
+    local l0; l0=$(load1)
+    java_cp "$bench_cp" dev.sirocco.bench.TrainingKernels peak "$threads" 256 2048 2048 ${2:+"$2" blk.0.ffn_up.weight} > "$out/$1.peak"
+    echo "{\"load\": \"$l0 -> $(load1)\"}" >> "$out/$1.peak"
+  }
+
+  # Runs a training command with wall-clock peak memory and the load around it; its stderr (progress) and stdout
+  # (--json) go to $out/NAME.err and $out/NAME.json.
+  measure() {
+    local name=$1; shift
+    echo "train.sh: $name ..." >&2
+    local l0; l0=$(load1)
+    /usr/bin/time -o "$out/$name.time" -f '%e %M' "$@" > "$out/$name.json" 2> "$out/$name.err"
+    echo "$l0 -> $(load1)" > "$out/$name.load"
+  }
+
+  # 2. LoRA on the 1B shape
+  for t in $lora_types; do
+    peak "lora-$t" "$(model_for "$t")"
+    measure "lora-$t" "$root/bin/sirocco" finetune --model "$(model_for "$t")" --format text --data "$data" \
+      --out "$out/lora-$t.gguf" --steps "$lora_steps" --batch "$lora_batch" --seq-len "$lora_seq" --rank "$rank" \
+      --threads "$threads" --json
+    echo "$(model_for "$t")" > "$out/lora-$t.model"
+  done
+
+  # 3. full training of the demo shape
+  peak demo
+  if [ -n "$demo_model" ]; then
+    measure demo "$root/bin/sirocco" train --init-from "$demo_model" --data "$data" --out "$out/demo.gguf" \
+      --steps "$demo_steps" --batch "$demo_batch" --seq-len "$demo_seq" --threads "$threads" --json
+  else
+    read -r dim layers heads kv ffn vocab <<< "$demo_shape"
+    java_cp "$bench_cp" dev.sirocco.bench.TrainingKernels tokenizer "$(model_for "${lora_types%% *}")" "$vocab" "$out/tokenizer.gguf"
+    measure demo "$root/bin/sirocco" train --tokenizer-from "$out/tokenizer.gguf" --dim "$dim" --layers "$layers" \
+      --heads "$heads" --kv-heads "$kv" --ffn "$ffn" --data "$data" --out "$out/demo.gguf" \
+      --steps "$demo_steps" --batch "$demo_batch" --seq-len "$demo_seq" --threads "$threads" --json
+  fi
+  echo "$out/demo.gguf" > "$out/demo.model"
+
+  for f in "$out"/*.model; do
+    "$root/bin/sirocco" inspect --model "$(cat "$f")" --json 2>/dev/null > "${f%.model}.inspect"
+  done
+
 fi
 
-# 1. peak: measured right before each training run (the machine's load changes by the minute), over a layer of
-#    the run's LoRA base (ffn_up: 2048 -> 8192 on the 1B shape) or dense F32 alone for full training
-echo "train.sh: peak matmul GFLOP/s with $threads threads before each run ..." >&2
-peak() { # NAME [MODEL.gguf]: $out/NAME.peak
-  local l0; l0=$(load1)
-  java_cp "$bench_cp" dev.sirocco.bench.TrainingKernels peak "$threads" 256 2048 2048 ${2:+"$2" blk.0.ffn_up.weight} > "$out/$1.peak"
-  echo "{\"load\": \"$l0 -> $(load1)\"}" >> "$out/$1.peak"
-}
-
-# Runs a training command with wall-clock peak memory and the load around it; its stderr (progress) and stdout
-# (--json) go to $out/NAME.err and $out/NAME.json.
-measure() {
-  local name=$1; shift
-  echo "train.sh: $name ..." >&2
-  local l0; l0=$(load1)
-  /usr/bin/time -o "$out/$name.time" -f '%e %M' "$@" > "$out/$name.json" 2> "$out/$name.err"
-  echo "$l0 -> $(load1)" > "$out/$name.load"
-}
-
-# 2. LoRA on the 1B shape
-for t in $lora_types; do
-  peak "lora-$t" "$(model_for "$t")"
-  measure "lora-$t" "$root/bin/sirocco" finetune --model "$(model_for "$t")" --format text --data "$data" \
-    --out "$out/lora-$t.gguf" --steps "$lora_steps" --batch "$lora_batch" --seq-len "$lora_seq" --rank "$rank" \
-    --threads "$threads" --json
-  echo "$(model_for "$t")" > "$out/lora-$t.model"
-done
-
-# 3. full training of the demo shape
-peak demo
-if [ -n "$demo_model" ]; then
-  measure demo "$root/bin/sirocco" train --init-from "$demo_model" --data "$data" --out "$out/demo.gguf" \
-    --steps "$demo_steps" --batch "$demo_batch" --seq-len "$demo_seq" --threads "$threads" --json
-else
-  read -r dim layers heads kv ffn vocab <<< "$demo_shape"
-  java_cp "$bench_cp" dev.sirocco.bench.TrainingKernels tokenizer "$(model_for "${lora_types%% *}")" "$vocab" "$out/tokenizer.gguf"
-  measure demo "$root/bin/sirocco" train --tokenizer-from "$out/tokenizer.gguf" --dim "$dim" --layers "$layers" \
-    --heads "$heads" --kv-heads "$kv" --ffn "$ffn" --data "$data" --out "$out/demo.gguf" \
-    --steps "$demo_steps" --batch "$demo_batch" --seq-len "$demo_seq" --threads "$threads" --json
-fi
-echo "$out/demo.gguf" > "$out/demo.model"
-
-for f in "$out"/*.model; do
-  "$root/bin/sirocco" inspect --model "$(cat "$f")" --json 2>/dev/null > "${f%.model}.inspect"
-done
-
-python3 - "$out" "$markdown" "$rank" "$lora_seq" "$demo_seq" "$lora_types" <<'PY'
+python3 - "$out" "$markdown" <<'PY'
 import json, os, re, sys
-out, markdown, rank, lora_seq, demo_seq, lora_types = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split()
+out, markdown = sys.argv[1], sys.argv[2] == "1"
+rank, lora_seq, demo_seq, *lora_types = open(f"{out}/params").read().split()
+rank, lora_seq, demo_seq = int(rank), int(lora_seq), int(demo_seq)
 def peaks_of(name):
     peaks, load = [], ""
     for line in open(f"{out}/{name}.peak"):

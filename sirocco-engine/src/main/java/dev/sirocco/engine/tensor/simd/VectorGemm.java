@@ -21,6 +21,8 @@ final class VectorGemm implements IntConsumer {
     private static final int ROW_BLOCK = 128;
     /** Steps of p per pass over a tile: 64 rows of a 3-vector panel of B are 12 KiB at 512 bits, L1-resident. */
     private static final int DEPTH_BLOCK = 64;
+    /** Steps of p per parallel pass: a task's rows of A for one pass are ROW_BLOCK x SLICE floats (128 KiB). */
+    private static final int SLICE = 256;
 
     private static final VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
     private static final int lanes = s.length();
@@ -44,6 +46,8 @@ final class VectorGemm implements IntConsumer {
     private int cRowStride;
     private boolean accumulate;
     private int rowBlocks;
+    private int sliceFrom;
+    private int sliceTo;
 
 
     void run(Parallel parallel, int rows, int n, int depth, float[] a, int aOffset, int aRowStride, int aColStride,
@@ -69,7 +73,15 @@ final class VectorGemm implements IntConsumer {
         this.rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         int panels = (n + panel - 1) / panel;
         try {
-            parallel.forEach(panels * rowBlocks, this);
+            // Depth in passes of SLICE over all tasks: a task then reads only its rows' SLICE of A, which stays in L2
+            // across the column panels (over the whole depth, A's rows were read again from memory for every panel).
+            int p0 = 0;
+            do {
+                sliceFrom = p0;
+                sliceTo = Math.min(depth, p0 + SLICE);
+                parallel.forEach(panels * rowBlocks, this);
+                p0 = sliceTo;
+            } while (p0 < depth);
         } finally {
             this.a = null;
             this.b = null;
@@ -88,9 +100,9 @@ final class VectorGemm implements IntConsumer {
         // unpacked panel to the same few L1 sets: 3-4x slower).
         int w = j1 - j0;
         float[] pk = PACKED.get();
-        int p0 = 0;
+        int p0 = sliceFrom;
         do {
-            int p1 = Math.min(depth, p0 + DEPTH_BLOCK);
+            int p1 = Math.min(sliceTo, p0 + DEPTH_BLOCK);
             for (int p = p0; p < p1; p++) {
                 System.arraycopy(b, bOffset + p * bRowStride + j0, pk, (p - p0) * w, w);
             }
@@ -119,7 +131,7 @@ final class VectorGemm implements IntConsumer {
                 }
             }
             p0 = p1;
-        } while (p0 < depth);
+        } while (p0 < sliceTo);
     }
 
     private int aAt(int m, int p) {

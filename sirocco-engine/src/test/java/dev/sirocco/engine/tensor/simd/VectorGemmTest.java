@@ -35,7 +35,7 @@ class VectorGemmTest {
 
     static Stream<Arguments> shapes() {
         List<Arguments> out = new ArrayList<>();
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 48, 16}, {5, 33, 31}, {37, 100, 65}, {64, 200, 129}, {33, 4096 + 32, 3}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 48, 16}, {5, 33, 31}, {37, 100, 65}, {64, 200, 129}, {33, 4096 + 32, 3}, {9, 50, 600}, {130, 97, 257}};
         for (int[] s : shapes) {
             for (boolean transposed : new boolean[]{false, true}) {
                 for (boolean accumulate : new boolean[]{false, true}) {
