@@ -2,13 +2,15 @@
 # Training throughput against the peak of our own matrix kernels, in one run (issue #4, "Measured").
 #
 #   bench/train.sh [--threads 2] [--dir bench/work] [--data TEXT]
-#                  [--lora-types "Q4_K_M F16"] (default Q4_K_M: F16 adds ~4 min) [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
+#                  [--lora-types "Q4_K_M F16"] [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
 #                  [--demo-shape "DIM LAYERS HEADS KV_HEADS FFN VOCAB"] [--demo-model M.gguf]
 #                  [--demo-steps 5] [--demo-batch 4] [--demo-seq 256] [--markdown] [--table-only]
 #
+# --lora-types defaults to Q4_K_M alone (F16 adds ~5 minutes on 2 busy cores: its forward kernel is slow).
 # --table-only prints the table of the last run again (from DIR/train-bench), e.g. with --markdown for the docs.
-# 1. Peak, right before each training run (the load on a shared machine changes by the minute): the GFLOP/s of the training module's own matrix products (ops.Matmuls, the code path training runs) on
-#    large shapes with the same threads: a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x),
+#
+# 1. Peak, right before each training run (the load on a shared machine changes by the minute): the GFLOP/s of the
+#    training module's own matrix products (ops.Matmuls, the code path training runs) on large shapes, same threads: a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x),
 #    and the frozen-weight (LoRA/QLoRA) path over a real layer of each LoRA base: forward through the engine's kernel
 #    for that type, backward dx through the gemm with a cached F32 copy (bench/jmh: dev.sirocco.bench.TrainingKernels).
 # 2. LoRA on the 1B-shaped model (llama-3.2-1b-TYPE.gguf in the work dir, random weights and the real Llama 3
@@ -17,14 +19,15 @@
 # 3. Full training of the demo-shaped model: `sirocco train` from scratch with the shape given (the tokenizer is a
 #    VOCAB-token cut of the Llama 3 byte-level BPE, written by TrainingKernels), or `--init-from` a given model.
 #
-# Tokens/s is the steady rate: the first step (JIT warm-up, dequantizing frozen weights to F32) is left out, computed from
-# the CLI's cumulative rate after step 1 and after the last step (every step trains the same number of positions).
+# Tokens/s is the steady rate: the first step (JIT warm-up, dequantizing frozen weights to F32) is left out, computed
+# from the CLI's cumulative rate after step 1 and after the last step (every step trains the same number of positions:
+# text windows of --seq-len + 1 tokens, cut to --seq-len by the training loop, so n = seq-len - 1 positions).
 # FLOPs per trained position, counted analytically (n positions per sequence; P = the matrix weights a position
 # passes through: L (dim*q + 2 dim*kv + q*dim + 3 dim*ffn) + dim*vocab; A = L * 4 * heads * headDim * (n + 1) / 2,
 # the causal attention's q.k and p.v products forward):
 #    full training  6 P + 3 A                       (forward 2P + A; backward 2P for dx, 2P for dW, 2A)
 #    LoRA           4 P + 3 A + 6 r L sum(in + out)  (frozen weights: forward 2P, backward dx only 2P; the factors)
-# Achieved GFLOP/s = tokens/s x FLOPs per token; the ratio divides it by the peak of the kernels that run do:
+# Achieved GFLOP/s = tokens/s x FLOPs per token; the ratio divides it by the peak of the kernels that run uses:
 # full training by the dense F32 peak (forward and backward weighted 1:2 as in 6P), LoRA by the frozen path of its
 # base type (forward and backward 1:1). Peak memory is the process's maximum resident set (/usr/bin/time).
 # The 1-minute load average before and after each measurement is printed: other work on the machine slows both.
