@@ -11,8 +11,9 @@
 #
 # 1. Peak, right before each training run (the load on a shared machine changes by the minute): the GFLOP/s of the
 #    training module's own matrix products (ops.Matmuls, the code path training runs) on large shapes, same threads:
-#    a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x), and the frozen-weight (LoRA/QLoRA) path over a real layer of each LoRA base: forward through the engine's kernel
-#    for that type, backward dx through the gemm with a cached F32 copy (bench/jmh: dev.sirocco.bench.TrainingKernels).
+#    a dense F32 product forward (x W^T) and backward (dx = dy W, dW = dy^T x), and the frozen-weight (LoRA/QLoRA)
+#    path over a real layer of each LoRA base: forward through the engine's kernel for that type, backward dx through
+#    the gemm with a cached F32 copy of W (bench/jmh: dev.sirocco.bench.TrainingKernels).
 # 2. LoRA on the 1B-shaped model (llama-3.2-1b-TYPE.gguf in the work dir, random weights and the real Llama 3
 #    vocabulary, written as compare.sh writes them when missing): `sirocco finetune --format text`, every projection
 #    adapted (rank --rank). Q4_K_M is QLoRA.
