@@ -169,8 +169,11 @@ final class TrainCommand implements Callable<Integer> {
 
     static void progress(PrintStream err, TrainingProgress p, boolean tty) {
         long eta = Math.round(p.etaSeconds());
-        String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %d:%02d",
-                p.step(), p.steps(), p.loss(), p.learningRate(), p.tokensPerSecond(), eta / 60, eta % 60);
+        // three significant digits at low rates: a 1B model trains at a few tokens/s, and bench/train.sh reads the rate
+        double rate = p.tokensPerSecond();
+        String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %s tok/s  ETA %d:%02d",
+                p.step(), p.steps(), p.loss(), p.learningRate(),
+                String.format(Locale.ROOT, rate < 10 ? "%.2f" : rate < 100 ? "%.1f" : "%.0f", rate), eta / 60, eta % 60);
         if (tty) {
             err.print("\r" + line);
         } else {

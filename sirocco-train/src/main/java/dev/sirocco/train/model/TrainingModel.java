@@ -22,7 +22,7 @@ import dev.sirocco.train.ops.Embeddings;
 import dev.sirocco.train.ops.Matmuls;
 import dev.sirocco.train.ops.Norms;
 import dev.sirocco.train.ops.Rotary;
-import dev.sirocco.train.ops.TransposedWeights;
+import dev.sirocco.train.ops.DequantizedWeights;
 
 /**
  * The engine's forward pass (model.Transformer) written with differentiable ops: embedding, per layer RMSNorm →
@@ -38,11 +38,11 @@ public final class TrainingModel {
     private final TrainableLora lora; // null: the base model alone
     private final TrainableWeights full; // null: the base weights are frozen
     private final Rope[] ropes;
-    private final TransposedWeights transposes;
+    private final DequantizedWeights dequantized;
     private boolean recompute;
 
     /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
-    static final long TRANSPOSE_BUDGET_BYTES = 1L << 30;
+    static final long DEQUANTIZED_BUDGET_BYTES = 1L << 30;
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
         this(base.config(), base.weights(), base.kernels(), lora, null);
@@ -59,7 +59,7 @@ public final class TrainingModel {
         this.kernels = kernels;
         this.lora = lora;
         this.full = full;
-        this.transposes = new TransposedWeights(kernels, TRANSPOSE_BUDGET_BYTES);
+        this.dequantized = new DequantizedWeights(kernels, DEQUANTIZED_BUDGET_BYTES);
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
@@ -98,7 +98,7 @@ public final class TrainingModel {
         Var h = norm(tape, x, TensorNames.OUTPUT_NORM, w.outputNorm(), c.dim());
         Var logits = full != null  // (n, vocab)
                 ? Matmuls.dense(tape, h, tape.param(full.output()), kernels)
-                : Matmuls.frozen(tape, h, w.output(), null, kernels, transposes);
+                : Matmuls.frozen(tape, h, w.output(), null, kernels, dequantized);
         return c.logitSoftcap() > 0f ? Elementwise.softcap(tape, logits, c.logitSoftcap()) : logits;
     }
 
@@ -141,7 +141,7 @@ public final class TrainingModel {
             scale = 1f;
         }
         int window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
-        Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window);
+        Var att = Attention.causal(tape, q, k, v, c.heads(), c.kvHeads(), hd, c.valueHeadDim(), scale, window, kernels);
         Var out = project(tape, att, l, "attn_output", lw.o());
         return lw.postAttnNorm() != null ? norm(tape, out, tensorName(l, "post_attention_norm"), lw.postAttnNorm(), c.dim()) : out;
     }
@@ -175,7 +175,7 @@ public final class TrainingModel {
             Var y = Matmuls.dense(tape, x, tape.param(full.get(tensorName(layer, name))), kernels);
             return lin.bias() == null ? y : Elementwise.addRow(tape, y, lin.bias());
         }
-        Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, transposes);
+        Var y = Matmuls.frozen(tape, x, lin.weight(), lin.bias(), kernels, dequantized);
         LoraPair p = lora != null ? lora.pair(layer, name) : null;
         if (p == null) {
             return y;

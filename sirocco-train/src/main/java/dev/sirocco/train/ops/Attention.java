@@ -1,15 +1,125 @@
 package dev.sirocco.train.ops;
 
+import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 
 /**
  * Causal self-attention of one sequence with grouped-query heads: query head h reads key/value head
  * {@code h / (heads / kvHeads)}; row t attends to rows {@code max(0, t - window + 1) .. t} (window 0: all).
- * The softmax probabilities are kept for the backward pass ({@code heads * n * n} floats).
+ * The softmax probabilities are kept for the backward pass ({@code heads * n * n} floats). Two forms: plain loops (the
+ * reference) and per-head products through the kernels' gemm, which reads each head as a strided view of q, k, v.
  */
 public final class Attention {
     private Attention() {
+    }
+
+    /**
+     * As {@link #causal(Tape, Var, Var, Var, int, int, int, int, float, int)}, its five products per head
+     * ({@code S = Q K^T}, {@code O = P V}; backward {@code dP = dO V^T}, {@code dQ = dS K}, {@code dK = dS^T Q},
+     * {@code dV = P^T dO}) through {@code kernels.gemm}: full (n, n) score blocks, twice the causal arithmetic, at the
+     * kernels' speed; the masked half gets probability 0, so it adds nothing forward or backward.
+     */
+    public static Var causal(Tape tape, Var q, Var k, Var v, int heads, int kvHeads, int headDim, int valueHeadDim,
+                             float scale, int window, Kernels kernels) {
+        int n = q.rows;
+        requireShapes(q, k, v, heads, kvHeads, headDim, valueHeadDim);
+        int group = heads / kvHeads;
+        int qc = q.cols;
+        int kc = k.cols;
+        int vc = v.cols;
+        int oc = heads * valueHeadDim;
+        float[] probs = new float[heads * n * n]; // [h][t][j]
+        Var out = tape.result(n, oc, q, k, v);
+        float[] kT = new float[headDim * n]; // one kv head's K^T (headDim, n)
+        for (int g = 0; g < kvHeads; g++) {
+            transposeHead(k.value, n, kc, g * headDim, headDim, kT);
+            for (int h = g * group; h < (g + 1) * group; h++) {
+                int pb = h * n * n;
+                kernels.gemm(n, n, headDim, q.value, h * headDim, qc, 1, kT, 0, n, probs, pb, n, false);
+                for (int t = 0; t < n; t++) {
+                    int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
+                    softmaxRow(probs, pb + t * n, lo, t, n, scale);
+                }
+                kernels.gemm(n, valueHeadDim, n, probs, pb, n, 1, v.value, g * valueHeadDim, vc, out.value, h * valueHeadDim, oc, false);
+            }
+        }
+        tape.onBackward(out, () -> {
+            float[] dOut = out.grad();
+            float[] dq = q.requiresGrad() ? q.grad() : null;
+            float[] dk = k.requiresGrad() ? k.grad() : null;
+            float[] dv = v.requiresGrad() ? v.grad() : null;
+            float[] vT = new float[valueHeadDim * n];
+            float[] ds = new float[n * n];
+            for (int g = 0; g < kvHeads; g++) {
+                transposeHead(v.value, n, vc, g * valueHeadDim, valueHeadDim, vT);
+                for (int h = g * group; h < (g + 1) * group; h++) {
+                    int pb = h * n * n;
+                    if (dv != null) { // dV (n, vd) += P^T (n, n) . dO (n, vd)
+                        kernels.gemm(n, valueHeadDim, n, probs, pb, 1, n, dOut, h * valueHeadDim, oc, dv, g * valueHeadDim, vc, true);
+                    }
+                    if (dq == null && dk == null) {
+                        continue;
+                    }
+                    // dP (n, n) = dO . V^T; dS = P (dP - sum_j P dP) scale, row by row
+                    kernels.gemm(n, n, valueHeadDim, dOut, h * valueHeadDim, oc, 1, vT, 0, n, ds, 0, n, false);
+                    for (int t = 0; t < n; t++) {
+                        int row = t * n;
+                        double dot = 0;
+                        for (int j = 0; j < n; j++) {
+                            dot += (double) probs[pb + row + j] * ds[row + j];
+                        }
+                        for (int j = 0; j < n; j++) {
+                            ds[row + j] = probs[pb + row + j] * (ds[row + j] - (float) dot) * scale;
+                        }
+                    }
+                    if (dq != null) { // dQ (n, hd) += dS (n, n) . K (n, hd)
+                        kernels.gemm(n, headDim, n, ds, 0, n, 1, k.value, g * headDim, kc, dq, h * headDim, qc, true);
+                    }
+                    if (dk != null) { // dK (n, hd) += dS^T (n, n) . Q (n, hd)
+                        kernels.gemm(n, headDim, n, ds, 0, 1, n, q.value, h * headDim, qc, dk, g * headDim, kc, true);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Row {@code t} of the scores at {@code off}: scaled, softmax over {@code lo .. t}, 0 outside (the mask). */
+    private static void softmaxRow(float[] s, int off, int lo, int t, int n, float scale) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = lo; j <= t; j++) {
+            s[off + j] *= scale;
+            max = Math.max(max, s[off + j]);
+        }
+        double sum = 0;
+        for (int j = lo; j <= t; j++) {
+            float e = (float) Math.exp(s[off + j] - max);
+            s[off + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < n; j++) {
+            s[off + j] = j >= lo && j <= t ? s[off + j] * inv : 0f;
+        }
+    }
+
+    /** Columns {@code col .. col + width} of the (n, cols) matrix {@code a}, transposed into {@code into} (width, n). */
+    private static void transposeHead(float[] a, int n, int cols, int col, int width, float[] into) {
+        for (int t = 0; t < n; t++) {
+            for (int d = 0; d < width; d++) {
+                into[d * n + t] = a[t * cols + col + d];
+            }
+        }
+    }
+
+    private static void requireShapes(Var q, Var k, Var v, int heads, int kvHeads, int headDim, int valueHeadDim) {
+        int n = q.rows;
+        if (q.cols != heads * headDim || k.cols != kvHeads * headDim || v.cols != kvHeads * valueHeadDim
+                || k.rows != n || v.rows != n || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("attention shapes: q (" + q.rows + ", " + q.cols + "), k (" + k.rows + ", " + k.cols
+                    + "), v (" + v.rows + ", " + v.cols + ") for " + heads + "/" + kvHeads + " heads of " + headDim + "/" + valueHeadDim);
+        }
     }
 
     /**
@@ -22,11 +132,7 @@ public final class Attention {
     public static Var causal(Tape tape, Var q, Var k, Var v, int heads, int kvHeads, int headDim, int valueHeadDim,
                              float scale, int window) {
         int n = q.rows;
-        if (q.cols != heads * headDim || k.cols != kvHeads * headDim || v.cols != kvHeads * valueHeadDim
-                || k.rows != n || v.rows != n || heads % kvHeads != 0) {
-            throw new IllegalArgumentException("attention shapes: q (" + q.rows + ", " + q.cols + "), k (" + k.rows + ", " + k.cols
-                    + "), v (" + v.rows + ", " + v.cols + ") for " + heads + "/" + kvHeads + " heads of " + headDim + "/" + valueHeadDim);
-        }
+        requireShapes(q, k, v, heads, kvHeads, headDim, valueHeadDim);
         int group = heads / kvHeads;
         int qc = q.cols;
         int kc = k.cols;

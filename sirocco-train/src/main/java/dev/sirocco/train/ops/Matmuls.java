@@ -1,25 +1,17 @@
 package dev.sirocco.train.ops;
 
-import dev.sirocco.engine.tensor.GgmlType;
 import dev.sirocco.engine.tensor.Kernels;
 import dev.sirocco.engine.tensor.Tensor;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
 /**
  * Matrix products: {@code y = x W^T} for a frozen engine weight in any tensor type (forward through the engine's
- * own kernels, so it rounds as the engine does; backward with the dequantized weight, through a cached F32 transpose
- * ({@link TransposedWeights}) or one row at a time; QLoRA when the weight is quantized) and for a trainable F32
- * matrix (LoRA's A and B, or fully trained weights).
+ * own kernels, so it rounds as the engine does; backward {@code dx = dy W} with the dequantized weight through the
+ * kernels' float gemm ({@link DequantizedWeights}), or one row at a time; QLoRA when the weight is quantized) and
+ * for a trainable F32 matrix (LoRA's A and B, or fully trained weights), all three products through the gemm.
  */
 public final class Matmuls {
-    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     private Matmuls() {
     }
 
@@ -31,8 +23,8 @@ public final class Matmuls {
         return frozen(tape, x, weight, bias, kernels, null);
     }
 
-    /** As above; with {@code transposes} (may be null) the backward runs as a matmul with the cached {@code W^T}. */
-    public static Var frozen(Tape tape, Var x, Tensor weight, float[] bias, Kernels kernels, TransposedWeights transposes) {
+    /** As above; with {@code dequantized} (may be null) the backward runs through the gemm with an F32 copy of W. */
+    public static Var frozen(Tape tape, Var x, Tensor weight, float[] bias, Kernels kernels, DequantizedWeights dequantized) {
         int in = weight.rowLength();
         int out = Math.toIntExact(weight.rows());
         requireCols(x, in, weight.name());
@@ -49,15 +41,8 @@ public final class Matmuls {
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] dx = x.grad();
-            Tensor wt = transposes != null ? transposes.of(weight) : null;
-            if (wt != null) {
-                float[] tmp = new float[n * in];
-                kernels.matmul(wt, dy, tmp, n);
-                for (int i = 0; i < tmp.length; i++) {
-                    dx[i] += tmp[i];
-                }
-            } else if (transposes != null) {
-                transposes.addBackward(weight, dy, dx, n);
+            if (dequantized != null) {
+                dequantized.addBackward(weight, dy, dx, n);
             } else {
                 // the reference: dx (n, in) += dy (n, out) . W (out, in), one dequantized row of W at a time
                 float[] row = new float[in];
@@ -79,9 +64,10 @@ public final class Matmuls {
     }
 
     /**
-     * {@code x (n, in)} times trainable {@code w (out, in)} transposed → {@code (n, out)}, all three products (forward,
-     * {@code dx = dy w}, {@code dw = dy^T x}) through the engine's F32 matmul: each operand is laid out as an F32
-     * tensor first (a copy of O(size), against O(n size) arithmetic). {@link #dense(Tape, Var, Var)} is its reference.
+     * {@code x (n, in)} times trainable {@code w (out, in)} transposed → {@code (n, out)}, all three products (forward
+     * {@code x . W^T}, {@code dx = dy W}, {@code dW = dy^T x}) through the kernels' float gemm, which reads a transposed
+     * operand through strides: only the forward lays W out transposed first (a copy of O(in out), against O(n in out)
+     * arithmetic), and the gradients are added straight into their arrays. {@link #dense(Tape, Var, Var)} is its reference.
      */
     public static Var dense(Tape tape, Var x, Var w, Kernels kernels) {
         int in = w.cols;
@@ -89,46 +75,45 @@ public final class Matmuls {
         requireCols(x, in, "dense weight");
         int n = x.rows;
         Var y = tape.result(n, out, x, w);
-        kernels.matmul(f32("w", w.value, in, out), x.value, y.value, n);
+        kernels.gemm(n, out, in, x.value, 0, in, 1, transpose(w.value, out, in), 0, out, y.value, 0, out, false);
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             if (x.requiresGrad()) {
-                float[] tmp = new float[n * in];
-                kernels.matmul(f32("w^T", transpose(w.value, out, in), out, in), dy, tmp, n); // (n, in)
-                add(x.grad(), tmp);
+                kernels.gemm(n, in, out, dy, 0, out, 1, w.value, 0, in, x.grad(), 0, in, true);   // (n, out) . (out, in)
             }
             if (w.requiresGrad()) {
-                float[] tmp = new float[out * in];
-                kernels.matmul(f32("x^T", transpose(x.value, n, in), n, in), transpose(dy, n, out), tmp, out); // (out, in)
-                add(w.grad(), tmp);
+                kernels.gemm(out, in, n, dy, 0, 1, out, x.value, 0, in, w.grad(), 0, in, true);  // (n, out)^T . (n, in)
             }
         });
         return y;
     }
 
-    /** A (rows = out, rowLength = in) F32 tensor holding {@code values}. */
-    private static Tensor f32(String name, float[] values, int in, int out) {
-        // native, as the engine's weights always are: its vector loads are slower on heap segments
-        MemorySegment seg = Arena.ofAuto().allocate(4L * values.length, 64);
-        MemorySegment.copy(values, 0, seg, LE_FLOAT, 0, values.length);
-        return new Tensor(name, GgmlType.F32, new long[]{in, out}, seg);
-    }
+    /** Square tiles of the transpose: a tile's source rows stay in L1 while its columns are written out. */
+    private static final int TILE = 64;
 
-    /** {@code (rows, cols)} row-major → {@code (cols, rows)}. */
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
+    /** The forward's W^T, reused: it lives for one gemm call, and a fresh 16 MB array per product is GC churn. */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** {@code (rows, cols)} row-major → {@code (cols, rows)} in this thread's scratch array (valid until the next call). */
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = TRANSPOSED.get();
+        if (t.length < a.length) {
+            t = new float[a.length];
+            TRANSPOSED.set(t);
+        }
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                int c1 = Math.min(cols, c0 + TILE);
+                for (int c = c0; c < c1; c++) {
+                    int tb = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        t[tb + r] = a[r * cols + c];
+                    }
+                }
             }
         }
         return t;
-    }
-
-    private static void add(float[] into, float[] values) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += values[i];
-        }
     }
 
     /** {@code x (n, in)} times trainable {@code w (out, in)} transposed → {@code (n, out)}; gradients to both. Plain loops. */

@@ -93,8 +93,8 @@ class OpGradientsTest {
         Tensor w = weight(GgmlType.F32, 32, 8, 3);
         float[] bias = param("b", 1, 8, 4, 1).value;
         check(List.of(x), t -> Matmuls.frozen(t, t.param(x), w, bias, KERNELS));
-        TransposedWeights transposes = new TransposedWeights(KERNELS, 1 << 20);
-        check(List.of(x), t -> Matmuls.frozen(t, t.param(x), w, bias, KERNELS, transposes));
+        DequantizedWeights dequantized = new DequantizedWeights(KERNELS, 1 << 20);
+        check(List.of(x), t -> Matmuls.frozen(t, t.param(x), w, bias, KERNELS, dequantized));
     }
 
     /** QLoRA: the backward of a quantized frozen weight is dy times its dequantized rows. */
@@ -102,18 +102,18 @@ class OpGradientsTest {
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K", "F16", "BF16"})
     void frozenMatmulBackwardUsesTheDequantizedWeight(GgmlType type) {
         // the reference loop, a cached transpose, and blocks transposed on the fly (a budget of 0 caches nothing)
-        for (TransposedWeights transposes : new TransposedWeights[]{null, new TransposedWeights(KERNELS, 1 << 20), new TransposedWeights(KERNELS, 0)}) {
-            frozenBackward(type, transposes);
+        for (DequantizedWeights dequantized : new DequantizedWeights[]{null, new DequantizedWeights(KERNELS, 1 << 20), new DequantizedWeights(KERNELS, 0)}) {
+            frozenBackward(type, dequantized);
         }
     }
 
-    private void frozenBackward(GgmlType type, TransposedWeights transposes) {
+    private void frozenBackward(GgmlType type, DequantizedWeights dequantized) {
         int in = 256;
         int out = 70; // more than one block of 64 rows
         Tensor w = weight(type, in, out, 5);
         Parameter x = param("x", 2, in, 6, 1);
         Tape tape = new Tape();
-        Var y = Matmuls.frozen(tape, tape.param(x), w, null, KERNELS, transposes);
+        Var y = Matmuls.frozen(tape, tape.param(x), w, null, KERNELS, dequantized);
         float[] seed = param("dy", 2, out, 7, 1).value;
         tape.backward(y, seed);
         float[] row = new float[in];
@@ -180,6 +180,38 @@ class OpGradientsTest {
         Parameter k = param("k", n, 2 * 4, 2, 1);
         Parameter v = param("v", n, 2 * 3, 3, 1);
         check(List.of(q, k, v), t -> Attention.causal(t, t.param(q), t.param(k), t.param(v), 4, 2, 4, 3, 0.5f, window));
+        check(List.of(q, k, v), t -> Attention.causal(t, t.param(q), t.param(k), t.param(v), 4, 2, 4, 3, 0.5f, window, KERNELS));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3})
+    void causalAttentionThroughTheKernelsEqualsThePlainLoops(int window) {
+        int n = 37; // past a vector and a tile of the gemm
+        Parameter q = param("q", n, 4 * 16, 1, 1);
+        Parameter k = param("k", n, 2 * 16, 2, 1);
+        Parameter v = param("v", n, 2 * 8, 3, 1);
+        float[] seed = param("dy", n, 4 * 8, 4, 1).value;
+        float[][] plain = attentionGrads(q, k, v, seed, window, false);
+        float[][] fast = attentionGrads(q, k, v, seed, window, true);
+        for (int i = 0; i < plain.length; i++) {
+            for (int j = 0; j < plain[i].length; j++) {
+                assertThat(fast[i][j]).as("output %d element %d", i, j)
+                        .isCloseTo(plain[i][j], org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(plain[i][j]))));
+            }
+        }
+    }
+
+    private static float[][] attentionGrads(Parameter q, Parameter k, Parameter v, float[] seed, int window, boolean kernels) {
+        for (Parameter p : List.of(q, k, v)) {
+            p.zeroGrad();
+        }
+        Tape tape = new Tape();
+        Var y = kernels
+                ? Attention.causal(tape, tape.param(q), tape.param(k), tape.param(v), 4, 2, 16, 8, 0.25f, window, KERNELS)
+                : Attention.causal(tape, tape.param(q), tape.param(k), tape.param(v), 4, 2, 16, 8, 0.25f, window);
+        float[] out = y.value.clone();
+        tape.backward(y, seed);
+        return new float[][]{out, q.grad.clone(), k.grad.clone(), v.grad.clone()};
     }
 
     @Test

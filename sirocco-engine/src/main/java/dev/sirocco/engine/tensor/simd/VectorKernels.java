@@ -42,6 +42,7 @@ public final class VectorKernels implements Kernels {
     private final VectorDots dots;
     private final RowTask rowTask = new RowTask();
     private final ActTask actTask = new ActTask();
+    private final VectorGemm gemm;
     // Scratch, grown on demand: the rounded activations as bytes, and expanded to floats.
     private byte[] scratch = new byte[0];
     private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
@@ -68,6 +69,7 @@ public final class VectorKernels implements Kernels {
     public VectorKernels(Parallel parallel, int bits) {
         this.parallel = parallel;
         this.dots = VectorDots.forBits(bits);
+        this.gemm = new VectorGemm();
     }
 
     /** The float species the kernels run at. */
@@ -166,6 +168,22 @@ public final class VectorKernels implements Kernels {
             t.values = null;
             t.act = null;
         }
+    }
+
+    @Override
+    public void gemm(int rows, int n, int depth, float[] a, int aOffset, int aRowStride, int aColStride,
+                     float[] b, int bOffset, int bRowStride, float[] c, int cOffset, int cRowStride, boolean accumulate) {
+        gemm.run(parallel, rows, n, depth, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, c, cOffset, cRowStride, accumulate);
+    }
+
+    @Override
+    public void dequantizeRows(Tensor tensor, long from, int count, float[] dst, int dstOffset) {
+        int cols = tensor.rowLength();
+        parallel.forRange(count, CHUNKS_PER_THREAD, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                dequantizeRow(tensor, from + r, dst, dstOffset + r * cols);
+            }
+        });
     }
 
     @Override
