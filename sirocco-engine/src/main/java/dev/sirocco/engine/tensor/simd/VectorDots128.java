@@ -1166,6 +1166,120 @@ final class VectorDots128 implements VectorDots {
         out[outOff + 3 * outStep] = f3 - m3;
     }
 
+    /** Activation rows per token-major tile of the {@code *Tile} kernels: two float vectors of them. */
+    @Override
+    public int tileTokens() {
+        return 2 * lanes;
+    }
+
+    /**
+     * {@link #q4_KRepacked} in gemm order of four weight rows ({@code w[wOff + r * rowBytes ..]}, r = 0..3) with one
+     * token-major tile of {@link #tileTokens} activation rows: quants {@code x[xOff + k * T + t]}, scales
+     * {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats {@code sums[sOff + (8 i + g) * T + t]}. Results
+     * to {@code res[8 T + r * T + t]} ({@code res} holds at least 16 T floats: the rest is the running sums). Each weight is unpacked once
+     * per super-block to a float pre-multiplied by its sub-block scale (an exact integer) in {@code wq[r * 256 ..]},
+     * then broadcast against the tile's activation vectors: the lanes are the activation rows, so each 64 elements'
+     * exact integer sums come out one per lane with no horizontal reduction, and the float steps that follow are
+     * the scalar chain's, lane by lane.
+     */
+    @Override
+    public void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff,
+                                 float[] sums, int sOff, int nb, float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        java.util.Arrays.fill(res, 0, 8 * tt, 0f);
+        for (int i = 0; i < nb; i++) {
+            for (int r = 0; r < 4; r++) {
+                unpackQ4K(w, wOff + r * rowBytes + 144 * i, wq, 256 * r);
+            }
+            for (int j = 0; j < 4; j++) {
+                FloatVector c00 = FloatVector.zero(fs), c01 = FloatVector.zero(fs), c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs);
+                FloatVector c20 = FloatVector.zero(fs), c21 = FloatVector.zero(fs), c30 = FloatVector.zero(fs), c31 = FloatVector.zero(fs);
+                int xj = xOff + (256 * i + 64 * j) * tt;
+                int wj = 64 * j;
+                for (int e = 0; e < 64; e++) {
+                    int xe = xj + e * tt;
+                    FloatVector x0 = FloatVector.fromArray(fs, x, xe);
+                    FloatVector x1 = FloatVector.fromArray(fs, x, xe + lanes);
+                    FloatVector w0 = FloatVector.broadcast(fs, wq[wj + e]);
+                    c00 = w0.fma(x0, c00);
+                    c01 = w0.fma(x1, c01);
+                    FloatVector w1 = FloatVector.broadcast(fs, wq[256 + wj + e]);
+                    c10 = w1.fma(x0, c10);
+                    c11 = w1.fma(x1, c11);
+                    FloatVector w2 = FloatVector.broadcast(fs, wq[512 + wj + e]);
+                    c20 = w2.fma(x0, c20);
+                    c21 = w2.fma(x1, c21);
+                    FloatVector w3 = FloatVector.broadcast(fs, wq[768 + wj + e]);
+                    c30 = w3.fma(x0, c30);
+                    c31 = w3.fma(x1, c31);
+                }
+                // Through memory, so the float steps below are one loop over the rows (not 8 copies).
+                int c = 12 * tt;
+                c00.intoArray(res, c);
+                c01.intoArray(res, c + lanes);
+                c10.intoArray(res, c + tt);
+                c11.intoArray(res, c + tt + lanes);
+                c20.intoArray(res, c + 2 * tt);
+                c21.intoArray(res, c + 2 * tt + lanes);
+                c30.intoArray(res, c + 3 * tt);
+                c31.intoArray(res, c + 3 * tt + lanes);
+                int s = sOff + (8 * i + 2 * j) * tt;
+                for (int r = 0; r < 4; r++) {
+                    int b = wOff + r * rowBytes + 144 * i;
+                    float dw = VectorDots.half(w, b);
+                    float mw = VectorDots.half(w, b + 2);
+                    // The mins of sub-blocks 2j and 2j + 1 (ggml's get_scale_min_k4).
+                    int mn = j < 2 ? (int) INT_AT.get(w, b + 8) & 0x3F3F3F3F
+                            : (((int) INT_AT.get(w, b + 12) >>> 4) & 0x0F0F0F0F) | (((int) INT_AT.get(w, b + 8) >>> 2) & 0x30303030);
+                    int shift = (j & 1) << 4;
+                    float mLo = (mn >>> shift) & 0xFF;
+                    float mHi = (mn >>> (shift + 8)) & 0xFF;
+                    for (int h = 0; h < tt; h += lanes) {
+                        FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
+                        int f = 2 * r * tt + h;
+                        int m = f + tt;
+                        FloatVector.fromArray(fs, res, c + r * tt + h).fma(dv.mul(dw), FloatVector.fromArray(fs, res, f)).intoArray(res, f);
+                        // sum * min for the two sub-blocks: exact (|sum| < 2^12, min < 2^6), as the int the scalar code converts.
+                        FloatVector mins = FloatVector.fromArray(fs, sums, s + h).mul(mLo).add(FloatVector.fromArray(fs, sums, s + tt + h).mul(mHi));
+                        mins.fma(dv.mul(mw), FloatVector.fromArray(fs, res, m)).intoArray(res, m);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int h = 0; h < tt; h += lanes) {
+                int f = 2 * r * tt + h;
+                FloatVector.fromArray(fs, res, f).sub(FloatVector.fromArray(fs, res, f + tt)).intoArray(res, 8 * tt + r * tt + h);
+            }
+        }
+    }
+
+    /**
+     * The 256 quants of the Q4_K super-block at {@code w[b ..]} times their 6-bit sub-block scales, as floats (exact
+     * integers below 2^10), to {@code wq[o ..]} in element order.
+     */
+    private static void unpackQ4K(byte[] w, int b, float[] wq, int o) {
+        int b03 = (int) INT_AT.get(w, b + 4);
+        int hi = (int) INT_AT.get(w, b + 12);
+        int sc03 = b03 & 0x3F3F3F3F;
+        int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+        for (int j = 0; j < 4; j++) {
+            int sc = j < 2 ? sc03 : sc47;
+            int shift = (j & 1) << 4;
+            float sLo = (sc >>> shift) & 0xFF;
+            float sHi = (sc >>> (shift + 8)) & 0xFF;
+            for (int l = 0; l < 32; l += byteLanes) {
+                ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                for (int p = 0; p < parts; p++) {
+                    IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                    int at = o + 64 * j + l + p * lanes;
+                    ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(sLo).intoArray(wq, at);
+                    ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(sHi).intoArray(wq, at + 32);
+                }
+            }
+        }
+    }
+
     /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */
     private static int minSum(int[] sums, int sb, int mn03, int mn47) {
         return sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)

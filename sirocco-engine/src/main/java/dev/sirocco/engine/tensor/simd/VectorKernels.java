@@ -34,6 +34,8 @@ public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
     /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
     private static final int GROUP_BYTES = 64 * 1024;
+    /** Gemm rows from which a product uses the token-major tile kernels. */
+    static final int MIN_TILE_ROWS = Integer.getInteger("sirocco.minTileRows", 16);
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLOAT_AT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
@@ -53,6 +55,13 @@ public final class VectorKernels implements Kernels {
     private float[] actOffsets = new float[0];
     /** (batch, blocks, 8): Q8_K sums of each 32 quants (pairs of its 16-quant block sums). */
     private int[] actSums = new int[0];
+    /** The gemm rows of the batch again, token-major in tiles of T = tileTokens rows: (tile, cols, T). */
+    private float[] tileValues = new float[0];
+    /** (tile, blocks, T): block scales, token-major. */
+    private float[] tileScales = new float[0];
+    /** (tile, blocks, 8, T): Q8_K sums of each 32 quants as floats, token-major. */
+    private float[] tileSums = new float[0];
+    private final TileTask tileTask = new TileTask();
 
     /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
     public VectorKernels(Parallel parallel) {
@@ -146,6 +155,16 @@ public final class VectorKernels implements Kernels {
             t.actRowBytes = actRowBytes;
             t.values = actValues;
         }
+        int gemmRows = batch - batch % 4;
+        t.gemmRows = gemmRows;
+        t.tileTokens = dots.tileTokens();
+        t.tiles = tokenTiled(weight.type(), repacked, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
+        if (t.tiles > 0) {
+            transposeTiles(cols, t.blocks, gemmRows, t.tiles, t.tileTokens);
+            t.tileValues = tileValues;
+            t.tileScales = tileScales;
+            t.tileSums = tileSums;
+        }
         t.scales = actScales;
         t.sums = actSums;
         t.offsets = actOffsets;
@@ -158,6 +177,9 @@ public final class VectorKernels implements Kernels {
         // F32/F16/BF16: llama.cpp's tinyBLAS lanes for batches whose tiles fit, its vec_dot lanes otherwise (ScalarKernels).
         t.gemm = batch >= 2 && rows % 4 == 0 && cols % 8 == 0;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
+        if (t.tiles > 0) {
+            t.chunk = (t.chunk + 3) & ~3; // whole groups of four rows (the tile kernels' unit; rows % 8 == 0 here)
+        }
         try {
             parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
         } finally {
@@ -165,6 +187,69 @@ public final class VectorKernels implements Kernels {
             t.weights = null;
             t.values = null;
             t.act = null;
+            t.tileValues = null;
+        }
+    }
+
+    /**
+     * Whether a product goes through the token-major tile kernels: repacked Q4_K with at least one full tile's worth
+     * of gemm rows (fewer would leave most of a tile's lanes idle; the four-row kernels serve those).
+     */
+    boolean tokenTiled(GgmlType type, boolean repacked, int gemmRows) {
+        return dots.tiled() && repacked && type == GgmlType.Q4_K && gemmRows >= MIN_TILE_ROWS;
+    }
+
+    /**
+     * Copies the batch's first {@code gemmRows} widened activation rows, their scales and Q8_K sums to token-major
+     * tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
+     */
+    private void transposeTiles(int cols, int blocks, int gemmRows, int tiles, int tt) {
+        int n = tiles * tt;
+        if (tileValues.length < n * cols) {
+            tileValues = new float[Math.max(n * cols, tileValues.length * 3 / 2)];
+        }
+        if (tileScales.length < n * blocks) {
+            tileScales = new float[Math.max(n * blocks, tileScales.length * 3 / 2)];
+        }
+        if (tileSums.length < n * blocks * 8) {
+            tileSums = new float[Math.max(n * blocks * 8, tileSums.length * 3 / 2)];
+        }
+        TileTask task = tileTask;
+        task.cols = cols;
+        task.blocks = blocks;
+        task.gemmRows = gemmRows;
+        task.tt = tt;
+        parallel.forEach(tiles, task);
+    }
+
+    /** Fills one token-major tile (see {@link #transposeTiles}). */
+    private final class TileTask implements IntConsumer {
+        int cols;
+        int blocks;
+        int gemmRows;
+        int tt;
+
+        @Override
+        public void accept(int tile) {
+            float[] tv = tileValues;
+            float[] ts = tileScales;
+            float[] tsum = tileSums;
+            for (int t = 0; t < tt; t++) {
+                int b = tile * tt + t;
+                boolean live = b < gemmRows;
+                int vo = tile * tt * cols + t;
+                for (int k = 0; k < cols; k++) {
+                    tv[vo + k * tt] = live ? actValues[b * cols + k] : 0f;
+                }
+                int so = tile * tt * blocks + t;
+                for (int i = 0; i < blocks; i++) {
+                    ts[so + i * tt] = live ? actScales[b * blocks + i] : 0f;
+                }
+                int go = tile * tt * blocks * 8 + t;
+                for (int g = 0; g < blocks * 8; g++) {
+                    tsum[go + g * tt] = live ? actSums[b * blocks * 8 + g] : 0f;
+                }
+            }
         }
     }
 
@@ -307,6 +392,14 @@ public final class VectorKernels implements Kernels {
         float[] out;
         boolean gemm;
         int chunk;
+        /** Activation rows that go through llama.cpp's gemm (the rest through gemv): batch - batch % 4. */
+        int gemmRows;
+        /** Token-major tiles of the gemm rows (0: the four-row kernels serve them), of tileTokens rows each. */
+        int tiles;
+        int tileTokens;
+        float[] tileValues;
+        float[] tileScales;
+        float[] tileSums;
 
         @Override
         public void accept(int c) {
@@ -336,6 +429,10 @@ public final class VectorKernels implements Kernels {
                 return;
             }
             int rb = Math.toIntExact(rowBytes);
+            if (tiles > 0) {
+                tokenTiles(from, to, rb);
+                return;
+            }
             boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type, repacked);
             if (!tiled) {
                 // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
@@ -371,6 +468,40 @@ public final class VectorKernels implements Kernels {
                     }
                 }
                 for (; b < batch; b++) {
+                    for (int r = 0; r < n; r++) {
+                        out[b * rows + g + r] = dot(buf, r * rb, b);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Rows {@code from .. to} (a multiple of four) with the token-major tiles, then with the gemv rows. Weight rows
+         * are copied in groups of about {@link #GROUP_BYTES} and every tile passes over a group while it sits in L2:
+         * the weights are read from memory once, a tile's activations are reused by every row of the group.
+         */
+        private void tokenTiles(int from, int to, int rb) {
+            int tt = tileTokens;
+            int group = Math.max(4, Math.min(to - from, GROUP_BYTES / rb) & ~3);
+            byte[] buf = new byte[group * rb];
+            float[] wq = new float[1024];
+            float[] res = new float[16 * tt];
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
+                for (int tile = 0; tile < tiles; tile++) {
+                    int live = Math.min(tt, gemmRows - tile * tt);
+                    for (int r = 0; r < n; r += 4) {
+                        dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
+                                tileSums, tile * tt * blocks * 8, blocks, wq, res);
+                        for (int q = 0; q < 4; q++) {
+                            for (int t = 0; t < live; t++) {
+                                out[(tile * tt + t) * rows + g + r + q] = res[8 * tt + q * tt + t];
+                            }
+                        }
+                    }
+                }
+                for (int b = gemmRows; b < batch; b++) {
                     for (int r = 0; r < n; r++) {
                         out[b * rows + g + r] = dot(buf, r * rb, b);
                     }
