@@ -73,10 +73,13 @@ interface VectorDots {
      * {@link #q4_KRepacked} in gemm order of four weight rows {@code w[wOff + r * rowBytes ..]} with a tile of
      * {@link #tileTokens} activation rows stored token-major (element k of row t at {@code x[xOff + k * T + t]},
      * block scales at {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats at {@code sums[sOff + (8 i + g) * T + t]}):
-     * results to {@code res[8 T + r * T + t]}; {@code wq} (1024 floats) and the rest of {@code res} (16 T floats) are scratch.
+     * results to {@code res[r * T + t]}; {@code wq} (1024 floats) and the rest of {@code res} (44 T floats in all) are scratch.
      */
     void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff,
                           float[] sums, int sOff, int nb, float[] wq, float[] res);
+
+    /** {@link #q6_K} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
+    void q6_KTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
 
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {

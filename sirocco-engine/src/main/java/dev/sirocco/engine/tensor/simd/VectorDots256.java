@@ -1176,7 +1176,7 @@ final class VectorDots256 implements VectorDots {
      * {@link #q4_KRepacked} in gemm order of four weight rows ({@code w[wOff + r * rowBytes ..]}, r = 0..3) with one
      * token-major tile of {@link #tileTokens} activation rows: quants {@code x[xOff + k * T + t]}, scales
      * {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats {@code sums[sOff + (8 i + g) * T + t]}. Results
-     * to {@code res[8 T + r * T + t]} ({@code res} holds at least 16 T floats: the rest is the running sums). Each weight is unpacked once
+     * to {@code res[r * T + t]} ({@code res} holds at least 44 T floats: the rest is scratch). Each weight is unpacked once
      * per super-block to a float pre-multiplied by its sub-block scale (an exact integer) in {@code wq[r * 256 ..]},
      * then broadcast against the tile's activation vectors: the lanes are the activation rows, so each 64 elements'
      * exact integer sums come out one per lane with no horizontal reduction, and the float steps that follow are
@@ -1186,7 +1186,8 @@ final class VectorDots256 implements VectorDots {
     public void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff,
                                  float[] sums, int sOff, int nb, float[] wq, float[] res) {
         int tt = 2 * lanes;
-        java.util.Arrays.fill(res, 0, 8 * tt, 0f);
+        // res[4T + 2rT ..]: row r's running f, res[4T + (2r + 1)T ..] its running m.
+        java.util.Arrays.fill(res, 4 * tt, 12 * tt, 0f);
         for (int i = 0; i < nb; i++) {
             for (int r = 0; r < 4; r++) {
                 unpackQ4K(w, wOff + r * rowBytes + 144 * i, wq, 256 * r);
@@ -1236,7 +1237,7 @@ final class VectorDots256 implements VectorDots {
                     float mHi = (mn >>> (shift + 8)) & 0xFF;
                     for (int h = 0; h < tt; h += lanes) {
                         FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
-                        int f = 2 * r * tt + h;
+                        int f = 4 * tt + 2 * r * tt + h;
                         int m = f + tt;
                         FloatVector.fromArray(fs, res, c + r * tt + h).fma(dv.mul(dw), FloatVector.fromArray(fs, res, f)).intoArray(res, f);
                         // sum * min for the two sub-blocks: exact (|sum| < 2^12, min < 2^6), as the int the scalar code converts.
@@ -1248,8 +1249,8 @@ final class VectorDots256 implements VectorDots {
         }
         for (int r = 0; r < 4; r++) {
             for (int h = 0; h < tt; h += lanes) {
-                int f = 2 * r * tt + h;
-                FloatVector.fromArray(fs, res, f).sub(FloatVector.fromArray(fs, res, f + tt)).intoArray(res, 8 * tt + r * tt + h);
+                int f = 4 * tt + 2 * r * tt + h;
+                FloatVector.fromArray(fs, res, f).sub(FloatVector.fromArray(fs, res, f + tt)).intoArray(res, r * tt + h);
             }
         }
     }
@@ -1275,6 +1276,124 @@ final class VectorDots256 implements VectorDots {
                     int at = o + 64 * j + l + p * lanes;
                     ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(sLo).intoArray(wq, at);
                     ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(sHi).intoArray(wq, at + 32);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #q6_K} of four weight rows with one token-major tile, laid out as for {@link #q4_KRepackedTile} (Q8_K
+     * sums unused): results to {@code res[r * T + t]}. Each row's quants are unpacked once per super-block
+     * to floats times their scales (exact integers, |x| <= 2^12) and broadcast against the tile; one accumulator
+     * per element index mod 8 gives, lane by lane, the codec's eight exact lane sums, and the float steps after
+     * each super-block and the closing sum are the codec's, lane by lane.
+     */
+    @Override
+    public void q6_KTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
+                         float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: one row's lane sums.
+        int st = 4 * tt;
+        int c = 36 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int i = 0; i < nb; i++) {
+            int xi = xOff + 256 * i * tt;
+            // Rows inner: the four rows share this super-block's activations while they sit in L1.
+            for (int r = 0; r < 4; r++) {
+                int b = wOff + r * rowBytes + 210 * i;
+                unpackQ6K(w, b, wq);
+                FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+                FloatVector a4 = FloatVector.zero(fs), a5 = FloatVector.zero(fs), a6 = FloatVector.zero(fs), a7 = FloatVector.zero(fs);
+                FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+                FloatVector b4 = FloatVector.zero(fs), b5 = FloatVector.zero(fs), b6 = FloatVector.zero(fs), b7 = FloatVector.zero(fs);
+                for (int e = 0; e < 256; e += 8) {
+                    int xe = xi + e * tt;
+                    FloatVector v;
+                    v = FloatVector.broadcast(fs, wq[e]);
+                    a0 = v.fma(FloatVector.fromArray(fs, x, xe), a0);
+                    b0 = v.fma(FloatVector.fromArray(fs, x, xe + lanes), b0);
+                    v = FloatVector.broadcast(fs, wq[e + 1]);
+                    a1 = v.fma(FloatVector.fromArray(fs, x, xe + tt), a1);
+                    b1 = v.fma(FloatVector.fromArray(fs, x, xe + tt + lanes), b1);
+                    v = FloatVector.broadcast(fs, wq[e + 2]);
+                    a2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt), a2);
+                    b2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt + lanes), b2);
+                    v = FloatVector.broadcast(fs, wq[e + 3]);
+                    a3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt), a3);
+                    b3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt + lanes), b3);
+                    v = FloatVector.broadcast(fs, wq[e + 4]);
+                    a4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt), a4);
+                    b4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt + lanes), b4);
+                    v = FloatVector.broadcast(fs, wq[e + 5]);
+                    a5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt), a5);
+                    b5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt + lanes), b5);
+                    v = FloatVector.broadcast(fs, wq[e + 6]);
+                    a6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt), a6);
+                    b6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt + lanes), b6);
+                    v = FloatVector.broadcast(fs, wq[e + 7]);
+                    a7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt), a7);
+                    b7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt + lanes), b7);
+                }
+                a0.intoArray(res, c);
+                b0.intoArray(res, c + lanes);
+                a1.intoArray(res, c + tt);
+                b1.intoArray(res, c + tt + lanes);
+                a2.intoArray(res, c + 2 * tt);
+                b2.intoArray(res, c + 2 * tt + lanes);
+                a3.intoArray(res, c + 3 * tt);
+                b3.intoArray(res, c + 3 * tt + lanes);
+                a4.intoArray(res, c + 4 * tt);
+                b4.intoArray(res, c + 4 * tt + lanes);
+                a5.intoArray(res, c + 5 * tt);
+                b5.intoArray(res, c + 5 * tt + lanes);
+                a6.intoArray(res, c + 6 * tt);
+                b6.intoArray(res, c + 6 * tt + lanes);
+                a7.intoArray(res, c + 7 * tt);
+                b7.intoArray(res, c + 7 * tt + lanes);
+                float dw = VectorDots.half(w, b + 208);
+                for (int h = 0; h < tt; h += lanes) {
+                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
+                    for (int k = 0; k < 8; k++) {
+                        int sk = st + (8 * r + k) * tt + h;
+                        FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + k * tt + h).mul(dd)).intoArray(res, sk);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int h = 0; h < tt; h += lanes) {
+                FloatVector sum = FloatVector.zero(fs);
+                for (int k = 0; k < 8; k++) {
+                    sum = sum.add(FloatVector.fromArray(fs, res, st + (8 * r + k) * tt + h));
+                }
+                sum.intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+    /** The 256 quants of the Q6_K super-block at {@code w[b ..]} times their int8 scales, as floats (exact), to {@code wq[0 ..]}. */
+    private static void unpackQ6K(byte[] w, int b, float[] wq) {
+        for (int h = 0; h < 2; h++) {
+            int ql = b + 64 * h;
+            int qh = b + 128 + 32 * h;
+            for (int l = 0; l < 32; l += byteLanes) {
+                ByteVector va = ByteVector.fromArray(bs, w, ql + l);
+                ByteVector vb = ByteVector.fromArray(bs, w, ql + 32 + l);
+                ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
+                for (int p = 0; p < parts; p++) {
+                    int sc = b + 192 + 8 * h + ((l + p * lanes) >> 4);
+                    IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
+                    IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
+                    IntVector hb = (IntVector) vh.convertShape(VectorOperators.B2I, is, p);
+                    int at = 128 * h + l + p * lanes;
+                    ((FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc]).intoArray(wq, at);
+                    ((FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 2]).intoArray(wq, at + 32);
+                    ((FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 4]).intoArray(wq, at + 64);
+                    ((FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                            .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 6]).intoArray(wq, at + 96);
                 }
             }
         }

@@ -155,12 +155,13 @@ public final class VectorKernels implements Kernels {
             t.actRowBytes = actRowBytes;
             t.values = actValues;
         }
-        int gemmRows = batch - batch % 4;
+        // Repacked weights: llama.cpp's gemm takes the first batch - batch % 4 rows, gemv the rest; others are row-wise.
+        int gemmRows = repacked ? batch - batch % 4 : batch;
         t.gemmRows = gemmRows;
         t.tileTokens = dots.tileTokens();
         t.tiles = tokenTiled(weight.type(), repacked, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
         if (t.tiles > 0) {
-            transposeTiles(cols, t.blocks, gemmRows, t.tiles, t.tileTokens);
+            transposeTiles(cols, t.blocks, gemmRows, t.tiles, t.tileTokens, actType == GgmlType.Q8_K && repacked);
             t.tileValues = tileValues;
             t.tileScales = tileScales;
             t.tileSums = tileSums;
@@ -178,7 +179,7 @@ public final class VectorKernels implements Kernels {
         t.gemm = batch >= 2 && rows % 4 == 0 && cols % 8 == 0;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
         if (t.tiles > 0) {
-            t.chunk = (t.chunk + 3) & ~3; // whole groups of four rows (the tile kernels' unit; rows % 8 == 0 here)
+            t.chunk = (t.chunk + 3) & ~3; // whole groups of four rows (the tile kernels' unit)
         }
         try {
             parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
@@ -192,18 +193,24 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Whether a product goes through the token-major tile kernels: repacked Q4_K with at least one full tile's worth
-     * of gemm rows (fewer would leave most of a tile's lanes idle; the four-row kernels serve those).
+     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K) with {@code gemmRows} rows
+     * in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle; the four-row kernels
+     * serve those).
      */
     boolean tokenTiled(GgmlType type, boolean repacked, int gemmRows) {
-        return dots.tiled() && repacked && type == GgmlType.Q4_K && gemmRows >= MIN_TILE_ROWS;
+        boolean kernel = switch (type) {
+            case Q4_K -> repacked;
+            case Q6_K -> true;
+            default -> false;
+        };
+        return kernel && dots.tiled() && gemmRows >= MIN_TILE_ROWS;
     }
 
     /**
      * Copies the batch's first {@code gemmRows} widened activation rows, their scales and Q8_K sums to token-major
      * tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
      */
-    private void transposeTiles(int cols, int blocks, int gemmRows, int tiles, int tt) {
+    private void transposeTiles(int cols, int blocks, int gemmRows, int tiles, int tt, boolean sums) {
         int n = tiles * tt;
         if (tileValues.length < n * cols) {
             tileValues = new float[Math.max(n * cols, tileValues.length * 3 / 2)];
@@ -211,7 +218,7 @@ public final class VectorKernels implements Kernels {
         if (tileScales.length < n * blocks) {
             tileScales = new float[Math.max(n * blocks, tileScales.length * 3 / 2)];
         }
-        if (tileSums.length < n * blocks * 8) {
+        if (sums && tileSums.length < n * blocks * 8) {
             tileSums = new float[Math.max(n * blocks * 8, tileSums.length * 3 / 2)];
         }
         TileTask task = tileTask;
@@ -219,6 +226,7 @@ public final class VectorKernels implements Kernels {
         task.blocks = blocks;
         task.gemmRows = gemmRows;
         task.tt = tt;
+        task.sums = sums;
         parallel.forEach(tiles, task);
     }
 
@@ -228,6 +236,7 @@ public final class VectorKernels implements Kernels {
         int blocks;
         int gemmRows;
         int tt;
+        boolean sums;
 
         @Override
         public void accept(int tile) {
@@ -246,7 +255,7 @@ public final class VectorKernels implements Kernels {
                     ts[so + i * tt] = live ? actScales[b * blocks + i] : 0f;
                 }
                 int go = tile * tt * blocks * 8 + t;
-                for (int g = 0; g < blocks * 8; g++) {
+                for (int g = 0; sums && g < blocks * 8; g++) {
                     tsum[go + g * tt] = live ? actSums[b * blocks * 8 + g] : 0f;
                 }
             }
@@ -476,7 +485,7 @@ public final class VectorKernels implements Kernels {
         }
 
         /**
-         * Rows {@code from .. to} (a multiple of four) with the token-major tiles, then with the gemv rows. Weight rows
+         * Rows {@code from .. to} with the token-major tiles, then with the gemv rows. Weight rows
          * are copied in groups of about {@link #GROUP_BYTES} and every tile passes over a group while it sits in L2:
          * the weights are read from memory once, a tile's activations are reused by every row of the group.
          */
@@ -485,18 +494,24 @@ public final class VectorKernels implements Kernels {
             int group = Math.max(4, Math.min(to - from, GROUP_BYTES / rb) & ~3);
             byte[] buf = new byte[group * rb];
             float[] wq = new float[1024];
-            float[] res = new float[16 * tt];
+            float[] res = new float[44 * tt];
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
                 MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
+                // A last group of rows short of a multiple of four: zero rows (their outputs are dropped) fill it up.
+                java.util.Arrays.fill(buf, n * rb, ((n + 3) & ~3) * rb, (byte) 0);
                 for (int tile = 0; tile < tiles; tile++) {
                     int live = Math.min(tt, gemmRows - tile * tt);
                     for (int r = 0; r < n; r += 4) {
-                        dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
-                                tileSums, tile * tt * blocks * 8, blocks, wq, res);
-                        for (int q = 0; q < 4; q++) {
+                        if (type == GgmlType.Q4_K) {
+                            dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
+                                    tileSums, tile * tt * blocks * 8, blocks, wq, res);
+                        } else {
+                            dots.q6_KTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                        }
+                        for (int q = 0; q < Math.min(4, n - r); q++) {
                             for (int t = 0; t < live; t++) {
-                                out[(tile * tt + t) * rows + g + r + q] = res[8 * tt + q * tt + t];
+                                out[(tile * tt + t) * rows + g + r + q] = res[q * tt + t];
                             }
                         }
                     }
