@@ -81,6 +81,9 @@ interface VectorDots {
     /** {@link #q6_K} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
     void q6_KTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
 
+    /** {@link #q8_0} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
+    void q8_0Tile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
+
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {
         return switch (bits) {

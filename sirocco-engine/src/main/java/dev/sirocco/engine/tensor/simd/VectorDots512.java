@@ -1399,6 +1399,79 @@ final class VectorDots512 implements VectorDots {
         }
     }
 
+    /**
+     * {@link #q8_0} of four weight rows with one token-major tile, laid out as for {@link #q4_KRepackedTile} (Q8_K
+     * sums unused; {@code nb} blocks of 32): results to {@code res[r * T + t]}. Per block, the exact sums of each
+     * four consecutive products (the AVX2 lanes x_0..x_7) take their fused step into eight running sums, and the
+     * closing hsum is the codec's, all lane by lane. The four rows share each load of the activations.
+     */
+    @Override
+    public void q8_0Tile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
+                         float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's running sum of lane x_k, both halves of the tile.
+        int st = 4 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int i0 = 0; i0 < nb; i0 += 8) {
+            int n = Math.min(8, nb - i0);
+            for (int r = 0; r < 4; r++) {
+                for (int ib = 0; ib < n; ib++) {
+                    int blk = wOff + r * rowBytes + 34 * (i0 + ib) + 2;
+                    for (int l = 0; l < 32; l += byteLanes) {
+                        for (int p = 0; p < parts; p++) {
+                            ((FloatVector) ByteVector.fromArray(bs, w, blk + l).convertShape(VectorOperators.B2F, fs, p))
+                                    .intoArray(wq, 256 * r + 32 * ib + l + p * lanes);
+                        }
+                    }
+                }
+            }
+            for (int ib = 0; ib < n; ib++) {
+                int i = i0 + ib;
+                int blk = wOff + 34 * i;
+                float dw0 = VectorDots.half(w, blk), dw1 = VectorDots.half(w, blk + rowBytes);
+                float dw2 = VectorDots.half(w, blk + 2 * rowBytes), dw3 = VectorDots.half(w, blk + 3 * rowBytes);
+                for (int h = 0; h < tt; h += lanes) {
+                    FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
+                    FloatVector dd0 = dv.mul(dw0), dd1 = dv.mul(dw1), dd2 = dv.mul(dw2), dd3 = dv.mul(dw3);
+                    int xe = xOff + 32 * i * tt + h;
+                    // The running sums stay in memory (L1): as locals, with the loop written out, the method grew
+                    // too big for C2, which then boxed the vectors.
+                    for (int k = 0; k < 8; k++) {
+                        int we = 32 * ib + 4 * k;
+                        int xk = xe + 4 * k * tt;
+                        // One load of the quad's activations serves the four rows (products and sums exact: any order).
+                        FloatVector x0 = FloatVector.fromArray(fs, x, xk), x1 = FloatVector.fromArray(fs, x, xk + tt);
+                        FloatVector x2 = FloatVector.fromArray(fs, x, xk + 2 * tt), x3 = FloatVector.fromArray(fs, x, xk + 3 * tt);
+                        FloatVector q0 = x3.fma(FloatVector.broadcast(fs, wq[we + 3]), x2.fma(FloatVector.broadcast(fs, wq[we + 2]), x1.fma(FloatVector.broadcast(fs, wq[we + 1]), x0.mul(wq[we]))));
+                        FloatVector q1 = x3.fma(FloatVector.broadcast(fs, wq[259 + we]), x2.fma(FloatVector.broadcast(fs, wq[258 + we]), x1.fma(FloatVector.broadcast(fs, wq[257 + we]), x0.mul(wq[256 + we]))));
+                        FloatVector q2 = x3.fma(FloatVector.broadcast(fs, wq[515 + we]), x2.fma(FloatVector.broadcast(fs, wq[514 + we]), x1.fma(FloatVector.broadcast(fs, wq[513 + we]), x0.mul(wq[512 + we]))));
+                        FloatVector q3 = x3.fma(FloatVector.broadcast(fs, wq[771 + we]), x2.fma(FloatVector.broadcast(fs, wq[770 + we]), x1.fma(FloatVector.broadcast(fs, wq[769 + we]), x0.mul(wq[768 + we]))));
+                        int sk = st + k * tt + h;
+                        q0.fma(dd0, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q1.fma(dd1, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q2.fma(dd2, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q3.fma(dd3, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int s = st + 8 * r * tt;
+            for (int h = 0; h < tt; h += lanes) {
+                // hsum_float_8: ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7)), lane by lane
+                FloatVector x0 = FloatVector.fromArray(fs, res, s + h), x1 = FloatVector.fromArray(fs, res, s + tt + h);
+                FloatVector x2 = FloatVector.fromArray(fs, res, s + 2 * tt + h), x3 = FloatVector.fromArray(fs, res, s + 3 * tt + h);
+                FloatVector x4 = FloatVector.fromArray(fs, res, s + 4 * tt + h), x5 = FloatVector.fromArray(fs, res, s + 5 * tt + h);
+                FloatVector x6 = FloatVector.fromArray(fs, res, s + 6 * tt + h), x7 = FloatVector.fromArray(fs, res, s + 7 * tt + h);
+                x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+
     /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */
     private static int minSum(int[] sums, int sb, int mn03, int mn47) {
         return sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)

@@ -193,14 +193,14 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K) with {@code gemmRows} rows
+     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0) with {@code gemmRows} rows
      * in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle; the four-row kernels
      * serve those).
      */
     boolean tokenTiled(GgmlType type, boolean repacked, int gemmRows) {
         boolean kernel = switch (type) {
             case Q4_K -> repacked;
-            case Q6_K -> true;
+            case Q6_K, Q8_0 -> true;
             default -> false;
         };
         return kernel && dots.tiled() && gemmRows >= MIN_TILE_ROWS;
@@ -506,8 +506,10 @@ public final class VectorKernels implements Kernels {
                         if (type == GgmlType.Q4_K) {
                             dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
                                     tileSums, tile * tt * blocks * 8, blocks, wq, res);
-                        } else {
+                        } else if (type == GgmlType.Q6_K) {
                             dots.q6_KTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                        } else {
+                            dots.q8_0Tile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
                         }
                         for (int q = 0; q < Math.min(4, n - r); q++) {
                             for (int t = 0; t < live; t++) {

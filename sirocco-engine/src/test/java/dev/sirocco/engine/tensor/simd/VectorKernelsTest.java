@@ -173,11 +173,11 @@ class VectorKernelsTest {
      * copy groups; every output must be the scalar twin's float.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0"})
     void tokenMajorTilesGiveTheScalarFloats(GgmlType type) {
-        // Q6_K is not repacked: 62 rows leave a last group of rows short of four.
+        // Q6_K and Q8_0 are not repacked: 62 rows leave a last group of rows short of four; Q8_0's 43 blocks end in a short group of eight.
         int rows = type == GgmlType.Q4_K ? 56 : 62;
-        int cols = 5 * 256;
+        int cols = type == GgmlType.Q8_0 ? 43 * 32 : 5 * 256;
         int batch = 43;
         Tensor w = weights(type, rows, cols, 7 + type.id());
         float[] x = activations(batch * cols, 8 + type.id());
