@@ -84,6 +84,14 @@ interface VectorDots {
     /** {@link #q8_0} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
     void q8_0Tile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
 
+    /**
+     * tinyBLAS's F32 ({@code kind} 0), F16 (1) or BF16 (2) dot of four weight rows {@code w[wOff + r * rowBytes ..]} of
+     * {@code n} elements ({@code n % 8 == 0}) with a token-major tile {@code x[xOff + k * T + t]}: results to
+     * {@code res[r * T + t]}, each the float of {@code VectorFloatDots}' gemm form; {@code wq} and {@code res} as for
+     * {@link #q4_KRepackedTile}.
+     */
+    void floatTile(int kind, MemorySegment w, long wOff, long rowBytes, float[] x, int xOff, int n, float[] wq, float[] res);
+
     /** The implementation for a width of {@code bits} = 128, 256 or 512. */
     static VectorDots forBits(int bits) {
         return switch (bits) {

@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -53,6 +54,9 @@ final class VectorDots256 implements VectorDots {
     private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_256;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
     private static final VectorSpecies<Byte> bs = ByteVector.SPECIES_64;
+    /** Shorts of as many lanes as {@link #fs} (F16/BF16 weights). */
+    private static final VectorSpecies<Short> ss = ShortVector.SPECIES_128;
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int lanes = fs.length();
     private static final int byteLanes = bs.length();
     /** How many float vectors one byte vector widens into (1, or 2 at 128 bits). */
@@ -1471,6 +1475,127 @@ final class VectorDots256 implements VectorDots {
         }
     }
 
+
+    /**
+     * tinyBLAS's F32/F16/BF16 dot ({@code kind} 0, 1, 2; eight fused lanes, lane k the chain over the elements
+     * k mod 8, then hsum ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))) of four weight rows
+     * {@code w[wOff + r * rowBytes ..]} of {@code n} elements ({@code n % 8 == 0}) with one token-major tile of
+     * {@link #tileTokens} activation rows {@code x[xOff + k * T + t]}: results to {@code res[r * T + t]}. The
+     * eight chains of every activation row run lane by lane in the same order (not exact: the order is what
+     * matters here), 256 elements of a row at a time, widened to floats once in {@code wq} for the whole tile.
+     */
+    @Override
+    public void floatTile(int kind, MemorySegment w, long wOff, long rowBytes, float[] x, int xOff, int n,
+                          float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's chain k, both halves of the tile.
+        int st = 4 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int k0 = 0; k0 < n; k0 += 256) {
+            int m = Math.min(256, n - k0);
+            // Rows inner: the four rows share these elements' activations while they sit in L1.
+            for (int r = 0; r < 4; r++) {
+                unpackFloats(kind, w, wOff + r * rowBytes, k0, m, wq);
+                int s = st + 8 * r * tt;
+                FloatVector a0 = FloatVector.fromArray(fs, res, s), a1 = FloatVector.fromArray(fs, res, s + tt);
+                FloatVector a2 = FloatVector.fromArray(fs, res, s + 2 * tt), a3 = FloatVector.fromArray(fs, res, s + 3 * tt);
+                FloatVector a4 = FloatVector.fromArray(fs, res, s + 4 * tt), a5 = FloatVector.fromArray(fs, res, s + 5 * tt);
+                FloatVector a6 = FloatVector.fromArray(fs, res, s + 6 * tt), a7 = FloatVector.fromArray(fs, res, s + 7 * tt);
+                FloatVector b0 = FloatVector.fromArray(fs, res, s + lanes), b1 = FloatVector.fromArray(fs, res, s + tt + lanes);
+                FloatVector b2 = FloatVector.fromArray(fs, res, s + 2 * tt + lanes), b3 = FloatVector.fromArray(fs, res, s + 3 * tt + lanes);
+                FloatVector b4 = FloatVector.fromArray(fs, res, s + 4 * tt + lanes), b5 = FloatVector.fromArray(fs, res, s + 5 * tt + lanes);
+                FloatVector b6 = FloatVector.fromArray(fs, res, s + 6 * tt + lanes), b7 = FloatVector.fromArray(fs, res, s + 7 * tt + lanes);
+                int xi = xOff + k0 * tt;
+                for (int e = 0; e < m; e += 8) {
+                    int xe = xi + e * tt;
+                    FloatVector v;
+                    v = FloatVector.broadcast(fs, wq[e]);
+                    a0 = v.fma(FloatVector.fromArray(fs, x, xe), a0);
+                    b0 = v.fma(FloatVector.fromArray(fs, x, xe + lanes), b0);
+                    v = FloatVector.broadcast(fs, wq[e + 1]);
+                    a1 = v.fma(FloatVector.fromArray(fs, x, xe + tt), a1);
+                    b1 = v.fma(FloatVector.fromArray(fs, x, xe + tt + lanes), b1);
+                    v = FloatVector.broadcast(fs, wq[e + 2]);
+                    a2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt), a2);
+                    b2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt + lanes), b2);
+                    v = FloatVector.broadcast(fs, wq[e + 3]);
+                    a3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt), a3);
+                    b3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt + lanes), b3);
+                    v = FloatVector.broadcast(fs, wq[e + 4]);
+                    a4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt), a4);
+                    b4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt + lanes), b4);
+                    v = FloatVector.broadcast(fs, wq[e + 5]);
+                    a5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt), a5);
+                    b5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt + lanes), b5);
+                    v = FloatVector.broadcast(fs, wq[e + 6]);
+                    a6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt), a6);
+                    b6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt + lanes), b6);
+                    v = FloatVector.broadcast(fs, wq[e + 7]);
+                    a7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt), a7);
+                    b7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt + lanes), b7);
+                }
+                a0.intoArray(res, s);
+                a1.intoArray(res, s + tt);
+                a2.intoArray(res, s + 2 * tt);
+                a3.intoArray(res, s + 3 * tt);
+                a4.intoArray(res, s + 4 * tt);
+                a5.intoArray(res, s + 5 * tt);
+                a6.intoArray(res, s + 6 * tt);
+                a7.intoArray(res, s + 7 * tt);
+                b0.intoArray(res, s + lanes);
+                b1.intoArray(res, s + tt + lanes);
+                b2.intoArray(res, s + 2 * tt + lanes);
+                b3.intoArray(res, s + 3 * tt + lanes);
+                b4.intoArray(res, s + 4 * tt + lanes);
+                b5.intoArray(res, s + 5 * tt + lanes);
+                b6.intoArray(res, s + 6 * tt + lanes);
+                b7.intoArray(res, s + 7 * tt + lanes);
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int s = st + 8 * r * tt;
+            for (int h = 0; h < tt; h += lanes) {
+                FloatVector x0 = FloatVector.fromArray(fs, res, s + h), x1 = FloatVector.fromArray(fs, res, s + tt + h);
+                FloatVector x2 = FloatVector.fromArray(fs, res, s + 2 * tt + h), x3 = FloatVector.fromArray(fs, res, s + 3 * tt + h);
+                FloatVector x4 = FloatVector.fromArray(fs, res, s + 4 * tt + h), x5 = FloatVector.fromArray(fs, res, s + 5 * tt + h);
+                FloatVector x6 = FloatVector.fromArray(fs, res, s + 6 * tt + h), x7 = FloatVector.fromArray(fs, res, s + 7 * tt + h);
+                x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+    /**
+     * Elements {@code k0 .. k0 + m} of the F32/F16/BF16 ({@code kind} 0, 1, 2) row at {@code w[row ..]} as floats
+     * (exact) to {@code wq[0 ..]}. IEEE half: the 15 magnitude bits in a float's place read 2^112 too small
+     * (subnormals land on float subnormals), one exact multiply fixes it; infinities and NaNs take the all-ones
+     * exponent; the sign goes back last.
+     */
+    private static void unpackFloats(int kind, MemorySegment w, long row, int k0, int m, float[] wq) {
+        if (kind == 0) {
+            MemorySegment.copy(w, FLOAT_LE, row + 4L * k0, wq, 0, m);
+            return;
+        }
+        int e = 0;
+        for (; e + lanes <= m; e += lanes) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(ss, w, row + 2L * (k0 + e), LE)
+                    .convertShape(VectorOperators.S2I, is, 0);
+            FloatVector f;
+            if (kind == 2) {
+                f = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector mag = bits.and(0x7fff);
+                IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
+                f = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                        .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            }
+            f.intoArray(wq, e);
+        }
+        for (; e < m; e++) {
+            short h = w.get(SHORT_LE, row + 2L * (k0 + e));
+            wq[e] = kind == 2 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+        }
+    }
 
     /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */
     private static int minSum(int[] sums, int sb, int mn03, int mn47) {

@@ -159,9 +159,10 @@ public final class VectorKernels implements Kernels {
         int gemmRows = repacked ? batch - batch % 4 : batch;
         t.gemmRows = gemmRows;
         t.tileTokens = dots.tileTokens();
-        t.tiles = tokenTiled(weight.type(), repacked, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
+        t.tiles = tokenTiled(weight.type(), repacked, rows, cols, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
         if (t.tiles > 0) {
-            transposeTiles(cols, t.blocks, gemmRows, t.tiles, t.tileTokens, actType == GgmlType.Q8_K && repacked);
+            transposeTiles(t.values, cols, t.blocks, gemmRows, t.tiles, t.tileTokens, actType.isQuantized(),
+                    actType == GgmlType.Q8_K && repacked);
             t.tileValues = tileValues;
             t.tileScales = tileScales;
             t.tileSums = tileSums;
@@ -193,29 +194,31 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0) with {@code gemmRows} rows
+     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0, F32/F16/BF16) with {@code gemmRows} rows
      * in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle; the four-row kernels
      * serve those).
      */
-    boolean tokenTiled(GgmlType type, boolean repacked, int gemmRows) {
+    boolean tokenTiled(GgmlType type, boolean repacked, int rows, int cols, int gemmRows) {
         boolean kernel = switch (type) {
             case Q4_K -> repacked;
             case Q6_K, Q8_0 -> true;
+            // tinyBLAS's shapes (else llama.cpp takes vec_dot, as RowTask does)
+            case F32, F16, BF16 -> rows % 4 == 0 && cols % 8 == 0;
             default -> false;
         };
         return kernel && dots.tiled() && gemmRows >= MIN_TILE_ROWS;
     }
 
     /**
-     * Copies the batch's first {@code gemmRows} widened activation rows, their scales and Q8_K sums to token-major
+     * Copies the batch's first {@code gemmRows} widened activation rows ({@code values}), their scales and Q8_K sums to token-major
      * tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
      */
-    private void transposeTiles(int cols, int blocks, int gemmRows, int tiles, int tt, boolean sums) {
+    private void transposeTiles(float[] values, int cols, int blocks, int gemmRows, int tiles, int tt, boolean scales, boolean sums) {
         int n = tiles * tt;
         if (tileValues.length < n * cols) {
             tileValues = new float[Math.max(n * cols, tileValues.length * 3 / 2)];
         }
-        if (tileScales.length < n * blocks) {
+        if (scales && tileScales.length < n * blocks) {
             tileScales = new float[Math.max(n * blocks, tileScales.length * 3 / 2)];
         }
         if (sums && tileSums.length < n * blocks * 8) {
@@ -226,8 +229,14 @@ public final class VectorKernels implements Kernels {
         task.blocks = blocks;
         task.gemmRows = gemmRows;
         task.tt = tt;
+        task.values = values;
+        task.scales = scales;
         task.sums = sums;
-        parallel.forEach(tiles, task);
+        try {
+            parallel.forEach(tiles, task);
+        } finally {
+            task.values = null;
+        }
     }
 
     /** Fills one token-major tile (see {@link #transposeTiles}). */
@@ -236,6 +245,8 @@ public final class VectorKernels implements Kernels {
         int blocks;
         int gemmRows;
         int tt;
+        float[] values;
+        boolean scales;
         boolean sums;
 
         @Override
@@ -248,10 +259,10 @@ public final class VectorKernels implements Kernels {
                 boolean live = b < gemmRows;
                 int vo = tile * tt * cols + t;
                 for (int k = 0; k < cols; k++) {
-                    tv[vo + k * tt] = live ? actValues[b * cols + k] : 0f;
+                    tv[vo + k * tt] = live ? values[b * cols + k] : 0f;
                 }
                 int so = tile * tt * blocks + t;
-                for (int i = 0; i < blocks; i++) {
+                for (int i = 0; scales && i < blocks; i++) {
                     ts[so + i * tt] = live ? actScales[b * blocks + i] : 0f;
                 }
                 int go = tile * tt * blocks * 8 + t;
@@ -414,6 +425,10 @@ public final class VectorKernels implements Kernels {
         public void accept(int c) {
             int from = c * chunk;
             int to = Math.min(rows, from + chunk);
+            if (tiles > 0 && (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16)) {
+                floatTiles(from, to);
+                return;
+            }
             if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
                 // llama.cpp's exact float lanes (VectorFloatDots): tinyBLAS for batches, vec_dot for one row.
                 for (int r = from; r < to; r++) {
@@ -521,6 +536,34 @@ public final class VectorKernels implements Kernels {
                 for (int b = gemmRows; b < batch; b++) {
                     for (int r = 0; r < n; r++) {
                         out[b * rows + g + r] = dot(buf, r * rb, b);
+                    }
+                }
+            }
+        }
+
+        /**
+         * F32/F16/BF16 rows {@code from .. to} (a multiple of four) with the token-major tiles in tinyBLAS's order
+         * (every row of such a batch is a gemm row). The weights are widened straight from the mapped segment, a
+         * few KiB at a time, so they need no heap copy; groups of rows take every tile while in L2, as in
+         * {@link #tokenTiles}.
+         */
+        private void floatTiles(int from, int to) {
+            int tt = tileTokens;
+            int kind = type == GgmlType.F32 ? 0 : type == GgmlType.F16 ? 1 : 2;
+            int group = Math.max(4, (int) Math.min(to - from, GROUP_BYTES / rowBytes) & ~3);
+            float[] wq = new float[1024];
+            float[] res = new float[44 * tt];
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                for (int tile = 0; tile < tiles; tile++) {
+                    int live = Math.min(tt, gemmRows - tile * tt);
+                    for (int r = 0; r < n; r += 4) {
+                        dots.floatTile(kind, weights, (g + r) * rowBytes, rowBytes, tileValues, tile * tt * cols, cols, wq, res);
+                        for (int q = 0; q < 4; q++) {
+                            for (int t = 0; t < live; t++) {
+                                out[(tile * tt + t) * rows + g + r + q] = res[q * tt + t];
+                            }
+                        }
                     }
                 }
             }

@@ -173,11 +173,12 @@ class VectorKernelsTest {
      * copy groups; every output must be the scalar twin's float.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0", "F16", "BF16", "F32"})
     void tokenMajorTilesGiveTheScalarFloats(GgmlType type) {
         // Q6_K and Q8_0 are not repacked: 62 rows leave a last group of rows short of four; Q8_0's 43 blocks end in a short group of eight.
-        int rows = type == GgmlType.Q4_K ? 56 : 62;
-        int cols = type == GgmlType.Q8_0 ? 43 * 32 : 5 * 256;
+        // F32/F16/BF16 (tinyBLAS needs rows % 4 == 0): 1288 columns end in a short run of 256.
+        int rows = type == GgmlType.Q4_K || !type.isQuantized() ? 56 : 62;
+        int cols = type == GgmlType.Q8_0 ? 43 * 32 : type.isQuantized() ? 5 * 256 : 5 * 256 + 8;
         int batch = 43;
         Tensor w = weights(type, rows, cols, 7 + type.id());
         float[] x = activations(batch * cols, 8 + type.id());
@@ -186,7 +187,7 @@ class VectorKernelsTest {
         for (int bits : widths()) {
             for (Parallel p : new Parallel[]{one, two}) {
                 VectorKernels k = new VectorKernels(p, bits);
-                assertThat(k.tokenTiled(type, RepackedWeights.isRepacked(type, rows), batch - batch % 4) || bits == 128).as("width %d uses the tiles", bits).isTrue();
+                assertThat(k.tokenTiled(type, RepackedWeights.isRepacked(type, rows), rows, cols, batch - batch % 4) || bits == 128).as("width %d uses the tiles", bits).isTrue();
                 float[] got = new float[batch * rows];
                 k.matmul(w, x, got, batch);
                 for (int i = 0; i < got.length; i++) {
