@@ -201,7 +201,10 @@ public final class VectorKernels implements Kernels {
     boolean tokenTiled(GgmlType type, boolean repacked, int rows, int cols, int gemmRows) {
         boolean kernel = switch (type) {
             case Q4_K -> repacked;
-            case Q6_K, Q8_0 -> true;
+            case Q8_0 -> true;
+            // Q6_K's tile costs more per row than its four-row kernel's (more dequantization, no shared loads):
+            // only full tiles win (at 512 bits: 0.88x at 16 rows of 32, about 2x at 128 rows).
+            case Q6_K -> gemmRows >= dots.tileTokens();
             // tinyBLAS's shapes (else llama.cpp takes vec_dot, as RowTask does)
             case F32, F16, BF16 -> rows % 4 == 0 && cols % 8 == 0;
             default -> false;
