@@ -26,9 +26,15 @@ import java.util.function.IntConsumer;
  * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
  * their scalar codec dot on the same rounded activations.
  *
+ * <p>Batches of at least {@link #MIN_TILE_ROWS} rows of Q4_K (repacked), Q6_K, Q8_0 and F32/F16/BF16 go through
+ * token-major tiles ({@link #tokenTiled}): the activation rows are transposed once into tiles of
+ * {@code VectorDots.tileTokens} rows, the vector lanes, and each weight is unpacked once per tile and broadcast
+ * against it, in the same float order as the row kernels (bit-identical).
+ *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
  * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
- * 64 KiB, or one row) per chunk of rows, short-lived garbage that keeps the threads from sharing a buffer.
+ * 64 KiB, or one row) per chunk of rows, plus a few KiB of tile scratch, short-lived garbage that keeps the
+ * threads from sharing a buffer.
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
