@@ -200,9 +200,9 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0, F32/F16/BF16) with {@code gemmRows} rows
-     * in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle; the four-row kernels
-     * serve those).
+     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0, F32/F16/BF16) with
+     * {@code gemmRows} rows in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle;
+     * the four-row kernels serve those).
      */
     boolean tokenTiled(GgmlType type, boolean repacked, int rows, int cols, int gemmRows) {
         boolean kernel = switch (type) {
@@ -219,10 +219,11 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Copies the batch's first {@code gemmRows} widened activation rows ({@code values}), their scales and Q8_K sums to token-major
-     * tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
+     * Copies the batch's first {@code gemmRows} widened activation rows ({@code values}), their scales and Q8_K sums
+     * to token-major tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
      */
-    private void transposeTiles(float[] values, int cols, int blocks, int gemmRows, int tiles, int tt, boolean scales, boolean sums) {
+    private void transposeTiles(float[] values, int cols, int blocks, int gemmRows, int tiles, int tt, boolean scales,
+                                boolean sums) {
         int n = tiles * tt;
         if (tileValues.length < n * cols) {
             tileValues = new float[Math.max(n * cols, tileValues.length * 3 / 2)];
