@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -53,6 +54,9 @@ final class VectorDots128 implements VectorDots {
     private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_128;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
     private static final VectorSpecies<Byte> bs = ByteVector.SPECIES_64;
+    /** Shorts of as many lanes as {@link #fs} (F16/BF16 weights). */
+    private static final VectorSpecies<Short> ss = ShortVector.SPECIES_64;
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int lanes = fs.length();
     private static final int byteLanes = bs.length();
     /** How many float vectors one byte vector widens into (1, or 2 at 128 bits). */
@@ -1164,6 +1168,433 @@ final class VectorDots128 implements VectorDots {
         out[outOff + outStep] = f1 - m1;
         out[outOff + 2 * outStep] = f2 - m2;
         out[outOff + 3 * outStep] = f3 - m3;
+    }
+
+    /** Activation rows per token-major tile of the {@code *Tile} kernels: two float vectors of them. */
+    @Override
+    public int tileTokens() {
+        return 2 * lanes;
+    }
+
+    /**
+     * {@link #q4_KRepacked} in gemm order of four weight rows ({@code w[wOff + r * rowBytes ..]}, r = 0..3) with one
+     * token-major tile of {@link #tileTokens} activation rows: quants {@code x[xOff + k * T + t]}, scales
+     * {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats {@code sums[sOff + (8 i + g) * T + t]}. Results
+     * to {@code res[r * T + t]} ({@code res} holds at least 44 T floats: the rest is scratch). Each weight is unpacked once
+     * per super-block to a float pre-multiplied by its sub-block scale (an exact integer) in {@code wq[r * 256 ..]},
+     * then broadcast against the tile's activation vectors: the lanes are the activation rows, so each 64 elements'
+     * exact integer sums come out one per lane with no horizontal reduction, and the float steps that follow are
+     * the scalar chain's, lane by lane.
+     */
+    @Override
+    public void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff,
+                                 float[] sums, int sOff, int nb, float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + 2rT ..]: row r's running f, res[4T + (2r + 1)T ..] its running m.
+        java.util.Arrays.fill(res, 4 * tt, 12 * tt, 0f);
+        for (int i = 0; i < nb; i++) {
+            for (int r = 0; r < 4; r++) {
+                unpackQ4K(w, wOff + r * rowBytes + 144 * i, wq, 256 * r);
+            }
+            for (int j = 0; j < 4; j++) {
+                FloatVector c00 = FloatVector.zero(fs), c01 = FloatVector.zero(fs), c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs);
+                FloatVector c20 = FloatVector.zero(fs), c21 = FloatVector.zero(fs), c30 = FloatVector.zero(fs), c31 = FloatVector.zero(fs);
+                int xj = xOff + (256 * i + 64 * j) * tt;
+                int wj = 64 * j;
+                for (int e = 0; e < 64; e++) {
+                    int xe = xj + e * tt;
+                    FloatVector x0 = FloatVector.fromArray(fs, x, xe);
+                    FloatVector x1 = FloatVector.fromArray(fs, x, xe + lanes);
+                    FloatVector w0 = FloatVector.broadcast(fs, wq[wj + e]);
+                    c00 = w0.fma(x0, c00);
+                    c01 = w0.fma(x1, c01);
+                    FloatVector w1 = FloatVector.broadcast(fs, wq[256 + wj + e]);
+                    c10 = w1.fma(x0, c10);
+                    c11 = w1.fma(x1, c11);
+                    FloatVector w2 = FloatVector.broadcast(fs, wq[512 + wj + e]);
+                    c20 = w2.fma(x0, c20);
+                    c21 = w2.fma(x1, c21);
+                    FloatVector w3 = FloatVector.broadcast(fs, wq[768 + wj + e]);
+                    c30 = w3.fma(x0, c30);
+                    c31 = w3.fma(x1, c31);
+                }
+                // Through memory, so the float steps below are one loop over the rows (not 8 copies).
+                int c = 12 * tt;
+                c00.intoArray(res, c);
+                c01.intoArray(res, c + lanes);
+                c10.intoArray(res, c + tt);
+                c11.intoArray(res, c + tt + lanes);
+                c20.intoArray(res, c + 2 * tt);
+                c21.intoArray(res, c + 2 * tt + lanes);
+                c30.intoArray(res, c + 3 * tt);
+                c31.intoArray(res, c + 3 * tt + lanes);
+                int s = sOff + (8 * i + 2 * j) * tt;
+                for (int r = 0; r < 4; r++) {
+                    int b = wOff + r * rowBytes + 144 * i;
+                    float dw = VectorDots.half(w, b);
+                    float mw = VectorDots.half(w, b + 2);
+                    // The mins of sub-blocks 2j and 2j + 1 (ggml's get_scale_min_k4).
+                    int mn = j < 2 ? (int) INT_AT.get(w, b + 8) & 0x3F3F3F3F
+                            : (((int) INT_AT.get(w, b + 12) >>> 4) & 0x0F0F0F0F) | (((int) INT_AT.get(w, b + 8) >>> 2) & 0x30303030);
+                    int shift = (j & 1) << 4;
+                    float mLo = (mn >>> shift) & 0xFF;
+                    float mHi = (mn >>> (shift + 8)) & 0xFF;
+                    for (int h = 0; h < tt; h += lanes) {
+                        FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
+                        int f = 4 * tt + 2 * r * tt + h;
+                        int m = f + tt;
+                        FloatVector.fromArray(fs, res, c + r * tt + h).fma(dv.mul(dw), FloatVector.fromArray(fs, res, f)).intoArray(res, f);
+                        // sum * min for the two sub-blocks: exact (|sum| < 2^12, min < 2^6), as the int the scalar code converts.
+                        FloatVector mins = FloatVector.fromArray(fs, sums, s + h).mul(mLo).add(FloatVector.fromArray(fs, sums, s + tt + h).mul(mHi));
+                        mins.fma(dv.mul(mw), FloatVector.fromArray(fs, res, m)).intoArray(res, m);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int h = 0; h < tt; h += lanes) {
+                int f = 4 * tt + 2 * r * tt + h;
+                FloatVector.fromArray(fs, res, f).sub(FloatVector.fromArray(fs, res, f + tt)).intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+    /**
+     * The 256 quants of the Q4_K super-block at {@code w[b ..]} times their 6-bit sub-block scales, as floats (exact
+     * integers below 2^10), to {@code wq[o ..]} in element order.
+     */
+    private static void unpackQ4K(byte[] w, int b, float[] wq, int o) {
+        int b03 = (int) INT_AT.get(w, b + 4);
+        int hi = (int) INT_AT.get(w, b + 12);
+        int sc03 = b03 & 0x3F3F3F3F;
+        int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+        for (int j = 0; j < 4; j++) {
+            int sc = j < 2 ? sc03 : sc47;
+            int shift = (j & 1) << 4;
+            float sLo = (sc >>> shift) & 0xFF;
+            float sHi = (sc >>> (shift + 8)) & 0xFF;
+            for (int l = 0; l < 32; l += byteLanes) {
+                ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                for (int p = 0; p < parts; p++) {
+                    IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                    int at = o + 64 * j + l + p * lanes;
+                    ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(sLo).intoArray(wq, at);
+                    ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(sHi).intoArray(wq, at + 32);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #q6_K} of four weight rows with one token-major tile, laid out as for {@link #q4_KRepackedTile} (Q8_K
+     * sums unused): results to {@code res[r * T + t]}. Each row's quants are unpacked once per super-block
+     * to floats times their scales (exact integers, |x| <= 2^12) and broadcast against the tile; one accumulator
+     * per element index mod 8 gives, lane by lane, the codec's eight exact lane sums, and the float steps after
+     * each super-block and the closing sum are the codec's, lane by lane.
+     */
+    @Override
+    public void q6_KTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
+                         float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: one row's lane sums.
+        int st = 4 * tt;
+        int c = 36 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int i = 0; i < nb; i++) {
+            int xi = xOff + 256 * i * tt;
+            // Rows inner: the four rows share this super-block's activations while they sit in L1.
+            for (int r = 0; r < 4; r++) {
+                int b = wOff + r * rowBytes + 210 * i;
+                unpackQ6K(w, b, wq);
+                FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+                FloatVector a4 = FloatVector.zero(fs), a5 = FloatVector.zero(fs), a6 = FloatVector.zero(fs), a7 = FloatVector.zero(fs);
+                FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+                FloatVector b4 = FloatVector.zero(fs), b5 = FloatVector.zero(fs), b6 = FloatVector.zero(fs), b7 = FloatVector.zero(fs);
+                for (int e = 0; e < 256; e += 8) {
+                    int xe = xi + e * tt;
+                    FloatVector v;
+                    v = FloatVector.broadcast(fs, wq[e]);
+                    a0 = v.fma(FloatVector.fromArray(fs, x, xe), a0);
+                    b0 = v.fma(FloatVector.fromArray(fs, x, xe + lanes), b0);
+                    v = FloatVector.broadcast(fs, wq[e + 1]);
+                    a1 = v.fma(FloatVector.fromArray(fs, x, xe + tt), a1);
+                    b1 = v.fma(FloatVector.fromArray(fs, x, xe + tt + lanes), b1);
+                    v = FloatVector.broadcast(fs, wq[e + 2]);
+                    a2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt), a2);
+                    b2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt + lanes), b2);
+                    v = FloatVector.broadcast(fs, wq[e + 3]);
+                    a3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt), a3);
+                    b3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt + lanes), b3);
+                    v = FloatVector.broadcast(fs, wq[e + 4]);
+                    a4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt), a4);
+                    b4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt + lanes), b4);
+                    v = FloatVector.broadcast(fs, wq[e + 5]);
+                    a5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt), a5);
+                    b5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt + lanes), b5);
+                    v = FloatVector.broadcast(fs, wq[e + 6]);
+                    a6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt), a6);
+                    b6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt + lanes), b6);
+                    v = FloatVector.broadcast(fs, wq[e + 7]);
+                    a7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt), a7);
+                    b7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt + lanes), b7);
+                }
+                a0.intoArray(res, c);
+                b0.intoArray(res, c + lanes);
+                a1.intoArray(res, c + tt);
+                b1.intoArray(res, c + tt + lanes);
+                a2.intoArray(res, c + 2 * tt);
+                b2.intoArray(res, c + 2 * tt + lanes);
+                a3.intoArray(res, c + 3 * tt);
+                b3.intoArray(res, c + 3 * tt + lanes);
+                a4.intoArray(res, c + 4 * tt);
+                b4.intoArray(res, c + 4 * tt + lanes);
+                a5.intoArray(res, c + 5 * tt);
+                b5.intoArray(res, c + 5 * tt + lanes);
+                a6.intoArray(res, c + 6 * tt);
+                b6.intoArray(res, c + 6 * tt + lanes);
+                a7.intoArray(res, c + 7 * tt);
+                b7.intoArray(res, c + 7 * tt + lanes);
+                float dw = VectorDots.half(w, b + 208);
+                for (int h = 0; h < tt; h += lanes) {
+                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
+                    for (int k = 0; k < 8; k++) {
+                        int sk = st + (8 * r + k) * tt + h;
+                        FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + k * tt + h).mul(dd)).intoArray(res, sk);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int h = 0; h < tt; h += lanes) {
+                FloatVector sum = FloatVector.zero(fs);
+                for (int k = 0; k < 8; k++) {
+                    sum = sum.add(FloatVector.fromArray(fs, res, st + (8 * r + k) * tt + h));
+                }
+                sum.intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+    /** The 256 quants of the Q6_K super-block at {@code w[b ..]} times their int8 scales, as floats (exact), to {@code wq[0 ..]}. */
+    private static void unpackQ6K(byte[] w, int b, float[] wq) {
+        for (int h = 0; h < 2; h++) {
+            int ql = b + 64 * h;
+            int qh = b + 128 + 32 * h;
+            for (int l = 0; l < 32; l += byteLanes) {
+                ByteVector va = ByteVector.fromArray(bs, w, ql + l);
+                ByteVector vb = ByteVector.fromArray(bs, w, ql + 32 + l);
+                ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
+                for (int p = 0; p < parts; p++) {
+                    int sc = b + 192 + 8 * h + ((l + p * lanes) >> 4);
+                    IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
+                    IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
+                    IntVector hb = (IntVector) vh.convertShape(VectorOperators.B2I, is, p);
+                    int at = 128 * h + l + p * lanes;
+                    ((FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc]).intoArray(wq, at);
+                    ((FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 2]).intoArray(wq, at + 32);
+                    ((FloatVector) a.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(hb.and(0x30))
+                            .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 4]).intoArray(wq, at + 64);
+                    ((FloatVector) c.lanewise(VectorOperators.ASHR, 4).and(0x0F)
+                            .or(hb.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc + 6]).intoArray(wq, at + 96);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #q8_0} of four weight rows with one token-major tile, laid out as for {@link #q4_KRepackedTile} (Q8_K
+     * sums unused; {@code nb} blocks of 32): results to {@code res[r * T + t]}. Per block, the exact sums of each
+     * four consecutive products (the AVX2 lanes x_0..x_7) take their fused step into eight running sums, and the
+     * closing hsum is the codec's, all lane by lane. The four rows share each load of the activations.
+     */
+    @Override
+    public void q8_0Tile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
+                         float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's running sum of lane x_k, both halves of the tile.
+        int st = 4 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int i0 = 0; i0 < nb; i0 += 8) {
+            int n = Math.min(8, nb - i0);
+            for (int r = 0; r < 4; r++) {
+                for (int ib = 0; ib < n; ib++) {
+                    int blk = wOff + r * rowBytes + 34 * (i0 + ib) + 2;
+                    for (int l = 0; l < 32; l += byteLanes) {
+                        for (int p = 0; p < parts; p++) {
+                            ((FloatVector) ByteVector.fromArray(bs, w, blk + l).convertShape(VectorOperators.B2F, fs, p))
+                                    .intoArray(wq, 256 * r + 32 * ib + l + p * lanes);
+                        }
+                    }
+                }
+            }
+            for (int ib = 0; ib < n; ib++) {
+                int i = i0 + ib;
+                int blk = wOff + 34 * i;
+                float dw0 = VectorDots.half(w, blk), dw1 = VectorDots.half(w, blk + rowBytes);
+                float dw2 = VectorDots.half(w, blk + 2 * rowBytes), dw3 = VectorDots.half(w, blk + 3 * rowBytes);
+                for (int h = 0; h < tt; h += lanes) {
+                    FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
+                    FloatVector dd0 = dv.mul(dw0), dd1 = dv.mul(dw1), dd2 = dv.mul(dw2), dd3 = dv.mul(dw3);
+                    int xe = xOff + 32 * i * tt + h;
+                    // The running sums stay in memory (L1): as locals, with the loop written out, the method grew
+                    // too big for C2, which then boxed the vectors.
+                    for (int k = 0; k < 8; k++) {
+                        int we = 32 * ib + 4 * k;
+                        int xk = xe + 4 * k * tt;
+                        // One load of the quad's activations serves the four rows (products and sums exact: any order).
+                        FloatVector x0 = FloatVector.fromArray(fs, x, xk), x1 = FloatVector.fromArray(fs, x, xk + tt);
+                        FloatVector x2 = FloatVector.fromArray(fs, x, xk + 2 * tt), x3 = FloatVector.fromArray(fs, x, xk + 3 * tt);
+                        FloatVector q0 = x3.fma(FloatVector.broadcast(fs, wq[we + 3]), x2.fma(FloatVector.broadcast(fs, wq[we + 2]), x1.fma(FloatVector.broadcast(fs, wq[we + 1]), x0.mul(wq[we]))));
+                        FloatVector q1 = x3.fma(FloatVector.broadcast(fs, wq[259 + we]), x2.fma(FloatVector.broadcast(fs, wq[258 + we]), x1.fma(FloatVector.broadcast(fs, wq[257 + we]), x0.mul(wq[256 + we]))));
+                        FloatVector q2 = x3.fma(FloatVector.broadcast(fs, wq[515 + we]), x2.fma(FloatVector.broadcast(fs, wq[514 + we]), x1.fma(FloatVector.broadcast(fs, wq[513 + we]), x0.mul(wq[512 + we]))));
+                        FloatVector q3 = x3.fma(FloatVector.broadcast(fs, wq[771 + we]), x2.fma(FloatVector.broadcast(fs, wq[770 + we]), x1.fma(FloatVector.broadcast(fs, wq[769 + we]), x0.mul(wq[768 + we]))));
+                        int sk = st + k * tt + h;
+                        q0.fma(dd0, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q1.fma(dd1, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q2.fma(dd2, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                        sk += 8 * tt;
+                        q3.fma(dd3, FloatVector.fromArray(fs, res, sk)).intoArray(res, sk);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int s = st + 8 * r * tt;
+            for (int h = 0; h < tt; h += lanes) {
+                // hsum_float_8: ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7)), lane by lane
+                FloatVector x0 = FloatVector.fromArray(fs, res, s + h), x1 = FloatVector.fromArray(fs, res, s + tt + h);
+                FloatVector x2 = FloatVector.fromArray(fs, res, s + 2 * tt + h), x3 = FloatVector.fromArray(fs, res, s + 3 * tt + h);
+                FloatVector x4 = FloatVector.fromArray(fs, res, s + 4 * tt + h), x5 = FloatVector.fromArray(fs, res, s + 5 * tt + h);
+                FloatVector x6 = FloatVector.fromArray(fs, res, s + 6 * tt + h), x7 = FloatVector.fromArray(fs, res, s + 7 * tt + h);
+                x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+
+    /**
+     * tinyBLAS's F32/F16/BF16 dot ({@code kind} 0, 1, 2; eight fused lanes, lane k the chain over the elements
+     * k mod 8, then hsum ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))) of four weight rows
+     * {@code w[wOff + r * rowBytes ..]} of {@code n} elements ({@code n % 8 == 0}) with one token-major tile of
+     * {@link #tileTokens} activation rows {@code x[xOff + k * T + t]}: results to {@code res[r * T + t]}. The
+     * eight chains of every activation row run lane by lane in the same order (not exact: the order is what
+     * matters here), 256 elements of a row at a time, widened to floats once in {@code wq} for the whole tile.
+     */
+    @Override
+    public void floatTile(int kind, MemorySegment w, long wOff, long rowBytes, float[] x, int xOff, int n,
+                          float[] wq, float[] res) {
+        int tt = 2 * lanes;
+        // res[4T + (8r + k)T ..]: row r's chain k, both halves of the tile.
+        int st = 4 * tt;
+        java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
+        for (int k0 = 0; k0 < n; k0 += 256) {
+            int m = Math.min(256, n - k0);
+            // Rows inner: the four rows share these elements' activations while they sit in L1.
+            for (int r = 0; r < 4; r++) {
+                unpackFloats(kind, w, wOff + r * rowBytes, k0, m, wq);
+                int s = st + 8 * r * tt;
+                FloatVector a0 = FloatVector.fromArray(fs, res, s), a1 = FloatVector.fromArray(fs, res, s + tt);
+                FloatVector a2 = FloatVector.fromArray(fs, res, s + 2 * tt), a3 = FloatVector.fromArray(fs, res, s + 3 * tt);
+                FloatVector a4 = FloatVector.fromArray(fs, res, s + 4 * tt), a5 = FloatVector.fromArray(fs, res, s + 5 * tt);
+                FloatVector a6 = FloatVector.fromArray(fs, res, s + 6 * tt), a7 = FloatVector.fromArray(fs, res, s + 7 * tt);
+                FloatVector b0 = FloatVector.fromArray(fs, res, s + lanes), b1 = FloatVector.fromArray(fs, res, s + tt + lanes);
+                FloatVector b2 = FloatVector.fromArray(fs, res, s + 2 * tt + lanes), b3 = FloatVector.fromArray(fs, res, s + 3 * tt + lanes);
+                FloatVector b4 = FloatVector.fromArray(fs, res, s + 4 * tt + lanes), b5 = FloatVector.fromArray(fs, res, s + 5 * tt + lanes);
+                FloatVector b6 = FloatVector.fromArray(fs, res, s + 6 * tt + lanes), b7 = FloatVector.fromArray(fs, res, s + 7 * tt + lanes);
+                int xi = xOff + k0 * tt;
+                for (int e = 0; e < m; e += 8) {
+                    int xe = xi + e * tt;
+                    FloatVector v;
+                    v = FloatVector.broadcast(fs, wq[e]);
+                    a0 = v.fma(FloatVector.fromArray(fs, x, xe), a0);
+                    b0 = v.fma(FloatVector.fromArray(fs, x, xe + lanes), b0);
+                    v = FloatVector.broadcast(fs, wq[e + 1]);
+                    a1 = v.fma(FloatVector.fromArray(fs, x, xe + tt), a1);
+                    b1 = v.fma(FloatVector.fromArray(fs, x, xe + tt + lanes), b1);
+                    v = FloatVector.broadcast(fs, wq[e + 2]);
+                    a2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt), a2);
+                    b2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt + lanes), b2);
+                    v = FloatVector.broadcast(fs, wq[e + 3]);
+                    a3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt), a3);
+                    b3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt + lanes), b3);
+                    v = FloatVector.broadcast(fs, wq[e + 4]);
+                    a4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt), a4);
+                    b4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt + lanes), b4);
+                    v = FloatVector.broadcast(fs, wq[e + 5]);
+                    a5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt), a5);
+                    b5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt + lanes), b5);
+                    v = FloatVector.broadcast(fs, wq[e + 6]);
+                    a6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt), a6);
+                    b6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt + lanes), b6);
+                    v = FloatVector.broadcast(fs, wq[e + 7]);
+                    a7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt), a7);
+                    b7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt + lanes), b7);
+                }
+                a0.intoArray(res, s);
+                a1.intoArray(res, s + tt);
+                a2.intoArray(res, s + 2 * tt);
+                a3.intoArray(res, s + 3 * tt);
+                a4.intoArray(res, s + 4 * tt);
+                a5.intoArray(res, s + 5 * tt);
+                a6.intoArray(res, s + 6 * tt);
+                a7.intoArray(res, s + 7 * tt);
+                b0.intoArray(res, s + lanes);
+                b1.intoArray(res, s + tt + lanes);
+                b2.intoArray(res, s + 2 * tt + lanes);
+                b3.intoArray(res, s + 3 * tt + lanes);
+                b4.intoArray(res, s + 4 * tt + lanes);
+                b5.intoArray(res, s + 5 * tt + lanes);
+                b6.intoArray(res, s + 6 * tt + lanes);
+                b7.intoArray(res, s + 7 * tt + lanes);
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int s = st + 8 * r * tt;
+            for (int h = 0; h < tt; h += lanes) {
+                FloatVector x0 = FloatVector.fromArray(fs, res, s + h), x1 = FloatVector.fromArray(fs, res, s + tt + h);
+                FloatVector x2 = FloatVector.fromArray(fs, res, s + 2 * tt + h), x3 = FloatVector.fromArray(fs, res, s + 3 * tt + h);
+                FloatVector x4 = FloatVector.fromArray(fs, res, s + 4 * tt + h), x5 = FloatVector.fromArray(fs, res, s + 5 * tt + h);
+                FloatVector x6 = FloatVector.fromArray(fs, res, s + 6 * tt + h), x7 = FloatVector.fromArray(fs, res, s + 7 * tt + h);
+                x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(res, r * tt + h);
+            }
+        }
+    }
+
+    /**
+     * Elements {@code k0 .. k0 + m} of the F32/F16/BF16 ({@code kind} 0, 1, 2) row at {@code w[row ..]} as floats
+     * (exact) to {@code wq[0 ..]}. IEEE half: the 15 magnitude bits in a float's place read 2^112 too small
+     * (subnormals land on float subnormals), one exact multiply fixes it; infinities and NaNs take the all-ones
+     * exponent; the sign goes back last.
+     */
+    private static void unpackFloats(int kind, MemorySegment w, long row, int k0, int m, float[] wq) {
+        if (kind == 0) {
+            MemorySegment.copy(w, FLOAT_LE, row + 4L * k0, wq, 0, m);
+            return;
+        }
+        int e = 0;
+        for (; e + lanes <= m; e += lanes) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(ss, w, row + 2L * (k0 + e), LE)
+                    .convertShape(VectorOperators.S2I, is, 0);
+            FloatVector f;
+            if (kind == 2) {
+                f = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector mag = bits.and(0x7fff);
+                IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
+                f = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                        .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            }
+            f.intoArray(wq, e);
+        }
+        for (; e < m; e++) {
+            short h = w.get(SHORT_LE, row + 2L * (k0 + e));
+            wq[e] = kind == 2 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+        }
     }
 
     /** sum_j sums[sb + j] * min_j, the mins packed four to an int as in {@link #q4_K}: an exact int. */

@@ -26,14 +26,22 @@ import java.util.function.IntConsumer;
  * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
  * their scalar codec dot on the same rounded activations.
  *
+ * <p>Batches of at least {@link #MIN_TILE_ROWS} rows of Q4_K (repacked), Q6_K, Q8_0 and F32/F16/BF16 go through
+ * token-major tiles ({@link #tokenTiled}): the activation rows are transposed once into tiles of
+ * {@code VectorDots.tileTokens} rows, the vector lanes, and each weight is unpacked once per tile and broadcast
+ * against it, in the same float order as the row kernels (bit-identical).
+ *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
  * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
- * 64 KiB, or one row) per chunk of rows, short-lived garbage that keeps the threads from sharing a buffer.
+ * 64 KiB, or one row) per chunk of rows, plus a few KiB of tile scratch, short-lived garbage that keeps the
+ * threads from sharing a buffer.
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
     /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
     private static final int GROUP_BYTES = 64 * 1024;
+    /** Gemm rows from which a product uses the token-major tile kernels. */
+    static final int MIN_TILE_ROWS = Integer.getInteger("sirocco.minTileRows", 16);
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLOAT_AT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
@@ -54,6 +62,13 @@ public final class VectorKernels implements Kernels {
     private float[] actOffsets = new float[0];
     /** (batch, blocks, 8): Q8_K sums of each 32 quants (pairs of its 16-quant block sums). */
     private int[] actSums = new int[0];
+    /** The gemm rows of the batch again, token-major in tiles of T = tileTokens rows: (tile, cols, T). */
+    private float[] tileValues = new float[0];
+    /** (tile, blocks, T): block scales, token-major. */
+    private float[] tileScales = new float[0];
+    /** (tile, blocks, 8, T): Q8_K sums of each 32 quants as floats, token-major. */
+    private float[] tileSums = new float[0];
+    private final TileTask tileTask = new TileTask();
 
     /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
     public VectorKernels(Parallel parallel) {
@@ -148,6 +163,18 @@ public final class VectorKernels implements Kernels {
             t.actRowBytes = actRowBytes;
             t.values = actValues;
         }
+        // Repacked weights: llama.cpp's gemm takes the first batch - batch % 4 rows, gemv the rest; others are row-wise.
+        int gemmRows = repacked ? batch - batch % 4 : batch;
+        t.gemmRows = gemmRows;
+        t.tileTokens = dots.tileTokens();
+        t.tiles = tokenTiled(weight.type(), repacked, rows, cols, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
+        if (t.tiles > 0) {
+            transposeTiles(t.values, cols, t.blocks, gemmRows, t.tiles, t.tileTokens, actType.isQuantized(),
+                    actType == GgmlType.Q8_K && repacked);
+            t.tileValues = tileValues;
+            t.tileScales = tileScales;
+            t.tileSums = tileSums;
+        }
         t.scales = actScales;
         t.sums = actSums;
         t.offsets = actOffsets;
@@ -160,6 +187,9 @@ public final class VectorKernels implements Kernels {
         // F32/F16/BF16: llama.cpp's tinyBLAS lanes for batches whose tiles fit, its vec_dot lanes otherwise (ScalarKernels).
         t.gemm = batch >= 2 && rows % 4 == 0 && cols % 8 == 0;
         t.chunk = Math.max(1, (rows + parallel.threads() * CHUNKS_PER_THREAD - 1) / (parallel.threads() * CHUNKS_PER_THREAD));
+        if (t.tiles > 0) {
+            t.chunk = (t.chunk + 3) & ~3; // whole groups of four rows (the tile kernels' unit)
+        }
         try {
             parallel.forEach((rows + t.chunk - 1) / t.chunk, t);
         } finally {
@@ -167,6 +197,91 @@ public final class VectorKernels implements Kernels {
             t.weights = null;
             t.values = null;
             t.act = null;
+            t.tileValues = null;
+        }
+    }
+
+    /**
+     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0, F32/F16/BF16) with
+     * {@code gemmRows} rows in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle;
+     * the four-row kernels serve those).
+     */
+    boolean tokenTiled(GgmlType type, boolean repacked, int rows, int cols, int gemmRows) {
+        boolean kernel = switch (type) {
+            case Q4_K -> repacked;
+            case Q8_0 -> true;
+            // Q6_K's tile costs more per row than its four-row kernel's (more dequantization, no shared loads):
+            // only full tiles win (at 512 bits: 0.88x at 16 rows of 32, about 2x at 128 rows).
+            case Q6_K -> gemmRows >= dots.tileTokens();
+            // tinyBLAS's shapes (else llama.cpp takes vec_dot, as RowTask does)
+            case F32, F16, BF16 -> rows % 4 == 0 && cols % 8 == 0;
+            default -> false;
+        };
+        return kernel && dots.tiled() && gemmRows >= MIN_TILE_ROWS;
+    }
+
+    /**
+     * Copies the batch's first {@code gemmRows} widened activation rows ({@code values}), their scales and Q8_K sums
+     * to token-major tiles of {@code tt} rows (the lanes of the tile kernels); lanes past the last row are zero.
+     */
+    private void transposeTiles(float[] values, int cols, int blocks, int gemmRows, int tiles, int tt, boolean scales,
+                                boolean sums) {
+        int n = tiles * tt;
+        if (tileValues.length < n * cols) {
+            tileValues = new float[Math.max(n * cols, tileValues.length * 3 / 2)];
+        }
+        if (scales && tileScales.length < n * blocks) {
+            tileScales = new float[Math.max(n * blocks, tileScales.length * 3 / 2)];
+        }
+        if (sums && tileSums.length < n * blocks * 8) {
+            tileSums = new float[Math.max(n * blocks * 8, tileSums.length * 3 / 2)];
+        }
+        TileTask task = tileTask;
+        task.cols = cols;
+        task.blocks = blocks;
+        task.gemmRows = gemmRows;
+        task.tt = tt;
+        task.values = values;
+        task.scales = scales;
+        task.sums = sums;
+        try {
+            parallel.forEach(tiles, task);
+        } finally {
+            task.values = null;
+        }
+    }
+
+    /** Fills one token-major tile (see {@link #transposeTiles}). */
+    private final class TileTask implements IntConsumer {
+        int cols;
+        int blocks;
+        int gemmRows;
+        int tt;
+        float[] values;
+        boolean scales;
+        boolean sums;
+
+        @Override
+        public void accept(int tile) {
+            float[] tv = tileValues;
+            float[] ts = tileScales;
+            float[] tsum = tileSums;
+            for (int t = 0; t < tt; t++) {
+                int b = tile * tt + t;
+                boolean live = b < gemmRows;
+                int vo = tile * tt * cols + t;
+                for (int k = 0; k < cols; k++) {
+                    tv[vo + k * tt] = live ? values[b * cols + k] : 0f;
+                }
+                int so = tile * tt * blocks + t;
+                for (int i = 0; scales && i < blocks; i++) {
+                    ts[so + i * tt] = live ? actScales[b * blocks + i] : 0f;
+                }
+                int go = tile * tt * blocks * 8 + t;
+                for (int g = 0; sums && g < blocks * 8; g++) {
+                    tsum[go + g * tt] = live ? actSums[b * blocks * 8 + g] : 0f;
+                }
+            }
         }
     }
 
@@ -325,11 +440,23 @@ public final class VectorKernels implements Kernels {
         float[] out;
         boolean gemm;
         int chunk;
+        /** Activation rows that go through llama.cpp's gemm (the rest through gemv): batch - batch % 4. */
+        int gemmRows;
+        /** Token-major tiles of the gemm rows (0: the four-row kernels serve them), of tileTokens rows each. */
+        int tiles;
+        int tileTokens;
+        float[] tileValues;
+        float[] tileScales;
+        float[] tileSums;
 
         @Override
         public void accept(int c) {
             int from = c * chunk;
             int to = Math.min(rows, from + chunk);
+            if (tiles > 0 && (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16)) {
+                floatTiles(from, to);
+                return;
+            }
             if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
                 // llama.cpp's exact float lanes (VectorFloatDots): tinyBLAS for batches, vec_dot for one row.
                 for (int r = from; r < to; r++) {
@@ -354,6 +481,10 @@ public final class VectorKernels implements Kernels {
                 return;
             }
             int rb = Math.toIntExact(rowBytes);
+            if (tiles > 0) {
+                tokenTiles(from, to, rb);
+                return;
+            }
             boolean tiled = batch >= 4 && dots.tiled() && hasTiledKernel(type, repacked);
             if (!tiled) {
                 // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
@@ -391,6 +522,76 @@ public final class VectorKernels implements Kernels {
                 for (; b < batch; b++) {
                     for (int r = 0; r < n; r++) {
                         out[b * rows + g + r] = dot(buf, r * rb, b);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Rows {@code from .. to} with the token-major tiles, then with the gemv rows. Weight rows
+         * are copied in groups of about {@link #GROUP_BYTES} and every tile passes over a group while it sits in L2:
+         * the weights are read from memory once, a tile's activations are reused by every row of the group.
+         */
+        private void tokenTiles(int from, int to, int rb) {
+            int tt = tileTokens;
+            int group = Math.max(4, Math.min(to - from, GROUP_BYTES / rb) & ~3);
+            byte[] buf = new byte[group * rb];
+            float[] wq = new float[1024];
+            float[] res = new float[44 * tt];
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
+                // A last group of rows short of a multiple of four: zero rows (their outputs are dropped) fill it up.
+                java.util.Arrays.fill(buf, n * rb, ((n + 3) & ~3) * rb, (byte) 0);
+                for (int tile = 0; tile < tiles; tile++) {
+                    int live = Math.min(tt, gemmRows - tile * tt);
+                    for (int r = 0; r < n; r += 4) {
+                        if (type == GgmlType.Q4_K) {
+                            dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
+                                    tileSums, tile * tt * blocks * 8, blocks, wq, res);
+                        } else if (type == GgmlType.Q6_K) {
+                            dots.q6_KTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                        } else {
+                            dots.q8_0Tile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                        }
+                        for (int q = 0; q < Math.min(4, n - r); q++) {
+                            for (int t = 0; t < live; t++) {
+                                out[(tile * tt + t) * rows + g + r + q] = res[q * tt + t];
+                            }
+                        }
+                    }
+                }
+                for (int b = gemmRows; b < batch; b++) {
+                    for (int r = 0; r < n; r++) {
+                        out[b * rows + g + r] = dot(buf, r * rb, b);
+                    }
+                }
+            }
+        }
+
+        /**
+         * F32/F16/BF16 rows {@code from .. to} (a multiple of four) with the token-major tiles in tinyBLAS's order
+         * (every row of such a batch is a gemm row). The weights are widened straight from the mapped segment, a
+         * few KiB at a time, so they need no heap copy; groups of rows take every tile while in L2, as in
+         * {@link #tokenTiles}.
+         */
+        private void floatTiles(int from, int to) {
+            int tt = tileTokens;
+            int kind = type == GgmlType.F32 ? 0 : type == GgmlType.F16 ? 1 : 2;
+            int group = Math.max(4, (int) Math.min(to - from, GROUP_BYTES / rowBytes) & ~3);
+            float[] wq = new float[1024];
+            float[] res = new float[44 * tt];
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                for (int tile = 0; tile < tiles; tile++) {
+                    int live = Math.min(tt, gemmRows - tile * tt);
+                    for (int r = 0; r < n; r += 4) {
+                        dots.floatTile(kind, weights, (g + r) * rowBytes, rowBytes, tileValues, tile * tt * cols, cols, wq, res);
+                        for (int q = 0; q < 4; q++) {
+                            for (int t = 0; t < live; t++) {
+                                out[(tile * tt + t) * rows + g + r + q] = res[q * tt + t];
+                            }
+                        }
                     }
                 }
             }

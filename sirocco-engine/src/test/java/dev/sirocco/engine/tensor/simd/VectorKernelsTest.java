@@ -167,6 +167,38 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * Prompt-sized batches go through the token-major tile kernels: a batch of 16 + 16 + 8 gemm rows and three gemv
+     * rows spans a full tile, a partly filled one (idle lanes) and the gemv tail at every width, over rows in several
+     * copy groups; every output must be the scalar twin's float.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0", "F16", "BF16", "F32"})
+    void tokenMajorTilesGiveTheScalarFloats(GgmlType type) {
+        // Q6_K and Q8_0 are not repacked: 62 rows leave a last group of rows short of four; Q8_0's 43 blocks end in a short group of eight.
+        // F32/F16/BF16 (tinyBLAS needs rows % 4 == 0): 1288 columns end in a short run of 256.
+        int rows = type == GgmlType.Q4_K || !type.isQuantized() ? 56 : 62;
+        int cols = type == GgmlType.Q8_0 ? 43 * 32 : type.isQuantized() ? 5 * 256 : 5 * 256 + 8;
+        int batch = 43;
+        Tensor w = weights(type, rows, cols, 7 + type.id());
+        float[] x = activations(batch * cols, 8 + type.id());
+        float[] expected = new float[batch * rows];
+        new ScalarKernels(one).matmul(w, x, expected, batch);
+        for (int bits : widths()) {
+            for (Parallel p : new Parallel[]{one, two}) {
+                VectorKernels k = new VectorKernels(p, bits);
+                assertThat(k.tokenTiled(type, RepackedWeights.isRepacked(type, rows), rows, cols, batch - batch % 4) || bits == 128).as("width %d uses the tiles", bits).isTrue();
+                float[] got = new float[batch * rows];
+                k.matmul(w, x, got, batch);
+                for (int i = 0; i < got.length; i++) {
+                    String what = String.format("%s width %d threads %d batch row %d row %d", type, bits, p.threads(), i / rows, i % rows);
+                    assertThat(Float.floatToRawIntBits(got[i])).as(what + ": %s vs %s", got[i], expected[i])
+                            .isEqualTo(Float.floatToRawIntBits(expected[i]));
+                }
+            }
+        }
+    }
+
     @Test
     void plainTypesMatchScalarBitForBitOnEveryOutput() {
         int rows = 64;
