@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the default model, sirocco-mini, from nothing but two npm packages and this folder, with Sirocco's own
 # commands. Writes every intermediate file to WORK and the result to WORK/sirocco-mini.gguf; see MODEL_CARD.md.
-#   default-model/build.sh WORK [THREADS]        (about 1.5 hours on 2 cores)
+#   default-model/build.sh WORK [THREADS]        (about 1.5 hours on 2 busy cores)
 set -euo pipefail
 work=${1:?usage: build.sh WORK [THREADS]}
 threads=${2:-2}
@@ -20,7 +20,7 @@ mkdir -p "$work"
 # 4. instruction tuning on the chat and tool-calling set, as a LoRA adapter merged into the model
 node "$here/instruct.mjs" > "$work/instruct.jsonl"
 "$sirocco" finetune --model "$work/pretrained.gguf" --data "$work/instruct.jsonl" --out "$work/adapter.gguf" \
-  --merge "$work/sirocco-mini-f32.gguf" --rank 32 --alpha 64 --lr 2e-3 --epochs 3 --batch 8 --seq-len 512 --seed 1 \
+  --merge "$work/sirocco-mini-f32.gguf" --rank 64 --alpha 128 --lr 3e-3 --epochs 6 --batch 8 --seq-len 512 --seed 1 \
   --threads "$threads" --json | tee "$work/finetune.json"
 # 5. 8-bit weights for serving
 "$sirocco" quantize --in "$work/sirocco-mini-f32.gguf" --out "$work/sirocco-mini.gguf" --type q8_0 --threads "$threads"
