@@ -65,6 +65,11 @@ final class CompletionEndpoints {
                         + " shape one answer; drop one of them");
             }
             params = params.withConstraint(forcedCall);
+        } else if (params.constraint() == null) {
+            OutputConstraint openedCall = ToolChoiceConstraint.lazy(tools, model.toolFormat());
+            if (openedCall != null) {
+                params = params.withConstraint(openedCall);
+            }
         }
         String prompt;
         try {

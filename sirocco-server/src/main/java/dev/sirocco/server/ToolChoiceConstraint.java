@@ -7,6 +7,7 @@ import dev.sirocco.chat.ToolCallFormat;
 import dev.sirocco.chat.constraint.JsonConstraints;
 import dev.sirocco.chat.constraint.SchemaException;
 import dev.sirocco.engine.runtime.constraint.OutputConstraint;
+import dev.sirocco.engine.runtime.constraint.TriggeredConstraint;
 
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,39 @@ final class ToolChoiceConstraint {
         List<Map<String, Object>> allowed = tools.choice() == ToolsRequest.Choice.FUNCTION
                 ? tools.tools().stream().filter(t -> tools.function().equals(((Map<?, ?>) t.get("function")).get("name"))).toList()
                 : tools.tools();
+        try {
+            return JsonConstraints.wrapped(format.openText(), payload(tools, format, allowed), "tools", format.closeText());
+        } catch (SchemaException e) {
+            throw e.unsupported() ? ApiException.unsupported(e.path(), e.getMessage()) : ApiException.badField(e.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * With {@code tool_choice} auto: free text, but a call the model opens (its family's open marker appears in the
+     * output) is held to the call syntax and the tools' schemas, as {@link #of} holds a required one. Null when
+     * nothing can be enforced that way: no tools, a format with no open marker (Llama 3.1's bare JSON) or with XML
+     * calls, or schemas the JSON constraint cannot express (those calls stay free, as they were).
+     */
+    static OutputConstraint lazy(ToolsRequest tools, ToolCallFormat format) {
+        if (tools.choice() != ToolsRequest.Choice.AUTO || tools.tools().isEmpty() || format == null
+                || format instanceof QwenXmlToolCalls) {
+            return null;
+        }
+        String open = format.openText();
+        String trigger = open.strip();
+        if (trigger.isEmpty() || !open.startsWith(trigger)) {
+            return null;
+        }
+        try {
+            OutputConstraint call = JsonConstraints.wrapped(open.substring(trigger.length()),
+                    payload(tools, format, tools.tools()), "tools", format.closeText());
+            return new TriggeredConstraint(trigger, call);
+        } catch (SchemaException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode payload(ToolsRequest tools, ToolCallFormat format, List<Map<String, Object>> allowed) {
         JsonNode call = Json.MAPPER.valueToTree(format.forTools(allowed).callSchema(allowed));
         JsonNode payload = call;
         if (format.payloadIsArray()) {
@@ -50,10 +84,6 @@ final class ToolChoiceConstraint {
             }
             payload = array;
         }
-        try {
-            return JsonConstraints.wrapped(format.openText(), payload, "tools", format.closeText());
-        } catch (SchemaException e) {
-            throw e.unsupported() ? ApiException.unsupported(e.path(), e.getMessage()) : ApiException.badField(e.path(), e.getMessage());
-        }
+        return payload;
     }
 }
