@@ -33,6 +33,13 @@ final class JsonMatcher implements ByteMatcher {
     private static final int MAX_THREADS = 64;
 
     // phases
+    /**
+     * A flag on a frame's phase: its one optional space is taken. Models write JSON as Python's json.dumps and
+     * Jinja's tojson do ({@code {"name": "x", "arguments": {...}}}); forcing compact JSON on them pushes every value
+     * off their own distribution. So one space may come before a value below the root and after a comma between
+     * members; spaces are optional and never counted in the closing cost.
+     */
+    private static final int SPACED = 1 << 16;
     static final int START = 0;
     private static final int SEQ_PREFIX = 1;
     private static final int SEQ_VALUE = 2;
@@ -230,7 +237,16 @@ final class JsonMatcher implements ByteMatcher {
     }
 
     private static int phaseOf(Stack s, int f) {
-        return (int) (s.frames[f * FRAME] >>> 32);
+        return (int) (s.frames[f * FRAME] >>> 32) & ~SPACED;
+    }
+
+    /** Whether the frame already took its one optional space (see {@link #SPACED}). */
+    private static boolean spaced(Stack s, int f) {
+        return (s.frames[f * FRAME] >>> 32 & SPACED) != 0;
+    }
+
+    private static void markSpaced(Stack s, int f) {
+        s.frames[f * FRAME] |= (long) SPACED << 32;
     }
 
     private static void setPhase(Stack s, int f, int phase) {
@@ -238,7 +254,7 @@ final class JsonMatcher implements ByteMatcher {
     }
 
     private static void setNode(Stack s, int f, int node) {
-        s.frames[f * FRAME] = node | (long) phaseOf(s, f) << 32;
+        s.frames[f * FRAME] = node | (s.frames[f * FRAME] & 0xFFFF_FFFF_0000_0000L); // keeps the phase and the space
     }
 
     private static long a(Stack s, int f) {
@@ -318,6 +334,10 @@ final class JsonMatcher implements ByteMatcher {
             alt.live = step(alt, b);
         }
         GrammarNode n = nodes[nodeOf(s, f)];
+        if (b == ' ' && !spaced(s, f) && spaceMayCome(s, f, n, phaseOf(s, f))) {
+            markSpaced(s, f);
+            return true;
+        }
         return switch (n.kind) {
             case GrammarNode.SEQUENCE -> stepSequence(s, f, n, b);
             case GrammarNode.OBJECT -> stepObject(s, f, n, b);
@@ -337,6 +357,16 @@ final class JsonMatcher implements ByteMatcher {
             }
             default -> throw new IllegalStateException("unknown node kind " + n.kind);
         };
+    }
+
+    /**
+     * Where the one optional space may come: before a value inside an object or array (not before the whole output,
+     * whose parent is the sequence that wraps it) and after a comma in an object.
+     */
+    private boolean spaceMayCome(Stack s, int f, GrammarNode n, int phase) {
+        return phase == START && f > 0 && n.kind != GrammarNode.SEQUENCE && nodes[nodeOf(s, f - 1)].kind != GrammarNode.SEQUENCE
+                || n.kind == GrammarNode.OBJECT && phase == OBJ_NEXT
+                || n.kind == GrammarNode.MAP && phase == MAP_NEXT;
     }
 
     private boolean endsOptionally(Stack s, int f) {

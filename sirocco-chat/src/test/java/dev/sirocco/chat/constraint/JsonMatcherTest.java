@@ -48,12 +48,35 @@ class JsonMatcherTest {
         assertThat(complete(c, "{}")).isTrue();
         assertThat(complete(c, "{\"a\":1,\"b\":[true,null,\"x\",{}],\"c\":{\"d\":-1.5,\"e\":[]},\"a\":\"\"}")).isTrue();
         assertThat(prefix(c, "[")).isFalse();
-        assertThat(prefix(c, "{\"a\" :1}")).as("no whitespace").isFalse();
+        assertThat(prefix(c, "{\"a\" :1}")).as("no whitespace before a colon").isFalse();
         assertThat(prefix(c, "{\"a\":01")).as("no leading zero").isFalse();
         assertThat(prefix(c, "{\"a\":1,}")).as("no trailing comma").isFalse();
         assertThat(prefix(c, "{\"a\":1}x")).as("nothing after the value").isFalse();
         assertThat(complete(c, "{\"a\":1")).isFalse();
         assertThat(complete(c, "{\"a\":tru")).isFalse();
+    }
+
+    @Test
+    void oneSpaceMayComeAfterAColonOrACommaAsJsonDumpsWritesIt() {
+        OutputConstraint c = JsonConstraints.jsonObject();
+        assertThat(complete(c, "{\"name\": \"x\", \"arguments\": {\"city\": \"Oslo\", \"n\": [1, 2.5, true], \"m\": {}}}")).isTrue();
+        assertThat(prefix(c, "{\"a\":  1")).as("one space, not two").isFalse();
+        assertThat(prefix(c, "{\"a\":1,  \"b\"")).isFalse();
+        assertThat(prefix(c, " {")).as("not before the root").isFalse();
+        assertThat(prefix(c, "{ \"a\"")).as("not after the opening brace").isFalse();
+        OutputConstraint s = schema("{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
+                + " \"unit\": {\"enum\": [\"c\", \"f\"]}}, \"required\": [\"city\", \"unit\"], \"additionalProperties\": false}");
+        assertThat(complete(s, "{\"city\": \"Oslo\", \"unit\": \"c\"}")).isTrue();
+        assertThat(complete(s, "{\"city\":\"Oslo\",\"unit\":\"c\"}")).isTrue();
+        // a space is optional: it never adds to what is left to close
+        ByteMatcher compact = s.start();
+        ByteMatcher spaced = s.start();
+        for (byte b : "{\"city\":".getBytes(StandardCharsets.UTF_8)) {
+            compact.accept(b);
+            spaced.accept(b);
+        }
+        assertThat(spaced.accept(' ')).isTrue();
+        assertThat(spaced.closingCost()).isEqualTo(compact.closingCost());
     }
 
     @Test
