@@ -105,6 +105,24 @@ class ServeCommandTest {
         JsonNode message = new ObjectMapper().readTree(call.body()).at("/choices/0/message");
         assertThat(message.at("/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
         assertThat(new ObjectMapper().readTree(message.at("/tool_calls/0/function/arguments").asText()).get("city").isTextual()).isTrue();
+        // tool_choice auto: this model opens a call for a weather question; once opened, the call is held to the
+        // schema (without that its arguments derail into prose and the answer is text, not a call). The budget is
+        // roomy: a call may open only when its shortest valid form still fits in the tokens left
+        HttpResponse<String> auto = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sirocco-mini\",\"max_tokens\":200,\"temperature\":0,"
+                        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}},"
+                        + "{\"type\":\"function\",\"function\":{\"name\":\"search\",\"parameters\":{\"type\":\"object\","
+                        + "\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}}}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"What's the weather like in Paris?\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(auto.statusCode()).as(auto.body()).isEqualTo(200);
+        JsonNode autoChoice = new ObjectMapper().readTree(auto.body()).at("/choices/0");
+        assertThat(autoChoice.get("finish_reason").asText()).as(auto.body()).isEqualTo("tool_calls");
+        assertThat(autoChoice.at("/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(new ObjectMapper().readTree(autoChoice.at("/message/tool_calls/0/function/arguments").asText()).get("city").isTextual())
+                .isTrue();
     }
 
     @Test
