@@ -65,17 +65,9 @@ class ServeCommandTest {
                 "--threads", "1"};
         Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> models = null;
+        HttpResponse<String> models;
         try {
-            for (int i = 0; i < 400 && models == null; i++) {
-                try {
-                    models = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                } catch (ConnectException e) {
-                    assertThat(serving.isAlive()).as("serve exited early").isTrue();
-                    Thread.sleep(50);
-                }
-            }
+            models = firstModelList(client, port, serving);
         } finally {
             if (previous == null) {
                 System.clearProperty("sirocco.home");
@@ -139,17 +131,7 @@ class ServeCommandTest {
         // serve runs until the JVM stops; a daemon thread leaves it to the end of the test run
         Thread serving = Thread.ofPlatform().daemon(true).start(() -> Main.execute(args));
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> models = null;
-        for (int i = 0; i < 200 && models == null; i++) {
-            try {
-                models = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
-                assertThat(serving.isAlive()).as("serve exited early").isTrue();
-                Thread.sleep(50);
-            }
-        }
-        assertThat(models).isNotNull();
+        HttpResponse<String> models = firstModelList(client, port, serving);
         JsonNode list = new ObjectMapper().readTree(models.body());
         assertThat(list.get("data")).extracting(m -> m.get("id").asText()).containsExactly("tiny", "tiny-chat:q8_0");
         assertThat(list.get("data").get(0).get("max_context_length").asInt()).isEqualTo(64);
@@ -210,6 +192,20 @@ class ServeCommandTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         assertThat(json.readTree(chat.body()).get("model").asText()).isEqualTo(job.get("fine_tuned_model").asText());
+    }
+
+    /** GET /v1/models once the server started by {@code serving} listens (up to 20 s). */
+    private static HttpResponse<String> firstModelList(HttpClient client, int port, Thread serving) throws Exception {
+        for (int i = 0; i < 400; i++) {
+            try {
+                return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                assertThat(serving.isAlive()).as("serve exited early").isTrue();
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("serve did not listen on port " + port + " within 20 s");
     }
 
     private static HttpRequest multipart(String url, String content) {
