@@ -78,6 +78,7 @@ class ServeCommandTest {
         assertThat(models).isNotNull();
         JsonNode list = new ObjectMapper().readTree(models.body());
         assertThat(list.get("data")).extracting(m -> m.get("id").asText()).containsExactly(DefaultModel.ID);
+        assertThat(list.at("/data/0/capabilities/function_calling").asBoolean()).as("its template calls tools").isTrue();
         // a greedy chat answer, and a tool call whose arguments validate (tool_choice required is enforced)
         HttpResponse<String> chat = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")

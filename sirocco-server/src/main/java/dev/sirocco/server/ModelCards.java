@@ -21,10 +21,9 @@ final class ModelCards {
         card.put("name", m.id());
         card.put("max_context_length", m.contextSize());
         ObjectNode caps = card.putObject("capabilities");
-        // Only what this server does today: no FIM, tools, fine-tuning or images yet.
         caps.put("completion_chat", true);
         caps.put("completion_fim", m.fim());
-        caps.put("function_calling", false);
+        caps.put("function_calling", m.tools());
         caps.put("fine_tuning", false);
         caps.put("vision", false);
         card.put("type", "base");

@@ -53,7 +53,9 @@ class ModelsEndpointTest {
         assertThat(small.get("aliases").isArray()).isTrue();
         JsonNode caps = small.get("capabilities");
         assertThat(caps.get("completion_chat").asBoolean()).isTrue();
-        for (String off : new String[]{"completion_fim", "function_calling", "fine_tuning", "vision"}) {
+        assertThat(caps.get("function_calling").asBoolean()).as("function_calling: the template has a tool-call syntax")
+                .isEqualTo(server.model("small").toolFormat() != null);
+        for (String off : new String[]{"completion_fim", "fine_tuning", "vision"}) {
             assertThat(caps.get(off).isBoolean()).as(off).isTrue();
             assertThat(caps.get(off).asBoolean()).as(off + " is not implemented yet").isFalse();
         }
