@@ -11,7 +11,6 @@ import dev.sirocco.train.FinetuneConfig;
 import dev.sirocco.train.Finetuner;
 import dev.sirocco.train.TrainingProgress;
 import dev.sirocco.train.TrainingResult;
-import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.checkpoint.CheckpointPolicy;
 import dev.sirocco.train.data.ChatDataset;
 import dev.sirocco.train.data.DatasetException;
@@ -433,7 +432,7 @@ public final class FineTuningJobs implements AutoCloseable {
             if (t.trainedWeight() == 0) {
                 continue;
             }
-            sum += model.loss(new Tape(), t.tokens(), t.weights(), 1.0).value[0];
+            sum += model.loss(model.newTape(), t.tokens(), t.weights(), 1.0).value[0];
             weight += t.trainedWeight();
         }
         return weight == 0 ? Double.NaN : sum / weight;

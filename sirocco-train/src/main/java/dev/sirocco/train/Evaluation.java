@@ -1,6 +1,5 @@
 package dev.sirocco.train;
 
-import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.data.Example;
 import dev.sirocco.train.model.TrainingModel;
 
@@ -21,7 +20,7 @@ public final class Evaluation {
                 continue;
             }
             // normalizer 1: the loss is the weighted sum, averaged over all examples' weights below
-            total += model.loss(new Tape(), t.tokens(), t.weights(), 1).value[0];
+            total += model.loss(model.newTape(), t.tokens(), t.weights(), 1).value[0];
             weight += w;
         }
         if (weight == 0) {

@@ -93,15 +93,15 @@ public final class TrainingLoop {
                 if (e.trainedWeight() == 0) {
                     continue; // truncation can cut every trained token off
                 }
-                Tape tape = new Tape();
+                Tape tape = model.newTape();
                 Var l = model.loss(tape, e.tokens(), e.weights(), weight);
                 loss += l.value[0];
                 tape.backward(l);
                 tokens += e.tokens().length - 1;
             }
-            double norm = GradientClipping.clip(params, config.maxGradNorm());
+            double norm = GradientClipping.clip(params, config.maxGradNorm(), model.parallel());
             double lr = schedule.at(step);
-            adam.step((float) lr);
+            adam.step((float) lr, model.parallel());
             if (step == 0) {
                 initial = loss;
             }

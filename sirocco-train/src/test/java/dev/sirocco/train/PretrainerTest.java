@@ -100,6 +100,33 @@ class PretrainerTest {
         }
     }
 
+    @Test
+    void trainingEndsWithTheSameWeightsOnOneThreadAsOnThree() throws Exception {
+        Path text = Files.writeString(dir.resolve("threads.txt"), TEXT + " " + TEXT);
+        TrainingConfig config = new TrainingConfig(4, 2, 1e-2f, 1, 32, 5, 0.1, 0.01f, 0.5);
+        List<float[]> one;
+        List<float[]> three;
+        System.setProperty("sirocco.train.spreadMin", "0"); // spread every op, however small
+        try {
+            one = trainedValues(text, config, 1);
+            three = trainedValues(text, config, 3);
+        } finally {
+            System.clearProperty("sirocco.train.spreadMin");
+        }
+        assertThat(three).hasSameSizeAs(one);
+        for (int i = 0; i < one.size(); i++) {
+            assertThat(three.get(i)).as("parameter %d", i).containsExactly(one.get(i));
+        }
+    }
+
+    private static List<float[]> trainedValues(Path text, TrainingConfig config, int threads) throws Exception {
+        try (BaseModel base = BaseModel.load(init, threads)) {
+            List<Example> data = TextDataset.load(text, base.tokenizer(), config.seqLen());
+            Pretrainer.Result r = new Pretrainer(base, config).run(data, p -> { }, CheckpointPolicy.NONE);
+            return r.weights().parameters().stream().map(p -> p.value.clone()).toList();
+        }
+    }
+
     private static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {

@@ -27,6 +27,13 @@ public final class Parallel implements AutoCloseable {
     private boolean closed;
     private volatile Thread caller;
 
+    private static final Parallel SERIAL = new Parallel(1);
+
+    /** A shared one-thread instance: it starts no workers, every body runs on its caller (concurrent callers too). */
+    public static Parallel serial() {
+        return SERIAL;
+    }
+
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -73,6 +80,21 @@ public final class Parallel implements AutoCloseable {
         int per = (n + chunks - 1) / chunks;
         int count = per == 0 ? 0 : (n + per - 1) / per;
         forEach(count, c -> body.run(c * per, Math.min(n, (c + 1) * per)));
+    }
+
+    /**
+     * The running thread's slot in {@code 0..threads()-1} (0 for the caller and for anyone running a body inline), so
+     * a body can keep per-thread scratch in an array instead of a {@link ThreadLocal}, whose lookup showed up in
+     * profiles of short gemm tasks.
+     */
+    public int slot() {
+        Thread t = Thread.currentThread();
+        for (int i = 0; i < workers.length; i++) {
+            if (workers[i] == t) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     /** A loop body over a range of indices. */

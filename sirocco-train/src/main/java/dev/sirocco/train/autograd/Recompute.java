@@ -14,20 +14,22 @@ public final class Recompute {
 
     /** {@code block(tape, x)} on {@code tape}, checkpointed; {@code block} must be deterministic. */
     public static Var apply(Tape tape, Var x, BiFunction<Tape, Var, Var> block) {
-        Tape scratch = new Tape();
+        Tape scratch = new Tape(tape.parallel());
         Var scratchOut = block.apply(scratch, scratch.leaf(x.value, x.rows, x.cols, x.requiresGrad));
         Var out = new Var(scratchOut.rows, scratchOut.cols, scratchOut.value, null, scratchOut.requiresGrad);
         tape.onBackward(out, () -> {
-            Tape again = new Tape();
+            Tape again = new Tape(tape.parallel());
             Var in = again.leaf(x.value, x.rows, x.cols, x.requiresGrad);
             Var y = block.apply(again, in);
             again.backward(y, out.grad());
             if (x.requiresGrad) {
                 float[] dx = x.grad();
                 float[] g = in.grad();
-                for (int i = 0; i < dx.length; i++) {
-                    dx[i] += g[i];
-                }
+                tape.forRange(dx.length, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        dx[i] += g[i];
+                    }
+                });
             }
         });
         return out;

@@ -1,5 +1,7 @@
 package dev.sirocco.train.autograd;
 
+import dev.sirocco.engine.tensor.Parallel;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,10 +9,50 @@ import java.util.List;
  * Reverse-mode automatic differentiation: ops append a backward step as they compute forward, and
  * {@link #backward} runs the steps in reverse order, each adding its output's gradient into its inputs' gradients.
  * One tape per forward pass; only values that depend on a {@link Parameter} get steps, so a frozen prefix of the
- * model (everything before the first adapted projection) costs nothing backward.
+ * model (everything before the first adapted projection) costs nothing backward. The tape also carries the threads
+ * its ops spread their rows over ({@link #parallel()}).
  */
 public final class Tape {
     private final List<Runnable> steps = new ArrayList<>();
+    private final Parallel parallel;
+    private final long spreadMin = Long.getLong("sirocco.train.spreadMin", SPREAD_MIN);
+
+    /** A tape whose ops run on the calling thread alone. */
+    public Tape() {
+        this(Parallel.serial());
+    }
+
+    /**
+     * A tape whose ops spread rows and elements over {@code parallel}. Every op writes disjoint outputs per task or
+     * reduces in a fixed order, so the values do not depend on the thread count.
+     */
+    public Tape(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** The threads ops on this tape run on. Never call the kernels' gemm from inside one of its bodies. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    /**
+     * Below this many element steps an op runs on the caller alone: waking the other threads costs more. The system
+     * property {@code sirocco.train.spreadMin} overrides it (tests set 0 to spread every op).
+     */
+    static final long SPREAD_MIN = 1 << 17;
+
+    /**
+     * Runs {@code body} over ranges of {@code 0..n}: spread over {@link #parallel()} when the {@code n} items of about
+     * {@code stepsPerItem} element steps each are worth it, else on the calling thread. Bodies must write disjoint
+     * outputs per item (then the split never changes a value).
+     */
+    public void forRange(int n, long stepsPerItem, Parallel.RangeBody body) {
+        if ((long) n * stepsPerItem < spreadMin || parallel.threads() == 1) {
+            body.run(0, n);
+        } else {
+            parallel.forRange(n, 2, body);
+        }
+    }
 
     /** A value no gradient flows to (token embeddings of a frozen table, masks, ...). */
     public Var constant(float[] value, int rows, int cols) {

@@ -64,6 +64,11 @@ public final class BaseModel implements AutoCloseable {
         return kernels;
     }
 
+    /** The threads the kernels run on; training's element-wise ops share them. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
     public Tokenizer tokenizer() {
         return tokenizer;
     }

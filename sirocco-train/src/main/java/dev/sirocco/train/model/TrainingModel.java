@@ -9,6 +9,7 @@ import dev.sirocco.engine.model.Rope;
 import dev.sirocco.engine.model.TensorNames;
 import dev.sirocco.engine.model.UnsupportedModelException;
 import dev.sirocco.engine.tensor.Kernels;
+import dev.sirocco.engine.tensor.Parallel;
 import dev.sirocco.train.autograd.Recompute;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
@@ -35,6 +36,7 @@ public final class TrainingModel {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Kernels kernels;
+    private final Parallel parallel;
     private final TrainableLora lora; // null: the base model alone
     private final TrainableWeights full; // null: the base weights are frozen
     private final Rope[] ropes;
@@ -45,18 +47,20 @@ public final class TrainingModel {
     static final long DEQUANTIZED_BUDGET_BYTES = 1L << 30;
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
-        this(base.config(), base.weights(), base.kernels(), lora, null);
+        this(base.config(), base.weights(), base.kernels(), base.parallel(), lora, null);
     }
 
     /** Full training: every weight of {@code full} is trainable (the base supplies the config and frozen biases). */
     public TrainingModel(BaseModel base, TrainableWeights full) {
-        this(base.config(), base.weights(), base.kernels(), null, full);
+        this(base.config(), base.weights(), base.kernels(), base.parallel(), null, full);
     }
 
-    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, TrainableLora lora, TrainableWeights full) {
+    /** @param parallel the kernels' threads, which the element-wise ops share ({@link #newTape()}) */
+    public TrainingModel(ModelConfig c, ModelWeights w, Kernels kernels, Parallel parallel, TrainableLora lora, TrainableWeights full) {
         this.c = c;
         this.w = w;
         this.kernels = kernels;
+        this.parallel = parallel;
         this.lora = lora;
         this.full = full;
         this.dequantized = new DequantizedWeights(kernels, DEQUANTIZED_BUDGET_BYTES);
@@ -83,6 +87,16 @@ public final class TrainingModel {
 
     public ModelConfig config() {
         return c;
+    }
+
+    /** The kernels' threads, which the element-wise ops and the optimizer share. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    /** A tape for one pass of this model, whose element-wise ops run on the kernels' threads. */
+    public Tape newTape() {
+        return new Tape(parallel);
     }
 
     /** The logits of every position of {@code tokens}: (n, vocab). */

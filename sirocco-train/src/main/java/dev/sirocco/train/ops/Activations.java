@@ -11,27 +11,42 @@ public final class Activations {
     private Activations() {
     }
 
+    /**
+     * SwiGLU: forward row by row through the engine's own loop (ggml's arithmetic, so it rounds as inference does);
+     * backward with the sigmoid from one vector exp per element.
+     */
     public static Var swiglu(Tape tape, Var gate, Var up) {
         requireSame(gate, up);
         Var y = tape.result(gate.rows, gate.cols, gate, up);
-        for (int i = 0; i < y.size(); i++) {
-            float g = gate.value[i];
-            y.value[i] = g / (1f + (float) Math.exp(-g)) * up.value[i];
-        }
+        int cols = gate.cols;
+        tape.forRange(gate.rows, 4L * cols, (from, to) -> {
+            System.arraycopy(gate.value, from * cols, y.value, from * cols, (to - from) * cols);
+            for (int r = from; r < to; r++) {
+                Bulk.GGML.swiglu(y.value, up.value, r * cols, cols);
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] dg = gate.requiresGrad() ? gate.grad() : null;
             float[] du = up.requiresGrad() ? up.grad() : null;
-            for (int i = 0; i < dy.length; i++) {
-                double g = gate.value[i];
-                double sig = 1 / (1 + Math.exp(-g));
-                if (dg != null) {
-                    dg[i] += (float) (dy[i] * up.value[i] * sig * (1 + g * (1 - sig)));
+            tape.forRange(gate.rows, 4L * cols, (from, to) -> {
+                float[] e = new float[cols];
+                for (int r = from; r < to; r++) {
+                    int off = r * cols;
+                    Bulk.MATH.exp(gate.value, off, -1f, 0f, e, 0, cols);  // exp(-g)
+                    for (int i = 0; i < cols; i++) {
+                        float g = gate.value[off + i];
+                        float sig = 1f / (1f + e[i]);
+                        float d = dy[off + i];
+                        if (dg != null) {
+                            dg[off + i] += d * up.value[off + i] * sig * (1f + g * (1f - sig));
+                        }
+                        if (du != null) {
+                            du[off + i] += d * g * sig;
+                        }
+                    }
                 }
-                if (du != null) {
-                    du[i] += (float) (dy[i] * g * sig);
-                }
-            }
+            });
         });
         return y;
     }
@@ -43,27 +58,33 @@ public final class Activations {
     public static Var geglu(Tape tape, Var gate, Var up) {
         requireSame(gate, up);
         Var y = tape.result(gate.rows, gate.cols, gate, up);
-        for (int i = 0; i < y.size(); i++) {
-            y.value[i] = (float) (gelu(gate.value[i]) * up.value[i]);
-        }
+        tape.forRange(y.size(), 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y.value[i] = (float) (gelu(gate.value[i]) * up.value[i]);
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] dg = gate.requiresGrad() ? gate.grad() : null;
             float[] du = up.requiresGrad() ? up.grad() : null;
-            for (int i = 0; i < dy.length; i++) {
-                double x = gate.value[i];
-                if (dg != null) {
-                    double inner = SQRT_2_OVER_PI * (x + GELU_A * x * x * x);
-                    double t = Math.tanh(inner);
-                    double d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_A * x * x);
-                    dg[i] += (float) (dy[i] * up.value[i] * d);
-                }
-                if (du != null) {
-                    du[i] += (float) (dy[i] * gelu(x));
-                }
-            }
+            tape.forRange(dy.length, 16, (from, to) -> geluBackward(from, to, gate.value, up.value, dy, dg, du));
         });
         return y;
+    }
+
+    private static void geluBackward(int from, int to, float[] gate, float[] up, float[] dy, float[] dg, float[] du) {
+        for (int i = from; i < to; i++) {
+            double x = gate[i];
+            if (dg != null) {
+                double inner = SQRT_2_OVER_PI * (x + GELU_A * x * x * x);
+                double t = Math.tanh(inner);
+                double d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_A * x * x);
+                dg[i] += (float) (dy[i] * up[i] * d);
+            }
+            if (du != null) {
+                du[i] += (float) (dy[i] * gelu(x));
+            }
+        }
     }
 
     private static double gelu(double x) {

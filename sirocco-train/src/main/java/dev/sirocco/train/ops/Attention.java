@@ -33,14 +33,16 @@ public final class Attention {
         Var out = tape.result(n, oc, q, k, v);
         float[] kT = new float[headDim * n]; // one kv head's K^T (headDim, n)
         for (int g = 0; g < kvHeads; g++) {
-            transposeHead(k.value, n, kc, g * headDim, headDim, kT);
+            transposeHead(tape, k.value, n, kc, g * headDim, headDim, kT);
             for (int h = g * group; h < (g + 1) * group; h++) {
                 int pb = h * n * n;
                 kernels.gemm(n, n, headDim, q.value, h * headDim, qc, 1, kT, 0, n, probs, pb, n, false);
-                for (int t = 0; t < n; t++) {
-                    int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
-                    softmaxRow(probs, pb + t * n, lo, t, n, scale);
-                }
+                tape.forRange(n, 2L * n, (from, to) -> {
+                    for (int t = from; t < to; t++) {
+                        int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
+                        softmaxRow(probs, pb + t * n, lo, t, n, scale);
+                    }
+                });
                 kernels.gemm(n, valueHeadDim, n, probs, pb, n, 1, v.value, g * valueHeadDim, vc, out.value, h * valueHeadDim, oc, false);
             }
         }
@@ -52,7 +54,7 @@ public final class Attention {
             float[] vT = new float[valueHeadDim * n];
             float[] ds = new float[n * n];
             for (int g = 0; g < kvHeads; g++) {
-                transposeHead(v.value, n, vc, g * valueHeadDim, valueHeadDim, vT);
+                transposeHead(tape, v.value, n, vc, g * valueHeadDim, valueHeadDim, vT);
                 for (int h = g * group; h < (g + 1) * group; h++) {
                     int pb = h * n * n;
                     if (dv != null) { // dV (n, vd) += P^T (n, n) . dO (n, vd)
@@ -63,16 +65,18 @@ public final class Attention {
                     }
                     // dP (n, n) = dO . V^T; dS = P (dP - sum_j P dP) scale, row by row
                     kernels.gemm(n, n, valueHeadDim, dOut, h * valueHeadDim, oc, 1, vT, 0, n, ds, 0, n, false);
-                    for (int t = 0; t < n; t++) {
-                        int row = t * n;
-                        double dot = 0;
-                        for (int j = 0; j < n; j++) {
-                            dot += (double) probs[pb + row + j] * ds[row + j];
+                    tape.forRange(n, 2L * n, (from, to) -> {
+                        for (int t = from; t < to; t++) {
+                            int row = t * n;
+                            double dot = 0;
+                            for (int j = 0; j < n; j++) {
+                                dot += (double) probs[pb + row + j] * ds[row + j];
+                            }
+                            for (int j = 0; j < n; j++) {
+                                ds[row + j] = probs[pb + row + j] * (ds[row + j] - (float) dot) * scale;
+                            }
                         }
-                        for (int j = 0; j < n; j++) {
-                            ds[row + j] = probs[pb + row + j] * (ds[row + j] - (float) dot) * scale;
-                        }
-                    }
+                    });
                     if (dq != null) { // dQ (n, hd) += dS (n, n) . K (n, hd)
                         kernels.gemm(n, headDim, n, ds, 0, n, 1, k.value, g * headDim, kc, dq, h * headDim, qc, true);
                     }
@@ -87,30 +91,29 @@ public final class Attention {
 
     /** Row {@code t} of the scores at {@code off}: scaled, softmax over {@code lo .. t}, 0 outside (the mask). */
     private static void softmaxRow(float[] s, int off, int lo, int t, int n, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = lo; j <= t; j++) {
-            s[off + j] *= scale;
-            max = Math.max(max, s[off + j]);
+        int from = off + lo;
+        int len = t - lo + 1;
+        for (int j = from; j < from + len; j++) {
+            s[j] *= scale;
         }
-        double sum = 0;
-        for (int j = lo; j <= t; j++) {
-            float e = (float) Math.exp(s[off + j] - max);
-            s[off + j] = e;
-            sum += e;
+        float max = Bulk.MATH.max(s, from, len);
+        float inv = (float) (1.0 / Bulk.MATH.exp(s, from, 1f, max, s, from, len));
+        for (int j = from; j < from + len; j++) {
+            s[j] *= inv;
         }
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < n; j++) {
-            s[off + j] = j >= lo && j <= t ? s[off + j] * inv : 0f;
-        }
+        java.util.Arrays.fill(s, off, from, 0f);
+        java.util.Arrays.fill(s, from + len, off + n, 0f);
     }
 
     /** Columns {@code col .. col + width} of the (n, cols) matrix {@code a}, transposed into {@code into} (width, n). */
-    private static void transposeHead(float[] a, int n, int cols, int col, int width, float[] into) {
-        for (int t = 0; t < n; t++) {
-            for (int d = 0; d < width; d++) {
-                into[d * n + t] = a[t * cols + col + d];
+    private static void transposeHead(Tape tape, float[] a, int n, int cols, int col, int width, float[] into) {
+        tape.forRange(width, n, (from, to) -> {
+            for (int t = 0; t < n; t++) {
+                for (int d = from; d < to; d++) {
+                    into[d * n + t] = a[t * cols + col + d];
+                }
             }
-        }
+        });
     }
 
     private static void requireShapes(Var q, Var k, Var v, int heads, int kvHeads, int headDim, int valueHeadDim) {

@@ -3,7 +3,7 @@ package dev.sirocco.train.ops;
 import dev.sirocco.train.autograd.Tape;
 import dev.sirocco.train.autograd.Var;
 
-/** Element-wise ops: residual add, scaling, logit soft-capping. */
+/** Element-wise ops: residual add, scaling, logit soft-capping; spread over the tape's threads in ranges of elements. */
 public final class Elementwise {
     private Elementwise() {
     }
@@ -14,19 +14,25 @@ public final class Elementwise {
             throw new IllegalArgumentException("add of (" + a.rows + ", " + a.cols + ") and (" + b.rows + ", " + b.cols + ")");
         }
         Var y = tape.result(a.rows, a.cols, a, b);
-        for (int i = 0; i < y.size(); i++) {
-            y.value[i] = a.value[i] + b.value[i];
-        }
+        tape.forRange(y.size(), 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y.value[i] = a.value[i] + b.value[i];
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
-            for (Var in : new Var[]{a, b}) {
-                if (in.requiresGrad()) {
-                    float[] d = in.grad();
-                    for (int i = 0; i < d.length; i++) {
-                        d[i] += dy[i];
+            float[] da = a.requiresGrad() ? a.grad() : null;
+            float[] db = b.requiresGrad() ? b.grad() : null;
+            tape.forRange(dy.length, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    if (da != null) {
+                        da[i] += dy[i];
+                    }
+                    if (db != null) {
+                        db[i] += dy[i];
                     }
                 }
-            }
+            });
         });
         return y;
     }
@@ -37,15 +43,20 @@ public final class Elementwise {
             throw new IllegalArgumentException("a bias of " + bias.length + " for rows of " + a.cols);
         }
         Var y = tape.result(a.rows, a.cols, a);
-        for (int i = 0; i < y.size(); i++) {
-            y.value[i] = a.value[i] + bias[i % a.cols];
-        }
+        int cols = a.cols;
+        tape.forRange(a.rows, cols, (from, to) -> {
+            for (int i = from * cols; i < to * cols; i++) {
+                y.value[i] = a.value[i] + bias[i % cols];
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] d = a.grad();
-            for (int i = 0; i < d.length; i++) {
-                d[i] += dy[i];
-            }
+            tape.forRange(d.length, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    d[i] += dy[i];
+                }
+            });
         });
         return y;
     }
@@ -53,15 +64,19 @@ public final class Elementwise {
     /** {@code s * a}. */
     public static Var scale(Tape tape, Var a, float s) {
         Var y = tape.result(a.rows, a.cols, a);
-        for (int i = 0; i < y.size(); i++) {
-            y.value[i] = a.value[i] * s;
-        }
+        tape.forRange(y.size(), 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y.value[i] = a.value[i] * s;
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] d = a.grad();
-            for (int i = 0; i < d.length; i++) {
-                d[i] += dy[i] * s;
-            }
+            tape.forRange(d.length, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    d[i] += dy[i] * s;
+                }
+            });
         });
         return y;
     }
@@ -69,16 +84,20 @@ public final class Elementwise {
     /** {@code cap * tanh(a / cap)} (Gemma's final logit soft-capping). */
     public static Var softcap(Tape tape, Var a, float cap) {
         Var y = tape.result(a.rows, a.cols, a);
-        for (int i = 0; i < y.size(); i++) {
-            y.value[i] = cap * (float) Math.tanh(a.value[i] / cap);
-        }
+        tape.forRange(y.size(), 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y.value[i] = cap * (float) Math.tanh(a.value[i] / cap);
+            }
+        });
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             float[] d = a.grad();
-            for (int i = 0; i < d.length; i++) {
-                float t = y.value[i] / cap;
-                d[i] += dy[i] * (1f - t * t);
-            }
+            tape.forRange(d.length, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float t = y.value[i] / cap;
+                    d[i] += dy[i] * (1f - t * t);
+                }
+            });
         });
         return y;
     }

@@ -32,11 +32,13 @@ public final class Matmuls {
         Var y = tape.result(n, out, x);
         kernels.matmul(weight, x.value, y.value, n);
         if (bias != null) {
-            for (int t = 0; t < n; t++) {
-                for (int o = 0; o < out; o++) {
-                    y.value[t * out + o] += bias[o];
+            tape.forRange(n, out, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    for (int o = 0; o < out; o++) {
+                        y.value[t * out + o] += bias[o];
+                    }
                 }
-            }
+            });
         }
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
@@ -75,7 +77,7 @@ public final class Matmuls {
         requireCols(x, in, "dense weight");
         int n = x.rows;
         Var y = tape.result(n, out, x, w);
-        kernels.gemm(n, out, in, x.value, 0, in, 1, transpose(w.value, out, in), 0, out, y.value, 0, out, false);
+        kernels.gemm(n, out, in, x.value, 0, in, 1, transpose(tape, w.value, out, in), 0, out, y.value, 0, out, false);
         tape.onBackward(y, () -> {
             float[] dy = y.grad();
             if (x.requiresGrad()) {
@@ -95,24 +97,29 @@ public final class Matmuls {
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
 
     /** {@code (rows, cols)} row-major → {@code (cols, rows)} in this thread's scratch array (valid until the next call). */
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = TRANSPOSED.get();
-        if (t.length < a.length) {
-            t = new float[a.length];
-            TRANSPOSED.set(t);
+    static float[] transpose(Tape tape, float[] a, int rows, int cols) {
+        float[] scratch = TRANSPOSED.get();
+        if (scratch.length < a.length) {
+            scratch = new float[a.length];
+            TRANSPOSED.set(scratch);
         }
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            int r1 = Math.min(rows, r0 + TILE);
-            for (int c0 = 0; c0 < cols; c0 += TILE) {
-                int c1 = Math.min(cols, c0 + TILE);
-                for (int c = c0; c < c1; c++) {
-                    int tb = c * rows;
-                    for (int r = r0; r < r1; r++) {
-                        t[tb + r] = a[r * cols + c];
+        float[] t = scratch;
+        int rowTiles = (rows + TILE - 1) / TILE;
+        tape.forRange(rowTiles, (long) TILE * cols, (tile0, tile1) -> {
+            for (int tile = tile0; tile < tile1; tile++) {
+                int r0 = tile * TILE;
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c0 = 0; c0 < cols; c0 += TILE) {
+                    int c1 = Math.min(cols, c0 + TILE);
+                    for (int c = c0; c < c1; c++) {
+                        int tb = c * rows;
+                        for (int r = r0; r < r1; r++) {
+                            t[tb + r] = a[r * cols + c];
+                        }
                     }
                 }
             }
-        }
+        });
         return t;
     }
 

@@ -1,5 +1,6 @@
 package dev.sirocco.train.optim;
 
+import dev.sirocco.engine.tensor.Parallel;
 import dev.sirocco.train.autograd.Parameter;
 
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, "Decoupled Weight Decay Regularization", 2019,
  * algorithm 2): {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2}, then
- * {@code p -= lr * (m/(1-b1^t) / (sqrt(v/(1-b2^t)) + eps) + wd * p)}. Moments in float, bias corrections in double.
+ * {@code p -= lr * (m/(1-b1^t) / (sqrt(v/(1-b2^t)) + eps) + wd * p)}. Moments and the update in float.
  */
 public final class AdamW {
     private final List<Parameter> params;
@@ -17,6 +18,7 @@ public final class AdamW {
     private final float weightDecay;
     private final float[][] m;
     private final float[][] v;
+    private final Chunks chunks;
     private long step;
 
     public AdamW(List<Parameter> params, float beta1, float beta2, float eps, float weightDecay) {
@@ -27,6 +29,7 @@ public final class AdamW {
         this.weightDecay = weightDecay;
         this.m = new float[params.size()][];
         this.v = new float[params.size()][];
+        this.chunks = Chunks.of(params);
         for (int i = 0; i < params.size(); i++) {
             m[i] = new float[params.get(i).value.length];
             v[i] = new float[params.get(i).value.length];
@@ -40,22 +43,34 @@ public final class AdamW {
 
     /** One update of every parameter from its accumulated gradient at learning rate {@code lr}; does not zero them. */
     public void step(float lr) {
+        step(lr, Parallel.serial());
+    }
+
+    /** As {@link #step(float)}, the parameters' elements spread over {@code parallel} (each updated alone: same values). */
+    public void step(float lr, Parallel parallel) {
         step++;
         double c1 = 1 - Math.pow(beta1, step);
         double c2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < params.size(); i++) {
+        // In float, so C2 vectorises the loop (the square root included); the bias corrections are exact enough there.
+        float b1 = beta1;
+        float b2 = beta2;
+        float ic1 = (float) (1 / c1);
+        float ic2 = (float) (1 / c2);
+        parallel.forEach(chunks.count(), c -> {
+            int i = chunks.param()[c];
             float[] p = params.get(i).value;
             float[] g = params.get(i).grad;
             float[] mi = m[i];
             float[] vi = v[i];
-            for (int k = 0; k < p.length; k++) {
-                mi[k] = beta1 * mi[k] + (1 - beta1) * g[k];
-                vi[k] = beta2 * vi[k] + (1 - beta2) * g[k] * g[k];
-                double mHat = mi[k] / c1;
-                double vHat = vi[k] / c2;
-                p[k] -= (float) (lr * (mHat / (Math.sqrt(vHat) + eps) + weightDecay * p[k]));
+            for (int k = chunks.from()[c]; k < chunks.to()[c]; k++) {
+                float gk = g[k];
+                float mk = b1 * mi[k] + (1 - b1) * gk;
+                float vk = b2 * vi[k] + (1 - b2) * gk * gk;
+                mi[k] = mk;
+                vi[k] = vk;
+                p[k] -= lr * (mk * ic1 / ((float) Math.sqrt(vk * ic2) + eps) + weightDecay * p[k]);
             }
-        }
+        });
     }
 
     public long steps() {

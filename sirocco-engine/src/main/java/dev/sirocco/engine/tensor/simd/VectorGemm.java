@@ -3,6 +3,7 @@ package dev.sirocco.engine.tensor.simd;
 import dev.sirocco.engine.tensor.FloatGemm;
 import dev.sirocco.engine.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.function.IntConsumer;
@@ -27,8 +28,9 @@ final class VectorGemm implements IntConsumer {
     private static final VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
     private static final int lanes = s.length();
     private static final int panel = 3 * lanes;
-    /** Each thread's packed slice of a B panel (DEPTH_BLOCK x panel floats). */
-    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * panel]);
+    /** Each thread's packed slice of a B panel (DEPTH_BLOCK x panel floats), by {@link Parallel#slot()}. */
+    private float[][] packed = new float[0][];
+    private Parallel parallel;
 
     // The call in progress (one at a time, as for the other kernels):
     private int rows;
@@ -56,6 +58,13 @@ final class VectorGemm implements IntConsumer {
         if (rows == 0 || n == 0) {
             return;
         }
+        if (packed.length < parallel.threads()) {
+            packed = new float[parallel.threads()][];
+            for (int i = 0; i < packed.length; i++) {
+                packed[i] = new float[DEPTH_BLOCK * panel];
+            }
+        }
+        this.parallel = parallel;
         this.rows = rows;
         this.n = n;
         this.depth = depth;
@@ -99,7 +108,7 @@ final class VectorGemm implements IntConsumer {
         // the tiles stream it from L1 whatever B's row stride (a stride of 4 KiB, common here, maps every row of an
         // unpacked panel to the same few L1 sets: 3-4x slower).
         int w = j1 - j0;
-        float[] pk = PACKED.get();
+        float[] pk = packed[parallel.slot()];
         int p0 = sliceFrom;
         do {
             int p1 = Math.min(sliceTo, p0 + DEPTH_BLOCK);
@@ -118,7 +127,7 @@ final class VectorGemm implements IntConsumer {
                     tile4x1(m, p0, p1, add, pk, j - j0, w, j);
                 }
                 if (j < j1) {
-                    tail(m, m + 4, j, j1, p0, p1, add, pk, j - j0, w);
+                    tile4xPart(m, p0, p1, add, pk, j - j0, w, j, s.indexInRange(j, j1));
                 }
             }
             for (; m < m1; m++) {
@@ -127,7 +136,7 @@ final class VectorGemm implements IntConsumer {
                     tile1x1(m, p0, p1, add, pk, j - j0, w, j);
                 }
                 if (j < j1) {
-                    tail(m, m + 1, j, j1, p0, p1, add, pk, j - j0, w);
+                    tile1xPart(m, p0, p1, add, pk, j - j0, w, j, s.indexInRange(j, j1));
                 }
             }
             p0 = p1;
@@ -212,20 +221,40 @@ final class VectorGemm implements IntConsumer {
         store(add, acc, cOffset + m * cRowStride + j);
     }
 
-    /** Columns {@code j0 .. j1} narrower than a vector, scalar, in the same p order. */
-    private void tail(int m0, int m1, int j0, int j1, int p0, int p1, boolean add, float[] pk, int bStart, int bs) {
-        for (int m = m0; m < m1; m++) {
-            for (int j = j0; j < j1; j++) {
-                float acc = 0f;
-                int a0 = aAt(m, p0);
-                int bi = bStart + (j - j0);
-                for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
-                    acc = Math.fma(a[a0], pk[bi], acc);
-                }
-                int ci = cOffset + m * cRowStride + j;
-                c[ci] = add ? c[ci] + acc : acc;
-            }
+    /**
+     * {@link #tile4x1} over the last columns, fewer than a vector ({@code part} marks them): the same fused steps in
+     * the same p order, so each element rounds exactly as in a full tile (a scalar loop here was 16x slower per
+     * column, and widths like 255 spent half their time in it).
+     */
+    private void tile4xPart(int m, int p0, int p1, boolean add, float[] pk, int bi, int bs, int j, VectorMask<Float> part) {
+        FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aAt(m, p0);
+        int rs = aRowStride;
+        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
+            FloatVector bv = FloatVector.fromArray(s, pk, bi, part);
+            c0 = bv.fma(FloatVector.broadcast(s, a[a0]), c0);
+            c1 = bv.fma(FloatVector.broadcast(s, a[a0 + rs]), c1);
+            c2 = bv.fma(FloatVector.broadcast(s, a[a0 + 2 * rs]), c2);
+            c3 = bv.fma(FloatVector.broadcast(s, a[a0 + 3 * rs]), c3);
         }
+        int ci = cOffset + m * cRowStride + j;
+        storePart(add, c0, ci, part);
+        storePart(add, c1, ci + cRowStride, part);
+        storePart(add, c2, ci + 2 * cRowStride, part);
+        storePart(add, c3, ci + 3 * cRowStride, part);
+    }
+
+    private void tile1xPart(int m, int p0, int p1, boolean add, float[] pk, int bi, int bs, int j, VectorMask<Float> part) {
+        FloatVector acc = FloatVector.zero(s);
+        int a0 = aAt(m, p0);
+        for (int p = p0; p < p1; p++, a0 += aColStride, bi += bs) {
+            acc = FloatVector.fromArray(s, pk, bi, part).fma(FloatVector.broadcast(s, a[a0]), acc);
+        }
+        storePart(add, acc, cOffset + m * cRowStride + j, part);
+    }
+
+    private void storePart(boolean add, FloatVector v, int ci, VectorMask<Float> part) {
+        (add ? v.add(FloatVector.fromArray(s, c, ci, part)) : v).intoArray(c, ci, part);
     }
 
     private void store(boolean add, FloatVector v, int ci) {
