@@ -47,6 +47,7 @@ final class VectorGemm implements IntConsumer {
     private int cOffset;
     private int cRowStride;
     private boolean accumulate;
+    private int rowBlock;
     private int rowBlocks;
     private int sliceFrom;
     private int sliceTo;
@@ -79,15 +80,23 @@ final class VectorGemm implements IntConsumer {
         this.cOffset = cOffset;
         this.cRowStride = cRowStride;
         this.accumulate = accumulate;
-        this.rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         int panels = (n + panel - 1) / panel;
+        // Narrow products (a LoRA factor's 8 columns: one panel) would be one task on one thread: cut their rows finer,
+        // into multiples of the 4-row tile so no row falls to the one-row kernel that would not otherwise.
+        this.rowBlock = ROW_BLOCK;
+        int wanted = 2 * parallel.threads();
+        if (panels * ((rows + ROW_BLOCK - 1) / ROW_BLOCK) < wanted) {
+            int perTask = (rows + (wanted + panels - 1) / panels - 1) / ((wanted + panels - 1) / panels);
+            this.rowBlock = Math.min(ROW_BLOCK, Math.max(4, (perTask + 3) & ~3));
+        }
+        this.rowBlocks = (rows + rowBlock - 1) / rowBlock;
         try {
             // Depth in passes of SLICE over all tasks: a task then reads only its rows' SLICE of A, which stays in L2
             // across the column panels (over the whole depth, A's rows were read again from memory for every panel).
             int p0 = 0;
             do {
                 sliceFrom = p0;
-                sliceTo = Math.min(depth, p0 + SLICE);
+                sliceTo = panels == 1 ? depth : Math.min(depth, p0 + SLICE); // one panel: nothing to share A with
                 parallel.forEach(panels * rowBlocks, this);
                 p0 = sliceTo;
             } while (p0 < depth);
@@ -102,8 +111,8 @@ final class VectorGemm implements IntConsumer {
     public void accept(int task) {
         int j0 = task / rowBlocks * panel;
         int j1 = Math.min(n, j0 + panel);
-        int m0 = task % rowBlocks * ROW_BLOCK;
-        int m1 = Math.min(rows, m0 + ROW_BLOCK);
+        int m0 = task % rowBlocks * rowBlock;
+        int m1 = Math.min(rows, m0 + rowBlock);
         // Depth in slices; each slice of the task's B panel is first packed into a contiguous (slice, width) block, so
         // the tiles stream it from L1 whatever B's row stride (a stride of 4 KiB, common here, maps every row of an
         // unpacked panel to the same few L1 sets: 3-4x slower).
