@@ -22,7 +22,7 @@
 #
 # Tokens/s is the steady rate: the first step (JIT warm-up, dequantizing frozen weights to F32) is left out, computed
 # from the CLI's cumulative rate after step 1 and after the last step (every step trains the same number of positions:
-# text windows of --seq-len + 1 tokens, cut to --seq-len by the training loop, so n = seq-len - 1 positions).
+# text windows of --seq-len + 1 tokens, so n = seq-len positions).
 # FLOPs per trained position, counted analytically (n positions per sequence; P = the matrix weights a position
 # passes through: L (dim*q + 2 dim*kv + q*dim + 3 dim*ffn) + dim*vocab; A = L * 4 * heads * headDim * (n + 1) / 2,
 # the causal attention's q.k and p.v products forward):
@@ -172,8 +172,8 @@ def steady(name):
 
 rows = []
 ptable = [["before", "kernel", "type", "shape (tokens x in -> out)", "GFLOP/s", "load (1 min) before -> after"]]
-runs = [(f"lora-{t}", "lora", lora_seq - 1, f"LoRA r{rank} on 1B-shaped {t}" + (" (QLoRA)" if t.startswith("Q") else "")) for t in lora_types]
-runs.append(("demo", "full", demo_seq - 1, "full training, demo shape"))
+runs = [(f"lora-{t}", "lora", lora_seq, f"LoRA r{rank} on 1B-shaped {t}" + (" (QLoRA)" if t.startswith("Q") else "")) for t in lora_types]
+runs.append(("demo", "full", demo_seq, "full training, demo shape"))
 for name, kind, n, label in runs:
     if not os.path.exists(f"{out}/{name}.json") or not open(f"{out}/{name}.json").read().strip():
         rows.append([label, "failed: see " + f"{out}/{name}.err"] + [""] * 8); continue

@@ -65,7 +65,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Sequences per optimizer step (default 4).")
     int batch;
 
-    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "512", description = "Tokens per sequence at most (default 512).")
+    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "512", description = "Positions the model sees per sequence at most: the first L + 1 tokens of an example, each position predicting the next (default 512).")
     int seqLen;
 
     @Option(names = "--targets", paramLabel = "q,k,v,o,gate,up,down", defaultValue = "q,k,v,o,gate,up,down",

@@ -82,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Sequences per optimizer step (default 8).")
     int batch;
 
-    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "128", description = "Tokens per sequence (default 128).")
+    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "128", description = "Positions per sequence: text windows of L + 1 tokens, each position predicting the next (default 128).")
     int seqLen;
 
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0.1", description = "AdamW weight decay (default 0.1).")

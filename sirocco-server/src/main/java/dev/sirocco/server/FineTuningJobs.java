@@ -428,7 +428,7 @@ public final class FineTuningJobs implements AutoCloseable {
         double weight = 0;
         double sum = 0;
         for (Example e : examples) {
-            Example t = e.truncated(seqLen);
+            Example t = e.forSeqLen(seqLen);
             if (t.trainedWeight() == 0) {
                 continue;
             }
@@ -442,7 +442,7 @@ public final class FineTuningJobs implements AutoCloseable {
     private static long trainedTokens(List<Example> examples, int seqLen, long sequences) {
         long total = 0;
         for (Example e : examples) {
-            total += Math.min(e.tokens().length, seqLen);
+            total += Math.min(e.tokens().length, seqLen + 1);
         }
         return Math.round((double) total / examples.size() * sequences);
     }

@@ -14,7 +14,7 @@ public final class Evaluation {
         double total = 0;
         double weight = 0;
         for (Example e : examples) {
-            Example t = e.truncated(seqLen);
+            Example t = e.forSeqLen(seqLen);
             double w = t.trainedWeight();
             if (w == 0) {
                 continue;

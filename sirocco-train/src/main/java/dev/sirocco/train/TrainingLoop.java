@@ -49,13 +49,13 @@ public final class TrainingLoop {
         // Examples whose trained tokens all lie beyond --seq-len have nothing left to learn from: leave them out.
         List<Example> data = new ArrayList<>();
         for (Example e : examples) {
-            Example t = e.truncated(config.seqLen());
+            Example t = e.forSeqLen(config.seqLen());
             if (t.trainedWeight() > 0) {
                 data.add(t);
             }
         }
         if (data.isEmpty()) {
-            throw new IllegalArgumentException("no example has a trained token within the first " + config.seqLen()
+            throw new IllegalArgumentException("no example has a trained token within the first " + (config.seqLen() + 1)
                     + " tokens (" + examples.get(0).source() + " has its first at token "
                     + firstTrained(examples.get(0)) + "): raise --seq-len");
         }
