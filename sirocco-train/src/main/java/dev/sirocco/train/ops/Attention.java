@@ -14,11 +14,16 @@ public final class Attention {
     private Attention() {
     }
 
+    /** Query rows per block of the gemm form: block b's products stop at key (b + 1) * ROWS, skipping the masked rest. */
+    private static final int ROWS = 64;
+
     /**
-     * As {@link #causal(Tape, Var, Var, Var, int, int, int, int, float, int)}, its five products per head
+     * As {@link #causal(Tape, Var, Var, Var, int, int, int, int, float, int)}, its products per head
      * ({@code S = Q K^T}, {@code O = P V}; backward {@code dP = dO V^T}, {@code dQ = dS K}, {@code dK = dS^T Q},
-     * {@code dV = P^T dO}) through {@code kernels.gemm}: full (n, n) score blocks, twice the causal arithmetic, at the
-     * kernels' speed; the masked half gets probability 0, so it adds nothing forward or backward.
+     * {@code dV = P^T dO}) through {@code kernels.gemm}, in blocks of {@link #ROWS} query rows: the rows of block
+     * {@code [r0, r1)} see keys {@code 0 .. r1} only, so the masked upper triangle is computed only where it meets a
+     * block's diagonal (with the full (n, n) scores, attention did twice the causal arithmetic). Masked cells get
+     * probability 0, so they add nothing forward or backward.
      */
     public static Var causal(Tape tape, Var q, Var k, Var v, int heads, int kvHeads, int headDim, int valueHeadDim,
                              float scale, int window, Kernels kernels) {
@@ -28,7 +33,8 @@ public final class Attention {
         int qc = q.cols;
         int kc = k.cols;
         int vc = v.cols;
-        int oc = heads * valueHeadDim;
+        int vd = valueHeadDim;
+        int oc = heads * vd;
         float[] probs = new float[heads * n * n]; // [h][t][j]
         Var out = tape.result(n, oc, q, k, v);
         float[] kT = new float[headDim * n]; // one kv head's K^T (headDim, n)
@@ -36,14 +42,20 @@ public final class Attention {
             transposeHead(tape, k.value, n, kc, g * headDim, headDim, kT);
             for (int h = g * group; h < (g + 1) * group; h++) {
                 int pb = h * n * n;
-                kernels.gemm(n, n, headDim, q.value, h * headDim, qc, 1, kT, 0, n, probs, pb, n, false);
-                tape.forRange(n, 2L * n, (from, to) -> {
-                    for (int t = from; t < to; t++) {
-                        int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
-                        softmaxRow(probs, pb + t * n, lo, t, n, scale);
-                    }
-                });
-                kernels.gemm(n, valueHeadDim, n, probs, pb, n, 1, v.value, g * valueHeadDim, vc, out.value, h * valueHeadDim, oc, false);
+                for (int r0 = 0; r0 < n; r0 += ROWS) {
+                    int r1 = Math.min(n, r0 + ROWS);
+                    // S[r0:r1, 0:r1] = Q[r0:r1] . K^T[:, 0:r1]
+                    kernels.gemm(r1 - r0, r1, headDim, q.value, r0 * qc + h * headDim, qc, 1, kT, 0, n, probs, pb + r0 * n, n, false);
+                    int first = r0;
+                    tape.forRange(r1 - r0, 2L * r1, (from, to) -> {
+                        for (int t = first + from; t < first + to; t++) {
+                            int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
+                            softmaxRow(probs, pb + t * n, lo, t, n, scale);
+                        }
+                    });
+                    // O[r0:r1] = P[r0:r1, 0:r1] . V[0:r1]
+                    kernels.gemm(r1 - r0, vd, r1, probs, pb + r0 * n, n, 1, v.value, g * vd, vc, out.value, r0 * oc + h * vd, oc, false);
+                }
             }
         }
         tape.onBackward(out, () -> {
@@ -51,37 +63,42 @@ public final class Attention {
             float[] dq = q.requiresGrad() ? q.grad() : null;
             float[] dk = k.requiresGrad() ? k.grad() : null;
             float[] dv = v.requiresGrad() ? v.grad() : null;
-            float[] vT = new float[valueHeadDim * n];
+            float[] vT = new float[vd * n];
             float[] ds = new float[n * n];
             for (int g = 0; g < kvHeads; g++) {
-                transposeHead(tape, v.value, n, vc, g * valueHeadDim, valueHeadDim, vT);
+                transposeHead(tape, v.value, n, vc, g * vd, vd, vT);
                 for (int h = g * group; h < (g + 1) * group; h++) {
                     int pb = h * n * n;
-                    if (dv != null) { // dV (n, vd) += P^T (n, n) . dO (n, vd)
-                        kernels.gemm(n, valueHeadDim, n, probs, pb, 1, n, dOut, h * valueHeadDim, oc, dv, g * valueHeadDim, vc, true);
-                    }
-                    if (dq == null && dk == null) {
-                        continue;
-                    }
-                    // dP (n, n) = dO . V^T; dS = P (dP - sum_j P dP) scale, row by row
-                    kernels.gemm(n, n, valueHeadDim, dOut, h * valueHeadDim, oc, 1, vT, 0, n, ds, 0, n, false);
-                    tape.forRange(n, 2L * n, (from, to) -> {
-                        for (int t = from; t < to; t++) {
-                            int row = t * n;
-                            double dot = 0;
-                            for (int j = 0; j < n; j++) {
-                                dot += (double) probs[pb + row + j] * ds[row + j];
-                            }
-                            for (int j = 0; j < n; j++) {
-                                ds[row + j] = probs[pb + row + j] * (ds[row + j] - (float) dot) * scale;
-                            }
+                    for (int r0 = 0; r0 < n; r0 += ROWS) {
+                        int r1 = Math.min(n, r0 + ROWS);
+                        int rows = r1 - r0;
+                        if (dv != null) { // dV[0:r1] += P[r0:r1, 0:r1]^T . dO[r0:r1]
+                            kernels.gemm(r1, vd, rows, probs, pb + r0 * n, 1, n, dOut, r0 * oc + h * vd, oc, dv, g * vd, vc, true);
                         }
-                    });
-                    if (dq != null) { // dQ (n, hd) += dS (n, n) . K (n, hd)
-                        kernels.gemm(n, headDim, n, ds, 0, n, 1, k.value, g * headDim, kc, dq, h * headDim, qc, true);
-                    }
-                    if (dk != null) { // dK (n, hd) += dS^T (n, n) . Q (n, hd)
-                        kernels.gemm(n, headDim, n, ds, 0, 1, n, q.value, h * headDim, qc, dk, g * headDim, kc, true);
+                        if (dq == null && dk == null) {
+                            continue;
+                        }
+                        // dP[r0:r1, 0:r1] = dO[r0:r1] . V^T[:, 0:r1]; dS = P (dP - sum_j P dP) scale, row by row
+                        kernels.gemm(rows, r1, vd, dOut, r0 * oc + h * vd, oc, 1, vT, 0, n, ds, r0 * n, n, false);
+                        int first = r0;
+                        tape.forRange(rows, 2L * r1, (from, to) -> {
+                            for (int t = first + from; t < first + to; t++) {
+                                int row = t * n;
+                                double dot = 0;
+                                for (int j = 0; j < r1; j++) {
+                                    dot += (double) probs[pb + row + j] * ds[row + j];
+                                }
+                                for (int j = 0; j < r1; j++) {
+                                    ds[row + j] = probs[pb + row + j] * (ds[row + j] - (float) dot) * scale;
+                                }
+                            }
+                        });
+                        if (dq != null) { // dQ[r0:r1] += dS[r0:r1, 0:r1] . K[0:r1]
+                            kernels.gemm(rows, headDim, r1, ds, r0 * n, n, 1, k.value, g * headDim, kc, dq, r0 * qc + h * headDim, qc, true);
+                        }
+                        if (dk != null) { // dK[0:r1] += dS[r0:r1, 0:r1]^T . Q[r0:r1]
+                            kernels.gemm(r1, headDim, rows, ds, r0 * n, 1, n, q.value, r0 * qc + h * headDim, qc, dk, g * headDim, kc, true);
+                        }
                     }
                 }
             }
