@@ -22,9 +22,11 @@ public final class Parallel implements AutoCloseable {
     private IntConsumer body;
     private int tasks;
     private long generation;
-    private int busyWorkers;
+    private volatile int busyWorkers;
     private Throwable failure;
-    private boolean closed;
+    private volatile boolean closed;
+    /** {@code generation} as last published, read without the lock by spinning workers. */
+    private volatile long published;
     private volatile Thread caller;
 
     private static final Parallel SERIAL = new Parallel(1);
@@ -127,6 +129,7 @@ public final class Parallel implements AutoCloseable {
             next.set(0);
             busyWorkers = workers.length;
             generation++;
+            published = generation;
             lock.notifyAll();
         }
         Throwable mine = null;
@@ -136,6 +139,7 @@ public final class Parallel implements AutoCloseable {
             mine = t;
         }
         Throwable theirs;
+        spinWhile(() -> busyWorkers > 0);
         synchronized (lock) {
             while (busyWorkers > 0) {
                 try {
@@ -160,6 +164,28 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a thread polls before it blocks: a worker after its tasks, waiting for the next call, and the caller
+     * waiting for the workers. Training and decoding issue thousands of short calls a second, and a blocked thread
+     * takes tens of microseconds to wake (more on a busy machine), as long as many of those calls take. The
+     * property {@code sirocco.spinMicros} changes it (0: block at once, kinder to other processes on shared cores).
+     */
+    private static final long SPIN_NANOS = Long.getLong("sirocco.spinMicros", 0) * 1000;
+
+    private static void spinWhile(java.util.function.BooleanSupplier waiting) {
+        if (SPIN_NANOS <= 0) {
+            return;
+        }
+        long until = System.nanoTime() + SPIN_NANOS;
+        int polls = 0;
+        while (waiting.getAsBoolean()) {
+            if ((++polls & 63) == 0 && System.nanoTime() > until) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private void drain(IntConsumer body, int tasks) {
         for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
             body.accept(i);
@@ -171,6 +197,8 @@ public final class Parallel implements AutoCloseable {
         while (true) {
             IntConsumer b;
             int t;
+            long last = seen;
+            spinWhile(() -> published == last && !closed);
             synchronized (lock) {
                 while (generation == seen && !closed) {
                     try {
