@@ -167,8 +167,9 @@ public final class Parallel implements AutoCloseable {
     /**
      * How long a thread polls before it blocks: a worker after its tasks, waiting for the next call, and the caller
      * waiting for the workers. Training and decoding issue thousands of short calls a second, and a blocked thread
-     * takes tens of microseconds to wake (more on a busy machine), as long as many of those calls take. The
-     * property {@code sirocco.spinMicros} changes it (0: block at once, kinder to other processes on shared cores).
+     * takes tens of microseconds to wake, as long as many of those calls take. Off unless the property
+     * {@code sirocco.spinMicros} sets it: on cores shared with other busy processes, polling took the time the
+     * polled-for thread needed (a gemm A/B at load 7 on 2 cores ran 2-3x slower with 100 us).
      */
     private static final long SPIN_NANOS = Long.getLong("sirocco.spinMicros", 0) * 1000;
 

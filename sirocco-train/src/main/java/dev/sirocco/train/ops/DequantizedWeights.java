@@ -43,7 +43,21 @@ public final class DequantizedWeights {
         }
     }
 
-    /** {@code W} as (out, in) floats, or null when it does not fit the budget (or is larger than an array holds). */
+    /**
+     * Whether {@code bytes} more still leave a quarter of the heap free: the activations of a long sequence need the
+     * room more than the cache does (a 1B model at 512 positions ran out of heap filling a 1 GiB cache). The cache
+     * changes speed only: the cached and the block-by-block paths give the same floats.
+     */
+    private static boolean heapHasRoomFor(long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        return bytes < free - rt.maxMemory() / 4;
+    }
+
+    /**
+     * {@code W} as (out, in) floats, or null when it does not fit the budget or the heap's free room (or is larger
+     * than an array holds).
+     */
     float[] of(Tensor w) {
         float[] t = cache.get(w);
         if (t != null || cache.containsKey(w)) {
@@ -51,7 +65,7 @@ public final class DequantizedWeights {
         }
         int in = w.rowLength();
         long size = (long) in * w.rows();
-        if (4 * size > budgetBytes || size > Integer.MAX_VALUE - 8) {
+        if (4 * size > budgetBytes || size > Integer.MAX_VALUE - 8 || !heapHasRoomFor(4 * size)) {
             cache.put(w, null);
             return null;
         }
