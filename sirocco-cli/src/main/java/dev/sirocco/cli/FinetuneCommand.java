@@ -119,6 +119,9 @@ final class FinetuneCommand implements Callable<Integer> {
             List<Example> examples = TrainingData.load(data, format, base, seqLen);
             List<Example> held = validation != null ? TrainingData.load(validation, format, base, seqLen) : null;
             Finetuner tuner = new Finetuner(base, config).withActivationCheckpointing(activationCheckpointing);
+            if (!activationCheckpointing && tuner.checkpointsActivations()) {
+                noteCheckpointing(err, base, seqLen);
+            }
             err.printf("sirocco: fine-tuning on %d examples for %d steps (rank %d, alpha %s, targets %s)%n",
                     examples.size(), tuner.steps(examples.size()), rank, alpha, targets);
             boolean tty = System.console() != null;
@@ -156,5 +159,14 @@ final class FinetuneCommand implements Callable<Integer> {
     /** One line per step, rewritten in place on a terminal. */
     private static void progress(PrintStream err, TrainingProgress p, boolean tty) {
         TrainCommand.progress(err, p, tty);
+    }
+
+    /** Says why activation checkpointing is on though no flag asked for it, and how to turn it off. */
+    static void noteCheckpointing(PrintStream err, BaseModel base, int seqLen) {
+        long need = dev.sirocco.train.model.TrainingModel.activationBytes(base.config(), base.weights().output().rows(), seqLen);
+        err.printf("sirocco: activation checkpointing is on: a sequence of %d positions needs about %.1f GiB of activations, "
+                + "more than half of the %.1f GiB heap (a larger heap, e.g. SIROCCO_JAVA_OPTS=-Xmx%dg, or a shorter --seq-len avoids "
+                + "the recomputation)%n", seqLen, need / (double) (1L << 30), Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+                (int) Math.ceil(2.2 * need / (1L << 30)));
     }
 }

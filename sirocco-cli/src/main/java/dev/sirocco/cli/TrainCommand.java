@@ -141,7 +141,11 @@ final class TrainCommand implements Callable<Integer> {
             boolean tty = System.console() != null;
             CheckpointPolicy policy = checkpointEvery > 0 || resume
                     ? new CheckpointPolicy(out.resolveSibling(out.getFileName() + ".checkpoints"), checkpointEvery, resume) : CheckpointPolicy.NONE;
-            Pretrainer.Result r = new Pretrainer(base, config).withActivationCheckpointing(activationCheckpointing).run(examples, p -> progress(err, p, tty), policy);
+            Pretrainer trainer = new Pretrainer(base, config).withActivationCheckpointing(activationCheckpointing);
+            if (!activationCheckpointing && trainer.checkpointsActivations()) {
+                FinetuneCommand.noteCheckpointing(err, base, seqLen);
+            }
+            Pretrainer.Result r = trainer.run(examples, p -> progress(err, p, tty), policy);
             if (tty) {
                 err.println();
             }

@@ -29,6 +29,14 @@ public final class Finetuner {
         return this;
     }
 
+    /**
+     * Whether the run recomputes blocks: when asked to, or when one sequence's activations would not fit the heap
+     * otherwise ({@link TrainingModel#needsCheckpointing}).
+     */
+    public boolean checkpointsActivations() {
+        return activationCheckpointing || TrainingModel.needsCheckpointing(base.config(), base.weights().output().rows(), config.training().seqLen());
+    }
+
     /** The number of optimizer steps a run over {@code examples} takes. */
     public int steps(int examples) {
         return config.training().stepsFor(examples);
@@ -57,7 +65,7 @@ public final class Finetuner {
     public TrainingResult run(List<Example> examples, BiConsumer<TrainingProgress, TrainingModel> progress, CheckpointPolicy policy)
             throws IOException {
         TrainableLora lora = TrainableLora.init(base.weights(), config.targets(), config.rank(), config.alpha(), config.seed());
-        TrainingModel model = new TrainingModel(base, lora).withActivationCheckpointing(activationCheckpointing);
+        TrainingModel model = new TrainingModel(base, lora).withActivationCheckpointing(checkpointsActivations());
         TrainingLoop.Outcome o = TrainingLoop.run(model, lora.parameters(), examples, config.training(),
                 "lora " + config.rank() + "/" + config.alpha() + " " + config.targets().stream().sorted().toList(),
                 p -> progress.accept(p, model), policy);

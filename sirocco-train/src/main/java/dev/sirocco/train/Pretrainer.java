@@ -34,9 +34,17 @@ public final class Pretrainer {
         return this;
     }
 
+    /**
+     * Whether the run recomputes blocks: when asked to, or when one sequence's activations would not fit the heap
+     * otherwise ({@link TrainingModel#needsCheckpointing}).
+     */
+    public boolean checkpointsActivations() {
+        return activationCheckpointing || TrainingModel.needsCheckpointing(start.config(), start.weights().output().rows(), config.seqLen());
+    }
+
     public Result run(List<Example> examples, Consumer<TrainingProgress> progress, CheckpointPolicy policy) throws IOException {
         TrainableWeights weights = TrainableWeights.from(start.file(), start.kernels());
-        TrainingModel model = new TrainingModel(start, weights).withActivationCheckpointing(activationCheckpointing);
+        TrainingModel model = new TrainingModel(start, weights).withActivationCheckpointing(checkpointsActivations());
         TrainingLoop.Outcome o = TrainingLoop.run(model, weights.parameters(), examples, config,
                 "full " + start.config().dim() + "x" + start.config().layers(), progress, policy);
         return new Result(o, weights);

@@ -89,6 +89,28 @@ public final class TrainingModel {
         return c;
     }
 
+    /**
+     * A rough upper bound of the heap one sequence of {@code positions} takes without activation checkpointing: every
+     * block's intermediate values (norms, projections and a LoRA pair's three, attention probabilities, the gated
+     * feed-forward) and as much again for their gradients, plus the logits, their gradient and the softmax.
+     */
+    public static long activationBytes(ModelConfig c, long vocab, int positions) {
+        long n = positions;
+        long q = (long) c.heads() * c.headDim();
+        long kv = (long) c.kvHeads() * (c.headDim() + c.valueHeadDim());
+        long perPosition = 12L * c.dim() + 4L * (q + kv) + 8L * c.ffnDim() + (long) c.heads() * n;
+        return 2 * 4 * n * perPosition * c.layers() + 3 * 4 * n * vocab;
+    }
+
+    /**
+     * Whether a sequence of {@code positions} would take more than half the heap in activations
+     * ({@link #activationBytes}): a run then needs activation checkpointing to finish (a 1B model at 512 positions
+     * ran out of a 6 GB heap without it).
+     */
+    public static boolean needsCheckpointing(ModelConfig c, long vocab, int positions) {
+        return activationBytes(c, vocab, positions) > Runtime.getRuntime().maxMemory() / 2;
+    }
+
     /** The kernels' threads, which the element-wise ops and the optimizer share. */
     public Parallel parallel() {
         return parallel;
