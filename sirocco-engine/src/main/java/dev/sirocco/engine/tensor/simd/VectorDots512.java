@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -55,8 +54,6 @@ final class VectorDots512 implements VectorDots {
     private static final VectorSpecies<Double> ds = DoubleVector.SPECIES_512;
     /** Bytes loaded per quant step: as many lanes as {@link #fs}, but at least 64 bits (8 lanes). */
     private static final VectorSpecies<Byte> bs = ByteVector.SPECIES_128;
-    /** Longs of the width of {@link #bs}: eight packed bytes broadcast into it widen like weight bytes. */
-    private static final VectorSpecies<Long> ls = VectorSpecies.of(long.class, bs.vectorShape());
     /** Shorts of as many lanes as {@link #fs} (F16/BF16 weights). */
     private static final VectorSpecies<Short> ss = ShortVector.SPECIES_256;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -86,14 +83,11 @@ final class VectorDots512 implements VectorDots {
     private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(fs, i -> (i ^ 1) & (lanes - 1));
 
     /**
-     * Lane 0 (1) in every lane, and every lane moved down by two: the eight K-quant scales of a super-block held as
-     * float lanes are broadcast two at a time, then shifted on for the next pair: permutes by constant shuffles,
-     * cheaper than an int-to-float conversion and a broadcast per scale (q4_KRepacked gemv: 1.24x).
+     * Lane k of a vector in every lane, and every lane moved down by one or six: Q6_K's sixteen int8 scales of a
+     * super-block, held as one float vector at 16 lanes, are broadcast by permutes with constant shuffles (cheaper
+     * than a byte load, an int-to-float conversion and a broadcast per scale).
      */
     private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(fs, i -> 0);
-    private static final VectorShuffle<Float> LANE1 = VectorShuffle.fromOp(fs, i -> 1);
-    private static final VectorShuffle<Float> DOWN2 = VectorShuffle.fromOp(fs, i -> (i + 2) & (lanes - 1));
-    /** As {@link #LANE0}, for Q6_K's sixteen scales (used at 16 lanes only, where one vector holds them all). */
     private static final VectorShuffle<Float> LANE2 = VectorShuffle.fromOp(fs, i -> 2 & (lanes - 1));
     private static final VectorShuffle<Float> LANE4 = VectorShuffle.fromOp(fs, i -> 4 & (lanes - 1));
     private static final VectorShuffle<Float> LANE6 = VectorShuffle.fromOp(fs, i -> 6 & (lanes - 1));
@@ -717,9 +711,6 @@ final class VectorDots512 implements VectorDots {
             // Integer lanes (exact in floats, every lane below 2^24): the whole super-block for gemv, one pair of
             // sub-blocks at a time for gemm.
             FloatVector a = FloatVector.zero(fs);
-            // The eight scales as float lanes 0..7 (used from 8 lanes up), broadcast two at a time by permutes.
-            FloatVector scv = (FloatVector) LongVector.broadcast(ls, (sc03 & 0xFFFFFFFFL) | ((long) sc47 << 32))
-                    .reinterpretAsBytes().convertShape(VectorOperators.B2F, fs, 0);
             for (int j = 0; j < 4; j++) {
                 int sc = j < 2 ? sc03 : sc47;
                 int mn = j < 2 ? mn03 : mn47;
@@ -737,12 +728,7 @@ final class VectorDots512 implements VectorDots {
                         hv = fh.fma(FloatVector.fromArray(fs, q, e + 32), hv);
                     }
                 }
-                if (lanes >= 8) {
-                    a = hv.fma(scv.rearrange(LANE1), lo.fma(scv.rearrange(LANE0), a));
-                    scv = scv.rearrange(DOWN2);
-                } else {
-                    a = hv.fma(FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (sc >>> shift) & 0xFF), a));
-                }
+                a = hv.fma(FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (sc >>> shift) & 0xFF), a));
                 if (gemm) {
                     int mins = sums[sb + 2 * j] * ((mn >>> shift) & 0xFF) + sums[sb + 2 * j + 1] * ((mn >>> (shift + 8)) & 0xFF);
                     acc = Math.fma(exact(a), dd, acc);
