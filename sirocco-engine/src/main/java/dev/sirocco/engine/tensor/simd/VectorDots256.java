@@ -82,6 +82,18 @@ final class VectorDots256 implements VectorDots {
     private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(fs, i -> (i ^ 2) & (lanes - 1));
     private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(fs, i -> (i ^ 1) & (lanes - 1));
 
+    /**
+     * Lane k of a vector in every lane, and every lane moved down by one or six: Q6_K's sixteen int8 scales of a
+     * super-block, held as one float vector at 16 lanes, are broadcast by permutes with constant shuffles (cheaper
+     * than a byte load, an int-to-float conversion and a broadcast per scale).
+     */
+    private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(fs, i -> 0);
+    private static final VectorShuffle<Float> LANE2 = VectorShuffle.fromOp(fs, i -> 2 & (lanes - 1));
+    private static final VectorShuffle<Float> LANE4 = VectorShuffle.fromOp(fs, i -> 4 & (lanes - 1));
+    private static final VectorShuffle<Float> LANE6 = VectorShuffle.fromOp(fs, i -> 6 & (lanes - 1));
+    private static final VectorShuffle<Float> DOWN1 = VectorShuffle.fromOp(fs, i -> (i + 1) & (lanes - 1));
+    private static final VectorShuffle<Float> DOWN6 = VectorShuffle.fromOp(fs, i -> (i + 6) & (lanes - 1));
+
     /** Lane i is set where {@code i & bit} is. */
     private static boolean[] lanePattern(int bit) {
         boolean[] m = new boolean[lanes];
@@ -825,6 +837,9 @@ final class VectorDots256 implements VectorDots {
             // quarter c (and part p at 128 bits) keeps the chains of dependent fmas short.
             FloatVector c00 = FloatVector.zero(fs), c01 = FloatVector.zero(fs), c02 = FloatVector.zero(fs), c03 = FloatVector.zero(fs);
             FloatVector c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs), c12 = FloatVector.zero(fs), c13 = FloatVector.zero(fs);
+            // At 16 lanes the sixteen int8 scales as float lanes: scale 8h + g + 2c sits in lane 2c once the vector
+            // has moved down by 8h + g (by one per 16 elements, six more per half), broadcast by permutes.
+            FloatVector scv = (FloatVector) ByteVector.fromArray(bs, w, b + 192).convertShape(VectorOperators.B2F, fs, 0);
             for (int h = 0; h < 2; h++) {
                 int ql = b + 64 * h;
                 int qh = b + 128 + 32 * h;
@@ -836,10 +851,19 @@ final class VectorDots256 implements VectorDots {
                     ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
                     int g = l >> 4;
                     int sc = b + 192 + 8 * h + g;
-                    FloatVector sc0 = FloatVector.broadcast(fs, w[sc]);
-                    FloatVector sc1 = FloatVector.broadcast(fs, w[sc + 2]);
-                    FloatVector sc2 = FloatVector.broadcast(fs, w[sc + 4]);
-                    FloatVector sc3 = FloatVector.broadcast(fs, w[sc + 6]);
+                    FloatVector sc0, sc1, sc2, sc3;
+                    if (lanes == 16) {
+                        sc0 = scv.rearrange(LANE0);
+                        sc1 = scv.rearrange(LANE2);
+                        sc2 = scv.rearrange(LANE4);
+                        sc3 = scv.rearrange(LANE6);
+                        scv = scv.rearrange(DOWN1);
+                    } else {
+                        sc0 = FloatVector.broadcast(fs, w[sc]);
+                        sc1 = FloatVector.broadcast(fs, w[sc + 2]);
+                        sc2 = FloatVector.broadcast(fs, w[sc + 4]);
+                        sc3 = FloatVector.broadcast(fs, w[sc + 6]);
+                    }
                     for (int p = 0; p < parts; p++) {
                         IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
                         IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
@@ -870,6 +894,9 @@ final class VectorDots256 implements VectorDots {
                         }
                     }
                 }
+                if (lanes == 16) {
+                    scv = scv.rearrange(DOWN6);
+                }
             }
             FloatVector acc0 = c00.add(c01).add(c02.add(c03));
             FloatVector acc1 = c10.add(c11).add(c12.add(c13));
@@ -884,7 +911,21 @@ final class VectorDots256 implements VectorDots {
                 s1 = s1.add(acc1.mul(dd));
             }
         }
-        return addMod8(0f, s0, s1);
+        // addMod8 written out: as a call it was left uninlined here, boxing s0 and s1 on every row.
+        float sumf = 0;
+        if (lanes == 4) {
+            for (int k = 0; k < 4; k++) {
+                sumf += s0.lane(k);
+            }
+            for (int k = 0; k < 4; k++) {
+                sumf += s1.lane(k);
+            }
+        } else {
+            for (int k = 0; k < 8; k++) {
+                sumf += s0.lane(k);
+            }
+        }
+        return sumf;
     }
 
     /**

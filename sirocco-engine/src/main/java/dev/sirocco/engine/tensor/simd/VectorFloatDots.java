@@ -82,6 +82,89 @@ final class VectorFloatDots {
     }
 
     /**
+     * Widens {@code n} F16 bit patterns to floats, exactly. A plain loop over arrays on purpose: C2's
+     * auto-vectorizer turns {@code Float.float16ToFloat} into the hardware conversion (vcvtph2ps, 16 halves per
+     * instruction), several times cheaper than the bit arithmetic of {@link #load}.
+     */
+    static void widenF16(short[] h, float[] f, int n) {
+        for (int i = 0; i < n; i++) {
+            f[i] = Float.float16ToFloat(h[i]);
+        }
+    }
+
+    /**
+     * {@link #halfDot} of an F16 weight row already widened by {@link #widenF16} to {@code w[0 .. n)}: the same
+     * lanes in the same order, so the same float.
+     */
+    static float f16Dot(float[] w, float[] a, int aOff, int n, boolean gemm) {
+        if (gemm) {
+            FloatVector acc = FloatVector.zero(F8);
+            for (int i = 0; i < n; i += 8) {
+                acc = FloatVector.fromArray(F8, w, i).fma(FloatVector.fromArray(F8, a, aOff + i), acc);
+            }
+            return (((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6))) + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7))));
+        }
+        int np = n & ~31;
+        FloatVector c0 = FloatVector.zero(F8);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int i = 0; i < np; i += 32) {
+            c0 = FloatVector.fromArray(F8, w, i).fma(FloatVector.fromArray(F8, a, aOff + i), c0);
+            c1 = FloatVector.fromArray(F8, w, i + 8).fma(FloatVector.fromArray(F8, a, aOff + i + 8), c1);
+            c2 = FloatVector.fromArray(F8, w, i + 16).fma(FloatVector.fromArray(F8, a, aOff + i + 16), c2);
+            c3 = FloatVector.fromArray(F8, w, i + 24).fma(FloatVector.fromArray(F8, a, aOff + i + 24), c3);
+        }
+        FloatVector folded = c0.add(c2).add(c1.add(c3));
+        double sum = np == 0 ? 0 : (((folded.lane(0) + folded.lane(4)) + (folded.lane(1) + folded.lane(5))) + ((folded.lane(2) + folded.lane(6)) + (folded.lane(3) + folded.lane(7))));
+        for (int i = np; i < n; i++) {
+            sum += w[i] * a[aOff + i];
+        }
+        return (float) sum;
+    }
+
+    /**
+     * {@link #f16Dot} (vec_dot form) of two widened weight rows {@code w0}, {@code w1} with one activation row, to
+     * {@code out[o0]} and {@code out[o1]}: each row's four chains of dependent fmas are the latency limit of one row
+     * alone; two rows interleaved keep eight in flight. Each row's lanes and order are unchanged.
+     */
+    static void f16Dot2(float[] w0, float[] w1, float[] a, int aOff, int n, float[] out, int o0, int o1) {
+        int np = n & ~31;
+        FloatVector c0 = FloatVector.zero(F8);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector d0 = c0;
+        FloatVector d1 = c0;
+        FloatVector d2 = c0;
+        FloatVector d3 = c0;
+        for (int i = 0; i < np; i += 32) {
+            FloatVector a0 = FloatVector.fromArray(F8, a, aOff + i);
+            FloatVector a1 = FloatVector.fromArray(F8, a, aOff + i + 8);
+            FloatVector a2 = FloatVector.fromArray(F8, a, aOff + i + 16);
+            FloatVector a3 = FloatVector.fromArray(F8, a, aOff + i + 24);
+            c0 = FloatVector.fromArray(F8, w0, i).fma(a0, c0);
+            d0 = FloatVector.fromArray(F8, w1, i).fma(a0, d0);
+            c1 = FloatVector.fromArray(F8, w0, i + 8).fma(a1, c1);
+            d1 = FloatVector.fromArray(F8, w1, i + 8).fma(a1, d1);
+            c2 = FloatVector.fromArray(F8, w0, i + 16).fma(a2, c2);
+            d2 = FloatVector.fromArray(F8, w1, i + 16).fma(a2, d2);
+            c3 = FloatVector.fromArray(F8, w0, i + 24).fma(a3, c3);
+            d3 = FloatVector.fromArray(F8, w1, i + 24).fma(a3, d3);
+        }
+        FloatVector f = c0.add(c2).add(c1.add(c3));
+        FloatVector g = d0.add(d2).add(d1.add(d3));
+        double sum0 = np == 0 ? 0 : (((f.lane(0) + f.lane(4)) + (f.lane(1) + f.lane(5))) + ((f.lane(2) + f.lane(6)) + (f.lane(3) + f.lane(7))));
+        double sum1 = np == 0 ? 0 : (((g.lane(0) + g.lane(4)) + (g.lane(1) + g.lane(5))) + ((g.lane(2) + g.lane(6)) + (g.lane(3) + g.lane(7))));
+        for (int i = np; i < n; i++) {
+            sum0 += w0[i] * a[aOff + i];
+            sum1 += w1[i] * a[aOff + i];
+        }
+        out[o0] = (float) sum0;
+        out[o1] = (float) sum1;
+    }
+
+    /**
      * F16/BF16 weights: tinyBLAS when {@code gemm}, else ggml_vec_dot_f16 (4 x 8 fused lanes, vec_dot tree) or
      * ggml_vec_dot_bf16 on AVX2 (4 x 8 lanes of multiply then add, unfused; (c1 + c3) + (c2 + c4), hsum tree);
      * both add the tail in double.

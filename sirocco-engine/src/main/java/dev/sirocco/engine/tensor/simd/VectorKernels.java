@@ -457,17 +457,18 @@ public final class VectorKernels implements Kernels {
                 floatTiles(from, to);
                 return;
             }
-            if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+            if (type == GgmlType.F16) {
+                f16Rows(from, to);
+                return;
+            }
+            if (type == GgmlType.F32 || type == GgmlType.BF16) {
                 // llama.cpp's exact float lanes (VectorFloatDots): tinyBLAS for batches, vec_dot for one row.
                 for (int r = from; r < to; r++) {
                     long w = r * rowBytes;
                     for (int b = 0; b < batch; b++) {
                         int v = b * cols;
-                        out[b * rows + r] = switch (type) {
-                            case F32 -> gemm ? VectorFloatDots.f32Gemm(weights, w, values, v, cols) : VectorFloatDots.f32VecDot(weights, w, values, v, cols);
-                            case F16 -> VectorFloatDots.halfDot(false, weights, w, values, v, cols, gemm);
-                            default -> VectorFloatDots.halfDot(true, weights, w, values, v, cols, gemm);
-                        };
+                        out[b * rows + r] = type == GgmlType.BF16 ? VectorFloatDots.halfDot(true, weights, w, values, v, cols, gemm)
+                                : gemm ? VectorFloatDots.f32Gemm(weights, w, values, v, cols) : VectorFloatDots.f32VecDot(weights, w, values, v, cols);
                     }
                 }
                 return;
@@ -523,6 +524,37 @@ public final class VectorKernels implements Kernels {
                     for (int r = 0; r < n; r++) {
                         out[b * rows + g + r] = dot(buf, r * rb, b);
                     }
+                }
+            }
+        }
+
+        /**
+         * F16 rows {@code from .. to} in llama.cpp's float lanes (VectorFloatDots: tinyBLAS for batches, vec_dot for
+         * one row): each weight row is bulk-copied from the segment and widened once to floats by the hardware
+         * conversion, then dotted with every activation row. Widening in the dot loop by bit arithmetic cost more
+         * than the arithmetic of the dot (BF16's widening is one shift, so it stays there).
+         */
+        private void f16Rows(int from, int to) {
+            short[] halves = new short[cols];
+            float[] wf = new float[cols];
+            int r = from;
+            if (!gemm) {
+                float[] wf1 = new float[cols];
+                for (; r + 2 <= to; r += 2) {
+                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
+                    VectorFloatDots.widenF16(halves, wf, cols);
+                    MemorySegment.copy(weights, SHORT_LE, (r + 1) * rowBytes, halves, 0, cols);
+                    VectorFloatDots.widenF16(halves, wf1, cols);
+                    for (int b = 0; b < batch; b++) {
+                        VectorFloatDots.f16Dot2(wf, wf1, values, b * cols, cols, out, b * rows + r, b * rows + r + 1);
+                    }
+                }
+            }
+            for (; r < to; r++) {
+                MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
+                VectorFloatDots.widenF16(halves, wf, cols);
+                for (int b = 0; b < batch; b++) {
+                    out[b * rows + r] = VectorFloatDots.f16Dot(wf, values, b * cols, cols, gemm);
                 }
             }
         }
