@@ -76,7 +76,7 @@ interface VectorDots {
      * {@link #q4_KRepacked} in gemm order of four weight rows {@code w[wOff + r * rowBytes ..]} with a tile of
      * {@code tt} activation rows stored token-major (element k of row t at {@code x[xOff + k * tt + t]},
      * block scales at {@code d[dOff + i * tt + t]}, Q8_K sums of each 32 as floats at {@code sums[sOff + (8 i + g) * tt + t]}):
-     * results to {@code res[r * tt + t]}; {@code wq} (1024 floats) and the rest of {@code res} (44 tt floats in all) are scratch.
+     * results to {@code res[r * tt + t]}; {@code wq} (1024 floats) and the rest of {@code res} (52 tt floats in all) are scratch.
      */
     void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, int tt, float[] x, int xOff, float[] d, int dOff,
                           float[] sums, int sOff, int nb, float[] wq, float[] res);

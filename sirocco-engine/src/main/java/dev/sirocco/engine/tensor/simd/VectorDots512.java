@@ -1180,7 +1180,7 @@ final class VectorDots512 implements VectorDots {
      * {@link #q4_KRepacked} in gemm order of four weight rows ({@code w[wOff + r * rowBytes ..]}, r = 0..3) with one
      * token-major tile of {@link #tileTokens} activation rows: quants {@code x[xOff + k * T + t]}, scales
      * {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats {@code sums[sOff + (8 i + g) * T + t]}. Results
-     * to {@code res[r * T + t]} ({@code res} holds at least 44 T floats: the rest is scratch). Each weight is unpacked once
+     * to {@code res[r * T + t]} ({@code res} holds at least 52 T floats: the rest is scratch). Each weight is unpacked once
      * per super-block to a float pre-multiplied by its sub-block scale (an exact integer) in {@code wq[r * 256 ..]},
      * then broadcast against the tile's activation vectors: the lanes are the activation rows, so each 64 elements'
      * exact integer sums come out one per lane with no horizontal reduction, and the float steps that follow are
@@ -1518,12 +1518,8 @@ final class VectorDots512 implements VectorDots {
             // Rows inner: the four rows share this super-block's activations while they sit in L1.
             for (int r = 0; r < 4; r++) {
                 int b = wOff + r * rowBytes + 210 * i;
-                unpackQ6K(w, b, wq);
-                if (tt == lanes) {
-                    residueSums1(x, xi, wq, res, c);
-                } else {
-                    residueSums2(x, xi, wq, res, c);
-                }
+                unpackQ6K(w, b, wq, 0);
+                residueSums2(x, xi, wq, res, c);
                 float dw = VectorDots.half(w, b + 208);
                 for (int h = 0; h < tt; h += lanes) {
                     FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
@@ -1549,39 +1545,34 @@ final class VectorDots512 implements VectorDots {
     private static void q6_KTile1(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
                                   float[] wq, float[] res) {
         int tt = lanes;
-        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: one row's lane sums.
+        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: two rows' lane sums.
         int st = 4 * tt;
         int c = 36 * tt;
         java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
         for (int i = 0; i < nb; i++) {
             int xi = xOff + 256 * i * tt;
-            // Rows inner: the four rows share this super-block's activations while they sit in L1.
-            for (int r = 0; r < 4; r++) {
+            // Rows in pairs: one load of the activations serves two rows (one row per load was slower than the
+            // four-row kernel at 8 rows).
+            for (int r = 0; r < 4; r += 2) {
                 int b = wOff + r * rowBytes + 210 * i;
-                unpackQ6K(w, b, wq);
-                if (tt == lanes) {
-                    residueSums1(x, xi, wq, res, c);
-                } else {
-                    residueSums2(x, xi, wq, res, c);
-                }
-                float dw = VectorDots.half(w, b + 208);
-                for (int h = 0; h < tt; h += lanes) {
-                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
+                unpackQ6K(w, b, wq, 0);
+                unpackQ6K(w, b + rowBytes, wq, 256);
+                residueSums1x2(x, xi, wq, res, c);
+                for (int q = 0; q < 2; q++) {
+                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt).mul(VectorDots.half(w, b + q * rowBytes + 208));
                     for (int k = 0; k < 8; k++) {
-                        int sk = st + (8 * r + k) * tt + h;
-                        FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + k * tt + h).mul(dd)).intoArray(res, sk);
+                        int sk = st + (8 * (r + q) + k) * tt;
+                        FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + (8 * q + k) * tt).mul(dd)).intoArray(res, sk);
                     }
                 }
             }
         }
         for (int r = 0; r < 4; r++) {
-            for (int h = 0; h < tt; h += lanes) {
-                FloatVector sum = FloatVector.zero(fs);
-                for (int k = 0; k < 8; k++) {
-                    sum = sum.add(FloatVector.fromArray(fs, res, st + (8 * r + k) * tt + h));
-                }
-                sum.intoArray(res, r * tt + h);
+            FloatVector sum = FloatVector.zero(fs);
+            for (int k = 0; k < 8; k++) {
+                sum = sum.add(FloatVector.fromArray(fs, res, st + (8 * r + k) * tt));
             }
+            sum.intoArray(res, r * tt);
         }
     }
 
@@ -1641,20 +1632,42 @@ final class VectorDots512 implements VectorDots {
         b7.intoArray(res, c + 7 * tt + lanes);
     }
 
-    /** {@link #residueSums2} for a tile of one float vector of rows. */
-    private static void residueSums1(float[] x, int xi, float[] wq, float[] res, int c) {
+    /**
+     * {@link #residueSums2} for a tile of one float vector of rows and two weight rows at once ({@code wq[0 ..]} and
+     * {@code wq[256 ..]}): the first row's residue k to {@code res[c + k * lanes ..]}, the second's to {@code res[c + (8 + k) * lanes ..]}.
+     */
+    private static void residueSums1x2(float[] x, int xi, float[] wq, float[] res, int c) {
         FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
         FloatVector a4 = FloatVector.zero(fs), a5 = FloatVector.zero(fs), a6 = FloatVector.zero(fs), a7 = FloatVector.zero(fs);
+        FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
+        FloatVector b4 = FloatVector.zero(fs), b5 = FloatVector.zero(fs), b6 = FloatVector.zero(fs), b7 = FloatVector.zero(fs);
         for (int e = 0; e < 256; e += 8) {
             int xe = xi + e * lanes;
-            a0 = FloatVector.broadcast(fs, wq[e]).fma(FloatVector.fromArray(fs, x, xe), a0);
-            a1 = FloatVector.broadcast(fs, wq[e + 1]).fma(FloatVector.fromArray(fs, x, xe + lanes), a1);
-            a2 = FloatVector.broadcast(fs, wq[e + 2]).fma(FloatVector.fromArray(fs, x, xe + 2 * lanes), a2);
-            a3 = FloatVector.broadcast(fs, wq[e + 3]).fma(FloatVector.fromArray(fs, x, xe + 3 * lanes), a3);
-            a4 = FloatVector.broadcast(fs, wq[e + 4]).fma(FloatVector.fromArray(fs, x, xe + 4 * lanes), a4);
-            a5 = FloatVector.broadcast(fs, wq[e + 5]).fma(FloatVector.fromArray(fs, x, xe + 5 * lanes), a5);
-            a6 = FloatVector.broadcast(fs, wq[e + 6]).fma(FloatVector.fromArray(fs, x, xe + 6 * lanes), a6);
-            a7 = FloatVector.broadcast(fs, wq[e + 7]).fma(FloatVector.fromArray(fs, x, xe + 7 * lanes), a7);
+            FloatVector v;
+            v = FloatVector.fromArray(fs, x, xe);
+            a0 = FloatVector.broadcast(fs, wq[e]).fma(v, a0);
+            b0 = FloatVector.broadcast(fs, wq[256 + e]).fma(v, b0);
+            v = FloatVector.fromArray(fs, x, xe + lanes);
+            a1 = FloatVector.broadcast(fs, wq[e + 1]).fma(v, a1);
+            b1 = FloatVector.broadcast(fs, wq[257 + e]).fma(v, b1);
+            v = FloatVector.fromArray(fs, x, xe + 2 * lanes);
+            a2 = FloatVector.broadcast(fs, wq[e + 2]).fma(v, a2);
+            b2 = FloatVector.broadcast(fs, wq[258 + e]).fma(v, b2);
+            v = FloatVector.fromArray(fs, x, xe + 3 * lanes);
+            a3 = FloatVector.broadcast(fs, wq[e + 3]).fma(v, a3);
+            b3 = FloatVector.broadcast(fs, wq[259 + e]).fma(v, b3);
+            v = FloatVector.fromArray(fs, x, xe + 4 * lanes);
+            a4 = FloatVector.broadcast(fs, wq[e + 4]).fma(v, a4);
+            b4 = FloatVector.broadcast(fs, wq[260 + e]).fma(v, b4);
+            v = FloatVector.fromArray(fs, x, xe + 5 * lanes);
+            a5 = FloatVector.broadcast(fs, wq[e + 5]).fma(v, a5);
+            b5 = FloatVector.broadcast(fs, wq[261 + e]).fma(v, b5);
+            v = FloatVector.fromArray(fs, x, xe + 6 * lanes);
+            a6 = FloatVector.broadcast(fs, wq[e + 6]).fma(v, a6);
+            b6 = FloatVector.broadcast(fs, wq[262 + e]).fma(v, b6);
+            v = FloatVector.fromArray(fs, x, xe + 7 * lanes);
+            a7 = FloatVector.broadcast(fs, wq[e + 7]).fma(v, a7);
+            b7 = FloatVector.broadcast(fs, wq[263 + e]).fma(v, b7);
         }
         a0.intoArray(res, c);
         a1.intoArray(res, c + lanes);
@@ -1664,10 +1677,18 @@ final class VectorDots512 implements VectorDots {
         a5.intoArray(res, c + 5 * lanes);
         a6.intoArray(res, c + 6 * lanes);
         a7.intoArray(res, c + 7 * lanes);
+        b0.intoArray(res, c + 8 * lanes);
+        b1.intoArray(res, c + 9 * lanes);
+        b2.intoArray(res, c + 10 * lanes);
+        b3.intoArray(res, c + 11 * lanes);
+        b4.intoArray(res, c + 12 * lanes);
+        b5.intoArray(res, c + 13 * lanes);
+        b6.intoArray(res, c + 14 * lanes);
+        b7.intoArray(res, c + 15 * lanes);
     }
 
-    /** The 256 quants of the Q6_K super-block at {@code w[b ..]} times their int8 scales, as floats (exact), to {@code wq[0 ..]}. */
-    private static void unpackQ6K(byte[] w, int b, float[] wq) {
+    /** The 256 quants of the Q6_K super-block at {@code w[b ..]} times their int8 scales, as floats (exact), to {@code wq[o ..]}. */
+    private static void unpackQ6K(byte[] w, int b, float[] wq, int o) {
         for (int h = 0; h < 2; h++) {
             int ql = b + 64 * h;
             int qh = b + 128 + 32 * h;
@@ -1680,7 +1701,7 @@ final class VectorDots512 implements VectorDots {
                     IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
                     IntVector c = (IntVector) vb.convertShape(VectorOperators.B2I, is, p);
                     IntVector hb = (IntVector) vh.convertShape(VectorOperators.B2I, is, p);
-                    int at = 128 * h + l + p * lanes;
+                    int at = o + 128 * h + l + p * lanes;
                     ((FloatVector) a.and(0x0F).or(hb.and(0x03).lanewise(VectorOperators.LSHL, 4))
                             .sub(32).convert(VectorOperators.I2F, 0)).mul(w[sc]).intoArray(wq, at);
                     ((FloatVector) c.and(0x0F).or(hb.lanewise(VectorOperators.LSHL, 2).and(0x30))

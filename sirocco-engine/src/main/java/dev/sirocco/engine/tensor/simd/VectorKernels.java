@@ -26,7 +26,7 @@ import java.util.function.IntConsumer;
  * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
  * their scalar codec dot on the same rounded activations.
  *
- * <p>Batches of Q4_0 and Q4_K (repacked), Q6_K and Q8_0 from 8 rows, and of F32/F16/BF16 from 16, go through
+ * <p>Batches of Q4_0 and Q4_K (repacked) from 8 rows, Q6_K from 5, Q8_0 from 6 and F32/F16/BF16 from 16 go through
  * token-major tiles ({@link #tokenTiled}): the activation rows are transposed once into tiles of
  * {@link #tileTokens} rows (two float vectors, one, or one half-width vector for the server's small batches), the
  * vector lanes, and each weight is unpacked once per tile and broadcast against it, in the same float order as the
@@ -245,9 +245,10 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Gemm rows from which {@code type} takes the tiles: the explicit minimum if one was given (or a forced tile size:
-     * then from 4), else where they win by measurement (docs/benchmarks.md): the quantized types from 8 rows, in
-     * tiles of 8 or 16 up to 16 rows (at 4 rows an 8-row tile lost to the four-row kernels, 0.5-0.95x; at 8 rows
-     * it won, 1.1-2x); F32/F16/BF16 from 16, in full tiles only.
+     * then from 4), else where they won by measurement (docs/benchmarks.md, same-run A/B against the four-row kernels
+     * at 512 bits): Q6_K from 5 rows (1.4x at 5, 0.7x at 4: the four-row kernel leaves a fifth row to the single-row
+     * one), Q8_0 from 6 (1.3x at 6, 1.0x at 5), the repacked Q4_0/Q4_K from 8 (their gemm rows come in fours; an
+     * 8-row tile at 4 rows lost, 0.95x); F32/F16/BF16 from 16, in full tiles only.
      */
     int minTileRows(GgmlType type) {
         if (minTileRows > 0) {
@@ -256,7 +257,12 @@ public final class VectorKernels implements Kernels {
         if (forcedTileTokens > 0) {
             return 4;
         }
-        return type.isQuantized() ? 8 : 16;
+        return switch (type) {
+            case Q6_K -> 5;
+            case Q8_0 -> 6;
+            case Q4_0, Q4_K -> 8;
+            default -> 16;
+        };
     }
 
     /**
@@ -597,7 +603,7 @@ public final class VectorKernels implements Kernels {
             int group = Math.max(4, Math.min(to - from, GROUP_BYTES / rb) & ~3);
             byte[] buf = new byte[group * rb];
             float[] wq = new float[1024];
-            float[] res = new float[44 * tt];
+            float[] res = new float[52 * tt];
             VectorDots td = tileDots;
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
@@ -640,7 +646,7 @@ public final class VectorKernels implements Kernels {
             int kind = type == GgmlType.F32 ? 0 : type == GgmlType.F16 ? 1 : 2;
             int group = Math.max(4, (int) Math.min(to - from, GROUP_BYTES / rowBytes) & ~3);
             float[] wq = new float[1024];
-            float[] res = new float[44 * tt];
+            float[] res = new float[52 * tt];
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
                 for (int tile = 0; tile < tiles; tile++) {
