@@ -66,23 +66,29 @@ interface VectorDots {
     void q4_KRepackedx4(byte[] w, int wOff, float[] q, int qOff, int qStep, float[] d, int dOff, int dStep,
                         int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep);
 
-    /** Activation rows per tile of the token-major {@code *Tile} kernels (used only where {@link #tiled}). */
+    /**
+     * Activation rows per full tile of the token-major {@code *Tile} kernels, two float vectors (used only where
+     * {@link #tiled}); their {@code tt} argument is this or half of it (one float vector, for small batches).
+     */
     int tileTokens();
 
     /**
      * {@link #q4_KRepacked} in gemm order of four weight rows {@code w[wOff + r * rowBytes ..]} with a tile of
-     * {@link #tileTokens} activation rows stored token-major (element k of row t at {@code x[xOff + k * T + t]},
-     * block scales at {@code d[dOff + i * T + t]}, Q8_K sums of each 32 as floats at {@code sums[sOff + (8 i + g) * T + t]}):
-     * results to {@code res[r * T + t]}; {@code wq} (1024 floats) and the rest of {@code res} (44 T floats in all) are scratch.
+     * {@code tt} activation rows stored token-major (element k of row t at {@code x[xOff + k * tt + t]},
+     * block scales at {@code d[dOff + i * tt + t]}, Q8_K sums of each 32 as floats at {@code sums[sOff + (8 i + g) * tt + t]}):
+     * results to {@code res[r * tt + t]}; {@code wq} (1024 floats) and the rest of {@code res} (52 tt floats in all) are scratch.
      */
-    void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff,
+    void q4_KRepackedTile(byte[] w, int wOff, int rowBytes, int tt, float[] x, int xOff, float[] d, int dOff,
                           float[] sums, int sOff, int nb, float[] wq, float[] res);
 
     /** {@link #q6_K} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
-    void q6_KTile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
+    void q6_KTile(byte[] w, int wOff, int rowBytes, int tt, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
 
     /** {@link #q8_0} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
-    void q8_0Tile(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
+    void q8_0Tile(byte[] w, int wOff, int rowBytes, int tt, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
+
+    /** {@link #q4_0Repacked} of four weight rows with a token-major tile, laid out as for {@link #q4_KRepackedTile} (no sums). */
+    void q4_0Tile(byte[] w, int wOff, int rowBytes, int tt, float[] x, int xOff, float[] d, int dOff, int nb, float[] wq, float[] res);
 
     /**
      * tinyBLAS's F32 ({@code kind} 0), F16 (1) or BF16 (2) dot of four weight rows {@code w[wOff + r * rowBytes ..]} of

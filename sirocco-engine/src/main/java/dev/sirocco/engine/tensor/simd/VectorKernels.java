@@ -26,10 +26,11 @@ import java.util.function.IntConsumer;
  * <p>Vector kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. Q2_K and Q3_K use
  * their scalar codec dot on the same rounded activations.
  *
- * <p>Batches of at least {@link #MIN_TILE_ROWS} rows of Q4_K (repacked), Q6_K, Q8_0 and F32/F16/BF16 go through
+ * <p>Batches of Q4_0 and Q4_K (repacked) from 8 rows, Q6_K from 5, Q8_0 from 6 and F32/F16/BF16 from 16 go through
  * token-major tiles ({@link #tokenTiled}): the activation rows are transposed once into tiles of
- * {@code VectorDots.tileTokens} rows, the vector lanes, and each weight is unpacked once per tile and broadcast
- * against it, in the same float order as the row kernels (bit-identical).
+ * {@link #tileTokens} rows (two float vectors, one, or one half-width vector for the server's small batches), the
+ * vector lanes, and each weight is unpacked once per tile and broadcast against it, in the same float order as the
+ * row kernels (bit-identical).
  *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
  * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
@@ -40,14 +41,23 @@ public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
     /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
     private static final int GROUP_BYTES = 64 * 1024;
-    /** Gemm rows from which a product uses the token-major tile kernels. */
-    static final int MIN_TILE_ROWS = Integer.getInteger("sirocco.minTileRows", 16);
+    /** Gemm rows from which a product of any type uses the token-major tile kernels; 0: {@link #minTileRows}' defaults. */
+    static final int MIN_TILE_ROWS = Integer.getInteger("sirocco.minTileRows", 0);
+    /**
+     * Forces one tile size (activation rows per tile: the full tile, a half or at 512 bits a quarter) and the tiles
+     * for every batch of at least four rows, for measuring the shapes against each other; 0: chosen by batch.
+     */
+    private static final int FORCED_TILE_TOKENS = Integer.getInteger("sirocco.tileTokens", 0);
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLOAT_AT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Parallel parallel;
+    private final int minTileRows;
+    private final int forcedTileTokens;
     private final VectorDots dots;
+    /** Half-width kernels for tiles of a quarter of {@code dots}' full tile (8 rows at 512 bits), or null. */
+    private final VectorDots narrowDots;
     private final RowTask rowTask = new RowTask();
     private final ActTask actTask = new ActTask();
     private final VectorGemm gemm;
@@ -82,8 +92,24 @@ public final class VectorKernels implements Kernels {
 
     /** Kernels at a forced width of {@code bits} = 128, 256 or 512. */
     public VectorKernels(Parallel parallel, int bits) {
+        this(parallel, bits, MIN_TILE_ROWS, FORCED_TILE_TOKENS);
+    }
+
+    /**
+     * Kernels at {@code bits} whose batches take the tiles from {@code minTileRows} rows, in tiles of
+     * {@code tileTokens} rows (0: chosen by batch, see {@link #tileTokens}).
+     */
+    VectorKernels(Parallel parallel, int bits, int minTileRows, int tileTokens) {
+        this.minTileRows = minTileRows;
+        this.forcedTileTokens = tileTokens;
         this.parallel = parallel;
         this.dots = VectorDots.forBits(bits);
+        this.narrowDots = bits == 512 ? VectorDots.forBits(256) : null;
+        int full = dots.tileTokens();
+        if (tileTokens != 0 && tileTokens != full && tileTokens != full / 2 && (narrowDots == null || tileTokens != full / 4)) {
+            throw new IllegalArgumentException("tile of " + tileTokens + " rows at " + bits + " bits: use " + full + ", "
+                    + full / 2 + (narrowDots != null ? " or " + full / 4 : "") + " (sirocco.tileTokens), or 0 to choose by batch");
+        }
         this.gemm = new VectorGemm();
     }
 
@@ -166,7 +192,8 @@ public final class VectorKernels implements Kernels {
         // Repacked weights: llama.cpp's gemm takes the first batch - batch % 4 rows, gemv the rest; others are row-wise.
         int gemmRows = repacked ? batch - batch % 4 : batch;
         t.gemmRows = gemmRows;
-        t.tileTokens = dots.tileTokens();
+        t.tileTokens = tileTokens(weight.type(), gemmRows);
+        t.tileDots = t.tileTokens < dots.tileTokens() / 2 ? narrowDots : dots;
         t.tiles = tokenTiled(weight.type(), repacked, rows, cols, gemmRows) ? (gemmRows + t.tileTokens - 1) / t.tileTokens : 0;
         if (t.tiles > 0) {
             transposeTiles(t.values, cols, t.blocks, gemmRows, t.tiles, t.tileTokens, actType.isQuantized(),
@@ -202,22 +229,59 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Whether a product goes through the token-major tile kernels (repacked Q4_K, Q6_K, Q8_0, F32/F16/BF16) with
-     * {@code gemmRows} rows in them: from {@link #MIN_TILE_ROWS} (fewer would leave most of a tile's lanes idle;
-     * the four-row kernels serve those).
+     * Whether a product goes through the token-major tile kernels (repacked Q4_0 and Q4_K, Q6_K, Q8_0, F32/F16/BF16)
+     * with {@code gemmRows} rows in them: from {@link #minTileRows} (below, the four-row kernels serve them).
      */
     boolean tokenTiled(GgmlType type, boolean repacked, int rows, int cols, int gemmRows) {
         boolean kernel = switch (type) {
-            case Q4_K -> repacked;
-            case Q8_0 -> true;
-            // Q6_K's tile costs more per row than its four-row kernel's (more dequantization, no shared loads):
-            // only full tiles win (at 512 bits: 0.88x at 16 rows of 32, about 2x at 128 rows).
-            case Q6_K -> gemmRows >= dots.tileTokens();
+            case Q4_0, Q4_K -> repacked;
+            case Q8_0, Q6_K -> true;
             // tinyBLAS's shapes (else llama.cpp takes vec_dot, as RowTask does)
             case F32, F16, BF16 -> rows % 4 == 0 && cols % 8 == 0;
             default -> false;
         };
-        return kernel && dots.tiled() && gemmRows >= MIN_TILE_ROWS;
+        return kernel && dots.tiled() && gemmRows >= minTileRows(type);
+    }
+
+    /**
+     * Gemm rows from which {@code type} takes the tiles: the explicit minimum if one was given (or a forced tile size:
+     * then from 4), else where they won by measurement (docs/benchmarks.md, same-run A/B against the four-row kernels
+     * at 512 bits): Q6_K from 5 rows (1.4x at 5, 0.7x at 4: the four-row kernel leaves a fifth row to the single-row
+     * one), Q8_0 from 6 (1.3x at 6, 1.0x at 5), the repacked Q4_0/Q4_K from 8 (their gemm rows come in fours; an
+     * 8-row tile at 4 rows lost, 0.95x); F32/F16/BF16 from 16, in full tiles only.
+     */
+    int minTileRows(GgmlType type) {
+        if (minTileRows > 0) {
+            return minTileRows;
+        }
+        if (forcedTileTokens > 0) {
+            return 4;
+        }
+        return switch (type) {
+            case Q6_K -> 5;
+            case Q8_0 -> 6;
+            case Q4_0, Q4_K -> 8;
+            default -> 16;
+        };
+    }
+
+    /**
+     * Activation rows per tile for a batch of {@code gemmRows} tiled rows: the smallest of the full tile (two float
+     * vectors), one float vector, or one half-width vector (at 512 bits) that holds them all, so a small batch
+     * leaves few lanes idle. F32/F16/BF16 take full tiles only.
+     */
+    int tileTokens(GgmlType type, int gemmRows) {
+        int full = dots.tileTokens();
+        if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+            return full;
+        }
+        if (forcedTileTokens > 0) {
+            return forcedTileTokens;
+        }
+        if (narrowDots != null && gemmRows <= full / 4) {
+            return full / 4;
+        }
+        return gemmRows <= full / 2 ? full / 2 : full;
     }
 
     /**
@@ -445,6 +509,8 @@ public final class VectorKernels implements Kernels {
         /** Token-major tiles of the gemm rows (0: the four-row kernels serve them), of tileTokens rows each. */
         int tiles;
         int tileTokens;
+        /** The kernels whose tiles hold tileTokens rows (one or two of their float vectors). */
+        VectorDots tileDots;
         float[] tileValues;
         float[] tileScales;
         float[] tileSums;
@@ -569,7 +635,8 @@ public final class VectorKernels implements Kernels {
             int group = Math.max(4, Math.min(to - from, GROUP_BYTES / rb) & ~3);
             byte[] buf = new byte[group * rb];
             float[] wq = new float[1024];
-            float[] res = new float[44 * tt];
+            float[] res = new float[52 * tt];
+            VectorDots td = tileDots;
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
                 MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
@@ -578,13 +645,12 @@ public final class VectorKernels implements Kernels {
                 for (int tile = 0; tile < tiles; tile++) {
                     int live = Math.min(tt, gemmRows - tile * tt);
                     for (int r = 0; r < n; r += 4) {
-                        if (type == GgmlType.Q4_K) {
-                            dots.q4_KRepackedTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks,
-                                    tileSums, tile * tt * blocks * 8, blocks, wq, res);
-                        } else if (type == GgmlType.Q6_K) {
-                            dots.q6_KTile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
-                        } else {
-                            dots.q8_0Tile(buf, r * rb, rb, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                        switch (type) {
+                            case Q4_K -> td.q4_KRepackedTile(buf, r * rb, rb, tt, tileValues, tile * tt * cols, tileScales,
+                                    tile * tt * blocks, tileSums, tile * tt * blocks * 8, blocks, wq, res);
+                            case Q4_0 -> td.q4_0Tile(buf, r * rb, rb, tt, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                            case Q6_K -> td.q6_KTile(buf, r * rb, rb, tt, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
+                            default -> td.q8_0Tile(buf, r * rb, rb, tt, tileValues, tile * tt * cols, tileScales, tile * tt * blocks, blocks, wq, res);
                         }
                         for (int q = 0; q < Math.min(4, n - r); q++) {
                             for (int t = 0; t < live; t++) {
@@ -612,13 +678,13 @@ public final class VectorKernels implements Kernels {
             int kind = type == GgmlType.F32 ? 0 : type == GgmlType.F16 ? 1 : 2;
             int group = Math.max(4, (int) Math.min(to - from, GROUP_BYTES / rowBytes) & ~3);
             float[] wq = new float[1024];
-            float[] res = new float[44 * tt];
+            float[] res = new float[52 * tt];
             for (int g = from; g < to; g += group) {
                 int n = Math.min(group, to - g);
                 for (int tile = 0; tile < tiles; tile++) {
                     int live = Math.min(tt, gemmRows - tile * tt);
                     for (int r = 0; r < n; r += 4) {
-                        dots.floatTile(kind, weights, (g + r) * rowBytes, rowBytes, tileValues, tile * tt * cols, cols, wq, res);
+                        tileDots.floatTile(kind, weights, (g + r) * rowBytes, rowBytes, tileValues, tile * tt * cols, cols, wq, res);
                         for (int q = 0; q < 4; q++) {
                             for (int t = 0; t < live; t++) {
                                 out[(tile * tt + t) * rows + g + r + q] = res[q * tt + t];

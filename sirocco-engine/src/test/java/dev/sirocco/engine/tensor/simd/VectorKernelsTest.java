@@ -173,12 +173,10 @@ class VectorKernelsTest {
      * copy groups; every output must be the scalar twin's float.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0", "F16", "BF16", "F32"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K", "Q8_0", "F16", "BF16", "F32"})
     void tokenMajorTilesGiveTheScalarFloats(GgmlType type) {
-        // Q6_K and Q8_0 are not repacked: 62 rows leave a last group of rows short of four; Q8_0's 43 blocks end in a short group of eight.
-        // F32/F16/BF16 (tinyBLAS needs rows % 4 == 0): 1288 columns end in a short run of 256.
-        int rows = type == GgmlType.Q4_K || !type.isQuantized() ? 56 : 62;
-        int cols = type == GgmlType.Q8_0 ? 43 * 32 : type.isQuantized() ? 5 * 256 : 5 * 256 + 8;
+        int rows = tileTestRows(type);
+        int cols = tileTestCols(type);
         int batch = 43;
         Tensor w = weights(type, rows, cols, 7 + type.id());
         float[] x = activations(batch * cols, 8 + type.id());
@@ -197,6 +195,70 @@ class VectorKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Q4_0/Q4_K are repacked (rows % 8 == 0); Q6_K and Q8_0 are not: 62 rows leave a last group of rows short of
+     * four. Q4_0's and Q8_0's 43 blocks end in a short group of eight. F32/F16/BF16 (tinyBLAS needs rows % 4 == 0):
+     * 1288 columns end in a short run of 256.
+     */
+    private static int tileTestRows(GgmlType type) {
+        return type == GgmlType.Q4_K || type == GgmlType.Q4_0 || !type.isQuantized() ? 56 : 62;
+    }
+
+    private static int tileTestCols(GgmlType type) {
+        return type == GgmlType.Q8_0 || type == GgmlType.Q4_0 ? 43 * 32 : type.isQuantized() ? 5 * 256 : 5 * 256 + 8;
+    }
+
+    static Stream<Arguments> smallTileShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType t : new GgmlType[]{GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
+            for (int bits : widths()) {
+                if (bits > 128) {
+                    int full = VectorDots.forBits(bits).tileTokens();
+                    for (int tokens : bits == 512 ? new int[]{full / 2, full / 4} : new int[]{full / 2}) {
+                        out.add(Arguments.of(t, bits, tokens));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The small tiles (one float vector of rows, or at 512 bits one 256-bit vector), for server batches of 4 to 15
+     * rows: a batch of 43 rows fills several and leaves one partly idle, and batches of 4 to 15 rows with the tile
+     * size chosen by batch take each shape once; every output must be the scalar twin's float.
+     */
+    @ParameterizedTest(name = "{0} width {1} tiles of {2}")
+    @MethodSource("smallTileShapes")
+    void smallTilesGiveTheScalarFloats(GgmlType type, int bits, int tokens) {
+        int rows = tileTestRows(type);
+        int cols = tileTestCols(type);
+        Tensor w = weights(type, rows, cols, 17 + type.id());
+        for (int batch : new int[]{43, 15, 9, 7, 4}) {
+            float[] x = activations(batch * cols, 18 + type.id() + batch);
+            float[] expected = new float[batch * rows];
+            new ScalarKernels(one).matmul(w, x, expected, batch);
+            int forced = batch == 43 ? tokens : 0;
+            VectorKernels k = new VectorKernels(two, bits, 4, forced);
+            int gemmRows = RepackedWeights.isRepacked(type, rows) ? batch - batch % 4 : batch;
+            assertThat(k.tokenTiled(type, RepackedWeights.isRepacked(type, rows), rows, cols, gemmRows)).as("batch %d uses the tiles", batch).isTrue();
+            float[] got = new float[batch * rows];
+            k.matmul(w, x, got, batch);
+            for (int i = 0; i < got.length; i++) {
+                String what = String.format("%s width %d tiles of %d batch %d: row %d of batch, row %d", type, bits,
+                        k.tileTokens(type, gemmRows), batch, i / rows, i % rows);
+                assertThat(Float.floatToRawIntBits(got[i])).as(what + ": %s vs %s", got[i], expected[i])
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
+    }
+
+    @Test
+    void aTileSizeThatNoKernelHasIsRefusedWithTheChoices() {
+        assertThatThrownBy(() -> new VectorKernels(one, 256, 16, 12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tile of 12 rows").hasMessageContaining("16, 8");
     }
 
     @Test
