@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Continuous batching for one engine: up to {@code slots} sequences advance together, one batched forward pass
- * per step (each decoding sequence contributes its next token, one sequence in prefill a chunk of its prompt), so
+ * per step (each decoding sequence contributes its next token, sequences in prefill chunks of their prompts up to one
+ * chunk's worth of tokens in all), so
  * the weights are read once per step for everyone. Requests wait in a bounded queue and join between steps;
  * finished and cancelled ones leave at once and free their slot. A finished sequence's KV cache is kept with the
  * tokens it holds, and a new prompt that starts the same way (a shared system prompt, the earlier turns of a chat)
@@ -291,7 +292,7 @@ public final class Scheduler implements AutoCloseable {
         reusedPromptTokens += bestLength;
     }
 
-    /** One batched forward pass: every decoding sequence's next token, then at most one whole prompt chunk. */
+    /** One batched forward pass: every decoding sequence's next token, then prompt chunks up to one chunk's tokens. */
     private void step() {
         for (int i = active.size() - 1; i >= 0; i--) {
             Sequence seq = active.get(i);
@@ -307,12 +308,19 @@ public final class Scheduler implements AutoCloseable {
                 inBatch[segments++] = seq;
             }
         }
+        // Prompt chunks up to one chunk's worth of tokens in all, so several short prompts that arrive together are
+        // evaluated in one pass (one at a time, the sixteenth of sixteen waited fifteen passes for its first token).
+        // Each is still cut exactly as Session.evaluate cuts it, so its numbers are the same as alone.
+        int budget = chunk;
         for (Sequence seq : active) {
-            if (seq.prefilling()) { // the same chunks as Session.evaluate, so the numbers are the same as alone
+            if (seq.prefilling()) {
                 int n = Math.min(chunk, seq.prompt.length - seq.position);
+                if (n > budget) {
+                    continue;
+                }
                 batch.add(seq.prompt, seq.position, n, seq.position, seq.cache, seq.adapters);
                 inBatch[segments++] = seq;
-                break;
+                budget -= n;
             }
         }
         if (segments == 0) {
