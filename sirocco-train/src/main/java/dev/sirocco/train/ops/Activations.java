@@ -12,17 +12,19 @@ public final class Activations {
     }
 
     /**
-     * SwiGLU: forward row by row through the engine's own loop (ggml's arithmetic, so it rounds as inference does);
-     * backward with the sigmoid from one vector exp per element.
+     * SwiGLU {@code g / (1 + exp(-g)) * u}, forward and backward on the engine's vector exp (ggml's own SwiGLU loop, which
+     * inference runs, took 8% of a training step here; the two differ by an ulp of exp at most).
      */
     public static Var swiglu(Tape tape, Var gate, Var up) {
         requireSame(gate, up);
         Var y = tape.result(gate.rows, gate.cols, gate, up);
         int cols = gate.cols;
         tape.forRange(gate.rows, 4L * cols, (from, to) -> {
-            System.arraycopy(gate.value, from * cols, y.value, from * cols, (to - from) * cols);
-            for (int r = from; r < to; r++) {
-                Bulk.GGML.swiglu(y.value, up.value, r * cols, cols);
+            int lo = from * cols;
+            int hi = to * cols;
+            Bulk.MATH.exp(gate.value, lo, -1f, 0f, y.value, lo, hi - lo); // exp(-g), then g / (1 + exp(-g)) * u in place
+            for (int i = lo; i < hi; i++) {
+                y.value[i] = gate.value[i] / (1f + y.value[i]) * up.value[i];
             }
         });
         tape.onBackward(y, () -> {
