@@ -38,6 +38,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--no-warmup", description = "Measure from the first run (by default one unmeasured run of the prompt and a few tokens comes first, as llama-bench's warm-up).")
+    boolean noWarmup;
+
+    /** Decode steps of the warm-up run: enough calls for the JIT to compile the one-token kernels. */
+    private static final int WARMUP_GEN_TOKENS = 16;
+
     @Override
     public Integer call() throws Exception {
         if (promptTokens < 1 || genTokens < 1 || repeat < 1) {
@@ -52,6 +58,14 @@ final class BenchCommand implements Callable<Integer> {
             Session session = engine.newSession();
             SplittableRandom random = new SplittableRandom(42);
             int vocab = engine.vocabSize();
+            if (!noWarmup) {
+                // As llama-bench, which evaluates the prompt and a token once before measuring; here it also lets the
+                // JIT compile the kernels, which run many times slower until it has (the first prompt of a cold JVM).
+                session.evaluate(random.ints(promptTokens, 0, vocab).toArray());
+                for (int i = 0; i < Math.min(WARMUP_GEN_TOKENS, genTokens) && session.position() < session.contextSize(); i++) {
+                    session.evaluate(0);
+                }
+            }
             double[] pp = new double[repeat];
             double[] tg = new double[repeat];
             double[] ttft = new double[repeat];
