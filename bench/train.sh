@@ -4,7 +4,7 @@
 #   bench/train.sh [--threads 2] [--dir bench/work] [--data TEXT]
 #                  [--lora-types "Q4_K_M F16"] [--lora-steps 3] [--lora-batch 1] [--lora-seq 128] [--rank 8]
 #                  [--demo-shape "DIM LAYERS HEADS KV_HEADS FFN VOCAB"] [--demo-model M.gguf]
-#                  [--demo-steps 5] [--demo-batch 4] [--demo-seq 256] [--markdown] [--table-only]
+#                  [--demo-steps 10] [--demo-batch 4] [--demo-seq 256] [--markdown] [--table-only]
 #
 # --lora-types defaults to Q4_K_M alone (F16 adds ~5 minutes on 2 busy cores: its forward kernel is slow).
 # --table-only prints the table of the last run again (from DIR/train-bench), e.g. with --markdown for the docs.
@@ -37,7 +37,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 threads=2; work="$root/bench/work"; data=""; lora_types="Q4_K_M"; lora_steps=3; lora_batch=1; lora_seq=128; rank=8
-demo_shape="384 6 6 2 1024 8192"; demo_model=""; demo_steps=5; demo_batch=4; demo_seq=256; markdown=0; table_only=0
+demo_shape="384 6 6 2 1024 8192"; demo_model=""; demo_steps=10; demo_batch=4; demo_seq=256; markdown=0; table_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift 2 ;; --dir) work=$2; shift 2 ;; --data) data=$2; shift 2 ;;
