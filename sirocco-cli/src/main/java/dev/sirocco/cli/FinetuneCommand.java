@@ -132,7 +132,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 err.println();
             }
             AdapterWriter.write(r.lora(), base.config().architecture().ggufName(), out);
-            double validationLoss = held != null ? Evaluation.meanLoss(new TrainingModel(base, r.lora()), held, seqLen) : Double.NaN;
+            double validationLoss = held != null ? Evaluation.meanLoss(new TrainingModel(base, r.lora()).withActivationCheckpointing(tuner.checkpointsActivations()), held, seqLen) : Double.NaN;
             if (merge != null) {
                 MergedModelWriter.write(base.file(), r.lora(), base.kernels(), merge);
             }

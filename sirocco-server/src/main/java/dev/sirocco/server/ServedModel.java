@@ -99,7 +99,7 @@ public final class ServedModel implements AutoCloseable {
             warmUp(engine, id);
             long created = Files.getLastModifiedTime(file).toMillis() / 1000;
             return new ServedModel(id, engine, created, parallel, queueCapacity);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an OutOfMemoryError in the warm-up too: the mapped file is let go
             engine.close();
             throw e;
         }

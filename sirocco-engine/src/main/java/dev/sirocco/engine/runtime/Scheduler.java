@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>On quantized weights a sequence's numbers do not depend on its neighbours: prompts are evaluated in the same
  * chunks as a {@link Session} would (from the reused prefix on, when there is one), attention follows each sequence's own chunk, and the 8-bit integer dot
- * products are per (row, token), so greedy output is the same alone and batched. F32/F16/BF16 weights follow
+ * products are per (row, token), so greedy output is the same alone and batched; except repacked Q4_K, whose rows in a
+ * tile of four round differently from the rest, as in llama.cpp's batches. F32/F16/BF16 weights follow
  * llama.cpp, whose float lanes differ between one row and a batch (tinyBLAS), so there a batched decode step can
  * differ from a lone one in the last bits, as it does in llama.cpp. The scheduler's thread is the only one that
  * may use the engine.
@@ -310,7 +311,8 @@ public final class Scheduler implements AutoCloseable {
         }
         // Prompt chunks up to one chunk's worth of tokens in all, so several short prompts that arrive together are
         // evaluated in one pass (one at a time, the sixteenth of sixteen waited fifteen passes for its first token).
-        // Each is still cut exactly as Session.evaluate cuts it, so its numbers are the same as alone.
+        // Each is still cut exactly as Session.evaluate cuts it (so the same numbers as alone, but for repacked Q4_K,
+        // whose rounding depends on a row's place in the batch: see the class comment).
         int budget = chunk;
         for (Sequence seq : active) {
             if (seq.prefilling()) {

@@ -2,16 +2,17 @@ package dev.sirocco.engine.tensor;
 
 /**
  * Float math over whole arrays that C2 does not vectorise by itself (exp has no auto-vectorised form): what training's
- * softmax, cross-entropy and SwiGLU backward run on. Unlike {@link AttentionKernels} this follows no ggml arithmetic,
- * so the vector implementation and the scalar one ({@link ScalarBulkMath}) may differ in the last bit; each computes
- * every element with the same function wherever it sits in the array, so results do not depend on how a caller cuts
- * its work into ranges.
+ * softmax, cross-entropy and SwiGLU run on. Exp is ggml's polynomial {@code ggml_v_expf}
+ * ({@link ScalarAttentionKernels#expf}), built from multiply-adds, shifts and blends only, so the vector and scalar
+ * implementations give the same bits, in every JIT tier (the JDK's vector EXP calls a native library once C2 has
+ * compiled a loop but {@code Math.exp} before, which differ in the last bit: training would not be reproducible), and
+ * every element the same value wherever a caller cuts its ranges. Sums are taken in element order, in double.
  */
 public interface BulkMath {
 
     /**
      * {@code dst[dstOff + i] = exp(scale * src[srcOff + i] - shift)} for {@code i < n}; returns their sum, taken in
-     * double (src and dst may be the same range).
+     * element order in double (src and dst may be the same range).
      */
     double exp(float[] src, int srcOff, float scale, float shift, float[] dst, int dstOff, int n);
 

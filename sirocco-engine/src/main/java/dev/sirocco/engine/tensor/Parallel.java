@@ -18,7 +18,7 @@ public final class Parallel implements AutoCloseable {
     private final Object lock = new Object();
     private final Object callLock = new Object();
     private final AtomicInteger next = new AtomicInteger();
-    // Guarded by lock:
+    // Written under lock (the volatile ones are also polled without it, see spinWhile):
     private IntConsumer body;
     private int tasks;
     private long generation;
@@ -139,7 +139,9 @@ public final class Parallel implements AutoCloseable {
             mine = t;
         }
         Throwable theirs;
-        spinWhile(() -> busyWorkers > 0);
+        if (SPIN_NANOS > 0) {
+            spinWhile(() -> busyWorkers > 0);
+        }
         synchronized (lock) {
             while (busyWorkers > 0) {
                 try {
@@ -174,9 +176,6 @@ public final class Parallel implements AutoCloseable {
     private static final long SPIN_NANOS = Long.getLong("sirocco.spinMicros", 0) * 1000;
 
     private static void spinWhile(java.util.function.BooleanSupplier waiting) {
-        if (SPIN_NANOS <= 0) {
-            return;
-        }
         long until = System.nanoTime() + SPIN_NANOS;
         int polls = 0;
         while (waiting.getAsBoolean()) {
@@ -198,8 +197,10 @@ public final class Parallel implements AutoCloseable {
         while (true) {
             IntConsumer b;
             int t;
-            long last = seen;
-            spinWhile(() -> published == last && !closed);
+            if (SPIN_NANOS > 0) {
+                long last = seen;
+                spinWhile(() -> published == last && !closed);
+            }
             synchronized (lock) {
                 while (generation == seen && !closed) {
                     try {

@@ -1,13 +1,13 @@
 package dev.sirocco.engine.tensor;
 
-/** {@link BulkMath} in plain loops: the reference, and what runs without the Vector API. */
+/** {@link BulkMath} in plain loops: the reference, and what runs without the Vector API (the same bits). */
 public final class ScalarBulkMath implements BulkMath {
 
     @Override
     public double exp(float[] src, int srcOff, float scale, float shift, float[] dst, int dstOff, int n) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(scale * src[srcOff + i] - shift);
+            float e = ScalarAttentionKernels.expf(scale * src[srcOff + i] - shift);
             dst[dstOff + i] = e;
             sum += e;
         }

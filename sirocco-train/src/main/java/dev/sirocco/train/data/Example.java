@@ -15,7 +15,6 @@ public record Example(String source, int[] tokens, float[] weights) {
         }
     }
 
-    /** The first {@code n} tokens (all when shorter). */
     /**
      * The example cut to {@code seqLen} model positions: its first {@code seqLen + 1} tokens, as a text window holds
      * (position t predicts token t + 1, so the last token is only a target).
@@ -24,6 +23,7 @@ public record Example(String source, int[] tokens, float[] weights) {
         return truncated(seqLen + 1);
     }
 
+    /** The first {@code n} tokens (all when shorter). */
     public Example truncated(int n) {
         return tokens.length <= n ? this
                 : new Example(source, java.util.Arrays.copyOf(tokens, n), java.util.Arrays.copyOf(weights, n));

@@ -65,9 +65,12 @@ public final class DequantizedWeights {
         }
         int in = w.rowLength();
         long size = (long) in * w.rows();
-        if (4 * size > budgetBytes || size > Integer.MAX_VALUE - 8 || !heapHasRoomFor(4 * size)) {
+        if (4 * size > budgetBytes || size > Integer.MAX_VALUE - 8) {
             cache.put(w, null);
             return null;
+        }
+        if (!heapHasRoomFor(4 * size)) {
+            return null; // not now: asked again on the next pass, when garbage may have been collected
         }
         budgetBytes -= 4 * size;
         t = new float[(int) size];

@@ -96,7 +96,7 @@ public final class Matmuls {
     /** Square tiles of the transpose: a tile's source rows stay in L1 while its columns are written out. */
     private static final int TILE = 64;
 
-    /** The forward's W^T, reused: it lives for one gemm call, and a fresh 16 MB array per product is GC churn. */
+    /** The forward's W^T or dW's dy^T, reused: each lives for one gemm call, and a fresh array per product is GC churn. */
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
 
     /** {@code (rows, cols)} row-major → {@code (cols, rows)} in this thread's scratch array (valid until the next call). */

@@ -32,17 +32,6 @@ public final class Q6KCodec implements BlockCodec {
         return GgmlType.Q8_K;
     }
 
-    /** The 6-bit quant, minus 32, of element p (0..255) of the super-block at b. */
-    private static int q6(MemorySegment s, long b, int p) {
-        int half = p >> 7;
-        int c = (p >> 5) & 3;
-        int l = p & 31;
-        long ql = b + 64L * half + l + ((c & 1) << 5); // c = 1, 3 read ql[l + 32]
-        int low = c < 2 ? Le.u8(s, ql) & 0xF : Le.u8(s, ql) >> 4;
-        int high = (Le.u8(s, b + QH + 32L * half + l) >> (2 * c)) & 3;
-        return (low | (high << 4)) - 32;
-    }
-
     /** The 6-bit quant, minus 32, from a nibble of the byte at ql (shifted by ls) and a bit pair of the byte at qh (shifted by hs). */
     private static int q6(MemorySegment s, long ql, long qh, int ls, int hs) {
         return (((Le.u8(s, ql) >> ls) & 0xF) | (((Le.u8(s, qh) >> hs) & 3) << 4)) - 32;

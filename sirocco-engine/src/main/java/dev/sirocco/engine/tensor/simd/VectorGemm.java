@@ -18,11 +18,14 @@ import java.util.function.IntConsumer;
  * in a field boxes every vector, ~30x slower).
  */
 final class VectorGemm implements IntConsumer {
-    /** Rows of C per task: the task walks them over one column panel of B, slice by slice of depth. */
+    /** Rows of C per task at most (fewer for narrow products): the task walks them over one column panel of B. */
     private static final int ROW_BLOCK = 128;
     /** Steps of p per pass over a tile: 64 rows of a 3-vector panel of B are 12 KiB at 512 bits, L1-resident. */
     private static final int DEPTH_BLOCK = 64;
-    /** Steps of p per parallel pass: a task's rows of A for one pass are ROW_BLOCK x SLICE floats (128 KiB). */
+    /**
+     * Steps of p per parallel pass when there are several column panels: a task's rows of A for one pass are
+     * ROW_BLOCK x SLICE floats (128 KiB), read again for each panel from L2.
+     */
     private static final int SLICE = 256;
 
     private static final VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
