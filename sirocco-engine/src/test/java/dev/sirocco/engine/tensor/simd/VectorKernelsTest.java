@@ -226,9 +226,10 @@ class VectorKernelsTest {
     }
 
     /**
-     * The small tiles (one float vector of rows, or at 512 bits one 256-bit vector), for server batches of 4 to 15
-     * rows: a batch of 43 rows fills several and leaves one partly idle, and batches of 4 to 15 rows with the tile
-     * size chosen by batch take each shape once; every output must be the scalar twin's float.
+     * The small tiles (one float vector of rows, or at 512 bits one 256-bit vector), for server batches of 4 to 16
+     * rows: a batch of 43 rows fills several and leaves one partly idle, and batches of 4 to 24 rows with the tile
+     * size chosen by batch take each shape (Q6_K's 24 rows: two one-vector tiles); every output must be the scalar
+     * twin's float.
      */
     @ParameterizedTest(name = "{0} width {1} tiles of {2}")
     @MethodSource("smallTileShapes")
@@ -236,7 +237,7 @@ class VectorKernelsTest {
         int rows = tileTestRows(type);
         int cols = tileTestCols(type);
         Tensor w = weights(type, rows, cols, 17 + type.id());
-        for (int batch : new int[]{43, 15, 9, 7, 4}) {
+        for (int batch : new int[]{43, 24, 15, 9, 7, 4}) {
             float[] x = activations(batch * cols, 18 + type.id() + batch);
             float[] expected = new float[batch * rows];
             new ScalarKernels(one).matmul(w, x, expected, batch);
