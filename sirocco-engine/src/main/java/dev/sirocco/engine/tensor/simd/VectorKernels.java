@@ -538,7 +538,7 @@ public final class VectorKernels implements Kernels {
             short[] halves = new short[cols];
             float[] wf = new float[cols];
             int r = from;
-            if (!gemm) {
+            if (!gemm && cols <= 2 * VectorFloatDots.F16_CHUNK) {
                 float[] wf1 = new float[cols];
                 for (; r + 2 <= to; r += 2) {
                     MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
@@ -547,6 +547,18 @@ public final class VectorKernels implements Kernels {
                     VectorFloatDots.widenF16(halves, wf1, cols);
                     for (int b = 0; b < batch; b++) {
                         VectorFloatDots.f16Dot2(wf, wf1, values, b * cols, cols, out, b * rows + r, b * rows + r + 1);
+                    }
+                }
+            } else if (!gemm) {
+                // Long rows: widened a chunk at a time inside the dot, so the floats stay in L1.
+                short[] halves1 = new short[cols];
+                float[] w0 = new float[VectorFloatDots.F16_CHUNK];
+                float[] w1 = new float[VectorFloatDots.F16_CHUNK];
+                for (; r + 2 <= to; r += 2) {
+                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
+                    MemorySegment.copy(weights, SHORT_LE, (r + 1) * rowBytes, halves1, 0, cols);
+                    for (int b = 0; b < batch; b++) {
+                        VectorFloatDots.f16Dot2(halves, halves1, w0, w1, values, b * cols, cols, out, b * rows + r, b * rows + r + 1);
                     }
                 }
             }
