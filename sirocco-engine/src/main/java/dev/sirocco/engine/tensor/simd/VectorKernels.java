@@ -33,8 +33,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
  * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
- * 64 KiB, or one row) per chunk of rows, plus a few KiB of tile scratch, short-lived garbage that keeps the
- * threads from sharing a buffer.
+ * 64 KiB, or one row) per chunk of rows (F16: two rows as halves and as floats), plus a few KiB of tile scratch,
+ * short-lived garbage that keeps the threads from sharing a buffer.
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
