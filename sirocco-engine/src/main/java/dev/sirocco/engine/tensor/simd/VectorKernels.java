@@ -491,15 +491,23 @@ public final class VectorKernels implements Kernels {
                 // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
                 // overlap that arithmetic, and the weights stream as one sequential read the prefetchers follow
                 // (copying large groups left the memory idle during the arithmetic: slower decode).
-                byte[] cur = new byte[rb];
-                byte[] next = new byte[rb];
-                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, rb);
-                for (int r = from; r < to; r++) {
-                    if (r + 1 < to) {
-                        MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + 1) * rowBytes, next, 0, rb);
+                // Repacked Q4_K outside gemm tiles goes in pairs of rows (dot2: activation loads shared, 1.09x).
+                int k = repacked && type == GgmlType.Q4_K && gemmRows == 0 ? 2 : 1;
+                byte[] cur = new byte[k * rb];
+                byte[] next = new byte[k * rb];
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, Math.min(k, to - from) * rb);
+                for (int r = from; r < to; r += k) {
+                    int n = Math.min(k, to - r);
+                    if (r + n < to) {
+                        MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + n) * rowBytes, next, 0, Math.min(k, to - r - n) * rb);
                     }
                     for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = dot(cur, 0, b);
+                        if (n == 2) {
+                            int s = b * blocks;
+                            dots.q4_KRepacked2(cur, 0, rb, values, b * cols, scales, s, sums, 8 * s, blocks, out, b * rows + r, b * rows + r + 1);
+                        } else {
+                            out[b * rows + r] = dot(cur, 0, b);
+                        }
                     }
                     byte[] t = cur;
                     cur = next;
