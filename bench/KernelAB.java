@@ -11,8 +11,10 @@ import java.util.Random;
  * A/B timing of one matmul shape through two builds of sirocco-engine in one JVM, interleaved round by round, so
  * both see the same machine load (this machine is shared; absolute numbers drift by 2x within minutes). Also
  * counts the outputs whose bits differ between the two builds. Run with the JDK's source launcher:
- * {@code java --add-modules jdk.incubator.vector KernelAB.java A.jar B.jar TYPE ROWS COLS BATCH [ROUNDS]}
- * (the jars: {@code sirocco-engine/target/sirocco-engine-*.jar} of each build).
+ * {@code java --add-modules jdk.incubator.vector KernelAB.java A.jar B.jar TYPE ROWS COLS BATCH [ROUNDS [THREADS]]}
+ * (the jars: {@code sirocco-engine/target/sirocco-engine-*.jar} of each build). THREADS defaults to 2; with 1 the
+ * product runs on the calling thread and is timed by that thread's CPU time, which time slices lost to other
+ * processes on a shared machine do not inflate (wall time otherwise).
  */
 public class KernelAB {
     private record Build(Object kernels, Method matmul, Object tensor) {
@@ -20,12 +22,14 @@ public class KernelAB {
 
     public static void main(String[] a) throws Exception {
         if (a.length < 6) {
-            System.err.println("usage: KernelAB A.jar B.jar TYPE ROWS COLS BATCH [ROUNDS]");
+            System.err.println("usage: KernelAB A.jar B.jar TYPE ROWS COLS BATCH [ROUNDS [THREADS]]");
             System.exit(2);
         }
         String type = a[2];
         int rows = Integer.parseInt(a[3]), cols = Integer.parseInt(a[4]), batch = Integer.parseInt(a[5]);
         int rounds = a.length > 6 ? Integer.parseInt(a[6]) : 7;
+        int threads = a.length > 7 ? Integer.parseInt(a[7]) : 2;
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         Random r = new Random(1);
         float[] w = new float[rows * cols];
         for (int i = 0; i < w.length; i++) {
@@ -49,7 +53,7 @@ public class KernelAB {
             Object tensor = tc.getConstructor(String.class, gt, long[].class, MemorySegment.class)
                     .newInstance("w", t, new long[]{cols, rows}, seg);
             Class<?> pc = cl.loadClass("dev.sirocco.engine.tensor.Parallel");
-            Object parallel = pc.getConstructor(int.class).newInstance(2);
+            Object parallel = pc.getConstructor(int.class).newInstance(threads);
             Class<?> vk = cl.loadClass("dev.sirocco.engine.tensor.simd.VectorKernels");
             Object kernels = vk.getConstructor(pc).newInstance(parallel);
             builds[j] = new Build(kernels, vk.getMethod("matmul", tc, float[].class, float[].class, int.class), tensor);
@@ -65,18 +69,21 @@ public class KernelAB {
         for (int i = 0; i < outs[0].length; i++) {
             diff += Float.floatToRawIntBits(outs[0][i]) != Float.floatToRawIntBits(outs[1][i]) ? 1 : 0;
         }
-        System.out.printf("%s %dx%d batch %d, 2 threads: %d outputs differ between A and B%n", type, rows, cols, batch, diff);
+        System.out.printf("%s %dx%d batch %d, %d thread(s), %s: %d outputs differ between A and B%n", type, rows, cols, batch,
+                threads, threads == 1 ? "CPU time" : "wall time", diff);
         double[][] ms = new double[2][rounds];
         double[] ratio = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             for (int j = 0; j < 2; j++) {
                 long t0 = System.nanoTime();
+                long c0 = cpu.getCurrentThreadCpuTime();
                 int n = 0;
                 while (System.nanoTime() - t0 < 700_000_000L || n < 2) {
                     call(builds[j], x, outs[j], batch);
                     n++;
                 }
-                ms[j][round] = (System.nanoTime() - t0) / 1e6 / n;
+                long spent = threads == 1 ? cpu.getCurrentThreadCpuTime() - c0 : System.nanoTime() - t0;
+                ms[j][round] = spent / 1e6 / n;
             }
             ratio[round] = ms[0][round] / ms[1][round];
             System.out.printf("round %d: A %.2f ms  B %.2f ms  A/B %.2f%n", round, ms[0][round], ms[1][round], ratio[round]);

@@ -43,6 +43,13 @@ interface VectorDots {
     /** Q4_K in the float order of llama.cpp's repacked gemm ({@code gemm}) or gemv kernel (Q4KCodec.repackedDot). */
     float q4_KRepacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb, boolean gemm);
 
+    /**
+     * {@link #q4_KRepacked} in gemv order ({@code gemm} false) of two weight rows at {@code w[wOff0 ..]} and
+     * {@code w[wOff1 ..]} with one activation row, to {@code out[o0]} and {@code out[o1]}: the same floats as two calls.
+     */
+    void q4_KRepacked2(byte[] w, int wOff0, int wOff1, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff,
+                       int nb, float[] out, int o0, int o1);
+
     /** Whether the {@code *x4} methods below share the weight work between their four activation rows (else they loop). */
     boolean tiled();
 

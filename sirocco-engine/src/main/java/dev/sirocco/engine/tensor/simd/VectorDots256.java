@@ -745,6 +745,70 @@ final class VectorDots256 implements VectorDots {
     }
 
     /**
+     * {@link #q4_KRepacked} in gemv order of two weight rows {@code w[wOff0 ..]} and {@code w[wOff1 ..]} with one
+     * activation row, to {@code out[o0]} and {@code out[o1]}: each activation load serves both rows, and the two
+     * rows' chains interleave. Each row's integer sums and float steps are those of the one-row form.
+     */
+    @Override
+    public void q4_KRepacked2(byte[] w, int wOff0, int wOff1, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff,
+                              int nb, float[] out, int o0, int o1) {
+        float acc0 = 0, accMin0 = 0, acc1 = 0, accMin1 = 0;
+        for (int i = 0; i < nb; i++) {
+            int b = wOff0 + 144 * i;
+            int c = wOff1 + 144 * i;
+            int qb = qOff + 256 * i;
+            int sb = sOff + 8 * i;
+            int b03 = (int) INT_AT.get(w, b + 4);
+            int b47 = (int) INT_AT.get(w, b + 8);
+            int bhi = (int) INT_AT.get(w, b + 12);
+            int c03 = (int) INT_AT.get(w, c + 4);
+            int c47 = (int) INT_AT.get(w, c + 8);
+            int chi = (int) INT_AT.get(w, c + 12);
+            int bsc03 = b03 & 0x3F3F3F3F;
+            int bsc47 = (bhi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
+            int csc03 = c03 & 0x3F3F3F3F;
+            int csc47 = (chi & 0x0F0F0F0F) | ((c03 >>> 2) & 0x30303030);
+            float da = d[dOff + i];
+            FloatVector a = FloatVector.zero(fs);
+            FloatVector e = FloatVector.zero(fs);
+            for (int j = 0; j < 4; j++) {
+                int bsc = j < 2 ? bsc03 : bsc47;
+                int csc = j < 2 ? csc03 : csc47;
+                int shift = (j & 1) << 4;
+                FloatVector lo = FloatVector.zero(fs);
+                FloatVector hv = FloatVector.zero(fs);
+                FloatVector lo1 = FloatVector.zero(fs);
+                FloatVector hv1 = FloatVector.zero(fs);
+                for (int l = 0; l < 32; l += byteLanes) {
+                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                    ByteVector u = ByteVector.fromArray(bs, w, c + 16 + 32 * j + l);
+                    for (int p = 0; p < parts; p++) {
+                        int at = qb + 64 * j + l + p * lanes;
+                        FloatVector ql = FloatVector.fromArray(fs, q, at);
+                        FloatVector qh = FloatVector.fromArray(fs, q, at + 32);
+                        IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
+                        IntVector ui = (IntVector) u.convertShape(VectorOperators.B2I, is, p);
+                        lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).fma(ql, lo);
+                        hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(qh, hv);
+                        lo1 = ((FloatVector) ui.and(0x0F).convert(VectorOperators.I2F, 0)).fma(ql, lo1);
+                        hv1 = ((FloatVector) ui.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(qh, hv1);
+                    }
+                }
+                a = hv.fma(FloatVector.broadcast(fs, (bsc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (bsc >>> shift) & 0xFF), a));
+                e = hv1.fma(FloatVector.broadcast(fs, (csc >>> (shift + 8)) & 0xFF), lo1.fma(FloatVector.broadcast(fs, (csc >>> shift) & 0xFF), e));
+            }
+            acc0 = Math.fma(exact(a), VectorDots.half(w, b) * da, acc0);
+            accMin0 = Math.fma((float) minSum(sums, sb, b47 & 0x3F3F3F3F, ((bhi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030)),
+                    VectorDots.half(w, b + 2) * da, accMin0);
+            acc1 = Math.fma(exact(e), VectorDots.half(w, c) * da, acc1);
+            accMin1 = Math.fma((float) minSum(sums, sb, c47 & 0x3F3F3F3F, ((chi >>> 4) & 0x0F0F0F0F) | ((c47 >>> 2) & 0x30303030)),
+                    VectorDots.half(w, c + 2) * da, accMin1);
+        }
+        out[o0] = acc0 - accMin0;
+        out[o1] = acc1 - accMin1;
+    }
+
+    /**
      * Q5_K weights (176-byte super-blocks of 256: f16 d, f16 dmin, 12 scale bytes as Q4_K, 32 bytes of fifth
      * bits, 128 bytes of nibbles as Q4_K; bit s of qh[l] is the fifth bit of element 32s + l) with Q8_K
      * activations; the float steps are Q5KCodec.dot's, as {@link #q4_K}.

@@ -34,8 +34,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Not thread-safe, like {@code ScalarKernels}: one matmul at a time per instance. Once its scratch buffers
  * have grown to the largest shape seen, a matmul allocates only one heap buffer of weight rows (at most
- * 64 KiB, or one row) per chunk of rows, plus a few KiB of tile scratch, short-lived garbage that keeps the
- * threads from sharing a buffer.
+ * 64 KiB, or one row) per chunk of rows (F16: two rows as halves and as floats), plus a few KiB of tile scratch,
+ * short-lived garbage that keeps the threads from sharing a buffer.
  */
 public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
@@ -559,15 +559,23 @@ public final class VectorKernels implements Kernels {
                 // Row by row, double-buffered: row r + 1 is copied before row r's dots, so the copy's cache misses
                 // overlap that arithmetic, and the weights stream as one sequential read the prefetchers follow
                 // (copying large groups left the memory idle during the arithmetic: slower decode).
-                byte[] cur = new byte[rb];
-                byte[] next = new byte[rb];
-                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, rb);
-                for (int r = from; r < to; r++) {
-                    if (r + 1 < to) {
-                        MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + 1) * rowBytes, next, 0, rb);
+                // Repacked Q4_K outside gemm tiles goes in pairs of rows (dot2: activation loads shared, 1.09x).
+                int k = repacked && type == GgmlType.Q4_K && gemmRows == 0 ? 2 : 1;
+                byte[] cur = new byte[k * rb];
+                byte[] next = new byte[k * rb];
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, Math.min(k, to - from) * rb);
+                for (int r = from; r < to; r += k) {
+                    int n = Math.min(k, to - r);
+                    if (r + n < to) {
+                        MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + n) * rowBytes, next, 0, Math.min(k, to - r - n) * rb);
                     }
                     for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = dot(cur, 0, b);
+                        if (n == 2) {
+                            int s = b * blocks;
+                            dots.q4_KRepacked2(cur, 0, rb, values, b * cols, scales, s, sums, 8 * s, blocks, out, b * rows + r, b * rows + r + 1);
+                        } else {
+                            out[b * rows + r] = dot(cur, 0, b);
+                        }
                     }
                     byte[] t = cur;
                     cur = next;
@@ -606,7 +614,7 @@ public final class VectorKernels implements Kernels {
             short[] halves = new short[cols];
             float[] wf = new float[cols];
             int r = from;
-            if (!gemm) {
+            if (!gemm && cols <= 2 * VectorFloatDots.F16_CHUNK) {
                 float[] wf1 = new float[cols];
                 for (; r + 2 <= to; r += 2) {
                     MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
@@ -615,6 +623,18 @@ public final class VectorKernels implements Kernels {
                     VectorFloatDots.widenF16(halves, wf1, cols);
                     for (int b = 0; b < batch; b++) {
                         VectorFloatDots.f16Dot2(wf, wf1, values, b * cols, cols, out, b * rows + r, b * rows + r + 1);
+                    }
+                }
+            } else if (!gemm) {
+                // Long rows: widened a chunk at a time inside the dot, so the floats stay in L1.
+                short[] halves1 = new short[cols];
+                float[] w0 = new float[VectorFloatDots.F16_CHUNK];
+                float[] w1 = new float[VectorFloatDots.F16_CHUNK];
+                for (; r + 2 <= to; r += 2) {
+                    MemorySegment.copy(weights, SHORT_LE, r * rowBytes, halves, 0, cols);
+                    MemorySegment.copy(weights, SHORT_LE, (r + 1) * rowBytes, halves1, 0, cols);
+                    for (int b = 0; b < batch; b++) {
+                        VectorFloatDots.f16Dot2(halves, halves1, w0, w1, values, b * cols, cols, out, b * rows + r, b * rows + r + 1);
                     }
                 }
             }
