@@ -43,8 +43,14 @@ public final class TrainingModel {
     private final DequantizedWeights dequantized;
     private boolean recompute;
 
-    /** F32 copies of frozen weights for a fast backward: up to 1 GiB (all of a small model, part of a large one). */
-    static final long DEQUANTIZED_BUDGET_BYTES = 1L << 30;
+    /**
+     * F32 copies of frozen weights for a fast backward: up to 3 GiB (all of a small model, part of a large one), and at
+     * most half the heap, the half that {@link #needsCheckpointing} leaves to activations being the other. On the 1B
+     * model, 3 GiB instead of 1 took QLoRA from 13.1 to 14.3 tokens/s (fewer weights decoded again on every pass).
+     */
+    static long dequantizedBudgetBytes() {
+        return Math.min(3L << 30, Runtime.getRuntime().maxMemory() / 2);
+    }
 
     public TrainingModel(BaseModel base, TrainableLora lora) {
         this(base.config(), base.weights(), base.kernels(), base.parallel(), lora, null);
@@ -63,7 +69,7 @@ public final class TrainingModel {
         this.parallel = parallel;
         this.lora = lora;
         this.full = full;
-        this.dequantized = new DequantizedWeights(kernels, DEQUANTIZED_BUDGET_BYTES);
+        this.dequantized = new DequantizedWeights(kernels, dequantizedBudgetBytes());
         this.ropes = new Rope[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
