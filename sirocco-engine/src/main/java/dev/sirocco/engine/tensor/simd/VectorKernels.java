@@ -247,8 +247,8 @@ public final class VectorKernels implements Kernels {
      * Gemm rows from which {@code type} takes the tiles: the explicit minimum if one was given (or a forced tile size:
      * then from 4), else where they won by measurement (docs/benchmarks.md, same-run A/B against the four-row kernels
      * at 512 bits): Q6_K from 5 rows (1.4x at 5, 0.7x at 4: the four-row kernel leaves a fifth row to the single-row
-     * one), Q8_0 from 6 (1.3x at 6, 1.0x at 5), the repacked Q4_0/Q4_K from 8 (their gemm rows come in fours; an
-     * 8-row tile at 4 rows lost, 0.95x); F32/F16/BF16 from 16, in full tiles only.
+     * one), Q8_0 from 6 (1.3x at 6, 1.0x at 5); the repacked Q4_0/Q4_K and F32/F16/BF16 from 16, in full tiles only
+     * (for Q4_0/Q4_K see {@link #tileTokens}).
      */
     int minTileRows(GgmlType type) {
         if (minTileRows > 0) {
@@ -260,8 +260,7 @@ public final class VectorKernels implements Kernels {
         return switch (type) {
             case Q6_K -> 5;
             case Q8_0 -> 6;
-            case Q4_0, Q4_K -> 8;
-            default -> 16;
+            default -> 16; // Q4_0/Q4_K: see tileTokens
         };
     }
 
@@ -279,6 +278,13 @@ public final class VectorKernels implements Kernels {
         }
         if (forcedTileTokens > 0) {
             return forcedTileTokens;
+        }
+        if (type == GgmlType.Q4_K || type == GgmlType.Q4_0) {
+            // Full tiles only, from 16 rows: in the server (prefill batches of 32-row tiles and 16-row decode batches
+            // in one JVM) C2 left the one-vector Q4_K tile's fused multiply-adds to the Vector API's Java fallback,
+            // 48% of all samples, and 16 streams fell from 14.4 to 2.9 tokens/s (the kernel A/B, which runs that
+            // tile alone, had it 1.35x faster).
+            return full;
         }
         if (narrowDots != null && gemmRows <= full / 4) {
             return full / 4;
