@@ -18,15 +18,13 @@ public final class Parallel implements AutoCloseable {
     private final Object lock = new Object();
     private final Object callLock = new Object();
     private final AtomicInteger next = new AtomicInteger();
-    // Written under lock (the volatile ones are also polled without it, see spinWhile):
+    // Guarded by lock:
     private IntConsumer body;
     private int tasks;
     private long generation;
-    private volatile int busyWorkers;
+    private int busyWorkers;
     private Throwable failure;
-    private volatile boolean closed;
-    /** {@code generation} as last published, read without the lock by spinning workers. */
-    private volatile long published;
+    private boolean closed;
     private volatile Thread caller;
 
     private static final Parallel SERIAL = new Parallel(1);
@@ -129,7 +127,6 @@ public final class Parallel implements AutoCloseable {
             next.set(0);
             busyWorkers = workers.length;
             generation++;
-            published = generation;
             lock.notifyAll();
         }
         Throwable mine = null;
@@ -139,9 +136,6 @@ public final class Parallel implements AutoCloseable {
             mine = t;
         }
         Throwable theirs;
-        if (SPIN_NANOS > 0) {
-            spinWhile(() -> busyWorkers > 0);
-        }
         synchronized (lock) {
             while (busyWorkers > 0) {
                 try {
@@ -166,26 +160,6 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /**
-     * How long a thread polls before it blocks: a worker after its tasks, waiting for the next call, and the caller
-     * waiting for the workers. Training and decoding issue thousands of short calls a second, and a blocked thread
-     * takes tens of microseconds to wake, as long as many of those calls take. Off unless the property
-     * {@code sirocco.spinMicros} sets it: on cores shared with other busy processes, polling took the time the
-     * polled-for thread needed (a gemm A/B at load 7 on 2 cores ran 2-3x slower with 100 us).
-     */
-    private static final long SPIN_NANOS = Long.getLong("sirocco.spinMicros", 0) * 1000;
-
-    private static void spinWhile(java.util.function.BooleanSupplier waiting) {
-        long until = System.nanoTime() + SPIN_NANOS;
-        int polls = 0;
-        while (waiting.getAsBoolean()) {
-            if ((++polls & 63) == 0 && System.nanoTime() > until) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     private void drain(IntConsumer body, int tasks) {
         for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
             body.accept(i);
@@ -197,10 +171,6 @@ public final class Parallel implements AutoCloseable {
         while (true) {
             IntConsumer b;
             int t;
-            if (SPIN_NANOS > 0) {
-                long last = seen;
-                spinWhile(() -> published == last && !closed);
-            }
             synchronized (lock) {
                 while (generation == seen && !closed) {
                     try {
