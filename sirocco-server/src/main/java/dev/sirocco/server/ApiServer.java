@@ -93,7 +93,10 @@ public final class ApiServer implements AutoCloseable {
                 .address(InetAddress.getByName(options.host()))
                 .port(options.port())
                 // uploads may be larger than JSON bodies, whose own limit body() enforces
-                .maxPayloadSize(files == null ? options.maxBodyBytes() : Math.max(options.maxBodyBytes(), files.maxRequestBytes()))
+                // Helidon's own limit sits DISCARD_SLACK past ours, so a body a little over ours is read to its end
+                // and thrown away before the 413 (see discardBody); far larger ones Helidon refuses outright.
+                .maxPayloadSize(DISCARD_SLACK
+                        + (files == null ? options.maxBodyBytes() : Math.max(options.maxBodyBytes(), files.maxRequestBytes())))
                 .directHandlers(d -> d
                         .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, ApiServer::directError)
                         .addHandler(DirectHandler.EventType.BAD_REQUEST, ApiServer::directError))
@@ -318,28 +321,40 @@ public final class ApiServer implements AutoCloseable {
     /** The request body as a JSON object, refusing bodies over the limit even when sent chunked (no Content-Length). */
     private JsonNode body(ServerRequest req, ServerResponse res) throws IOException {
         long declared = req.headers().contentLength().orElse(-1);
-        if (declared > maxBodyBytes) {
-            res.header(HeaderNames.CONNECTION, "close"); // the unread body makes this connection unusable
-            throw tooLarge();
-        }
         byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-        } catch (io.helidon.http.RequestException e) {
-            if (e.status().code() == 413) {
-                // Helidon refuses a chunked body past maxPayloadSize while it is read; the rest stays unread,
-                // so the connection cannot carry another request: tell the client instead of letting it reuse it.
-                res.header(HeaderNames.CONNECTION, "close");
+            if (declared > maxBodyBytes) {
+                discardBody(in, res);
                 throw tooLarge();
             }
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                discardBody(in, res);
+                throw tooLarge();
+            }
+        } catch (io.helidon.http.RequestException e) {
             throw new ApiException(e.status().code(), "invalid_request_error", null, "bad_request",
                     "the request body could not be read: " + e.getMessage());
         }
-        if (bytes.length > maxBodyBytes) {
-            res.header(HeaderNames.CONNECTION, "close");
-            throw tooLarge();
-        }
         return Json.parseObject(bytes);
+    }
+
+    /**
+     * How far past a limit a body is still read (and thrown away) to answer 413. A server that answers and closes
+     * while the client is still sending resets the connection, and the client usually loses the answer with it.
+     */
+    static final long DISCARD_SLACK = 8L << 20;
+
+    /**
+     * Reads the rest of a refused body and throws it away, so that the client, still sending, gets to read the 413.
+     * Past Helidon's limit (ours plus {@link #DISCARD_SLACK}) the rest stays unread and the connection is closed.
+     */
+    static void discardBody(InputStream in, ServerResponse res) {
+        try {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            res.header(HeaderNames.CONNECTION, "close"); // the unread rest makes this connection unusable
+        }
     }
 
     private ApiException tooLarge() {

@@ -41,7 +41,9 @@ final class FilesEndpoint {
 
     void upload(ServerRequest req, ServerResponse res) throws IOException {
         if (req.headers().contentLength().orElse(-1) > maxRequestBytes()) {
-            res.header(HeaderNames.CONNECTION, "close"); // the unread body makes this connection unusable
+            try (var in = req.content().inputStream()) {
+                ApiServer.discardBody(in, res);
+            }
             throw MultipartUpload.tooLarge(maxUploadBytes);
         }
         Path part = files.newUpload();
