@@ -21,27 +21,27 @@ interface VectorDots {
 
     VectorSpecies<Float> species();
 
-    float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+    float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
 
-    float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
-    float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
+    float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb);
 
-    float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+    float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
-    float q5_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
+    float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb);
 
-    float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
     /** Q4_0 in the float order of llama.cpp's repacked kernels (Q4_0Codec.repackedDot; see tensor.RepackedWeights). */
-    float q4_0Repacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb);
+    float q4_0Repacked(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb);
 
     /** Q4_K in the float order of llama.cpp's repacked gemm ({@code gemm}) or gemv kernel (Q4KCodec.repackedDot). */
-    float q4_KRepacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb, boolean gemm);
+    float q4_KRepacked(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb, boolean gemm);
 
     /**
      * {@link #q4_KRepacked} in gemv order ({@code gemm} false) of two weight rows at {@code w[wOff0 ..]} and

@@ -40,6 +40,8 @@ final class VectorDots256 implements VectorDots {
     /** Little-endian ints and longs at any byte offset of a weight row. */
     private static final VarHandle INT_AT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** 0, 1, 2, ...: per-lane shift counts. */
     private static final int[] IOTA = java.util.stream.IntStream.range(0, 64).toArray();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -113,12 +115,12 @@ final class VectorDots256 implements VectorDots {
      * (as floats) and block scales {@code d[dOff ..]}.
      */
     @Override
-    public float q8_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q8_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         // Q8_0Codec.dot's AVX2 lanes, as q4_0: the QUADS tree turns each block's products into the 8 lane sums.
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 34 * i;
+            long b = wOff + 34 * i;
             int qb = qOff + 32 * i;
             FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
             if (lanes == 16) {
@@ -135,8 +137,8 @@ final class VectorDots256 implements VectorDots {
                 FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
             } else {
-                ByteVector v0 = ByteVector.fromArray(bs, w, b + 2);
-                ByteVector v1 = ByteVector.fromArray(bs, w, b + 10);
+                ByteVector v0 = ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN);
+                ByteVector v1 = ByteVector.fromMemorySegment(bs, w, b + 10, ByteOrder.LITTLE_ENDIAN);
                 FloatVector p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb));
                 FloatVector p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 4));
                 FloatVector p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
@@ -144,8 +146,8 @@ final class VectorDots256 implements VectorDots {
                 FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
                 FloatVector x23 = p2.blend(p3, ODD1).add(p3.blend(p2, ODD1).rearrange(XOR1));
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
-                v0 = ByteVector.fromArray(bs, w, b + 18);
-                v1 = ByteVector.fromArray(bs, w, b + 26);
+                v0 = ByteVector.fromMemorySegment(bs, w, b + 18, ByteOrder.LITTLE_ENDIAN);
+                v1 = ByteVector.fromMemorySegment(bs, w, b + 26, ByteOrder.LITTLE_ENDIAN);
                 p0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 16));
                 p1 = ((FloatVector) v0.convertShape(VectorOperators.B2F, fs, 1)).mul(FloatVector.fromArray(fs, q, qb + 20));
                 p2 = ((FloatVector) v1.convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qb + 24));
@@ -159,32 +161,32 @@ final class VectorDots256 implements VectorDots {
     }
 
     /** {@code lanes} weight quants at {@code w[at ..]} times as many activation quants at {@code q[qa ..]}, lane-wise (not at 128 bits). */
-    private static FloatVector q8Half(byte[] w, int at, float[] q, int qa) {
-        return ((FloatVector) ByteVector.fromArray(bs, w, at).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
+    private static FloatVector q8Half(MemorySegment w, long at, float[] q, int qa) {
+        return ((FloatVector) ByteVector.fromMemorySegment(bs, w, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, fs, 0)).mul(FloatVector.fromArray(fs, q, qa));
     }
 
     /** Q4_0 weights (18-byte blocks: f16 d, 16 bytes; byte j holds element j low, j + 16 high; x = d (q - 8)) with Q8_0 activations. */
     @Override
-    public float q4_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q4_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         // Q4_0Codec.dot's lanes: lane l of the 8 takes the exact sum of elements 4l..4l+3 of each block, fused with
         // the block's d. Product vectors p0..p3 meet in one vector by the QUADS tree (lane 4k + r = quad k of p_r),
         // so the lanes of acc hold the 8 lane sums in a fixed permutation, undone in the closing hsum tree.
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 18 * i;
+            long b = wOff + 18 * i;
             int qb = qOff + 32 * i;
             float dd = VectorDots.half(w, b) * d[dOff + i];
             if (lanes == 16) {
-                IntVector vi = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
+                IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 FloatVector p0 = ((FloatVector) vi.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
                 FloatVector p1 = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0))
                         .mul(FloatVector.fromArray(fs, q, qb + 16));
                 FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
                 acc = x01.add(x01.rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
             } else if (lanes == 8) {
-                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 10).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 10, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 FloatVector p0 = ((FloatVector) v0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
                 FloatVector p1 = ((FloatVector) v1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 8));
                 FloatVector p2 = ((FloatVector) v0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0))
@@ -196,8 +198,8 @@ final class VectorDots256 implements VectorDots {
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(FloatVector.broadcast(fs, dd), acc);
             } else {
                 // 4 lanes: each product vector is one lane's quad; two trees, lanes 0..3 and 4..7.
-                ByteVector v0 = ByteVector.fromArray(bs, w, b + 2);
-                ByteVector v1 = ByteVector.fromArray(bs, w, b + 10);
+                ByteVector v0 = ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN);
+                ByteVector v1 = ByteVector.fromMemorySegment(bs, w, b + 10, ByteOrder.LITTLE_ENDIAN);
                 IntVector i0 = (IntVector) v0.convertShape(VectorOperators.B2I, is, 0);
                 IntVector i1 = (IntVector) v0.convertShape(VectorOperators.B2I, is, 1);
                 IntVector i2 = (IntVector) v1.convertShape(VectorOperators.B2I, is, 0);
@@ -238,18 +240,18 @@ final class VectorDots256 implements VectorDots {
 
     /** {@link #q4_0} in the float order of llama.cpp's repacked Q4_0 kernels, as Q4_0Codec.repackedDot. */
     @Override
-    public float q4_0Repacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q4_0Repacked(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         float sumf = 0;
         int i = 0;
         if (lanes == 16) {
             // Four blocks at a time, their lane sums reduced by one shuffle tree, as q8_0.
             for (; i + 4 <= nb; i += 4) {
-                int b = wOff + 18 * i;
+                long b = wOff + 18 * i;
                 int qb = qOff + 32 * i;
-                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 20).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v2 = (IntVector) ByteVector.fromArray(bs, w, b + 38).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v3 = (IntVector) ByteVector.fromArray(bs, w, b + 56).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 20, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v2 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 38, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v3 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 56, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 FloatVector b0 = ((FloatVector) v0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb))
                         .add(((FloatVector) v0.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 16)));
                 FloatVector b1 = ((FloatVector) v1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb + 32))
@@ -271,11 +273,11 @@ final class VectorDots256 implements VectorDots {
             }
         }
         for (; i < nb; i++) {
-            int b = wOff + 18 * i;
+            long b = wOff + 18 * i;
             int qb = qOff + 32 * i;
             FloatVector blk = FloatVector.zero(fs);
             for (int j = 0; j < 16; j += byteLanes) {
-                ByteVector v = ByteVector.fromArray(bs, w, b + 2 + j);
+                ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 2 + j, ByteOrder.LITTLE_ENDIAN);
                 ByteVector lo = v.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = highNibbles(v).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
@@ -299,17 +301,17 @@ final class VectorDots256 implements VectorDots {
      * uninlined and boxed its result, three times slower.
      */
     @Override
-    public float q4_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q4_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         float summs = 0;
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 20 * i;
+            long b = wOff + 20 * i;
             int qb = qOff + 32 * i;
             summs += VectorDots.half(w, b + 2) * s[sOff + i];
             FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
             if (lanes == 16) {
-                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 4).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 4, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
                 IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
                 FloatVector p0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
@@ -317,8 +319,8 @@ final class VectorDots256 implements VectorDots {
                 FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
                 acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
             } else if (lanes == 8) {
-                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 4).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 4 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 4, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 4 + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v0.and(0x0F);
                 IntVector n1 = v1.and(0x0F);
                 IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
@@ -332,8 +334,8 @@ final class VectorDots256 implements VectorDots {
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
             } else {
                 // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
-                ByteVector b0 = ByteVector.fromArray(bs, w, b + 4);
-                ByteVector b1 = ByteVector.fromArray(bs, w, b + 4 + 8);
+                ByteVector b0 = ByteVector.fromMemorySegment(bs, w, b + 4, ByteOrder.LITTLE_ENDIAN);
+                ByteVector b1 = ByteVector.fromMemorySegment(bs, w, b + 4 + 8, ByteOrder.LITTLE_ENDIAN);
                 IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
                 IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
                 IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
@@ -367,16 +369,16 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_0 weights (22-byte blocks: f16 d, 32-bit word of fifth bits, 16 bytes of nibbles as Q4_0; x = d (q - 16)) with Q8_0 activations. */
     @Override
-    public float q5_0(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q5_0(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 22 * i;
+            long b = wOff + 22 * i;
             int qb = qOff + 32 * i;
-            int qh = (int) INT_AT.get(w, b + 2);
+            int qh = (int) w.get(INT_LE, b + 2);
             FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
             if (lanes == 16) {
-                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 6).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 6, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
                 IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
                 n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
@@ -386,8 +388,8 @@ final class VectorDots256 implements VectorDots {
                 FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
                 acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
             } else if (lanes == 8) {
-                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 6).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 6 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 6, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 6 + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v0.and(0x0F);
                 IntVector n1 = v1.and(0x0F);
                 IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
@@ -405,8 +407,8 @@ final class VectorDots256 implements VectorDots {
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
             } else {
                 // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
-                ByteVector b0 = ByteVector.fromArray(bs, w, b + 6);
-                ByteVector b1 = ByteVector.fromArray(bs, w, b + 6 + 8);
+                ByteVector b0 = ByteVector.fromMemorySegment(bs, w, b + 6, ByteOrder.LITTLE_ENDIAN);
+                ByteVector b1 = ByteVector.fromMemorySegment(bs, w, b + 6 + 8, ByteOrder.LITTLE_ENDIAN);
                 IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
                 IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
                 IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
@@ -448,18 +450,18 @@ final class VectorDots256 implements VectorDots {
 
     /** Q5_1 weights (24-byte blocks: f16 d, f16 m, fifth bits, nibbles; x = d q + m) with Q8_1 activations, as {@link #q4_1}. */
     @Override
-    public float q5_1(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
+    public float q5_1(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, float[] s, int sOff, int nb) {
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         float summs = 0;
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 24 * i;
+            long b = wOff + 24 * i;
             int qb = qOff + 32 * i;
             summs += VectorDots.half(w, b + 2) * s[sOff + i];
-            int qh = (int) INT_AT.get(w, b + 4);
+            int qh = (int) w.get(INT_LE, b + 4);
             FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
             if (lanes == 16) {
-                IntVector v = (IntVector) ByteVector.fromArray(bs, w, b + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
                 IntVector n1 = v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
                 n0 = n0.or(IntVector.broadcast(is, qh >>> (0)).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4));
@@ -469,8 +471,8 @@ final class VectorDots256 implements VectorDots {
                 FloatVector x01 = p0.blend(p1, ODD1).add(p1.blend(p0, ODD1).rearrange(XOR1));
                 acc = x01.add(x01.rearrange(XOR2)).fma(dd, acc);
             } else if (lanes == 8) {
-                IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, b + 8).convertShape(VectorOperators.B2I, is, 0);
-                IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, b + 8 + 8).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 8 + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v0.and(0x0F);
                 IntVector n1 = v1.and(0x0F);
                 IntVector n2 = v0.lanewise(VectorOperators.ASHR, 4).and(0x0F);
@@ -488,8 +490,8 @@ final class VectorDots256 implements VectorDots {
                 acc = x01.blend(x23, ODD2).add(x23.blend(x01, ODD2).rearrange(XOR2)).fma(dd, acc);
             } else {
                 // 4 lanes: one run of 4 elements per vector; elements 0..15 into acc, 16..31 into accHi
-                ByteVector b0 = ByteVector.fromArray(bs, w, b + 8);
-                ByteVector b1 = ByteVector.fromArray(bs, w, b + 8 + 8);
+                ByteVector b0 = ByteVector.fromMemorySegment(bs, w, b + 8, ByteOrder.LITTLE_ENDIAN);
+                ByteVector b1 = ByteVector.fromMemorySegment(bs, w, b + 8 + 8, ByteOrder.LITTLE_ENDIAN);
                 IntVector v0 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 0);
                 IntVector v1 = (IntVector) b0.convertShape(VectorOperators.B2I, is, 1);
                 IntVector v2 = (IntVector) b1.convertShape(VectorOperators.B2I, is, 0);
@@ -537,19 +539,19 @@ final class VectorDots256 implements VectorDots {
      * QUADS tree turns those into the 8 lane sums once per super-block, laid out as {@link #hsumLanes} reads them.
      */
     @Override
-    public float q4_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q4_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         FloatVector acc = FloatVector.zero(fs);
         FloatVector accHi = FloatVector.zero(fs);
         float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 144 * i;
+            long b = wOff + 144 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
             // The eight 6-bit scales and mins unpacked four to an int from the 12 scale bytes read as three ints
             // (ggml's get_scale_min_k4 on all bytes at once; masks drop the bits shifted in from neighbouring bytes).
-            int b03 = (int) INT_AT.get(w, b + 4);
-            int b47 = (int) INT_AT.get(w, b + 8);
-            int hi = (int) INT_AT.get(w, b + 12);
+            int b03 = (int) w.get(INT_LE, b + 4);
+            int b47 = (int) w.get(INT_LE, b + 8);
+            int hi = (int) w.get(INT_LE, b + 12);
             int sc03 = b03 & 0x3F3F3F3F;
             int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
             int mn03 = b47 & 0x3F3F3F3F;
@@ -570,11 +572,11 @@ final class VectorDots256 implements VectorDots {
                 int shift = (j & 1) << 4;
                 FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
                 FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
-                int wq = b + 16 + 32 * j;
+                long wq = b + 16 + 32 * j;
                 int e = qb + 64 * j;
                 if (lanes == 16) {
-                    IntVector v0 = (IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0);
-                    IntVector v1 = (IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector v0 = (IntVector) ByteVector.fromMemorySegment(bs, w, wq, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromMemorySegment(bs, w, wq + 16, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                     {
                         IntVector vi = v0;
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
@@ -589,34 +591,34 @@ final class VectorDots256 implements VectorDots {
                     }
                 } else if (lanes == 8) {
                     {
-                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq).convertShape(VectorOperators.B2I, is, 0);
+                        IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, wq, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
                         FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 32));
                         a0 = hv.fma(sHi, lo.fma(sLo, a0));
                     }
                     {
-                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 8).convertShape(VectorOperators.B2I, is, 0);
+                        IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, wq + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8));
                         FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 8 + 32));
                         a1 = hv.fma(sHi, lo.fma(sLo, a1));
                     }
                     {
-                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 16).convertShape(VectorOperators.B2I, is, 0);
+                        IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, wq + 16, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16));
                         FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 16 + 32));
                         a2 = hv.fma(sHi, lo.fma(sLo, a2));
                     }
                     {
-                        IntVector vi = (IntVector) ByteVector.fromArray(bs, w, wq + 24).convertShape(VectorOperators.B2I, is, 0);
+                        IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, wq + 24, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24));
                         FloatVector hv = ((FloatVector) vi.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e + 24 + 32));
                         a3 = hv.fma(sHi, lo.fma(sLo, a3));
                     }
                 } else {
-                    ByteVector v0 = ByteVector.fromArray(bs, w, wq);
-                    ByteVector v1 = ByteVector.fromArray(bs, w, wq + 8);
-                    ByteVector v2 = ByteVector.fromArray(bs, w, wq + 16);
-                    ByteVector v3 = ByteVector.fromArray(bs, w, wq + 24);
+                    ByteVector v0 = ByteVector.fromMemorySegment(bs, w, wq, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector v1 = ByteVector.fromMemorySegment(bs, w, wq + 8, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector v2 = ByteVector.fromMemorySegment(bs, w, wq + 16, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector v3 = ByteVector.fromMemorySegment(bs, w, wq + 24, ByteOrder.LITTLE_ENDIAN);
                     {
                         IntVector vi = (IntVector) v0.convertShape(VectorOperators.B2I, is, 0);
                         FloatVector lo = ((FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, e));
@@ -690,17 +692,17 @@ final class VectorDots256 implements VectorDots {
      * kernel) or per 64 elements ({@code gemm}), each times (d or dmin) * activation d into two fused chains.
      */
     @Override
-    public float q4_KRepacked(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb,
+    public float q4_KRepacked(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb,
                               boolean gemm) {
         float acc = 0;
         float accMin = 0;
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 144 * i;
+            long b = wOff + 144 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            int b03 = (int) INT_AT.get(w, b + 4);
-            int b47 = (int) INT_AT.get(w, b + 8);
-            int hi = (int) INT_AT.get(w, b + 12);
+            int b03 = (int) w.get(INT_LE, b + 4);
+            int b47 = (int) w.get(INT_LE, b + 8);
+            int hi = (int) w.get(INT_LE, b + 12);
             int sc03 = b03 & 0x3F3F3F3F;
             int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
             int mn03 = b47 & 0x3F3F3F3F;
@@ -718,7 +720,7 @@ final class VectorDots256 implements VectorDots {
                 FloatVector lo = FloatVector.zero(fs);
                 FloatVector hv = FloatVector.zero(fs);
                 for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromArray(bs, w, b + 16 + 32 * j + l);
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, b + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
                     for (int p = 0; p < parts; p++) {
                         IntVector vi = (IntVector) v.convertShape(VectorOperators.B2I, is, p);
                         FloatVector fl = (FloatVector) vi.and(0x0F).convert(VectorOperators.I2F, 0);
@@ -814,15 +816,15 @@ final class VectorDots256 implements VectorDots {
      * activations; the float steps are Q5KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q5_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
+    public float q5_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int[] sums, int sOff, int nb) {
         float sumf = 0;
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 176 * i;
+            long b = wOff + 176 * i;
             int qb = qOff + 256 * i;
             int sb = sOff + 8 * i;
-            long sc8 = (long) LONG_AT.get(w, b + 4);
-            int sc4 = (int) INT_AT.get(w, b + 12);
+            long sc8 = (long) w.get(LONG_LE, b + 4);
+            int sc4 = (int) w.get(INT_LE, b + 12);
             int sumi = 0;
             for (int j = 0; j < 8; j++) {
                 sumi += sums[sb + j] * VectorDots.minK4(sc8, sc4, j);
@@ -830,13 +832,13 @@ final class VectorDots256 implements VectorDots {
             FloatVector even = FloatVector.zero(fs);
             FloatVector odd = FloatVector.zero(fs);
             for (int j = 0; j < 4; j++) {
-                int qs = b + 48 + 32 * j;
+                long qs = b + 48 + 32 * j;
                 int e = qb + 64 * j;
                 FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
                 FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
                 for (int l = 0; l < 32; l += byteLanes) {
-                    ByteVector v = ByteVector.fromArray(bs, w, qs + l);
-                    ByteVector vh = ByteVector.fromArray(bs, w, b + 16 + l);
+                    ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector vl = v.and((byte) 0x0F).or(shiftedBits(vh, 2 * j, (byte) 1, 4));
                     ByteVector vu = highNibbles(v).or(shiftedBits(vh, 2 * j + 1, (byte) 1, 4));
                     for (int p = 0; p < parts; p++) {
@@ -891,11 +893,11 @@ final class VectorDots256 implements VectorDots {
      * Q6KCodec.dot's, as {@link #q4_K}.
      */
     @Override
-    public float q6_K(byte[] w, int wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
+    public float q6_K(MemorySegment w, long wOff, float[] q, int qOff, float[] d, int dOff, int nb) {
         FloatVector s0 = FloatVector.zero(fs);
         FloatVector s1 = FloatVector.zero(fs);
         for (int i = 0; i < nb; i++) {
-            int b = wOff + 210 * i;
+            long b = wOff + 210 * i;
             int qb = qOff + 256 * i;
             // Lane sums of scale * q6 * quant: exact integers, at most 2^24 once folded mod 8. One accumulator per
             // quarter c (and part p at 128 bits) keeps the chains of dependent fmas short.
@@ -903,18 +905,18 @@ final class VectorDots256 implements VectorDots {
             FloatVector c10 = FloatVector.zero(fs), c11 = FloatVector.zero(fs), c12 = FloatVector.zero(fs), c13 = FloatVector.zero(fs);
             // At 16 lanes the sixteen int8 scales as float lanes: scale 8h + g + 2c sits in lane 2c once the vector
             // has moved down by 8h + g (by one per 16 elements, six more per half), broadcast by permutes.
-            FloatVector scv = (FloatVector) ByteVector.fromArray(bs, w, b + 192).convertShape(VectorOperators.B2F, fs, 0);
+            FloatVector scv = (FloatVector) ByteVector.fromMemorySegment(bs, w, b + 192, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, fs, 0);
             for (int h = 0; h < 2; h++) {
-                int ql = b + 64 * h;
-                int qh = b + 128 + 32 * h;
+                long ql = b + 64 * h;
+                long qh = b + 128 + 32 * h;
                 int e = qb + 128 * h;
                 for (int l = 0; l < 32; l += byteLanes) {
                     // One load each of the two nibble rows and the high bits serves all four quarters c.
-                    ByteVector va = ByteVector.fromArray(bs, w, ql + l);
-                    ByteVector vb = ByteVector.fromArray(bs, w, ql + 32 + l);
-                    ByteVector vh = ByteVector.fromArray(bs, w, qh + l);
+                    ByteVector va = ByteVector.fromMemorySegment(bs, w, ql + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector vb = ByteVector.fromMemorySegment(bs, w, ql + 32 + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector vh = ByteVector.fromMemorySegment(bs, w, qh + l, ByteOrder.LITTLE_ENDIAN);
                     int g = l >> 4;
-                    int sc = b + 192 + 8 * h + g;
+                    long sc = b + 192 + 8 * h + g;
                     FloatVector sc0, sc1, sc2, sc3;
                     if (lanes == 16) {
                         sc0 = scv.rearrange(LANE0);
@@ -923,10 +925,10 @@ final class VectorDots256 implements VectorDots {
                         sc3 = scv.rearrange(LANE6);
                         scv = scv.rearrange(DOWN1);
                     } else {
-                        sc0 = FloatVector.broadcast(fs, w[sc]);
-                        sc1 = FloatVector.broadcast(fs, w[sc + 2]);
-                        sc2 = FloatVector.broadcast(fs, w[sc + 4]);
-                        sc3 = FloatVector.broadcast(fs, w[sc + 6]);
+                        sc0 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc));
+                        sc1 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2));
+                        sc2 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4));
+                        sc3 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6));
                     }
                     for (int p = 0; p < parts; p++) {
                         IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
@@ -1028,7 +1030,7 @@ final class VectorDots256 implements VectorDots {
                        float[] out, int outOff, int outStep) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q8_0(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+                out[outOff + t * outStep] = q8_0(MemorySegment.ofArray(w), wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
             }
             return;
         }
@@ -1121,7 +1123,7 @@ final class VectorDots256 implements VectorDots {
                                float[] out, int outOff, int outStep) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q4_0Repacked(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+                out[outOff + t * outStep] = q4_0Repacked(MemorySegment.ofArray(w), wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
             }
             return;
         }
@@ -1181,7 +1183,7 @@ final class VectorDots256 implements VectorDots {
                                int[] sums, int sOff, int sStep, int nb, float[] out, int outOff, int outStep) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q4_KRepacked(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb, true);
+                out[outOff + t * outStep] = q4_KRepacked(MemorySegment.ofArray(w), wOff, q, qOff + t * qStep, d, dOff + t * dStep, sums, sOff + t * sStep, nb, true);
             }
             return;
         }
@@ -2106,7 +2108,7 @@ final class VectorDots256 implements VectorDots {
                        float[] out, int outOff, int outStep) {
         if (parts != 1) {
             for (int t = 0; t < 4; t++) {
-                out[outOff + t * outStep] = q6_K(w, wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
+                out[outOff + t * outStep] = q6_K(MemorySegment.ofArray(w), wOff, q, qOff + t * qStep, d, dOff + t * dStep, nb);
             }
             return;
         }
