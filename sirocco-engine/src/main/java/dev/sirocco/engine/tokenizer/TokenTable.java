@@ -27,7 +27,8 @@ final class TokenTable {
     final float[] scores;
     final int[] attrs;
     final Map<String, Integer> ids;
-    final Map<String, Integer> mergeRanks;
+    /** BPE merge ranks (null for the other tokenizer kinds). */
+    final MergeRanks mergeRanks;
 
     PreTokenizer preTokenizer;
     boolean ignoreMerges;
@@ -134,17 +135,7 @@ final class TokenTable {
             scores[i] = v.scores() == null ? 0f : v.scores()[i];
             attrs[i] = v.tokenTypes() == null ? TokenAttr.NORMAL : TokenAttr.fromType(v.tokenTypes()[i]);
         }
-        if (kind == Kind.BPE) {
-            mergeRanks = new HashMap<>(v.merges().length * 2);
-            for (int r = 0; r < v.merges().length; r++) {
-                String m = v.merges()[r];
-                int space = m.indexOf(' ', 1);
-                String key = space < 0 ? pairKey("", "") : pairKey(m.substring(0, space), m.substring(space + 1));
-                mergeRanks.putIfAbsent(key, r);
-            }
-        } else {
-            mergeRanks = Map.of();
-        }
+        mergeRanks = kind == Kind.BPE ? new MergeRanks(v.merges(), this) : null;
 
         resolveSpecialIds(v, n);
         if (v.normalizerLowercase() != null) {
@@ -162,8 +153,7 @@ final class TokenTable {
     }
 
     int rank(String left, String right) {
-        Integer r = mergeRanks.get(pairKey(left, right));
-        return r == null ? -1 : r;
+        return mergeRanks == null ? -1 : mergeRanks.rank(left, right, this);
     }
 
     int id(String text) {
