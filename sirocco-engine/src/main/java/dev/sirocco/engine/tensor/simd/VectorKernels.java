@@ -600,7 +600,8 @@ public final class VectorKernels implements Kernels {
         /**
          * Repacked Q4_K rows outside gemm tiles, in pairs (dot2: activation loads shared, 1.09x), each pair copied to
          * the heap while the previous one is dotted. This kernel stays on heap copies: reading the mapped weights in
-         * place, C2 left its vector arithmetic to the Vector API's Java fallback (decode 6.9 -> 5.5 tokens/s).
+         * place made Q4_K_M decode slower (6.9 -> 5.5 tokens/s), its samples piled on the FMAs that wait for the
+         * loaded quants, unlike the one-row kernels, which got faster in place. Why is not understood yet.
          */
         private void q4KPairs(int from, int to, int rb) {
             byte[] cur = new byte[2 * rb];
