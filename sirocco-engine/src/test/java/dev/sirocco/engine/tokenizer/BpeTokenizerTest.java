@@ -29,6 +29,16 @@ class BpeTokenizerTest {
     }
 
     @Test
+    void aMergeWhosePartIsNoTokenStillCounts() {
+        // "ab" is no token, yet the merges build "abc" through it (ranks keyed by token ids cannot hold "ab c")
+        Tokenizer t = Tokenizer.create(bpe("gpt-2", new String[] {"a b", "ab c"}, "abc").build());
+        assertThat(t.encode("abc", false, false)).containsExactly(256);
+        // without the second merge the stray "ab" falls back to its bytes
+        Tokenizer u = Tokenizer.create(bpe("gpt-2", new String[] {"a b"}, "abc").build());
+        assertThat(u.encode("abc", false, false)).containsExactly('a', 'b', 'c');
+    }
+
+    @Test
     void bytesAreWrittenAsGpt2CharactersAndDecodedBack() {
         // ' ' is byte 0x20 -> 'Ġ' (U+0120); "Ġh" merges into one token
         Tokenizer t = Tokenizer.create(bpe("gpt-2", new String[] {"Ġ h"}, "Ġh").build());
