@@ -761,22 +761,21 @@ public final class VectorKernels implements Kernels {
 
         /** The weight row at {@code weights[off ..]} with activation row {@code b}. */
         private float dot(long off, int b) {
-            MemorySegment row = weights;
             int v = b * cols;
             int s = b * blocks;
             if (repacked) {
-                return type == GgmlType.Q4_0 ? dots.q4_0Repacked(row, off, values, v, scales, s, blocks)
-                        : dots.q4_KRepacked(row, off, values, v, scales, s, sums, 8 * s, blocks, RepackedWeights.inGemmTile(b, batch));
+                return type == GgmlType.Q4_0 ? dots.q4_0Repacked(weights, off, values, v, scales, s, blocks)
+                        : dots.q4_KRepacked(weights, off, values, v, scales, s, sums, 8 * s, blocks, RepackedWeights.inGemmTile(b, batch));
             }
             return switch (type) {
-                case Q8_0 -> dots.q8_0(row, off, values, v, scales, s, blocks);
-                case Q4_0 -> dots.q4_0(row, off, values, v, scales, s, blocks);
-                case Q4_1 -> dots.q4_1(row, off, values, v, scales, s, offsets, s, blocks);
-                case Q5_0 -> dots.q5_0(row, off, values, v, scales, s, blocks);
-                case Q5_1 -> dots.q5_1(row, off, values, v, scales, s, offsets, s, blocks);
-                case Q4_K -> dots.q4_K(row, off, values, v, scales, s, sums, 8 * s, blocks);
-                case Q5_K -> dots.q5_K(row, off, values, v, scales, s, sums, 8 * s, blocks);
-                case Q6_K -> dots.q6_K(row, off, values, v, scales, s, blocks);
+                case Q8_0 -> dots.q8_0(weights, off, values, v, scales, s, blocks);
+                case Q4_0 -> dots.q4_0(weights, off, values, v, scales, s, blocks);
+                case Q4_1 -> dots.q4_1(weights, off, values, v, scales, s, offsets, s, blocks);
+                case Q5_0 -> dots.q5_0(weights, off, values, v, scales, s, blocks);
+                case Q5_1 -> dots.q5_1(weights, off, values, v, scales, s, offsets, s, blocks);
+                case Q4_K -> dots.q4_K(weights, off, values, v, scales, s, sums, 8 * s, blocks);
+                case Q5_K -> dots.q5_K(weights, off, values, v, scales, s, sums, 8 * s, blocks);
+                case Q6_K -> dots.q6_K(weights, off, values, v, scales, s, blocks);
                 default -> throw new IllegalStateException("no vector kernel for " + type);
             };
         }
