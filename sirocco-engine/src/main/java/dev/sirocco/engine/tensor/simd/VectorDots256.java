@@ -121,7 +121,7 @@ final class VectorDots256 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 34 * i;
             int qb = qOff + 32 * i;
-            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            FloatVector dd = FloatVector.broadcast(fs, Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i]);
             if (lanes == 16) {
                 FloatVector p0 = q8Half(w, b + 2, q, qb);
                 FloatVector p1 = q8Half(w, b + 18, q, qb + 16);
@@ -175,7 +175,7 @@ final class VectorDots256 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 18 * i;
             int qb = qOff + 32 * i;
-            float dd = VectorDots.half(w, b) * d[dOff + i];
+            float dd = Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i];
             if (lanes == 16) {
                 IntVector vi = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 FloatVector p0 = ((FloatVector) vi.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(fs, q, qb));
@@ -265,10 +265,10 @@ final class VectorDots256 implements VectorDots {
                 y = y.add(y.rearrange(XOR2));
                 y = y.add(y.rearrange(XOR1));
                 int s = dOff + i;
-                sumf = Math.fma(y.lane(0), VectorDots.half(w, b) * d[s], sumf);
-                sumf = Math.fma(y.lane(8), VectorDots.half(w, b + 18) * d[s + 1], sumf);
-                sumf = Math.fma(y.lane(4), VectorDots.half(w, b + 36) * d[s + 2], sumf);
-                sumf = Math.fma(y.lane(12), VectorDots.half(w, b + 54) * d[s + 3], sumf);
+                sumf = Math.fma(y.lane(0), Float.float16ToFloat(w.get(SHORT_LE, b)) * d[s], sumf);
+                sumf = Math.fma(y.lane(8), Float.float16ToFloat(w.get(SHORT_LE, b + 18)) * d[s + 1], sumf);
+                sumf = Math.fma(y.lane(4), Float.float16ToFloat(w.get(SHORT_LE, b + 36)) * d[s + 2], sumf);
+                sumf = Math.fma(y.lane(12), Float.float16ToFloat(w.get(SHORT_LE, b + 54)) * d[s + 3], sumf);
             }
         }
         for (; i < nb; i++) {
@@ -287,7 +287,7 @@ final class VectorDots256 implements VectorDots {
                 }
             }
             float sumi = ((IntVector) blk.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-            sumf = Math.fma(sumi, VectorDots.half(w, b) * d[dOff + i], sumf);
+            sumf = Math.fma(sumi, Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i], sumf);
         }
         return sumf;
     }
@@ -307,8 +307,8 @@ final class VectorDots256 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 20 * i;
             int qb = qOff + 32 * i;
-            summs += VectorDots.half(w, b + 2) * s[sOff + i];
-            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            summs += Float.float16ToFloat(w.get(SHORT_LE, b + 2)) * s[sOff + i];
+            FloatVector dd = FloatVector.broadcast(fs, Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i]);
             if (lanes == 16) {
                 IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 4, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
@@ -375,7 +375,7 @@ final class VectorDots256 implements VectorDots {
             long b = wOff + 22 * i;
             int qb = qOff + 32 * i;
             int qh = (int) w.get(INT_LE, b + 2);
-            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            FloatVector dd = FloatVector.broadcast(fs, Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i]);
             if (lanes == 16) {
                 IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 6, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
@@ -456,9 +456,9 @@ final class VectorDots256 implements VectorDots {
         for (int i = 0; i < nb; i++) {
             long b = wOff + 24 * i;
             int qb = qOff + 32 * i;
-            summs += VectorDots.half(w, b + 2) * s[sOff + i];
+            summs += Float.float16ToFloat(w.get(SHORT_LE, b + 2)) * s[sOff + i];
             int qh = (int) w.get(INT_LE, b + 4);
-            FloatVector dd = FloatVector.broadcast(fs, VectorDots.half(w, b) * d[dOff + i]);
+            FloatVector dd = FloatVector.broadcast(fs, Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i]);
             if (lanes == 16) {
                 IntVector v = (IntVector) ByteVector.fromMemorySegment(bs, w, b + 8, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, is, 0);
                 IntVector n0 = v.and(0x0F);
@@ -556,8 +556,8 @@ final class VectorDots256 implements VectorDots {
             int mn03 = b47 & 0x3F3F3F3F;
             int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
             float yd = d[dOff + i];
-            float dd = yd * VectorDots.half(w, b);
-            float dmin = -yd * VectorDots.half(w, b + 2);
+            float dd = yd * Float.float16ToFloat(w.get(SHORT_LE, b));
+            float dmin = -yd * Float.float16ToFloat(w.get(SHORT_LE, b + 2));
             m0 = Math.fma(dmin, (float) (sums[sb] * (mn03 & 0xFF) + sums[sb + 1] * ((mn03 >>> 8) & 0xFF)), m0);
             m1 = Math.fma(dmin, (float) (sums[sb + 2] * ((mn03 >>> 16) & 0xFF) + sums[sb + 3] * (mn03 >>> 24)), m1);
             m2 = Math.fma(dmin, (float) (sums[sb + 4] * (mn47 & 0xFF) + sums[sb + 5] * ((mn47 >>> 8) & 0xFF)), m2);
@@ -569,8 +569,8 @@ final class VectorDots256 implements VectorDots {
             for (int j = 0; j < 4; j++) {
                 int sc = j < 2 ? sc03 : sc47;
                 int shift = (j & 1) << 4;
-                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
-                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector sLo = FloatVector.broadcast(fs, (float) ((sc >>> shift) & 0xFF));
+                FloatVector sHi = FloatVector.broadcast(fs, (float) ((sc >>> (shift + 8)) & 0xFF));
                 long wq = b + 16 + 32 * j;
                 int e = qb + 64 * j;
                 if (lanes == 16) {
@@ -707,8 +707,8 @@ final class VectorDots256 implements VectorDots {
             int mn03 = b47 & 0x3F3F3F3F;
             int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
             float da = d[dOff + i];
-            float dd = VectorDots.half(w, b) * da;
-            float dm = VectorDots.half(w, b + 2) * da;
+            float dd = Float.float16ToFloat(w.get(SHORT_LE, b)) * da;
+            float dm = Float.float16ToFloat(w.get(SHORT_LE, b + 2)) * da;
             // Integer lanes (exact in floats, every lane below 2^24): the whole super-block for gemv, one pair of
             // sub-blocks at a time for gemm.
             FloatVector a = FloatVector.zero(fs);
@@ -729,7 +729,7 @@ final class VectorDots256 implements VectorDots {
                         hv = fh.fma(FloatVector.fromArray(fs, q, e + 32), hv);
                     }
                 }
-                a = hv.fma(FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (sc >>> shift) & 0xFF), a));
+                a = hv.fma(FloatVector.broadcast(fs, (float) ((sc >>> (shift + 8)) & 0xFF)), lo.fma(FloatVector.broadcast(fs, (float) ((sc >>> shift) & 0xFF)), a));
                 if (gemm) {
                     int mins = sums[sb + 2 * j] * ((mn >>> shift) & 0xFF) + sums[sb + 2 * j + 1] * ((mn >>> (shift + 8)) & 0xFF);
                     acc = Math.fma(exact(a), dd, acc);
@@ -795,15 +795,15 @@ final class VectorDots256 implements VectorDots {
                         hv1 = ((FloatVector) ui.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(qh, hv1);
                     }
                 }
-                a = hv.fma(FloatVector.broadcast(fs, (bsc >>> (shift + 8)) & 0xFF), lo.fma(FloatVector.broadcast(fs, (bsc >>> shift) & 0xFF), a));
-                e = hv1.fma(FloatVector.broadcast(fs, (csc >>> (shift + 8)) & 0xFF), lo1.fma(FloatVector.broadcast(fs, (csc >>> shift) & 0xFF), e));
+                a = hv.fma(FloatVector.broadcast(fs, (float) ((bsc >>> (shift + 8)) & 0xFF)), lo.fma(FloatVector.broadcast(fs, (float) ((bsc >>> shift) & 0xFF)), a));
+                e = hv1.fma(FloatVector.broadcast(fs, (float) ((csc >>> (shift + 8)) & 0xFF)), lo1.fma(FloatVector.broadcast(fs, (float) ((csc >>> shift) & 0xFF)), e));
             }
-            acc0 = Math.fma(exact(a), VectorDots.half(w, b) * da, acc0);
+            acc0 = Math.fma(exact(a), Float.float16ToFloat((short) SHORT_AT.get(w, b)) * da, acc0);
             accMin0 = Math.fma((float) minSum(sums, sb, b47 & 0x3F3F3F3F, ((bhi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030)),
-                    VectorDots.half(w, b + 2) * da, accMin0);
-            acc1 = Math.fma(exact(e), VectorDots.half(w, c) * da, acc1);
+                    Float.float16ToFloat((short) SHORT_AT.get(w, b + 2)) * da, accMin0);
+            acc1 = Math.fma(exact(e), Float.float16ToFloat((short) SHORT_AT.get(w, c)) * da, acc1);
             accMin1 = Math.fma((float) minSum(sums, sb, c47 & 0x3F3F3F3F, ((chi >>> 4) & 0x0F0F0F0F) | ((c47 >>> 2) & 0x30303030)),
-                    VectorDots.half(w, c + 2) * da, accMin1);
+                    Float.float16ToFloat((short) SHORT_AT.get(w, c + 2)) * da, accMin1);
         }
         out[o0] = acc0 - accMin0;
         out[o1] = acc1 - accMin1;
@@ -833,8 +833,8 @@ final class VectorDots256 implements VectorDots {
             for (int j = 0; j < 4; j++) {
                 long qs = b + 48 + 32 * j;
                 int e = qb + 64 * j;
-                FloatVector sLo = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j));
-                FloatVector sHi = FloatVector.broadcast(fs, VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
+                FloatVector sLo = FloatVector.broadcast(fs, (float) VectorDots.scaleK4(sc8, sc4, 2 * j));
+                FloatVector sHi = FloatVector.broadcast(fs, (float) VectorDots.scaleK4(sc8, sc4, 2 * j + 1));
                 for (int l = 0; l < 32; l += byteLanes) {
                     ByteVector v = ByteVector.fromMemorySegment(bs, w, qs + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector vh = ByteVector.fromMemorySegment(bs, w, b + 16 + l, ByteOrder.LITTLE_ENDIAN);
@@ -853,7 +853,7 @@ final class VectorDots256 implements VectorDots {
                     }
                 }
             }
-            float dd = VectorDots.half(w, b) * d[dOff + i];
+            float dd = Float.float16ToFloat(w.get(SHORT_LE, b)) * d[dOff + i];
             s0 += dd * mod8(even, odd, 0);
             s1 += dd * mod8(even, odd, 1);
             s2 += dd * mod8(even, odd, 2);
@@ -862,7 +862,7 @@ final class VectorDots256 implements VectorDots {
             s5 += dd * mod8(even, odd, 5);
             s6 += dd * mod8(even, odd, 6);
             s7 += dd * mod8(even, odd, 7);
-            float dmin = VectorDots.half(w, b + 2) * d[dOff + i];
+            float dmin = Float.float16ToFloat(w.get(SHORT_LE, b + 2)) * d[dOff + i];
             sumf -= dmin * sumi;
         }
         sumf += s0;
@@ -924,10 +924,10 @@ final class VectorDots256 implements VectorDots {
                         sc3 = scv.rearrange(LANE6);
                         scv = scv.rearrange(DOWN1);
                     } else {
-                        sc0 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc));
-                        sc1 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 2));
-                        sc2 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 4));
-                        sc3 = FloatVector.broadcast(fs, w.get(ValueLayout.JAVA_BYTE, sc + 6));
+                        sc0 = FloatVector.broadcast(fs, (float) w.get(ValueLayout.JAVA_BYTE, sc));
+                        sc1 = FloatVector.broadcast(fs, (float) w.get(ValueLayout.JAVA_BYTE, sc + 2));
+                        sc2 = FloatVector.broadcast(fs, (float) w.get(ValueLayout.JAVA_BYTE, sc + 4));
+                        sc3 = FloatVector.broadcast(fs, (float) w.get(ValueLayout.JAVA_BYTE, sc + 6));
                     }
                     for (int p = 0; p < parts; p++) {
                         IntVector a = (IntVector) va.convertShape(VectorOperators.B2I, is, p);
@@ -965,7 +965,7 @@ final class VectorDots256 implements VectorDots {
             }
             FloatVector acc0 = c00.add(c01).add(c02.add(c03));
             FloatVector acc1 = c10.add(c11).add(c12.add(c13));
-            float dd = VectorDots.half(w, b + 208) * d[dOff + i];
+            float dd = Float.float16ToFloat(w.get(SHORT_LE, b + 208)) * d[dOff + i];
             // At 512 bits lanes k and k + 8 meet with one swap of the halves (written out here: as a helper
             // method C2 sometimes left it uninlined, boxed and interpreted).
             if (lanes == 16) {
@@ -1038,7 +1038,7 @@ final class VectorDots256 implements VectorDots {
             int b = wOff + 34 * i;
             int qb = qOff + 32 * i;
             int s = dOff + i;
-            float dw = VectorDots.half(w, b);
+            float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b));
             if (lanes == 16) {
                 FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, w, b + 2).convertShape(VectorOperators.B2F, fs, 0);
                 FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, w, b + 18).convertShape(VectorOperators.B2F, fs, 0);
@@ -1144,7 +1144,7 @@ final class VectorDots256 implements VectorDots {
                 e += qStep;
                 b3 = h.fma(FloatVector.fromArray(fs, q, e + 16), l.fma(FloatVector.fromArray(fs, q, e), b3));
             }
-            float dw = VectorDots.half(w, b);
+            float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b));
             int s = dOff + i;
             if (lanes == 16) {
                 FloatVector x01 = b0.blend(b1, HIGH8).add(b1.blend(b0, HIGH8).rearrange(SWAP_HALVES));
@@ -1198,8 +1198,8 @@ final class VectorDots256 implements VectorDots {
             int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 2) & 0x30303030);
             int mn03 = b47 & 0x3F3F3F3F;
             int mn47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 2) & 0x30303030);
-            float dw = VectorDots.half(w, b);
-            float mw = VectorDots.half(w, b + 2);
+            float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b));
+            float mw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 2));
             int ds = dOff + i;
             float d0 = d[ds], d1 = d[ds + dStep], d2 = d[ds + 2 * dStep], d3 = d[ds + 3 * dStep];
             int sb = sOff + 8 * i;
@@ -1207,8 +1207,8 @@ final class VectorDots256 implements VectorDots {
                 int sc = j < 2 ? sc03 : sc47;
                 int mn = j < 2 ? mn03 : mn47;
                 int shift = (j & 1) << 4;
-                FloatVector sLo = FloatVector.broadcast(fs, (sc >>> shift) & 0xFF);
-                FloatVector sHi = FloatVector.broadcast(fs, (sc >>> (shift + 8)) & 0xFF);
+                FloatVector sLo = FloatVector.broadcast(fs, (float) ((sc >>> shift) & 0xFF));
+                FloatVector sHi = FloatVector.broadcast(fs, (float) ((sc >>> (shift + 8)) & 0xFF));
                 FloatVector l0 = FloatVector.zero(fs), l1 = FloatVector.zero(fs), l2 = FloatVector.zero(fs), l3 = FloatVector.zero(fs);
                 FloatVector h0 = FloatVector.zero(fs), h1 = FloatVector.zero(fs), h2 = FloatVector.zero(fs), h3 = FloatVector.zero(fs);
                 for (int l = 0; l < 32; l += byteLanes) {
@@ -1349,8 +1349,8 @@ final class VectorDots256 implements VectorDots {
                 int s = sOff + (8 * i + 2 * j) * tt;
                 for (int r = 0; r < 4; r++) {
                     int b = wOff + r * rowBytes + 144 * i;
-                    float dw = VectorDots.half(w, b);
-                    float mw = VectorDots.half(w, b + 2);
+                    float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b));
+                    float mw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 2));
                     // The mins of sub-blocks 2j and 2j + 1 (ggml's get_scale_min_k4).
                     int mn = j < 2 ? (int) INT_AT.get(w, b + 8) & 0x3F3F3F3F
                             : (((int) INT_AT.get(w, b + 12) >>> 4) & 0x0F0F0F0F) | (((int) INT_AT.get(w, b + 8) >>> 2) & 0x30303030);
@@ -1408,8 +1408,8 @@ final class VectorDots256 implements VectorDots {
                 int s = sOff + (8 * i + 2 * j) * tt;
                 for (int r = 0; r < 4; r++) {
                     int b = wOff + r * rowBytes + 144 * i;
-                    float dw = VectorDots.half(w, b);
-                    float mw = VectorDots.half(w, b + 2);
+                    float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b));
+                    float mw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 2));
                     // The mins of sub-blocks 2j and 2j + 1 (ggml's get_scale_min_k4).
                     int mn = j < 2 ? (int) INT_AT.get(w, b + 8) & 0x3F3F3F3F
                             : (((int) INT_AT.get(w, b + 12) >>> 4) & 0x0F0F0F0F) | (((int) INT_AT.get(w, b + 8) >>> 2) & 0x30303030);
@@ -1526,7 +1526,7 @@ final class VectorDots256 implements VectorDots {
                 c30.intoArray(res, c + 3 * tt);
                 c31.intoArray(res, c + 3 * tt + lanes);
                 for (int r = 0; r < 4; r++) {
-                    float dw = VectorDots.half(w, wOff + r * rowBytes + 18 * i);
+                    float dw = Float.float16ToFloat((short) SHORT_AT.get(w, wOff + r * rowBytes + 18 * i));
                     for (int h = 0; h < tt; h += lanes) {
                         int f = r * tt + h;
                         FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
@@ -1569,7 +1569,7 @@ final class VectorDots256 implements VectorDots {
                 c2.intoArray(res, c + 2 * tt);
                 c3.intoArray(res, c + 3 * tt);
                 for (int r = 0; r < 4; r++) {
-                    float dw = VectorDots.half(w, wOff + r * rowBytes + 18 * i);
+                    float dw = Float.float16ToFloat((short) SHORT_AT.get(w, wOff + r * rowBytes + 18 * i));
                     for (int h = 0; h < tt; h += lanes) {
                         int f = r * tt + h;
                         FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
@@ -1626,7 +1626,7 @@ final class VectorDots256 implements VectorDots {
                 int b = wOff + r * rowBytes + 210 * i;
                 unpackQ6K(w, b, wq, 0);
                 residueSums2(x, xi, wq, res, c);
-                float dw = VectorDots.half(w, b + 208);
+                float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 208));
                 for (int h = 0; h < tt; h += lanes) {
                     FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
                     for (int k = 0; k < 8; k++) {
@@ -1665,7 +1665,7 @@ final class VectorDots256 implements VectorDots {
                 unpackQ6K(w, b + rowBytes, wq, 256);
                 residueSums1x2(x, xi, wq, res, c);
                 for (int q = 0; q < 2; q++) {
-                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt).mul(VectorDots.half(w, b + q * rowBytes + 208));
+                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt).mul(Float.float16ToFloat((short) SHORT_AT.get(w, b + q * rowBytes + 208)));
                     for (int k = 0; k < 8; k++) {
                         int sk = st + (8 * (r + q) + k) * tt;
                         FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + (8 * q + k) * tt).mul(dd)).intoArray(res, sk);
@@ -1862,8 +1862,8 @@ final class VectorDots256 implements VectorDots {
             for (int ib = 0; ib < n; ib++) {
                 int i = i0 + ib;
                 int blk = wOff + 34 * i;
-                float dw0 = VectorDots.half(w, blk), dw1 = VectorDots.half(w, blk + rowBytes);
-                float dw2 = VectorDots.half(w, blk + 2 * rowBytes), dw3 = VectorDots.half(w, blk + 3 * rowBytes);
+                float dw0 = Float.float16ToFloat((short) SHORT_AT.get(w, blk)), dw1 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + rowBytes));
+                float dw2 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + 2 * rowBytes)), dw3 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + 3 * rowBytes));
                 for (int h = 0; h < tt; h += lanes) {
                     FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
                     FloatVector dd0 = dv.mul(dw0), dd1 = dv.mul(dw1), dd2 = dv.mul(dw2), dd3 = dv.mul(dw3);
@@ -1928,8 +1928,8 @@ final class VectorDots256 implements VectorDots {
             for (int ib = 0; ib < n; ib++) {
                 int i = i0 + ib;
                 int blk = wOff + 34 * i;
-                float dw0 = VectorDots.half(w, blk), dw1 = VectorDots.half(w, blk + rowBytes);
-                float dw2 = VectorDots.half(w, blk + 2 * rowBytes), dw3 = VectorDots.half(w, blk + 3 * rowBytes);
+                float dw0 = Float.float16ToFloat((short) SHORT_AT.get(w, blk)), dw1 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + rowBytes));
+                float dw2 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + 2 * rowBytes)), dw3 = Float.float16ToFloat((short) SHORT_AT.get(w, blk + 3 * rowBytes));
                 for (int h = 0; h < tt; h += lanes) {
                     FloatVector dv = FloatVector.fromArray(fs, d, dOff + i * tt + h);
                     FloatVector dd0 = dv.mul(dw0), dd1 = dv.mul(dw1), dd2 = dv.mul(dw2), dd3 = dv.mul(dw3);
@@ -2155,7 +2155,7 @@ final class VectorDots256 implements VectorDots {
                 a2 = a2.add(a2.rearrange(SWAP_HALVES));
                 a3 = a3.add(a3.rearrange(SWAP_HALVES));
             }
-            float dw = VectorDots.half(w, b + 208);
+            float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 208));
             int ds = dOff + i;
             s0 = s0.add(a0.mul(dw * d[ds]));
             s1 = s1.add(a1.mul(dw * d[ds + dStep]));
