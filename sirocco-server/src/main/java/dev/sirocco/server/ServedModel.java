@@ -94,7 +94,7 @@ public final class ServedModel implements AutoCloseable {
 
     /** Loads a GGUF file served under {@code id} (a model store id, say). */
     public static ServedModel load(String id, Path file, EngineOptions options, int parallel, int queueCapacity) throws IOException {
-        Engine engine = Engine.load(file, options);
+        Engine engine = Engine.load(file, options.withSequences(parallel));
         try {
             warmUp(engine, id);
             long created = Files.getLastModifiedTime(file).toMillis() / 1000;

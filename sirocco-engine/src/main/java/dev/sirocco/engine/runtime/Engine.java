@@ -47,7 +47,8 @@ public final class Engine implements AutoCloseable {
         KvCache.requireSupported(config, options.kvType());
         this.parallel = new Parallel(options.threads());
         try {
-            this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR);
+            this.kernels = KernelsFactory.create(parallel, options.kernels() == EngineOptions.KernelChoice.SCALAR,
+                    options.sequences());
             this.weights = withAdapters(ModelWeights.load(file, config, kernels), options, config);
             this.tokenizer = Tokenizer.create(Vocabularies.fromMetadata(file.metadata()));
         } catch (RuntimeException | IOException e) {

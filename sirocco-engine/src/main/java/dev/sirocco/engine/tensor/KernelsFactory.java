@@ -12,6 +12,11 @@ public final class KernelsFactory {
     private static volatile boolean warned;
 
     public static Kernels create(Parallel parallel, boolean forceScalar) {
+        return create(parallel, forceScalar, 1);
+    }
+
+    /** Kernels for an engine that decodes up to {@code sequences} sequences together (they size the batch tiles). */
+    public static Kernels create(Parallel parallel, boolean forceScalar, int sequences) {
         if (forceScalar) {
             return new ScalarKernels(parallel);
         }
@@ -25,6 +30,6 @@ public final class KernelsFactory {
         }
         // The vector kernels compute the same floats as the scalar reference (VectorKernelsTest holds them to it
         // bit for bit on the block formats), so choosing them changes speed, not results.
-        return new dev.sirocco.engine.tensor.simd.VectorKernels(parallel);
+        return dev.sirocco.engine.tensor.simd.VectorKernels.forSequences(parallel, sequences);
     }
 }

@@ -54,6 +54,7 @@ public final class VectorKernels implements Kernels {
 
     private final Parallel parallel;
     private final int minTileRows;
+    /** The tile size of every batch (0: chosen by batch, see {@link #tileTokens}); with it, tiles from four rows. */
     private final int forcedTileTokens;
     private final VectorDots dots;
     /** Half-width kernels for tiles of a quarter of {@code dots}' full tile (8 rows at 512 bits), or null. */
@@ -82,7 +83,19 @@ public final class VectorKernels implements Kernels {
 
     /** Kernels at the platform's preferred vector width (at least 128 bits; the narrowest paths need 8 byte lanes). */
     public VectorKernels(Parallel parallel) {
-        this(parallel, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+        this(parallel, preferredBits());
+    }
+
+    /**
+     * Kernels at the preferred width for an engine that decodes up to {@code sequences} sequences together: when
+     * those batches fill most of half a tile, every quantized batch takes tiles of that size.
+     */
+    public static VectorKernels forSequences(Parallel parallel, int sequences) {
+        return new VectorKernels(parallel, preferredBits(), MIN_TILE_ROWS, FORCED_TILE_TOKENS, sequences);
+    }
+
+    private static int preferredBits() {
+        return Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize());
     }
 
     /** Kernels at the width of a float {@code species} of 128, 256 or 512 bits (64 is too narrow for the byte paths). */
@@ -100,12 +113,23 @@ public final class VectorKernels implements Kernels {
      * {@code tileTokens} rows (0: chosen by batch, see {@link #tileTokens}).
      */
     VectorKernels(Parallel parallel, int bits, int minTileRows, int tileTokens) {
+        this(parallel, bits, minTileRows, tileTokens, 1);
+    }
+
+    /** As above, for an engine that decodes up to {@code sequences} sequences together (see {@link #tileTokens}). */
+    VectorKernels(Parallel parallel, int bits, int minTileRows, int tileTokens, int sequences) {
         this.minTileRows = minTileRows;
-        this.forcedTileTokens = tileTokens;
         this.parallel = parallel;
         this.dots = VectorDots.forBits(bits);
         this.narrowDots = bits == 512 ? VectorDots.forBits(256) : null;
         int full = dots.tileTokens();
+        // An engine whose decode batches fill most of half a tile (a server with --parallel 9 to 16 at 512 bits)
+        // takes half tiles for every quantized batch from four rows, prompts included, so one tile kernel per type
+        // runs in the JVM: at 16 streams 17.6 -> 19.4 tokens/s. (At 4 streams the same made 4-row batches take
+        // 16-row tiles, 10.0 -> 8.4.) Tile sizes chosen by batch (full tiles for prefill, half for decode) put both
+        // Q4_K kernels in one JVM, and there the server collapsed (docs/benchmarks.md, serving section).
+        boolean halfTiles = sequences > full / 4 && sequences <= full / 2;
+        this.forcedTileTokens = tileTokens == 0 && halfTiles ? full / 2 : tileTokens;
         if (tileTokens != 0 && tileTokens != full && tileTokens != full / 2 && (narrowDots == null || tileTokens != full / 4)) {
             throw new IllegalArgumentException("tile of " + tileTokens + " rows at " + bits + " bits: use " + full + ", "
                     + full / 2 + (narrowDots != null ? " or " + full / 4 : "") + " (sirocco.tileTokens), or 0 to choose by batch");
@@ -280,10 +304,10 @@ public final class VectorKernels implements Kernels {
             return forcedTileTokens;
         }
         if (type == GgmlType.Q4_K || type == GgmlType.Q4_0) {
-            // Full tiles only, from 16 rows: in the server (prefill batches of 32-row tiles and 16-row decode batches
-            // in one JVM) C2 left the one-vector Q4_K tile's fused multiply-adds to the Vector API's Java fallback,
-            // 48% of all samples, and 16 streams fell from 14.4 to 2.9 tokens/s (the kernel A/B, which runs that
-            // tile alone, had it 1.35x faster).
+            // Full tiles only (an engine of few sequences forces half tiles, above): choosing by batch, as the other
+            // types do, put prefill's full tiles and decode's half tiles in one server JVM, and there it collapsed
+            // (16 streams from 14.4 to 2.9 tokens/s; again to 6.9 on 2026-11-23, when the half-tile Q4_K kernel was
+            // first compiled by C2 42 s into the load).
             return full;
         }
         if (narrowDots != null && gemmRows <= full / 4) {

@@ -256,6 +256,46 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * An engine whose decode batches fill most of half a tile (a server's --parallel over a quarter tile, up to half)
+     * takes half tiles for every quantized batch from four rows, prompts included, so one tile kernel per type runs
+     * in the JVM; with fewer sequences or more, repacked Q4_0/Q4_K keep full tiles for full batches. Its products
+     * stay the scalar twin's floats.
+     */
+    @Test
+    void anEngineOfFewSequencesTakesHalfTilesForEveryBatch() {
+        for (int bits : widths()) {
+            int full = VectorDots.forBits(bits).tileTokens();
+            for (GgmlType type : new GgmlType[]{GgmlType.Q4_K, GgmlType.Q4_0, GgmlType.Q6_K, GgmlType.Q8_0}) {
+                VectorKernels few = new VectorKernels(one, bits, 0, 0, full / 2);
+                assertThat(few.tileTokens(type, full)).as("%s at %d bits, a full batch", type, bits).isEqualTo(full / 2);
+                assertThat(few.tileTokens(type, 8 * full)).as("%s at %d bits, a long prompt", type, bits).isEqualTo(full / 2);
+                assertThat(few.minTileRows(type)).as("%s at %d bits", type, bits).isEqualTo(4);
+            }
+            for (int sequences : new int[]{1, full / 4, full / 2 + 1, 64}) {
+                for (GgmlType type : new GgmlType[]{GgmlType.Q4_K, GgmlType.Q4_0}) {
+                    assertThat(new VectorKernels(one, bits, 0, 0, sequences).tileTokens(type, full))
+                            .as("%s at %d bits, %d sequences", type, bits, sequences).isEqualTo(full);
+                }
+            }
+        }
+        int rows = tileTestRows(GgmlType.Q4_K);
+        int cols = tileTestCols(GgmlType.Q4_K);
+        int batch = 43;
+        Tensor w = weights(GgmlType.Q4_K, rows, cols, 31);
+        float[] x = activations(batch * cols, 32);
+        float[] expected = new float[batch * rows];
+        new ScalarKernels(one).matmul(w, x, expected, batch);
+        for (int bits : widths()) {
+            float[] got = new float[batch * rows];
+            new VectorKernels(two, bits, 0, 0, VectorDots.forBits(bits).tileTokens() / 2).matmul(w, x, got, batch);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(Float.floatToRawIntBits(got[i])).as("width %d batch row %d row %d", bits, i / rows, i % rows)
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
+    }
+
     @Test
     void aTileSizeThatNoKernelHasIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> new VectorKernels(one, 256, 16, 12)).isInstanceOf(IllegalArgumentException.class)
