@@ -1390,15 +1390,27 @@ final class VectorDots128 implements VectorDots {
             for (int j = 0; j < 4; j++) {
                 // One float vector of rows: the loop written out, as in the full tile's copy.
                 FloatVector c0 = FloatVector.zero(fs), c1 = FloatVector.zero(fs), c2 = FloatVector.zero(fs), c3 = FloatVector.zero(fs);
+                // Odd elements into a second set of sums: four chains of 64 dependent multiply-adds alone allow one
+                // multiply-add per cycle (sums of exact integers: the same bits in any order).
+                FloatVector o0 = FloatVector.zero(fs), o1 = FloatVector.zero(fs), o2 = FloatVector.zero(fs), o3 = FloatVector.zero(fs);
                 int xj = xOff + (256 * i + 64 * j) * tt;
                 int wj = 64 * j;
-                for (int e = 0; e < 64; e++) {
+                for (int e = 0; e < 64; e += 2) {
                     FloatVector x0 = FloatVector.fromArray(fs, x, xj + e * tt);
                     c0 = FloatVector.broadcast(fs, wq[wj + e]).fma(x0, c0);
                     c1 = FloatVector.broadcast(fs, wq[256 + wj + e]).fma(x0, c1);
                     c2 = FloatVector.broadcast(fs, wq[512 + wj + e]).fma(x0, c2);
                     c3 = FloatVector.broadcast(fs, wq[768 + wj + e]).fma(x0, c3);
+                    FloatVector y0 = FloatVector.fromArray(fs, x, xj + (e + 1) * tt);
+                    o0 = FloatVector.broadcast(fs, wq[wj + e + 1]).fma(y0, o0);
+                    o1 = FloatVector.broadcast(fs, wq[257 + wj + e]).fma(y0, o1);
+                    o2 = FloatVector.broadcast(fs, wq[513 + wj + e]).fma(y0, o2);
+                    o3 = FloatVector.broadcast(fs, wq[769 + wj + e]).fma(y0, o3);
                 }
+                c0 = c0.add(o0);
+                c1 = c1.add(o1);
+                c2 = c2.add(o2);
+                c3 = c3.add(o3);
                 // Through memory, so the float steps below are one loop over the rows (not 4 copies).
                 int c = 12 * tt;
                 c0.intoArray(res, c);
