@@ -115,18 +115,12 @@ interface VectorDots {
         };
     }
 
-    /** An IEEE half at {@code off}, widened exactly. */
-    static float half(MemorySegment s, long off) {
-        return Float.float16ToFloat(s.get(SHORT_LE, off));
-    }
-
-    /** Little-endian shorts at any byte offset of a weight row. */
+    /**
+     * Little-endian shorts at any byte offset of a weight row. The kernels widen f16 scales in place
+     * ({@code Float.float16ToFloat(w.get(SHORT_LE, b))}, or through this handle) rather than through a helper: past
+     * C2's node-count cutoff a helper stayed a real call per block (docs/benchmarks.md).
+     */
     VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-
-    /** The IEEE half at byte {@code off} of a weight row, widened exactly. */
-    static float half(byte[] w, int off) {
-        return Float.float16ToFloat((short) SHORT_AT.get(w, off));
-    }
 
     /**
      * The 6-bit scale of sub-block j (0..7) from the 12 packed K-quant scale bytes (ggml's get_scale_min_k4),

@@ -306,8 +306,8 @@ public final class VectorKernels implements Kernels {
         if (type == GgmlType.Q4_K || type == GgmlType.Q4_0) {
             // Full tiles only (an engine of few sequences forces half tiles, above): choosing by batch, as the other
             // types do, put prefill's full tiles and decode's half tiles in one server JVM, and there it collapsed
-            // (16 streams from 14.4 to 2.9 tokens/s; again to 6.9 on 2026-11-23, when the half-tile Q4_K kernel was
-            // first compiled by C2 42 s into the load).
+            // (16 streams from 14.4 to 2.9 tokens/s; again to 6.9 on 2026-11-23; cause not known: the dispatcher's
+            // compiled code first met the half tile only 42 s into that load, so it is not that kernel's own code).
             return full;
         }
         if (narrowDots != null && gemmRows <= full / 4) {
