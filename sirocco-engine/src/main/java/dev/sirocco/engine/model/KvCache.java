@@ -139,6 +139,30 @@ public final class KvCache {
     }
 
     /**
+     * The F16 keys of {@code kvHead} at positions {@code first .. first+n-1} widened to floats, position
+     * {@code first + j} at {@code dst[j * headDim ..]}. A plain loop over {@code Float.float16ToFloat}: C2 turns it
+     * into the hardware conversion, which the Vector API lacks.
+     */
+    void widenKeys(int layer, int kvHead, int first, int n, float[] dst) {
+        widen(keys16[layer], first * kvDim + kvHead * headDim, kvDim, headDim, n, dst);
+    }
+
+    /** {@link #widenKeys} for the values ({@code valueHeadDim} floats per position). */
+    void widenValues(int layer, int kvHead, int first, int n, float[] dst) {
+        widen(values16[layer], first * vDim + kvHead * valueHeadDim, vDim, valueHeadDim, n, dst);
+    }
+
+    private static void widen(short[] src, int base, int stride, int width, int n, float[] dst) {
+        for (int j = 0; j < n; j++) {
+            int from = base + j * stride;
+            int to = j * width;
+            for (int i = 0; i < width; i++) {
+                dst[to + i] = Float.float16ToFloat(src[from + i]);
+            }
+        }
+    }
+
+    /**
      * {@code out = sum_p w[p - first] * V[layer][p][kvHead]} over positions {@code first .. first+n-1} as llama.cpp's
      * KQV product over its V cache (position p in cell p): the vec_dot lane tree for one token, the tinyBLAS one
      * ({@code gemm}) for a batch. {@code acc}: scratch of {@code 32 * valueHeadDim} floats.

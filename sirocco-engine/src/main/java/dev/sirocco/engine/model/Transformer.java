@@ -45,6 +45,8 @@ public final class Transformer {
     private final float[][] scores; // per head: attention weights over the context
     private final float[][] valueAcc; // per head: (32, valueHeadDim) lane accumulators of the KQV sum
     private final FlashAttention[] flash; // per head, for Q8_0 KV caches (made on first use)
+    private final float[][] widenedKeys;   // per thread slot: an F16 cache's keys of one head as floats (grown on use)
+    private final float[][] widenedValues; // per thread slot: its values
     private final AttentionKernels attention;
     private final HeadTask headTask = new HeadTask();
     private final Batch single; // the one-sequence batch of forward(tokens, ...), reused
@@ -109,6 +111,8 @@ public final class Transformer {
         scores = new float[c.heads()][maxContext];
         valueAcc = new float[c.heads()][AttentionKernels.VEC_DOT_LANES * c.valueHeadDim()];
         flash = new FlashAttention[c.heads()];
+        widenedKeys = new float[parallel.threads()][0];
+        widenedValues = new float[parallel.threads()][0];
         int experts = Math.max(c.experts(), 1);
         int used = Math.max(c.expertsUsed(), 1);
         routerLogits = new float[maxBatch * experts];
@@ -343,6 +347,15 @@ public final class Transformer {
             int vhd = c.valueHeadDim();
             // The arithmetic follows the segment's own length, so a sequence gets the same numbers alone or batched.
             boolean gemm = n > 1;
+            int first = window > 0 ? Math.max(0, startPos - window + 1) : 0;
+            float[] keys = null;
+            float[] values = null;
+            if (cache.type() == KvCache.Type.F16) {
+                int slot = parallel.slot();
+                widen(slot, cache, kvHead, first, startPos + n - 1);
+                keys = widenedKeys[slot];
+                values = widenedValues[slot];
+            }
             for (int i = 0; i < n; i++) {
                 int t = row0 + i;
                 int pos = startPos + i;
@@ -361,7 +374,8 @@ public final class Transformer {
                 cache.roundQuery(q, qOff);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = lo; p <= pos; p++) {
-                    float v = cache.dotKey(attention, layer, p, kvHead, q, qOff) * scale;
+                    float v = (keys != null ? attention.dotWidened(q, qOff, keys, (p - first) * hd, hd)
+                            : cache.dotKey(attention, layer, p, kvHead, q, qOff)) * scale;
                     s[p - lo] = v;
                     max = Math.max(max, v);
                 }
@@ -370,8 +384,29 @@ public final class Transformer {
                     s[j] *= inv;
                 }
                 cache.roundWeights(s, 0, len);
-                cache.sumValues(attention, layer, kvHead, s, 0, lo, len, gemm, valueAcc[h], att, t * c.heads() * vhd + h * vhd);
+                int outOff = t * c.heads() * vhd + h * vhd;
+                if (values != null) {
+                    attention.weightedSum(s, 0, len, lo, values, (lo - first) * vhd, vhd, vhd, gemm, valueAcc[h], att, outOff);
+                } else {
+                    cache.sumValues(attention, layer, kvHead, s, 0, lo, len, gemm, valueAcc[h], att, outOff);
+                }
             }
+        }
+
+        /**
+         * Widens positions {@code first .. last} of an F16 cache's {@code kvHead} into this thread's scratch, once for
+         * every token of the segment (with the hardware conversion; ggml's sums are then taken over the same floats).
+         */
+        private void widen(int slot, KvCache cache, int kvHead, int first, int last) {
+            int n = last - first + 1;
+            if (widenedKeys[slot].length < n * c.headDim()) {
+                widenedKeys[slot] = new float[n * c.headDim()];
+            }
+            if (widenedValues[slot].length < n * c.valueHeadDim()) {
+                widenedValues[slot] = new float[n * c.valueHeadDim()];
+            }
+            cache.widenKeys(layer, kvHead, first, n, widenedKeys[slot]);
+            cache.widenValues(layer, kvHead, first, n, widenedValues[slot]);
         }
     }
 

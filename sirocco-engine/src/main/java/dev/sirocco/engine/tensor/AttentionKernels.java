@@ -31,6 +31,12 @@ public interface AttentionKernels {
     float dotHalf(float[] x, int xOff, short[] y, int yOff, int n);
 
     /**
+     * {@link #dotHalf} over halves already widened to floats ({@code y}; widening is exact): the same float. Lets a
+     * caller widen a key once for every query that meets it, with the hardware conversion, instead of once per dot.
+     */
+    float dotWidened(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
      * The softmax numerators of ggml_vec_soft_max_f32: {@code x[off + j] = expf(x[off + j] - max)} for {@code j < n},
      * with ggml's polynomial exp; returns their sum, taken per block of 8 cells (a float tree) and then in double.
      * Element {@code j} is KV cell {@code cell0 + j}; blocks are aligned to cell 0, cells outside count as 0.

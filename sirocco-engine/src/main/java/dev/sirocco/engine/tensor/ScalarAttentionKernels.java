@@ -27,6 +27,20 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         return sum;
     }
 
+    @Override
+    public float dotWidened(float[] x, int xOff, float[] y, int yOff, int n) {
+        int np = n & ~(VEC_DOT_LANES - 1);
+        float t0 = laneY(x, xOff, y, yOff, np, 0) + laneY(x, xOff, y, yOff, np, 4);
+        float t1 = laneY(x, xOff, y, yOff, np, 1) + laneY(x, xOff, y, yOff, np, 5);
+        float t2 = laneY(x, xOff, y, yOff, np, 2) + laneY(x, xOff, y, yOff, np, 6);
+        float t3 = laneY(x, xOff, y, yOff, np, 3) + laneY(x, xOff, y, yOff, np, 7);
+        double sum = (t0 + t1) + (t2 + t3);
+        for (int i = np; i < n; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return (float) sum;
+    }
+
     /** y[l] of the vec_dot tree: (a[l] + a[l+16]) + (a[l+8] + a[l+24]), a[m] the fused chain over i = m mod 32. */
     private static float laneY(float[] x, int xOff, float[] y, int yOff, int np, int l) {
         return (chain(x, xOff, y, yOff, np, l) + chain(x, xOff, y, yOff, np, l + 16))

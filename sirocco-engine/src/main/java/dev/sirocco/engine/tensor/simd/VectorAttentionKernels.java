@@ -42,6 +42,28 @@ public final class VectorAttentionKernels implements AttentionKernels {
     }
 
     @Override
+    public float dotWidened(float[] x, int xOff, float[] y, int yOff, int n) {
+        // dot's lanes and tree; the tail in double, as dotHalf's
+        int np = n & ~(VEC_DOT_LANES - 1);
+        FloatVector a0 = FloatVector.zero(F8);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int i = 0; i < np; i += VEC_DOT_LANES) {
+            a0 = FloatVector.fromArray(F8, x, xOff + i).fma(FloatVector.fromArray(F8, y, yOff + i), a0);
+            a1 = FloatVector.fromArray(F8, x, xOff + i + 8).fma(FloatVector.fromArray(F8, y, yOff + i + 8), a1);
+            a2 = FloatVector.fromArray(F8, x, xOff + i + 16).fma(FloatVector.fromArray(F8, y, yOff + i + 16), a2);
+            a3 = FloatVector.fromArray(F8, x, xOff + i + 24).fma(FloatVector.fromArray(F8, y, yOff + i + 24), a3);
+        }
+        FloatVector t = a0.add(a2).add(a1.add(a3));
+        double sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
+        for (int i = np; i < n; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return (float) sum;
+    }
+
+    @Override
     public float dotHalf(float[] x, int xOff, short[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
         FloatVector a0 = FloatVector.zero(F8);

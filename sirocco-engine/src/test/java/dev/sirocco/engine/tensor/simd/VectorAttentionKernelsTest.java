@@ -45,6 +45,45 @@ class VectorAttentionKernelsTest {
         }
     }
 
+    /** The attention widens an F16 cache once per segment and takes these sums over floats: they must not change a bit. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 16, 31, 32, 33, 64, 80, 100, 128, 257})
+    void sumsOverWidenedHalvesEqualTheSumsOverHalves(int n) {
+        Random r = new Random(n);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] x = halfRounded(gaussian(r, n + 3, 1f));
+            short[] h = halves(gaussian(r, n + 5, 1f));
+            float[] widened = new float[h.length];
+            for (int i = 0; i < h.length; i++) {
+                widened[i] = Float.float16ToFloat(h[i]);
+            }
+            float expected = scalar.dotHalf(x, 3, h, 5, n);
+            assertThat(scalar.dotWidened(x, 3, widened, 5, n)).isEqualTo(expected);
+            assertThat(vector.dotWidened(x, 3, widened, 5, n)).isEqualTo(expected);
+            float[] w = gaussian(r, n + 1, 0.3f);
+            float[] a = new float[n];
+            float[] b = new float[n];
+            for (boolean gemm : new boolean[]{false, true}) {
+                // n values of width n, at a stride of n + 5 (the rows of the halves above, one per value)
+                short[] v = halves(gaussian(r, n * (n + 5), 1f));
+                float[] vf = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    vf[i] = Float.float16ToFloat(v[i]);
+                }
+                scalar.weightedSumHalf(w, 1, n, trial, v, 0, n + 5, n, gemm, new float[32 * n], a, 0);
+                vector.weightedSum(w, 1, n, trial, vf, 0, n + 5, n, gemm, new float[32 * n], b, 0);
+                assertThat(b).as("gemm %s", gemm).isEqualTo(a);
+            }
+        }
+    }
+
+    private static float[] halfRounded(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+        }
+        return x;
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 7, 8, 9, 15, 16, 17, 63, 300})
     void softmaxNumeratorsEqualScalarAtEveryAlignment(int n) {
