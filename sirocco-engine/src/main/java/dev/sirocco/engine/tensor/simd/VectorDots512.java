@@ -1627,23 +1627,28 @@ final class VectorDots512 implements VectorDots {
     private static void q6_KTile2(byte[] w, int wOff, int rowBytes, float[] x, int xOff, float[] d, int dOff, int nb,
                                   float[] wq, float[] res) {
         int tt = 2 * lanes;
-        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: one row's lane sums.
+        // res[4T + (8r + k)T ..]: row r's running s_k of the eight residues k; res[36T ..]: two rows' lane sums.
         int st = 4 * tt;
         int c = 36 * tt;
         java.util.Arrays.fill(res, st, st + 32 * tt, 0f);
         for (int i = 0; i < nb; i++) {
             int xi = xOff + 256 * i * tt;
-            // Rows inner: the four rows share this super-block's activations while they sit in L1.
-            for (int r = 0; r < 4; r++) {
+            // Rows in pairs, four residues a pass: each activation load serves two rows (one row per pass is
+            // bound by its loads: three per two multiply-adds), and 16 sums fit the registers.
+            for (int r = 0; r < 4; r += 2) {
                 int b = wOff + r * rowBytes + 210 * i;
                 unpackQ6K(w, b, wq, 0);
-                residueSums2(x, xi, wq, res, c);
-                float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b + 208));
-                for (int h = 0; h < tt; h += lanes) {
-                    FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
-                    for (int k = 0; k < 8; k++) {
-                        int sk = st + (8 * r + k) * tt + h;
-                        FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + k * tt + h).mul(dd)).intoArray(res, sk);
+                unpackQ6K(w, b + rowBytes, wq, 256);
+                residueSums2x2(x, xi, wq, res, c, 0);
+                residueSums2x2(x, xi, wq, res, c, 4);
+                for (int q = 0; q < 2; q++) {
+                    float dw = Float.float16ToFloat((short) SHORT_AT.get(w, b + q * rowBytes + 208));
+                    for (int h = 0; h < tt; h += lanes) {
+                        FloatVector dd = FloatVector.fromArray(fs, d, dOff + i * tt + h).mul(dw);
+                        for (int k = 0; k < 8; k++) {
+                            int sk = st + (8 * (r + q) + k) * tt + h;
+                            FloatVector.fromArray(fs, res, sk).add(FloatVector.fromArray(fs, res, c + (8 * q + k) * tt + h).mul(dd)).intoArray(res, sk);
+                        }
                     }
                 }
             }
@@ -1695,63 +1700,77 @@ final class VectorDots512 implements VectorDots {
     }
 
     /**
-     * One row's eight residue sums (element index mod 8) of the 256 unpacked Q6_K floats {@code wq[0 ..]} with a
-     * token-major tile of two float vectors of rows {@code x[xi + e * T + t]}: residue k to {@code res[c + k * T + t]}.
+     * Residues {@code k0 .. k0+3} (element index mod 8) of two rows' unpacked Q6_K floats ({@code wq[0 ..]},
+     * {@code wq[256 ..]}) with a token-major tile of two float vectors of rows: the first row's residue k to
+     * {@code res[c + k * T ..]}, the second's to {@code res[c + (8 + k) * T ..]}.
      */
-    private static void residueSums2(float[] x, int xi, float[] wq, float[] res, int c) {
+    private static void residueSums2x2(float[] x, int xi, float[] wq, float[] res, int c, int k0) {
         int tt = 2 * lanes;
         FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs), a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
-        FloatVector a4 = FloatVector.zero(fs), a5 = FloatVector.zero(fs), a6 = FloatVector.zero(fs), a7 = FloatVector.zero(fs);
         FloatVector b0 = FloatVector.zero(fs), b1 = FloatVector.zero(fs), b2 = FloatVector.zero(fs), b3 = FloatVector.zero(fs);
-        FloatVector b4 = FloatVector.zero(fs), b5 = FloatVector.zero(fs), b6 = FloatVector.zero(fs), b7 = FloatVector.zero(fs);
-        for (int e = 0; e < 256; e += 8) {
+        FloatVector p0 = FloatVector.zero(fs), p1 = FloatVector.zero(fs), p2 = FloatVector.zero(fs), p3 = FloatVector.zero(fs);
+        FloatVector q0 = FloatVector.zero(fs), q1 = FloatVector.zero(fs), q2 = FloatVector.zero(fs), q3 = FloatVector.zero(fs);
+        for (int e = k0; e < 256; e += 8) {
             int xe = xi + e * tt;
+            FloatVector lo;
+            FloatVector hi;
+            FloatVector u;
             FloatVector v;
-            v = FloatVector.broadcast(fs, wq[e]);
-            a0 = v.fma(FloatVector.fromArray(fs, x, xe), a0);
-            b0 = v.fma(FloatVector.fromArray(fs, x, xe + lanes), b0);
-            v = FloatVector.broadcast(fs, wq[e + 1]);
-            a1 = v.fma(FloatVector.fromArray(fs, x, xe + tt), a1);
-            b1 = v.fma(FloatVector.fromArray(fs, x, xe + tt + lanes), b1);
-            v = FloatVector.broadcast(fs, wq[e + 2]);
-            a2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt), a2);
-            b2 = v.fma(FloatVector.fromArray(fs, x, xe + 2 * tt + lanes), b2);
-            v = FloatVector.broadcast(fs, wq[e + 3]);
-            a3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt), a3);
-            b3 = v.fma(FloatVector.fromArray(fs, x, xe + 3 * tt + lanes), b3);
-            v = FloatVector.broadcast(fs, wq[e + 4]);
-            a4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt), a4);
-            b4 = v.fma(FloatVector.fromArray(fs, x, xe + 4 * tt + lanes), b4);
-            v = FloatVector.broadcast(fs, wq[e + 5]);
-            a5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt), a5);
-            b5 = v.fma(FloatVector.fromArray(fs, x, xe + 5 * tt + lanes), b5);
-            v = FloatVector.broadcast(fs, wq[e + 6]);
-            a6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt), a6);
-            b6 = v.fma(FloatVector.fromArray(fs, x, xe + 6 * tt + lanes), b6);
-            v = FloatVector.broadcast(fs, wq[e + 7]);
-            a7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt), a7);
-            b7 = v.fma(FloatVector.fromArray(fs, x, xe + 7 * tt + lanes), b7);
+            lo = FloatVector.fromArray(fs, x, xe);
+            hi = FloatVector.fromArray(fs, x, xe + lanes);
+            u = FloatVector.broadcast(fs, wq[e]);
+            v = FloatVector.broadcast(fs, wq[256 + e]);
+            a0 = u.fma(lo, a0);
+            b0 = u.fma(hi, b0);
+            p0 = v.fma(lo, p0);
+            q0 = v.fma(hi, q0);
+            lo = FloatVector.fromArray(fs, x, xe + tt);
+            hi = FloatVector.fromArray(fs, x, xe + tt + lanes);
+            u = FloatVector.broadcast(fs, wq[e + 1]);
+            v = FloatVector.broadcast(fs, wq[257 + e]);
+            a1 = u.fma(lo, a1);
+            b1 = u.fma(hi, b1);
+            p1 = v.fma(lo, p1);
+            q1 = v.fma(hi, q1);
+            lo = FloatVector.fromArray(fs, x, xe + 2 * tt);
+            hi = FloatVector.fromArray(fs, x, xe + 2 * tt + lanes);
+            u = FloatVector.broadcast(fs, wq[e + 2]);
+            v = FloatVector.broadcast(fs, wq[258 + e]);
+            a2 = u.fma(lo, a2);
+            b2 = u.fma(hi, b2);
+            p2 = v.fma(lo, p2);
+            q2 = v.fma(hi, q2);
+            lo = FloatVector.fromArray(fs, x, xe + 3 * tt);
+            hi = FloatVector.fromArray(fs, x, xe + 3 * tt + lanes);
+            u = FloatVector.broadcast(fs, wq[e + 3]);
+            v = FloatVector.broadcast(fs, wq[259 + e]);
+            a3 = u.fma(lo, a3);
+            b3 = u.fma(hi, b3);
+            p3 = v.fma(lo, p3);
+            q3 = v.fma(hi, q3);
         }
-        a0.intoArray(res, c);
-        b0.intoArray(res, c + lanes);
-        a1.intoArray(res, c + tt);
-        b1.intoArray(res, c + tt + lanes);
-        a2.intoArray(res, c + 2 * tt);
-        b2.intoArray(res, c + 2 * tt + lanes);
-        a3.intoArray(res, c + 3 * tt);
-        b3.intoArray(res, c + 3 * tt + lanes);
-        a4.intoArray(res, c + 4 * tt);
-        b4.intoArray(res, c + 4 * tt + lanes);
-        a5.intoArray(res, c + 5 * tt);
-        b5.intoArray(res, c + 5 * tt + lanes);
-        a6.intoArray(res, c + 6 * tt);
-        b6.intoArray(res, c + 6 * tt + lanes);
-        a7.intoArray(res, c + 7 * tt);
-        b7.intoArray(res, c + 7 * tt + lanes);
+        int r0 = c + k0 * tt;
+        int r1 = c + (8 + k0) * tt;
+        a0.intoArray(res, r0);
+        b0.intoArray(res, r0 + lanes);
+        a1.intoArray(res, r0 + tt);
+        b1.intoArray(res, r0 + tt + lanes);
+        a2.intoArray(res, r0 + 2 * tt);
+        b2.intoArray(res, r0 + 2 * tt + lanes);
+        a3.intoArray(res, r0 + 3 * tt);
+        b3.intoArray(res, r0 + 3 * tt + lanes);
+        p0.intoArray(res, r1);
+        q0.intoArray(res, r1 + lanes);
+        p1.intoArray(res, r1 + tt);
+        q1.intoArray(res, r1 + tt + lanes);
+        p2.intoArray(res, r1 + 2 * tt);
+        q2.intoArray(res, r1 + 2 * tt + lanes);
+        p3.intoArray(res, r1 + 3 * tt);
+        q3.intoArray(res, r1 + 3 * tt + lanes);
     }
 
     /**
-     * {@link #residueSums2} for a tile of one float vector of rows and two weight rows at once ({@code wq[0 ..]} and
+     * Residue sums (element index mod 8) for a tile of one float vector of rows and two weight rows at once ({@code wq[0 ..]} and
      * {@code wq[256 ..]}): the first row's residue k to {@code res[c + k * lanes ..]}, the second's to {@code res[c + (8 + k) * lanes ..]}.
      */
     private static void residueSums1x2(float[] x, int xi, float[] wq, float[] res, int c) {
