@@ -48,7 +48,7 @@ public final class Transformer {
     private final float[][] widenedKeys;   // per thread slot: an F16 cache's keys of one head as floats (grown on use)
     private final float[][] widenedValues; // per thread slot: its values
     private final AttentionKernels attention;
-    private final HeadTask headTask = new HeadTask();
+    private final HeadTask headTask;
     private final Batch single; // the one-sequence batch of forward(tokens, ...), reused
     // MoE routing scratch
     private final float[] routerLogits; // (batch, experts)
@@ -113,6 +113,7 @@ public final class Transformer {
         flash = new FlashAttention[c.heads()];
         widenedKeys = new float[parallel.threads()][0];
         widenedValues = new float[parallel.threads()][0];
+        headTask = new HeadTask();
         int experts = Math.max(c.experts(), 1);
         int used = Math.max(c.expertsUsed(), 1);
         routerLogits = new float[maxBatch * experts];
@@ -312,7 +313,7 @@ public final class Transformer {
         task.batch = b;
         task.window = c.isSlidingWindowLayer(l) ? c.slidingWindow() : 0;
         try {
-            parallel.forEach(c.heads(), task);
+            parallel.forEach(c.kvHeads() * task.parts, task);
         } finally {
             task.batch = null;
         }
@@ -330,32 +331,56 @@ public final class Transformer {
         int layer;
         Batch batch;
         int window;
+        /**
+         * Tasks per KV head: each takes a contiguous share of the query heads that read that KV head, so an F16
+         * cache's head is widened once per task. One task per KV head when there are enough of them to keep every
+         * thread busy (twice the threads), more when a model has few KV heads.
+         */
+        final int parts;
+
+        HeadTask() {
+            int group = c.heads() / c.kvHeads();
+            int wanted = (2 * parallel.threads() + c.kvHeads() - 1) / c.kvHeads();
+            parts = Math.max(1, Math.min(group, wanted));
+        }
 
         @Override
-        public void accept(int h) {
-            int kvHead = h / (c.heads() / c.kvHeads());
+        public void accept(int task) {
+            int kvHead = task / parts;
+            int part = task % parts;
+            int group = c.heads() / c.kvHeads();
+            int from = kvHead * group + part * group / parts;
+            int to = kvHead * group + (part + 1) * group / parts;
             float scale = c.architecture().scalesQueries() ? 1f : c.attentionScale();
-            float[] s = scores[h];
             for (int seg = 0; seg < batch.segments; seg++) {
-                attend(h, kvHead, scale, s, batch.start[seg], batch.length[seg], batch.position[seg], batch.cache[seg]);
+                int startPos = batch.position[seg];
+                int n = batch.length[seg];
+                KvCache cache = batch.cache[seg];
+                int first = window > 0 ? Math.max(0, startPos - window + 1) : 0;
+                float[] keys = null;
+                float[] values = null;
+                if (cache.type() == KvCache.Type.F16) {
+                    int slot = parallel.slot();
+                    widen(slot, cache, kvHead, first, startPos + n - 1);
+                    keys = widenedKeys[slot];
+                    values = widenedValues[slot];
+                }
+                for (int h = from; h < to; h++) {
+                    attend(h, kvHead, scale, scores[h], batch.start[seg], n, startPos, cache, first, keys, values);
+                }
             }
         }
 
-        /** One head of one segment: its {@code n} tokens from row {@code row0}, the first at {@code startPos} of {@code cache}. */
-        private void attend(int h, int kvHead, float scale, float[] s, int row0, int n, int startPos, KvCache cache) {
+        /**
+         * One head of one segment: its {@code n} tokens from row {@code row0}, the first at {@code startPos} of
+         * {@code cache}; an F16 cache's keys and values from position {@code first} already widened (else null).
+         */
+        private void attend(int h, int kvHead, float scale, float[] s, int row0, int n, int startPos, KvCache cache,
+                            int first, float[] keys, float[] values) {
             int hd = c.headDim();
             int vhd = c.valueHeadDim();
             // The arithmetic follows the segment's own length, so a sequence gets the same numbers alone or batched.
             boolean gemm = n > 1;
-            int first = window > 0 ? Math.max(0, startPos - window + 1) : 0;
-            float[] keys = null;
-            float[] values = null;
-            if (cache.type() == KvCache.Type.F16) {
-                int slot = parallel.slot();
-                widen(slot, cache, kvHead, first, startPos + n - 1);
-                keys = widenedKeys[slot];
-                values = widenedValues[slot];
-            }
             for (int i = 0; i < n; i++) {
                 int t = row0 + i;
                 int pos = startPos + i;
