@@ -16,11 +16,7 @@ public final class ScalarAttentionKernels implements AttentionKernels {
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
-        float t0 = laneY(x, xOff, y, yOff, np, 0) + laneY(x, xOff, y, yOff, np, 4);
-        float t1 = laneY(x, xOff, y, yOff, np, 1) + laneY(x, xOff, y, yOff, np, 5);
-        float t2 = laneY(x, xOff, y, yOff, np, 2) + laneY(x, xOff, y, yOff, np, 6);
-        float t3 = laneY(x, xOff, y, yOff, np, 3) + laneY(x, xOff, y, yOff, np, 7);
-        float sum = (t0 + t1) + (t2 + t3);
+        float sum = tree(x, xOff, y, yOff, np);
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * y[yOff + i];
         }
@@ -30,15 +26,20 @@ public final class ScalarAttentionKernels implements AttentionKernels {
     @Override
     public float dotWidened(float[] x, int xOff, float[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
-        float t0 = laneY(x, xOff, y, yOff, np, 0) + laneY(x, xOff, y, yOff, np, 4);
-        float t1 = laneY(x, xOff, y, yOff, np, 1) + laneY(x, xOff, y, yOff, np, 5);
-        float t2 = laneY(x, xOff, y, yOff, np, 2) + laneY(x, xOff, y, yOff, np, 6);
-        float t3 = laneY(x, xOff, y, yOff, np, 3) + laneY(x, xOff, y, yOff, np, 7);
-        double sum = (t0 + t1) + (t2 + t3);
+        double sum = tree(x, xOff, y, yOff, np); // the tail in double, as dotHalf's
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * y[yOff + i];
         }
         return (float) sum;
+    }
+
+    /** The vec_dot tree over the first {@code np} elements ({@code np % 32 == 0}). */
+    private static float tree(float[] x, int xOff, float[] y, int yOff, int np) {
+        float t0 = laneY(x, xOff, y, yOff, np, 0) + laneY(x, xOff, y, yOff, np, 4);
+        float t1 = laneY(x, xOff, y, yOff, np, 1) + laneY(x, xOff, y, yOff, np, 5);
+        float t2 = laneY(x, xOff, y, yOff, np, 2) + laneY(x, xOff, y, yOff, np, 6);
+        float t3 = laneY(x, xOff, y, yOff, np, 3) + laneY(x, xOff, y, yOff, np, 7);
+        return (t0 + t1) + (t2 + t3);
     }
 
     /** y[l] of the vec_dot tree: (a[l] + a[l+16]) + (a[l+8] + a[l+24]), a[m] the fused chain over i = m mod 32. */

@@ -23,18 +23,7 @@ public final class VectorAttentionKernels implements AttentionKernels {
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
-        FloatVector a0 = FloatVector.zero(F8);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        for (int i = 0; i < np; i += VEC_DOT_LANES) {
-            a0 = FloatVector.fromArray(F8, x, xOff + i).fma(FloatVector.fromArray(F8, y, yOff + i), a0);
-            a1 = FloatVector.fromArray(F8, x, xOff + i + 8).fma(FloatVector.fromArray(F8, y, yOff + i + 8), a1);
-            a2 = FloatVector.fromArray(F8, x, xOff + i + 16).fma(FloatVector.fromArray(F8, y, yOff + i + 16), a2);
-            a3 = FloatVector.fromArray(F8, x, xOff + i + 24).fma(FloatVector.fromArray(F8, y, yOff + i + 24), a3);
-        }
-        FloatVector t = a0.add(a2).add(a1.add(a3));
-        float sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
+        float sum = laneTree(x, xOff, y, yOff, np);
         for (int i = np; i < n; i++) {
             sum += x[xOff + i] * y[yOff + i];
         }
@@ -43,8 +32,16 @@ public final class VectorAttentionKernels implements AttentionKernels {
 
     @Override
     public float dotWidened(float[] x, int xOff, float[] y, int yOff, int n) {
-        // dot's lanes and tree; the tail in double, as dotHalf's
         int np = n & ~(VEC_DOT_LANES - 1);
+        double sum = laneTree(x, xOff, y, yOff, np); // the tail in double, as dotHalf's
+        for (int i = np; i < n; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return (float) sum;
+    }
+
+    /** vec_dot's 32 fused lanes over the first {@code np} elements ({@code np % 32 == 0}) and its reduction tree. */
+    private static float laneTree(float[] x, int xOff, float[] y, int yOff, int np) {
         FloatVector a0 = FloatVector.zero(F8);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -56,11 +53,7 @@ public final class VectorAttentionKernels implements AttentionKernels {
             a3 = FloatVector.fromArray(F8, x, xOff + i + 24).fma(FloatVector.fromArray(F8, y, yOff + i + 24), a3);
         }
         FloatVector t = a0.add(a2).add(a1.add(a3));
-        double sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
-        for (int i = np; i < n; i++) {
-            sum += x[xOff + i] * y[yOff + i];
-        }
-        return (float) sum;
+        return np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
     }
 
     @Override
