@@ -424,14 +424,22 @@ public final class Transformer {
          */
         private void widen(int slot, KvCache cache, int kvHead, int first, int last) {
             int n = last - first + 1;
-            if (widenedKeys[slot].length < n * c.headDim()) {
-                widenedKeys[slot] = new float[n * c.headDim()];
-            }
-            if (widenedValues[slot].length < n * c.valueHeadDim()) {
-                widenedValues[slot] = new float[n * c.valueHeadDim()];
-            }
+            widenedKeys[slot] = atLeast(widenedKeys[slot], n, c.headDim());
+            widenedValues[slot] = atLeast(widenedValues[slot], n, c.valueHeadDim());
             cache.widenKeys(layer, kvHead, first, n, widenedKeys[slot]);
             cache.widenValues(layer, kvHead, first, n, widenedValues[slot]);
+        }
+
+        /**
+         * {@code a}, or a larger array when it holds fewer than {@code n} positions of {@code width}: doubled (up to the
+         * context), so a decode that grows by one position a step does not reallocate every step.
+         */
+        private float[] atLeast(float[] a, int n, int width) {
+            if (a.length >= n * width) {
+                return a;
+            }
+            int context = scores[0].length;
+            return new float[Math.max(n, Math.min(context, 2 * (a.length / width))) * width];
         }
     }
 
