@@ -41,6 +41,11 @@ public final class VectorKernels implements Kernels {
     private static final int CHUNKS_PER_THREAD = 4;
     /** Bytes of weight rows copied to the heap at a time (fits L2 beside a tile's activations). */
     private static final int GROUP_BYTES = 64 * 1024;
+    /**
+     * Bytes of repacked Q4_K rows copied to the heap at a time for the two-row decode kernel: one copy of about
+     * 16 KiB (14 rows of 2048 columns) stays in L1 and streams better than one copy per pair.
+     */
+    private static final int Q4K_PAIR_GROUP = 16 * 1024;
     /** Gemm rows from which a product of any type uses the token-major tile kernels; 0: {@link #minTileRows}' defaults. */
     static final int MIN_TILE_ROWS = Integer.getInteger("sirocco.minTileRows", 0);
     /**
@@ -622,31 +627,29 @@ public final class VectorKernels implements Kernels {
         }
 
         /**
-         * Repacked Q4_K rows outside gemm tiles, in pairs (dot2: activation loads shared, 1.09x), each pair copied to
-         * the heap while the previous one is dotted. This kernel stays on heap copies: reading the mapped weights in
-         * place made Q4_K_M decode slower (6.9 -> 5.5 tokens/s), its samples piled on the FMAs that wait for the
-         * loaded quants, unlike the one-row kernels, which got faster in place. Why is not understood yet.
+         * Repacked Q4_K rows outside gemm tiles, in pairs (dot2: activation loads shared, 1.09x), copied to the heap
+         * {@link #Q4K_PAIR_GROUP} bytes at a time. This kernel stays on heap copies: reading the mapped weights in
+         * place made Q4_K_M decode slower (6.9 -> 5.5 tokens/s; measured again 2026-11-23: JMH 2.06 -> 2.77 ms per
+         * 8192 x 2048 product, one thread), unlike the one-row kernels, which got faster in place. One copy per group
+         * decoded 1.03x-1.05x faster than a double-buffered copy per pair (alternated runs, 16 + 64 tokens); a group of
+         * 32 KiB was slower again, and the same grouping for Q6_K's one-row kernel was slower than in place.
          */
         private void q4KPairs(int from, int to, int rb) {
-            byte[] cur = new byte[2 * rb];
-            byte[] next = new byte[2 * rb];
-            MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, from * rowBytes, cur, 0, Math.min(2, to - from) * rb);
-            for (int r = from; r < to; r += 2) {
-                int n = Math.min(2, to - r);
-                if (r + n < to) {
-                    MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, (r + n) * rowBytes, next, 0, Math.min(2, to - r - n) * rb);
-                }
-                for (int b = 0; b < batch; b++) {
-                    if (n == 2) {
-                        int s = b * blocks;
-                        dots.q4_KRepacked2(cur, 0, rb, values, b * cols, scales, s, sums, 8 * s, blocks, out, b * rows + r, b * rows + r + 1);
-                    } else {
-                        out[b * rows + r] = dot(r * rowBytes, b);
+            int group = Math.max(2, Math.min(to - from, Q4K_PAIR_GROUP / rb) & ~1);
+            byte[] buf = new byte[group * rb];
+            for (int g = from; g < to; g += group) {
+                int n = Math.min(group, to - g);
+                MemorySegment.copy(weights, ValueLayout.JAVA_BYTE, g * rowBytes, buf, 0, n * rb);
+                for (int r = 0; r < n; r += 2) {
+                    for (int b = 0; b < batch; b++) {
+                        if (r + 1 < n) {
+                            int s = b * blocks;
+                            dots.q4_KRepacked2(buf, r * rb, (r + 1) * rb, values, b * cols, scales, s, sums, 8 * s, blocks, out, b * rows + g + r, b * rows + g + r + 1);
+                        } else {
+                            out[b * rows + g + r] = dot((g + r) * rowBytes, b);
+                        }
                     }
                 }
-                byte[] t = cur;
-                cur = next;
-                next = t;
             }
         }
 
