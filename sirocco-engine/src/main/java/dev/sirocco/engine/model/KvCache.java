@@ -130,12 +130,19 @@ public final class KvCache {
         }
     }
 
-    /** {@code q · K[layer][pos][kvHead]} as llama.cpp's KQ product (ggml_vec_dot_f32, or _f16 with the query rounded). */
+    /**
+     * {@code q · K[layer][pos][kvHead]} of an F32 cache as llama.cpp's KQ product (ggml_vec_dot_f32). An F16 cache
+     * is widened first ({@link #widenKeys}) and dotted with AttentionKernels.dotWidened.
+     */
     public float dotKey(AttentionKernels ak, int layer, int pos, int kvHead, float[] q, int qOff) {
-        int base = pos * kvDim + kvHead * headDim;
-        return type == Type.F32
-                ? ak.dot(q, qOff, keys32[layer], base, headDim)
-                : ak.dotHalf(q, qOff, keys16[layer], base, headDim);
+        requireF32("dotKey");
+        return ak.dot(q, qOff, keys32[layer], pos * kvDim + kvHead * headDim, headDim);
+    }
+
+    private void requireF32(String what) {
+        if (type != Type.F32) {
+            throw new IllegalStateException(what + " reads an F32 cache; this cache is " + type + " (widen it first)");
+        }
     }
 
     /**
@@ -163,19 +170,18 @@ public final class KvCache {
     }
 
     /**
-     * {@code out = sum_p w[p - first] * V[layer][p][kvHead]} over positions {@code first .. first+n-1} as llama.cpp's
-     * KQV product over its V cache (position p in cell p): the vec_dot lane tree for one token, the tinyBLAS one
-     * ({@code gemm}) for a batch. {@code acc}: scratch of {@code 32 * valueHeadDim} floats.
+     * {@code out = sum_p w[p - first] * V[layer][p][kvHead]} over positions {@code first .. first+n-1} of an F32
+     * cache as llama.cpp's KQV product over its V cache (position p in cell p): the vec_dot lane tree for one token,
+     * the tinyBLAS one ({@code gemm}) for a batch. {@code acc}: scratch of {@code 32 * valueHeadDim} floats. An F16
+     * cache is widened first ({@link #widenValues}).
      */
     public void sumValues(AttentionKernels ak, int layer, int kvHead, float[] w, int wOff, int first, int n,
                           boolean gemm, float[] acc, float[] out, int outOff) {
-        int base = first * vDim + kvHead * valueHeadDim;
-        if (type == Type.F32) {
-            ak.weightedSum(w, wOff, n, first, values32[layer], base, vDim, valueHeadDim, gemm, acc, out, outOff);
-        } else {
-            ak.weightedSumHalf(w, wOff, n, first, values16[layer], base, vDim, valueHeadDim, gemm, acc, out, outOff);
-        }
+        requireF32("sumValues");
+        ak.weightedSum(w, wOff, n, first, values32[layer], first * vDim + kvHead * valueHeadDim, vDim, valueHeadDim, gemm,
+                acc, out, outOff);
     }
+
     /** The Q8_0 key block row of {@code kvHead} at {@code pos}: its offset in {@link #keyBytes}. */
     int keyOffset(int pos, int kvHead) {
         return Math.toIntExact(pos * GgmlType.Q8_0.bytesFor(kvDim) + GgmlType.Q8_0.bytesFor((long) kvHead * headDim));

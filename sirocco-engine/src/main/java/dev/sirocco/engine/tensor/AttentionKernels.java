@@ -25,14 +25,10 @@ public interface AttentionKernels {
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
-     * {@code sum x[i] * y[i]} over F16 {@code y} as ggml_vec_dot_f16 ({@code x} already rounded to F16): the
-     * {@code n % 32} tail is added in double, each product rounded to float.
-     */
-    float dotHalf(float[] x, int xOff, short[] y, int yOff, int n);
-
-    /**
-     * {@link #dotHalf} over halves already widened to floats ({@code y}; widening is exact): the same float. Lets a
-     * caller widen a key once for every query that meets it, with the hardware conversion, instead of once per dot.
+     * {@code sum x[i] * y[i]} as ggml_vec_dot_f16 over F16 {@code y} already widened to floats (widening is exact;
+     * {@code x} already rounded to F16): the {@code n % 32} tail is added in double, each product rounded to float.
+     * The caller widens a key once for every query that meets it, with the hardware conversion, instead of once per
+     * dot ({@link ScalarAttentionKernels#dotHalf} is the reference over the halves themselves).
      */
     float dotWidened(float[] x, int xOff, float[] y, int yOff, int n);
 
@@ -50,10 +46,6 @@ public interface AttentionKernels {
      */
     void weightedSum(float[] w, int wOff, int n, int cell0, float[] v, int vOff, int stride, int width,
                      boolean gemm, float[] acc, float[] out, int outOff);
-
-    /** {@link #weightedSum} over F16 values. */
-    void weightedSumHalf(float[] w, int wOff, int n, int cell0, short[] v, int vOff, int stride, int width,
-                         boolean gemm, float[] acc, float[] out, int outOff);
 
     /**
      * {@code gate[i] = silu(gate[i]) * up[i]} for {@code i} in {@code [off, off + n)} as ggml_vec_swiglu_f32: blocks

@@ -56,7 +56,10 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         return a;
     }
 
-    @Override
+    /**
+     * {@code sum x[i] * y[i]} as ggml_vec_dot_f16 over the F16 halves {@code y} themselves: the reference that
+     * {@link #dotWidened} (what the attention uses, after widening the cache once) is tested against.
+     */
     public float dotHalf(float[] x, int xOff, short[] y, int yOff, int n) {
         int np = n & ~(VEC_DOT_LANES - 1);
         float t0 = laneYHalf(x, xOff, y, yOff, np, 0) + laneYHalf(x, xOff, y, yOff, np, 4);
@@ -136,7 +139,7 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         reduceRows(acc, lanes, width, out, outOff);
     }
 
-    @Override
+    /** {@link #weightedSum} over F16 values: the reference that the widened attention is tested against. */
     public void weightedSumHalf(float[] w, int wOff, int n, int cell0, short[] v, int vOff, int stride, int width,
                                 boolean gemm, float[] acc, float[] out, int outOff) {
         int lanes = gemm ? GEMM_LANES : VEC_DOT_LANES;

@@ -4,7 +4,6 @@ import dev.sirocco.engine.tensor.AttentionKernels;
 import dev.sirocco.engine.tensor.ScalarAttentionKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorAttentionKernels implements AttentionKernels {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
 
     @Override
@@ -54,38 +52,6 @@ public final class VectorAttentionKernels implements AttentionKernels {
         }
         FloatVector t = a0.add(a2).add(a1.add(a3));
         return np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
-    }
-
-    @Override
-    public float dotHalf(float[] x, int xOff, short[] y, int yOff, int n) {
-        int np = n & ~(VEC_DOT_LANES - 1);
-        FloatVector a0 = FloatVector.zero(F8);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        // one 8-lane step per iteration, accumulator (i / 8) % 4; the F16 widening is written out in the loop
-        // (a helper taking or returning vectors that C2 does not inline would box them on every call)
-        for (int i = 0; i < np; i += 8) {
-            IntVector bits = (IntVector) ShortVector.fromArray(S8, y, yOff + i).convertShape(VectorOperators.S2I, I8, 0);
-            IntVector mag = bits.and(0x7fff);
-            IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
-            FloatVector h = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                    .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector xv = FloatVector.fromArray(F8, x, xOff + i);
-            switch ((i >> 3) & 3) {
-                case 0 -> a0 = xv.fma(h, a0);
-                case 1 -> a1 = xv.fma(h, a1);
-                case 2 -> a2 = xv.fma(h, a2);
-                default -> a3 = xv.fma(h, a3);
-            }
-        }
-        FloatVector t = a0.add(a2).add(a1.add(a3));
-        double sum = np == 0 ? 0f : (((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5))) + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7))));
-        for (int i = np; i < n; i++) {
-            sum += x[xOff + i] * Float.float16ToFloat(y[yOff + i]);
-        }
-        return (float) sum;
     }
 
     @Override
@@ -143,40 +109,6 @@ public final class VectorAttentionKernels implements AttentionKernels {
                 float a = 0f;
                 for (int j = j0; j < n; j += lanes) {
                     a = Math.fma(v[vOff + j * stride + i], w[wOff + j], a);
-                }
-                acc[row + i] = a;
-            }
-        }
-        reduceRows(acc, gemm, width, out, outOff);
-    }
-
-    @Override
-    public void weightedSumHalf(float[] w, int wOff, int n, int cell0, short[] v, int vOff, int stride, int width,
-                                boolean gemm, float[] acc, float[] out, int outOff) {
-        int lanes = gemm ? GEMM_LANES : VEC_DOT_LANES;
-        int vectorWidth = width & ~7;
-        for (int r = 0; r < lanes; r++) {
-            int j0 = Math.floorMod(r - cell0, lanes);
-            int row = r * width;
-            for (int i = 0; i < vectorWidth; i += 8) {
-                FloatVector a = FloatVector.zero(F8);
-                for (int j = j0; j < n; j += lanes) {
-                    // F16 widening written out here: a helper C2 does not inline would box the vector per call
-                    IntVector bits = (IntVector) ShortVector.fromArray(S8, v, vOff + j * stride + i)
-                            .convertShape(VectorOperators.S2I, I8, 0);
-                    IntVector mag = bits.and(0x7fff);
-                    IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
-                    FloatVector h = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                            .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                    a = h.fma(FloatVector.broadcast(F8, w[wOff + j]), a);
-                }
-                a.intoArray(acc, row + i);
-            }
-            for (int i = vectorWidth; i < width; i++) {
-                float a = 0f;
-                for (int j = j0; j < n; j += lanes) {
-                    a = Math.fma(Float.float16ToFloat(v[vOff + j * stride + i]), w[wOff + j], a);
                 }
                 acc[row + i] = a;
             }

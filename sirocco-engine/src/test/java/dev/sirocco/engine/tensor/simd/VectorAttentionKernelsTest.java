@@ -40,8 +40,6 @@ class VectorAttentionKernelsTest {
             float[] x = gaussian(r, n + 3, 1f);
             float[] y = gaussian(r, n + 5, 1f);
             assertThat(vector.dot(x, 3, y, 5, n)).isEqualTo(scalar.dot(x, 3, y, 5, n));
-            short[] h = halves(y);
-            assertThat(vector.dotHalf(x, 3, h, 5, n)).isEqualTo(scalar.dotHalf(x, 3, h, 5, n));
         }
     }
 
@@ -119,10 +117,6 @@ class VectorAttentionKernelsTest {
                     scalar.weightedSum(w, 1, n, cell0, v, 2, stride, width, gemm, new float[32 * width], a, 0);
                     vector.weightedSum(w, 1, n, cell0, v, 2, stride, width, gemm, new float[32 * width], b, 0);
                     assertThat(b).as("n %d cell0 %d gemm %s", n, cell0, gemm).isEqualTo(a);
-                    short[] h = halves(v);
-                    scalar.weightedSumHalf(w, 1, n, cell0, h, 2, stride, width, gemm, new float[32 * width], a, 0);
-                    vector.weightedSumHalf(w, 1, n, cell0, h, 2, stride, width, gemm, new float[32 * width], b, 0);
-                    assertThat(b).as("F16 n %d cell0 %d gemm %s", n, cell0, gemm).isEqualTo(a);
                 }
             }
         }
