@@ -3,7 +3,6 @@ package dev.sirocco.engine.tensor.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -64,27 +63,18 @@ final class VectorFloatDots {
     }
 
     /**
-     * 8 F16 or BF16 weights at {@code off}, widened exactly. Small on purpose: C2 must inline it, or the
-     * returned vector is boxed on every call. IEEE half: the 15 magnitude bits in a float's place read 2^112
-     * too small (subnormals land on float subnormals), one exact multiply fixes it; infinities and NaNs take
-     * the all-ones exponent; the sign goes back last.
+     * 8 BF16 weights at {@code off}, widened (exactly: a float's upper half). Small on purpose: C2 must inline it,
+     * or the returned vector is boxed on every call.
      */
-    private static FloatVector load(boolean bf16, MemorySegment w, long off) {
+    private static FloatVector loadBf16(MemorySegment w, long off) {
         IntVector bits = (IntVector) ShortVector.fromMemorySegment(S8, w, off, LE).convertShape(VectorOperators.S2I, I8, 0);
-        if (bf16) {
-            return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        }
-        IntVector mag = bits.and(0x7fff);
-        IntVector shifted = mag.lanewise(VectorOperators.LSHL, 13);
-        return shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                .blend(shifted.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /**
      * Widens {@code n} F16 bit patterns to floats, exactly. A plain loop over arrays on purpose: C2's
      * auto-vectorizer turns {@code Float.float16ToFloat} into the hardware conversion (vcvtph2ps, 16 halves per
-     * instruction), several times cheaper than the bit arithmetic of {@link #load}.
+     * instruction), several times cheaper than widening by bit arithmetic in vector lanes.
      */
     static void widenF16(short[] h, float[] f, int n) {
         widenF16(h, 0, f, n);
@@ -226,15 +216,15 @@ final class VectorFloatDots {
     }
 
     /**
-     * F16/BF16 weights: tinyBLAS when {@code gemm}, else ggml_vec_dot_f16 (4 x 8 fused lanes, vec_dot tree) or
-     * ggml_vec_dot_bf16 on AVX2 (4 x 8 lanes of multiply then add, unfused; (c1 + c3) + (c2 + c4), hsum tree);
-     * both add the tail in double.
+     * BF16 weights: tinyBLAS when {@code gemm}, else ggml_vec_dot_bf16 on AVX2 (4 x 8 lanes of multiply then add,
+     * unfused; (c1 + c3) + (c2 + c4), hsum tree, the tail added in double). F16 rows go through {@link #widenF16}
+     * and the float dots instead.
      */
-    static float halfDot(boolean bf16, MemorySegment w, long wOff, float[] a, int aOff, int n, boolean gemm) {
+    static float bf16Dot(MemorySegment w, long wOff, float[] a, int aOff, int n, boolean gemm) {
         if (gemm) {
             FloatVector acc = FloatVector.zero(F8);
             for (int i = 0; i < n; i += 8) {
-                acc = load(bf16, w, wOff + 2L * i).fma(FloatVector.fromArray(F8, a, aOff + i), acc);
+                acc = loadBf16(w, wOff + 2L * i).fma(FloatVector.fromArray(F8, a, aOff + i), acc);
             }
             return (((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6))) + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7))));
         }
@@ -245,22 +235,19 @@ final class VectorFloatDots {
         FloatVector c3 = c0;
         // one 8-lane step per iteration into accumulator (i / 8) % 4, so the widening is inlined once
         for (int i = 0; i < np; i += 8) {
-            FloatVector wv = load(bf16, w, wOff + 2L * i);
-            FloatVector av = FloatVector.fromArray(F8, a, aOff + i);
-            // F16: fused (GGML_F16_VEC_FMA); BF16 on AVX2: _mm256_add_ps(_mm256_mul_ps(..), c), not fused
+            FloatVector p = loadBf16(w, wOff + 2L * i).mul(FloatVector.fromArray(F8, a, aOff + i));
+            // _mm256_add_ps(_mm256_mul_ps(..), c): not fused
             switch ((i >> 3) & 3) {
-                case 0 -> c0 = bf16 ? c0.add(wv.mul(av)) : wv.fma(av, c0);
-                case 1 -> c1 = bf16 ? c1.add(wv.mul(av)) : wv.fma(av, c1);
-                case 2 -> c2 = bf16 ? c2.add(wv.mul(av)) : wv.fma(av, c2);
-                default -> c3 = bf16 ? c3.add(wv.mul(av)) : wv.fma(av, c3);
+                case 0 -> c0 = c0.add(p);
+                case 1 -> c1 = c1.add(p);
+                case 2 -> c2 = c2.add(p);
+                default -> c3 = c3.add(p);
             }
         }
         FloatVector folded = c0.add(c2).add(c1.add(c3));
-        double sum = np == 0 ? 0 : bf16 ? (((folded.lane(0) + folded.lane(4)) + (folded.lane(2) + folded.lane(6))) + ((folded.lane(1) + folded.lane(5)) + (folded.lane(3) + folded.lane(7)))) : (((folded.lane(0) + folded.lane(4)) + (folded.lane(1) + folded.lane(5))) + ((folded.lane(2) + folded.lane(6)) + (folded.lane(3) + folded.lane(7))));
+        double sum = np == 0 ? 0 : (((folded.lane(0) + folded.lane(4)) + (folded.lane(2) + folded.lane(6))) + ((folded.lane(1) + folded.lane(5)) + (folded.lane(3) + folded.lane(7))));
         for (int i = np; i < n; i++) {
-            short h = w.get(SHORT_LE, wOff + 2L * i);
-            float wi = bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
-            sum += wi * a[aOff + i];
+            sum += Float.intBitsToFloat(w.get(SHORT_LE, wOff + 2L * i) << 16) * a[aOff + i];
         }
         return (float) sum;
     }

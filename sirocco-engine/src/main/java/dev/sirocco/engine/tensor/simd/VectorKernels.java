@@ -570,7 +570,7 @@ public final class VectorKernels implements Kernels {
                     long w = r * rowBytes;
                     for (int b = 0; b < batch; b++) {
                         int v = b * cols;
-                        out[b * rows + r] = type == GgmlType.BF16 ? VectorFloatDots.halfDot(true, weights, w, values, v, cols, gemm)
+                        out[b * rows + r] = type == GgmlType.BF16 ? VectorFloatDots.bf16Dot(weights, w, values, v, cols, gemm)
                                 : gemm ? VectorFloatDots.f32Gemm(weights, w, values, v, cols) : VectorFloatDots.f32VecDot(weights, w, values, v, cols);
                     }
                 }
